@@ -1,0 +1,67 @@
+"""The role groups that staff and customers are put in (created by a data migration)."""
+
+from django.utils.translation import gettext_lazy as _
+
+CUSTOMERS = "customers"
+CHAT_AGENTS = "chat agents"
+TELEMARKETING_AGENTS = "telemarketing agents"
+PRODUCT_MANAGERS = "product managers"
+BACK_OFFICE = "back office"
+
+ALL_ROLES = (CUSTOMERS, CHAT_AGENTS, TELEMARKETING_AGENTS, PRODUCT_MANAGERS, BACK_OFFICE)
+ROLE_LABELS = {
+    CUSTOMERS: _("Customers"),
+    CHAT_AGENTS: _("Chat agents"),
+    TELEMARKETING_AGENTS: _("Telemarketing agents"),
+    PRODUCT_MANAGERS: _("Product managers"),
+    BACK_OFFICE: _("Back office"),
+}
+STAFF_ROLES = (CHAT_AGENTS, TELEMARKETING_AGENTS, PRODUCT_MANAGERS, BACK_OFFICE)
+
+_EVERY_ACTION = ("view", "add", "change", "delete")
+_BACK_OFFICE_MODELS = {
+    "accounts": ("client", "worker", "account", "bankaccount"),
+    "campaigns": ("campaign", "product", "lead", "campaignlead", "message", "news"),
+    "surveys": ("survey",),
+    "chat": ("conversation", "chatmessage"),
+}
+
+# What each role may do, as "app_label.codename". The ledger (transfers, receipts) is only ever
+# viewed: money moves through the payment service, never by editing rows.
+ROLE_PERMISSIONS: dict[str, set[str]] = {
+    CUSTOMERS: set(),
+    CHAT_AGENTS: {
+        "chat.view_conversation",
+        "chat.change_conversation",
+        "chat.view_chatmessage",
+        "chat.add_chatmessage",
+    },
+    TELEMARKETING_AGENTS: {
+        "campaigns.view_campaign",
+        "campaigns.view_product",
+        "campaigns.view_lead",
+        "campaigns.view_campaignlead",
+        "campaigns.change_campaignlead",
+        "campaigns.view_message",
+        "campaigns.add_message",
+        "accounts.add_client",
+    },
+    PRODUCT_MANAGERS: {
+        "surveys.view_survey",
+        "surveys.add_survey",
+        "surveys.change_survey",
+        "campaigns.view_news",
+        "campaigns.add_news",
+        "campaigns.change_news",
+        "campaigns.delete_news",
+        "campaigns.view_campaign",
+        "accounts.view_client",
+    },
+    BACK_OFFICE: {
+        f"{app}.{action}_{model}"
+        for app, models in _BACK_OFFICE_MODELS.items()
+        for model in models
+        for action in _EVERY_ACTION
+    }
+    | {"accounts.view_transfer", "accounts.view_receipt"},
+}

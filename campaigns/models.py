@@ -1,0 +1,266 @@
+"""Marketing campaigns, the products they promote, their leads, personal messages and bank news."""
+
+from __future__ import annotations
+
+import hashlib
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q, Sum
+from django.db.models.functions import Length
+from django.db.models.lookups import Exact
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import MONEY, Client, Worker
+
+
+def news_digest(*, title: str, body: str) -> str:
+    """The identity of a piece of news: the same title and text make the same news."""
+    return hashlib.sha256(f"{title.strip()}\n{body.strip()}".encode()).hexdigest()
+
+
+class CampaignStatus(models.TextChoices):
+    DRAFT = "draft", _("draft")
+    ACTIVE = "active", _("active")
+    PAUSED = "paused", _("paused")
+    FINISHED = "finished", _("finished")
+
+
+class ProductKind(models.TextChoices):
+    DEPOSIT = "deposit", _("deposit")
+    LOAN = "loan", _("loan")
+    CARD = "card", _("card")
+    MORTGAGE = "mortgage", _("mortgage")
+    INSURANCE = "insurance", _("insurance")
+    INVESTMENT = "investment", _("investment")
+
+
+class LeadState(models.TextChoices):
+    NEW = "new", _("new")
+    IN_PROGRESS = "in_progress", _("in progress")
+    CALLBACK = "callback", _("call back")
+    INTERESTED = "interested", _("interested")
+    NOT_INTERESTED = "not_interested", _("not interested")
+    CONVERTED = "converted", _("converted")
+    DO_NOT_CALL = "do_not_call", _("do not call")
+
+
+class MessageStatus(models.TextChoices):
+    AWAIT = "await", _("waiting to be sent")
+    SENT = "sent", _("sent")
+    DELIVERED = "delivered", _("delivered")
+    READ = "read", _("read")
+    FAILED = "failed", _("failed")
+
+
+class Campaign(models.Model):
+    Status = CampaignStatus
+
+    name = models.CharField(_("name"), max_length=200)
+    description = models.TextField(_("description"), blank=True)
+    responsible = models.ForeignKey(
+        Worker, verbose_name=_("responsible worker"), on_delete=models.PROTECT, related_name="campaigns"
+    )
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.DRAFT)
+    started_at = models.DateTimeField(_("started"), null=True, blank=True)
+    ended_at = models.DateTimeField(_("ended"), null=True, blank=True)
+    base_amount = models.DecimalField(_("base amount"), **MONEY, default=0)
+    budget = models.DecimalField(
+        _("budget"), **MONEY, default=0, editable=False, help_text=_("Base amount plus the cost of its products.")
+    )
+    leads = models.ManyToManyField(
+        "Lead", through="CampaignLead", related_name="campaigns", verbose_name=_("leads"), blank=True
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("campaign")
+        verbose_name_plural = _("campaigns")
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(status__in=CampaignStatus.values), name="campaign_status_valid"),
+            models.CheckConstraint(condition=Q(base_amount__gte=0), name="campaign_base_amount_not_negative"),
+            models.CheckConstraint(condition=Q(budget__gte=F("base_amount")), name="campaign_budget_covers_base"),
+            models.CheckConstraint(
+                condition=Q(status="draft") | Q(started_at__isnull=False), name="campaign_started_has_start_time"
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="finished") | Q(ended_at__isnull=False), name="campaign_finished_has_end_time"
+            ),
+            models.CheckConstraint(
+                condition=Q(ended_at__isnull=True) | Q(ended_at__gte=F("started_at")), name="campaign_ends_after_start"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def save(self, *args, **kwargs) -> None:
+        products_total = 0 if self._state.adding else (self.products.aggregate(total=Sum("cost"))["total"] or 0)
+        self.budget = self.base_amount + products_total
+        super().save(*args, **kwargs)
+
+
+class Product(models.Model):
+    Kind = ProductKind
+
+    campaign = models.ForeignKey(
+        Campaign, verbose_name=_("campaign"), on_delete=models.CASCADE, related_name="products"
+    )
+    name = models.CharField(_("name"), max_length=200)
+    kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices)
+    description = models.TextField(_("description"), blank=True)
+    cost = models.DecimalField(_("cost"), **MONEY, help_text=_("What promoting it costs the campaign."))
+
+    class Meta:
+        verbose_name = _("product")
+        verbose_name_plural = _("products")
+        ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(condition=Q(cost__gte=0), name="product_cost_not_negative"),
+            models.CheckConstraint(condition=Q(kind__in=ProductKind.values), name="product_kind_valid"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        product = super().from_db(db, field_names, values)
+        product.loaded_campaign_id = product.__dict__.get("campaign_id")
+        return product
+
+
+class Lead(models.Model):
+    """A possible customer, reached by phone; the phone number (E.164) identifies them."""
+
+    surname = models.CharField(_("surname"), max_length=100)
+    name = models.CharField(_("name"), max_length=100)
+    patronymic = models.CharField(_("patronymic"), max_length=100, blank=True)
+    phone = models.CharField(_("phone"), max_length=16, unique=True, help_text=_("International format, +79161234567"))
+    email = models.EmailField(_("e-mail"), max_length=254, blank=True)
+    source = models.CharField(_("source"), max_length=100, blank=True)
+    client = models.ForeignKey(
+        Client, verbose_name=_("became client"), on_delete=models.SET_NULL, null=True, blank=True, related_name="leads"
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("lead")
+        verbose_name_plural = _("leads")
+        ordering = ["surname", "name"]
+        constraints = [models.CheckConstraint(condition=Q(phone__startswith="+"), name="lead_phone_international")]
+
+    def __str__(self) -> str:
+        return " ".join(part for part in (self.surname, self.name, self.patronymic) if part)
+
+
+class CampaignLead(models.Model):
+    """A lead's part in one campaign: where the calls stand, and which agent holds the lead now."""
+
+    State = LeadState
+
+    campaign = models.ForeignKey(
+        Campaign, verbose_name=_("campaign"), on_delete=models.CASCADE, related_name="campaign_leads"
+    )
+    lead = models.ForeignKey(Lead, verbose_name=_("lead"), on_delete=models.CASCADE, related_name="campaign_leads")
+    state = models.CharField(_("state"), max_length=15, choices=State.choices, default=State.NEW)
+    callback_at = models.DateTimeField(_("call back at"), null=True, blank=True)
+    held_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("held by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="held_leads",
+    )
+    held_since = models.DateTimeField(_("held since"), null=True, blank=True)
+    note = models.TextField(_("note"), blank=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("campaign lead")
+        verbose_name_plural = _("campaign leads")
+        ordering = ["campaign", "lead"]
+        indexes = [models.Index(fields=["campaign", "state", "callback_at"], name="campaign_lead_queue")]
+        constraints = [
+            models.UniqueConstraint(fields=["campaign", "lead"], name="campaign_lead_unique"),
+            models.CheckConstraint(condition=Q(state__in=LeadState.values), name="campaign_lead_state_valid"),
+            models.CheckConstraint(
+                condition=~Q(state="callback") | Q(callback_at__isnull=False), name="campaign_lead_callback_has_time"
+            ),
+            models.CheckConstraint(
+                condition=Q(held_by__isnull=True, held_since__isnull=True)
+                | Q(held_by__isnull=False, held_since__isnull=False),
+                name="campaign_lead_hold_has_time",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.lead} — {self.campaign}"
+
+
+class Message(models.Model):
+    """A personal message (an offer) to a client or to a lead; it waits in "await" until sent."""
+
+    Status = MessageStatus
+
+    client = models.ForeignKey(
+        Client, verbose_name=_("client"), on_delete=models.PROTECT, null=True, blank=True, related_name="messages"
+    )
+    lead = models.ForeignKey(
+        Lead, verbose_name=_("lead"), on_delete=models.PROTECT, null=True, blank=True, related_name="messages"
+    )
+    campaign = models.ForeignKey(
+        Campaign, verbose_name=_("campaign"), on_delete=models.SET_NULL, null=True, blank=True, related_name="messages"
+    )
+    subject = models.CharField(_("subject"), max_length=200)
+    body = models.TextField(_("text"))
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.AWAIT)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
+    read_at = models.DateTimeField(_("read"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("message")
+        verbose_name_plural = _("messages")
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(client__isnull=False, lead__isnull=True) | Q(client__isnull=True, lead__isnull=False),
+                name="message_to_client_or_lead",
+            ),
+            models.CheckConstraint(condition=Q(status__in=MessageStatus.values), name="message_status_valid"),
+        ]
+
+    def __str__(self) -> str:
+        return self.subject
+
+
+class News(models.Model):
+    """A piece of bank news published to one account; the digest keeps it from being published twice."""
+
+    account = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("account"), on_delete=models.CASCADE, related_name="news"
+    )
+    title = models.CharField(_("title"), max_length=200)
+    body = models.TextField(_("text"))
+    digest = models.CharField(_("digest"), max_length=64, editable=False, help_text=_("SHA-256 of title and text."))
+    published_at = models.DateTimeField(_("published"), auto_now_add=True)
+    withdrawn_at = models.DateTimeField(_("withdrawn"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("news item")
+        verbose_name_plural = _("news")
+        ordering = ["-published_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["account", "digest"], name="news_once_per_account"),
+            models.CheckConstraint(condition=Exact(Length("digest"), 64), name="news_digest_is_sha256"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def save(self, *args, **kwargs) -> None:
+        self.digest = news_digest(title=self.title, body=self.body)
+        super().save(*args, **kwargs)

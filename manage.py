@@ -1,0 +1,25 @@
+#!/usr/bin/env python
+"""Django's command-line utility; a database that cannot be reached is reported in one clear line."""
+
+import os
+import sys
+
+
+def main() -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "telemarketing.settings")
+    from django.core.management import execute_from_command_line
+    from django.db import InterfaceError, OperationalError, connection
+
+    try:
+        execute_from_command_line(sys.argv)
+    except (OperationalError, InterfaceError) as error:
+        if connection.connection is not None:
+            raise  # connected fine: this is a query's error, worth its traceback
+        from telemarketing.database import describe_connection_failure
+
+        sys.stderr.write(describe_connection_failure(connection.settings_dict, error) + "\n")
+        sys.exit(2)
+
+
+if __name__ == "__main__":
+    main()
