@@ -1,0 +1,56 @@
+"""Shared fixtures; and the rule that, under CI=true, tests needing PostgreSQL or Redis never skip."""
+
+from __future__ import annotations
+
+import os
+import socket
+from urllib.parse import urlsplit
+
+import pytest
+from django.conf import settings
+
+IN_CI = os.environ.get("CI", "").lower() == "true"
+REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
+
+
+def reachable(url: str, default_port: int) -> bool:
+    parts = urlsplit(url)
+    try:
+        with socket.create_connection((parts.hostname or "127.0.0.1", parts.port or default_port), timeout=2):
+            return True
+    except OSError:
+        return False
+
+
+def require_service(name: str, url: str, default_port: int) -> None:
+    """Skip with the reason when a server is absent here; in CI its absence is a failure."""
+    if reachable(url, default_port):
+        return
+    message = f"{name} is not reachable at {url}"
+    if IN_CI:
+        pytest.fail(f"{message}, and CI=true requires it", pytrace=False)
+    pytest.skip(message)
+
+
+def pytest_configure(config) -> None:
+    database = settings.DATABASES["default"]
+    if database["ENGINE"].endswith("postgresql"):
+        url = f"postgres://{database.get('HOST') or '127.0.0.1'}:{database.get('PORT') or 5432}"
+        if not reachable(url, 5432):
+            message = f"PostgreSQL is not reachable at {url}"
+            if IN_CI:
+                pytest.exit(f"{message}, and CI=true requires it", returncode=3)
+            config.option.markexpr = "postgres and not postgres"  # nothing to run: report it below
+            config.issue_config_time_warning(pytest.PytestWarning(f"{message}: PostgreSQL tests skipped"), 2)
+
+
+@pytest.fixture
+def redis_url() -> str:
+    require_service("Redis", REDIS_URL, 6379)
+    return REDIS_URL
+
+
+@pytest.fixture(autouse=True)
+def _english_by_default(settings) -> None:
+    """Tests read the English messages unless they switch language themselves."""
+    settings.LANGUAGE_CODE = "en"
