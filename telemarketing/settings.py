@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "campaigns",
     "surveys",
     "chat",
+    "api",
 ]
 
 MIDDLEWARE = [
