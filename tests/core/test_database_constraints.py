@@ -1,0 +1,235 @@
+"""Every business rule the database can hold is held by it: a violating write raises IntegrityError
+and leaves nothing behind. Runs on SQLite and again on PostgreSQL."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from accounts.models import Account, BankAccount, Client, Receipt, Transfer, Worker
+from campaigns.models import Campaign, CampaignLead, Lead, Message, News, Product
+from chat.models import ChatMessage, Conversation
+from surveys.models import Survey
+
+pytestmark = [pytest.mark.django_db, pytest.mark.postgres]
+
+NOW = timezone.now()
+
+
+def make_client(email: str = "ivanov@example.ru") -> Client:
+    return Client.objects.create(
+        surname="Иванов", name="Иван", sex="M", birth_date=dt.date(1980, 1, 1), email=email, phone="+79160000000"
+    )
+
+
+def make_worker() -> Worker:
+    return Worker.objects.create(surname="Петрова", name="Анна", position="Руководитель проектов")
+
+
+def make_account(username: str = "ivanov", **kwargs) -> Account:
+    return Account.objects.create_user(username=username, password="Secret-pass-123", **kwargs)
+
+
+def make_bank_account(owner: Account, number: str = "40817810000000000001", balance: str = "100.00") -> BankAccount:
+    return BankAccount.objects.create(owner=owner, number=number, currency="RUB", balance=Decimal(balance))
+
+
+def make_campaign(**kwargs) -> Campaign:
+    return Campaign.objects.create(name="Вклад «Надёжный»", responsible=make_worker(), **kwargs)
+
+
+def assert_refused(model, write) -> None:
+    before = model.objects.count()
+    with pytest.raises(IntegrityError), transaction.atomic():
+        write()
+    assert model.objects.count() == before
+
+
+def assert_update_refused(instance, **changes) -> None:
+    model = type(instance)
+    stored = model.objects.filter(pk=instance.pk).values(*changes).get()
+    with pytest.raises(IntegrityError), transaction.atomic():
+        model.objects.filter(pk=instance.pk).update(**changes)
+    assert model.objects.filter(pk=instance.pk).values(*changes).get() == stored
+
+
+def test_client_email_is_unique():
+    make_client()
+    assert_refused(Client, lambda: make_client())
+
+
+def test_client_sex_must_be_a_known_value():
+    assert_refused(Client, lambda: Client.objects.create(
+        surname="А", name="Б", sex="X", birth_date=dt.date(1990, 1, 1), email="a@b.ru"))
+
+
+def test_account_belongs_to_a_client_or_a_worker_never_both():
+    assert_refused(Account, lambda: make_account(client=make_client(), worker=make_worker()))
+    assert make_account("client-login", client=make_client("c@example.ru")).is_customer
+    assert not make_account("worker-login", worker=make_worker()).is_customer
+
+
+def test_bank_account_balance_never_below_zero():
+    bank_account = make_bank_account(make_account())
+    assert_update_refused(bank_account, balance=Decimal("-0.01"))
+    assert_refused(BankAccount, lambda: make_bank_account(make_account("other"), "40817810000000000002", "-1"))
+
+
+def test_bank_account_number_is_unique_and_20_characters():
+    owner = make_account()
+    make_bank_account(owner)
+    assert_refused(BankAccount, lambda: make_bank_account(owner))
+    assert_refused(BankAccount, lambda: make_bank_account(owner, number="4081781000"))
+
+
+def test_bank_account_currency_is_iso_4217():
+    owner = make_account()
+    assert_refused(BankAccount, lambda: BankAccount.objects.create(
+        owner=owner, number="40817810000000000009", currency="XYZ"))
+
+
+def test_transfer_amount_positive_between_two_accounts_and_key_used_once():
+    owner = make_account()
+    payer, payee = make_bank_account(owner), make_bank_account(owner, "40817810000000000002")
+
+    def transfer(amount="1.00", to=payee, key=None):
+        extra = {"idempotency_key": key} if key else {}
+        return Transfer.objects.create(payer=payer, payee=to, amount=Decimal(amount), initiated_by=owner, **extra)
+
+    assert_refused(Transfer, lambda: transfer("0"))
+    assert_refused(Transfer, lambda: transfer("-5"))
+    assert_refused(Transfer, lambda: transfer(to=payer))
+    first = transfer()
+    assert_refused(Transfer, lambda: transfer(key=first.idempotency_key))
+
+
+def test_receipt_amount_positive_balance_after_not_negative_one_side_per_transfer():
+    owner = make_account()
+    payer, payee = make_bank_account(owner), make_bank_account(owner, "40817810000000000002")
+    transfer = Transfer.objects.create(payer=payer, payee=payee, amount=Decimal("1"), initiated_by=owner)
+
+    def receipt(amount="1.00", balance_after="99.00", kind="debit", with_transfer=True):
+        return Receipt.objects.create(
+            bank_account=payer,
+            transfer=transfer if with_transfer else None,
+            kind=kind,
+            amount=Decimal(amount),
+            balance_after=Decimal(balance_after),
+        )
+
+    assert_refused(Receipt, lambda: receipt(amount="0"))
+    assert_refused(Receipt, lambda: receipt(balance_after="-1"))
+    assert_refused(Receipt, lambda: receipt(kind="refund"))
+    receipt()
+    assert_refused(Receipt, lambda: receipt())
+    # Receipts without a transfer (deposits) are not limited by the per-transfer rule.
+    receipt(kind="credit", with_transfer=False)
+    receipt(kind="credit", with_transfer=False)
+
+
+def test_receipts_cannot_be_changed_once_written():
+    owner = make_account()
+    written = Receipt.objects.create(
+        bank_account=make_bank_account(owner), kind="credit", amount=Decimal("5"), balance_after=Decimal("105")
+    )
+    written.amount = Decimal("500")
+    with pytest.raises(ValueError, match="immutable"):
+        written.save()
+    assert Receipt.objects.get(pk=written.pk).amount == Decimal("5")
+
+
+def test_campaign_times_follow_its_status():
+    campaign = make_campaign()
+    assert_update_refused(campaign, status="active")  # started without a start time
+    assert_update_refused(campaign, status="finished", started_at=NOW)  # finished without an end time
+    assert_update_refused(campaign, status="finished", started_at=NOW, ended_at=NOW - dt.timedelta(days=1))
+    assert_update_refused(campaign, status="cancelled")
+    Campaign.objects.filter(pk=campaign.pk).update(status="finished", started_at=NOW, ended_at=NOW)
+
+
+def test_campaign_budget_is_base_amount_plus_products():
+    campaign = make_campaign(base_amount=Decimal("1000.00"))
+    assert campaign.budget == Decimal("1000.00")
+    card = Product.objects.create(campaign=campaign, name="Карта", kind="card", cost=Decimal("250.50"))
+    Product.objects.create(campaign=campaign, name="Вклад", kind="deposit", cost=Decimal("100.00"))
+    campaign.refresh_from_db()
+    assert campaign.budget == Decimal("1350.50")
+    card.cost = Decimal("50.00")
+    card.save()
+    campaign.refresh_from_db()
+    assert campaign.budget == Decimal("1150.00")
+    card.delete()
+    campaign.refresh_from_db()
+    assert campaign.budget == Decimal("1100.00")
+    campaign.base_amount = Decimal("2000.00")
+    campaign.save()
+    campaign.refresh_from_db()
+    assert campaign.budget == Decimal("2100.00")
+    assert_update_refused(campaign, budget=Decimal("10.00"))  # below its base amount
+
+
+def test_product_cost_not_negative_and_kind_known():
+    campaign = make_campaign()
+    assert_refused(Product, lambda: Product.objects.create(campaign=campaign, name="X", kind="card", cost=-1))
+    assert_refused(Product, lambda: Product.objects.create(campaign=campaign, name="X", kind="bond", cost=1))
+
+
+def test_lead_phone_unique_and_international():
+    Lead.objects.create(surname="Сидоров", name="Пётр", phone="+79161112233")
+    assert_refused(Lead, lambda: Lead.objects.create(surname="Другой", name="Лид", phone="+79161112233"))
+    assert_refused(Lead, lambda: Lead.objects.create(surname="Сидоров", name="Пётр", phone="89161112233"))
+
+
+def test_lead_takes_part_in_a_campaign_once_with_a_valid_state():
+    campaign = make_campaign()
+    lead = Lead.objects.create(surname="Сидоров", name="Пётр", phone="+79161112233")
+    CampaignLead.objects.create(campaign=campaign, lead=lead)
+    assert_refused(CampaignLead, lambda: CampaignLead.objects.create(campaign=campaign, lead=lead))
+    other = Lead.objects.create(surname="Смирнова", name="Ольга", phone="+79161112234")
+    assert_refused(CampaignLead, lambda: CampaignLead.objects.create(campaign=campaign, lead=other, state="callback"))
+    assert_refused(CampaignLead, lambda: CampaignLead.objects.create(campaign=campaign, lead=other, state="lost"))
+    assert_refused(CampaignLead, lambda: CampaignLead.objects.create(
+        campaign=campaign, lead=other, held_by=make_account()))
+
+
+def test_message_goes_to_exactly_one_of_client_or_lead_and_starts_waiting():
+    client = make_client()
+    lead = Lead.objects.create(surname="Сидоров", name="Пётр", phone="+79161112233")
+    assert_refused(Message, lambda: Message.objects.create(subject="S", body="B"))
+    assert_refused(Message, lambda: Message.objects.create(client=client, lead=lead, subject="S", body="B"))
+    assert_refused(Message, lambda: Message.objects.create(client=client, subject="S", body="B", status="lost"))
+    assert Message.objects.create(lead=lead, subject="S", body="B").status == "await"
+
+
+def test_news_is_not_published_twice_to_one_account():
+    account = make_account()
+    News.objects.create(account=account, title="Новый вклад", body="Ставка 18% годовых")
+    assert_refused(News, lambda: News.objects.create(account=account, title="Новый вклад", body="Ставка 18% годовых"))
+    News.objects.create(account=make_account("other"), title="Новый вклад", body="Ставка 18% годовых")
+    News.objects.create(account=account, title="Новый вклад", body="Ставка 19% годовых")
+
+
+def test_survey_rating_from_1_to_5():
+    client = make_client()
+    for rating in (0, 6):
+        assert_refused(Survey, lambda r=rating: Survey.objects.create(client=client, kind="thanks", rating=r))
+    assert_refused(Survey, lambda: Survey.objects.create(client=client, kind="praise", rating=5))
+    Survey.objects.create(client=client, kind="thanks", rating=5)
+
+
+def test_conversation_state_and_messages_sent_once():
+    customer, agent = make_account("customer"), make_account("agent")
+    assert_refused(Conversation, lambda: Conversation.objects.create(customer=customer, status="active"))
+    assert_refused(Conversation, lambda: Conversation.objects.create(customer=customer, status="closed"))
+    assert_refused(Conversation, lambda: Conversation.objects.create(
+        customer=customer, agent=customer, status="active"))
+    conversation = Conversation.objects.create(customer=customer, agent=agent, status="active")
+    ChatMessage.objects.create(conversation=conversation, sender=customer, client_message_id="m-1", text="Здравствуйте")
+    assert_refused(ChatMessage, lambda: ChatMessage.objects.create(
+        conversation=conversation, sender=customer, client_message_id="m-1", text="Здравствуйте"))
+    assert_refused(ChatMessage, lambda: ChatMessage.objects.create(
+        conversation=conversation, sender=customer, client_message_id="m-2", text=""))

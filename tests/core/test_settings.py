@@ -1,0 +1,54 @@
+"""Settings that protect the deployment: Argon2 passwords, refusing to start half-configured."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+
+from accounts.models import Account
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.mark.django_db
+def test_passwords_are_hashed_with_argon2():
+    assert settings.PASSWORD_HASHERS[0] == "django.contrib.auth.hashers.Argon2PasswordHasher"
+    account = Account.objects.create_user(username="ivanov", password="Secret-pass-123")
+    assert account.password.startswith("argon2$")
+    assert account.check_password("Secret-pass-123")
+
+
+def run_check(**environment: str) -> subprocess.CompletedProcess:
+    env = {key: value for key, value in os.environ.items() if not key.startswith(("DJANGO_", "DATABASE_URL"))}
+    env.update(environment)
+    return subprocess.run(
+        [sys.executable, "manage.py", "check"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=60
+    )
+
+
+def test_production_mode_refuses_to_start_without_a_secret_key():
+    result = run_check(DJANGO_DEBUG="false", DJANGO_ALLOWED_HOSTS="bank.example")
+    assert result.returncode != 0
+    assert "DJANGO_SECRET_KEY must be set" in result.stderr
+
+
+def test_production_mode_refuses_to_start_without_allowed_hosts():
+    result = run_check(DJANGO_DEBUG="false", DJANGO_SECRET_KEY="x" * 60)
+    assert result.returncode != 0
+    assert "DJANGO_ALLOWED_HOSTS must be set" in result.stderr
+
+
+def test_an_unreachable_postgres_server_is_one_clear_line(tmp_path):
+    env = {key: value for key, value in os.environ.items() if key != "DATABASE_URL"}
+    env["DATABASE_URL"] = "postgres://postgres@127.0.0.1:9/telemarketing"
+    result = subprocess.run(
+        [sys.executable, "manage.py", "migrate"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=60
+    )
+    assert result.returncode == 2
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1, result.stderr
+    assert lines[0].startswith("Cannot connect to the postgresql database 'telemarketing' on host 127.0.0.1:9:")
+    assert "Traceback" not in result.stderr
