@@ -52,3 +52,22 @@ def test_an_unreachable_postgres_server_is_one_clear_line(tmp_path):
     assert len(lines) == 1, result.stderr
     assert lines[0].startswith("Cannot connect to the postgresql database 'telemarketing' on host 127.0.0.1:9:")
     assert "Traceback" not in result.stderr
+
+
+def test_check_deploy_reports_nothing_in_production_mode():
+    env = {key: value for key, value in os.environ.items() if not key.startswith(("DJANGO_", "DATABASE_URL"))}
+    env.update(
+        DJANGO_DEBUG="false",
+        DJANGO_SECRET_KEY="a-long-random-production-secret-" + "q7Zp" * 10,
+        DJANGO_ALLOWED_HOSTS="bank.example",
+    )
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
+    assert "System check identified no issues" in result.stdout

@@ -1,0 +1,55 @@
+"""Start daphne (HTTP and websockets) with endpoints taken from the environment.
+
+    python -m telemarketing.serve
+
+DJANGO_BIND (default 127.0.0.1) and DJANGO_PORT (default 8000) give the plain HTTP endpoint.
+DJANGO_TLS_CERT_FILE and DJANGO_TLS_KEY_FILE (PEM) add daphne's own HTTPS/WSS endpoint on DJANGO_TLS_PORT
+(default 8443); DJANGO_HTTP_DISABLED=true then leaves only that one. DJANGO_BEHIND_TLS_PROXY=true makes
+daphne take the client address from the proxy's X-Forwarded-For.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Mapping
+from pathlib import Path
+
+
+def _escape(value: str) -> str:
+    """Twisted endpoint strings separate fields with colons; escape them inside values."""
+    return value.replace("\\", "\\\\").replace(":", "\\:").replace("=", "\\=")
+
+
+def daphne_arguments(environ: Mapping[str, str]) -> list[str]:
+    bind = environ.get("DJANGO_BIND", "127.0.0.1")
+    arguments: list[str] = []
+    certificate, key = environ.get("DJANGO_TLS_CERT_FILE"), environ.get("DJANGO_TLS_KEY_FILE")
+    if bool(certificate) != bool(key):
+        raise SystemExit("Set both DJANGO_TLS_CERT_FILE and DJANGO_TLS_KEY_FILE to serve HTTPS, or neither.")
+    if certificate and key:
+        for path in (certificate, key):
+            if not Path(path).is_file():
+                raise SystemExit(f"TLS file not found: {path}")
+        arguments += [
+            "-e",
+            f"ssl:{int(environ.get('DJANGO_TLS_PORT', '8443'))}:interface={_escape(bind)}"
+            f":privateKey={_escape(key)}:certKey={_escape(certificate)}",
+        ]
+    http_disabled = environ.get("DJANGO_HTTP_DISABLED", "").lower() in ("1", "true", "yes")
+    if not (http_disabled and arguments):
+        arguments += ["-e", f"tcp:{int(environ.get('DJANGO_PORT', '8000'))}:interface={_escape(bind)}"]
+    if environ.get("DJANGO_BEHIND_TLS_PROXY", "").lower() in ("1", "true", "yes"):
+        arguments.append("--proxy-headers")
+    return [*arguments, "telemarketing.asgi:application"]
+
+
+def main() -> None:
+    from daphne.cli import CommandLineInterface
+
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "telemarketing.settings")
+    CommandLineInterface().run(daphne_arguments(os.environ))
+
+
+if __name__ == "__main__":
+    sys.exit(main())
