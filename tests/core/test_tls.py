@@ -100,7 +100,7 @@ def test_plain_http_redirects_to_https(tls_server):
     connection.request("GET", "/admin/login/")
     response = connection.getresponse()
     assert response.status == 301
-    assert response.getheader("Location") == "https://localhost:%d/admin/login/" % tls_server["http"]
+    assert response.getheader("Location") == f"https://localhost:{tls_server['http']}/admin/login/"
 
 
 def test_serve_arguments_from_the_environment():
