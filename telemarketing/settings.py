@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "surveys",
     "chat",
     "api",
+    "audit",
 ]
 
 MIDDLEWARE = [
