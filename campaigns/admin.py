@@ -1,0 +1,220 @@
+"""Back office for campaigns, their products and leads, personal messages and bank news.
+
+A campaign's status, start and end times change only through the campaign transitions, and its
+budget follows its products by itself (campaigns.signals), so all of them are read-only here.
+"""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib import admin
+from django.db.models import Count, OuterRef, Subquery
+from django.db.models.functions import Coalesce
+from django.utils.translation import gettext_lazy as _
+
+from campaigns.models import Campaign, CampaignLead, Lead, Message, News, Product, news_digest
+from telemarketing.admin import BackOfficeAdmin, format_money
+
+
+def _count_of(model, *, field: str):
+    """A correlated COUNT(*) per row: several of them on one changelist do not multiply each other's rows."""
+    counted = (
+        model.objects.filter(**{field: OuterRef("pk")}).order_by().values(field).annotate(total=Count("pk"))
+    ).values("total")
+    return Coalesce(Subquery(counted), 0)
+
+
+class ProductInline(admin.TabularInline):
+    model = Product
+    fields = ("name", "kind", "cost", "description")
+    extra = 0
+
+
+class CampaignLeadInline(admin.TabularInline):
+    """The campaign's leads and where each stands; a lead is picked by name or phone, not from a list."""
+
+    model = CampaignLead
+    fields = ("lead", "state", "callback_at", "held_by", "held_since", "note")
+    autocomplete_fields = ("lead", "held_by")
+    extra = 0
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("lead", "held_by")
+
+
+@admin.register(Campaign)
+class CampaignAdmin(BackOfficeAdmin):
+    list_display = (
+        "name",
+        "status",
+        "responsible",
+        "started_at",
+        "ended_at",
+        "base_amount",
+        "budget",
+        "product_count",
+        "lead_count",
+    )
+    list_filter = ("status", "started_at", "ended_at")
+    list_select_related = ("responsible",)
+    search_fields = ("name", "description", "responsible__surname")
+    autocomplete_fields = ("responsible",)
+    date_hierarchy = "created_at"
+    fieldsets = (
+        (None, {"fields": ("name", "description", "responsible")}),
+        (_("Status"), {"fields": ("status", "started_at", "ended_at", "created_at")}),
+        (_("Money"), {"fields": ("base_amount", "budget")}),
+    )
+    readonly_fields = ("status", "started_at", "ended_at", "created_at", "budget")
+    inlines = (ProductInline, CampaignLeadInline)
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(
+                product_count=_count_of(Product, field="campaign"),
+                lead_count=_count_of(CampaignLead, field="campaign"),
+            )
+        )
+
+    @admin.display(description=_("base amount"), ordering="base_amount")
+    def base_amount(self, campaign: Campaign) -> str:
+        return format_money(campaign.base_amount)
+
+    @admin.display(description=_("budget"), ordering="budget")
+    def budget(self, campaign: Campaign) -> str:
+        return format_money(campaign.budget)
+
+    @admin.display(description=_("products"), ordering="product_count")
+    def product_count(self, campaign: Campaign) -> int:
+        return campaign.product_count
+
+    @admin.display(description=_("leads"), ordering="lead_count")
+    def lead_count(self, campaign: Campaign) -> int:
+        return campaign.lead_count
+
+
+@admin.register(Product)
+class ProductAdmin(BackOfficeAdmin):
+    list_display = ("name", "kind", "campaign", "campaign_status", "cost")
+    list_filter = ("kind", "campaign__status")
+    list_select_related = ("campaign",)
+    search_fields = ("name", "description", "campaign__name")
+    autocomplete_fields = ("campaign",)
+
+    @admin.display(description=_("campaign status"), ordering="campaign__status")
+    def campaign_status(self, product: Product) -> str:
+        return product.campaign.get_status_display()
+
+    @admin.display(description=_("cost"), ordering="cost")
+    def cost(self, product: Product) -> str:
+        return format_money(product.cost)
+
+
+class LeadCampaignInline(admin.TabularInline):
+    """The campaigns a lead takes part in, with the outcome in each."""
+
+    model = CampaignLead
+    fields = ("campaign", "state", "callback_at", "held_by", "held_since", "note")
+    autocomplete_fields = ("campaign", "held_by")
+    extra = 0
+    verbose_name = _("campaign")
+    verbose_name_plural = _("campaigns")
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("campaign", "held_by")
+
+
+@admin.register(Lead)
+class LeadAdmin(BackOfficeAdmin):
+    list_display = ("__str__", "phone", "email", "source", "client", "campaign_count", "created_at")
+    list_filter = ("source", "created_at")
+    list_select_related = ("client",)
+    search_fields = ("surname", "name", "patronymic", "phone", "email")
+    autocomplete_fields = ("client",)
+    date_hierarchy = "created_at"
+    fields = (("surname", "name", "patronymic"), ("phone", "email"), "source", "client", "created_at")
+    readonly_fields = ("created_at",)
+    inlines = (LeadCampaignInline,)
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(campaign_count=_count_of(CampaignLead, field="lead"))
+
+    @admin.display(description=_("campaigns"), ordering="campaign_count")
+    def campaign_count(self, lead: Lead) -> int:
+        return lead.campaign_count
+
+
+@admin.register(CampaignLead)
+class CampaignLeadAdmin(BackOfficeAdmin):
+    list_display = ("lead", "lead_phone", "campaign", "state", "callback_at", "held_by", "updated_at")
+    list_filter = ("state", "campaign__status", "campaign")
+    list_select_related = ("lead", "campaign", "held_by")
+    search_fields = ("lead__surname", "lead__name", "lead__phone", "campaign__name", "note")
+    autocomplete_fields = ("campaign", "lead", "held_by")
+    date_hierarchy = "updated_at"
+    readonly_fields = ("updated_at",)
+
+    @admin.display(description=_("phone"), ordering="lead__phone")
+    def lead_phone(self, campaign_lead: CampaignLead) -> str:
+        return campaign_lead.lead.phone
+
+
+@admin.register(Message)
+class MessageAdmin(BackOfficeAdmin):
+    list_display = ("subject", "recipient", "campaign", "status", "created_at", "sent_at", "read_at")
+    list_filter = ("status", "created_at", "sent_at")
+    list_select_related = ("client", "lead", "campaign")
+    search_fields = (
+        "subject",
+        "body",
+        "client__surname",
+        "client__email",
+        "lead__surname",
+        "lead__phone",
+        "campaign__name",
+    )
+    autocomplete_fields = ("client", "lead", "campaign")
+    date_hierarchy = "created_at"
+    fieldsets = (
+        (_("To"), {"fields": ("client", "lead", "campaign")}),
+        (None, {"fields": ("subject", "body")}),
+        (_("Delivery"), {"fields": ("status", "created_at", "sent_at", "read_at")}),
+    )
+    readonly_fields = ("created_at",)
+
+    @admin.display(description=_("to"))
+    def recipient(self, message: Message) -> str:
+        return str(message.client or message.lead)
+
+
+class NewsForm(forms.ModelForm):
+    """News is published once per account: the same title and text again is refused with a message, not a 500."""
+
+    class Meta:
+        model = News
+        fields = ("account", "title", "body", "withdrawn_at")
+
+    def clean(self):
+        cleaned_data = super().clean()
+        account, title, body = (cleaned_data.get(key) for key in ("account", "title", "body"))
+        if account is not None and title and body:
+            digest = news_digest(title=title, body=body)
+            already = News.objects.filter(account=account, digest=digest).exclude(pk=self.instance.pk)
+            if already.exists():
+                raise forms.ValidationError(_("This news has already been published to this account."))
+        return cleaned_data
+
+
+@admin.register(News)
+class NewsAdmin(BackOfficeAdmin):
+    form = NewsForm
+    list_display = ("title", "account", "published_at", "withdrawn_at")
+    list_filter = ("published_at", "withdrawn_at")
+    list_select_related = ("account",)
+    search_fields = ("title", "body", "account__username", "account__client__surname")
+    autocomplete_fields = ("account",)
+    date_hierarchy = "published_at"
+    fields = ("account", "title", "body", "published_at", "withdrawn_at", "digest")
+    readonly_fields = ("published_at", "digest")

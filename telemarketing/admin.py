@@ -1,0 +1,31 @@
+"""The back office's admin site: its title, and the base every model admin of the project shares."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.contrib import admin
+from django.utils.formats import number_format
+from django.utils.translation import gettext_lazy as _
+
+admin.site.site_header = _("Telemarketing Bank back office")
+admin.site.site_title = _("Telemarketing Bank back office")
+admin.site.index_title = _("Administration")
+
+
+def format_money(amount: Decimal | None, currency: str = "") -> str:
+    """Two decimals with thousands grouped, so that columns of amounts read at a glance."""
+    if amount is None:
+        return "—"
+    text = number_format(amount, decimal_pos=2, use_l10n=True, force_grouping=True)
+    return f"{text} {currency}".strip()
+
+
+class BackOfficeAdmin(admin.ModelAdmin):
+    """Right-aligns the money columns (see back_office.css) and keeps long lists paged."""
+
+    list_per_page = 50
+    show_full_result_count = False  # one COUNT(*) fewer on every filtered page of a big table
+
+    class Media:
+        css = {"all": ("telemarketing/back_office.css",)}
