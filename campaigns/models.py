@@ -77,6 +77,10 @@ class Campaign(models.Model):
         verbose_name = _("campaign")
         verbose_name_plural = _("campaigns")
         ordering = ["-created_at", "-id"]
+        permissions = [
+            ("use_call_queue", _("Can take leads from the call queue and record call outcomes")),
+            ("view_campaign_results", _("Can view campaign results")),
+        ]
         constraints = [
             models.CheckConstraint(condition=Q(status__in=CampaignStatus.values), name="campaign_status_valid"),
             models.CheckConstraint(condition=Q(base_amount__gte=0), name="campaign_base_amount_not_negative"),
@@ -169,7 +173,7 @@ class CampaignLead(models.Model):
     held_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("held by"),
-        on_delete=models.SET_NULL,
+        on_delete=models.PROTECT,
         null=True,
         blank=True,
         related_name="held_leads",
@@ -200,6 +204,48 @@ class CampaignLead(models.Model):
         return f"{self.lead} — {self.campaign}"
 
 
+class CallOutcome(models.TextChoices):
+    """What an agent may record after a call: the states a call can leave a lead in."""
+
+    CALLBACK = LeadState.CALLBACK.value, LeadState.CALLBACK.label
+    INTERESTED = LeadState.INTERESTED.value, LeadState.INTERESTED.label
+    NOT_INTERESTED = LeadState.NOT_INTERESTED.value, LeadState.NOT_INTERESTED.label
+    CONVERTED = LeadState.CONVERTED.value, LeadState.CONVERTED.label
+    DO_NOT_CALL = LeadState.DO_NOT_CALL.value, LeadState.DO_NOT_CALL.label
+
+
+class CallAttempt(models.Model):
+    """One call an agent made to a campaign lead and what came of it: the call log behind the results."""
+
+    Outcome = CallOutcome
+
+    campaign_lead = models.ForeignKey(
+        CampaignLead, verbose_name=_("campaign lead"), on_delete=models.CASCADE, related_name="call_attempts"
+    )
+    agent = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("agent"), on_delete=models.PROTECT, related_name="call_attempts"
+    )
+    outcome = models.CharField(_("outcome"), max_length=15, choices=Outcome.choices)
+    note = models.TextField(_("note"), blank=True)
+    callback_at = models.DateTimeField(_("call back at"), null=True, blank=True)
+    called_at = models.DateTimeField(_("called"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("call")
+        verbose_name_plural = _("calls")
+        ordering = ["-called_at", "-id"]
+        indexes = [models.Index(fields=["campaign_lead", "called_at"], name="call_attempt_lead_time")]
+        constraints = [
+            models.CheckConstraint(condition=Q(outcome__in=CallOutcome.values), name="call_attempt_outcome_valid"),
+            models.CheckConstraint(
+                condition=~Q(outcome="callback") | Q(callback_at__isnull=False), name="call_attempt_callback_has_time"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.campaign_lead} — {self.get_outcome_display()}"
+
+
 class Message(models.Model):
     """A personal message (an offer) to a client or to a lead; it waits in "await" until sent."""
 
@@ -217,6 +263,14 @@ class Message(models.Model):
     subject = models.CharField(_("subject"), max_length=200)
     body = models.TextField(_("text"))
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.AWAIT)
+    written_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("written by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="written_messages",
+    )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
     read_at = models.DateTimeField(_("read"), null=True, blank=True)
