@@ -44,6 +44,9 @@ ROLE_PERMISSIONS: dict[str, set[str]] = {
         "campaigns.change_campaignlead",
         "campaigns.view_message",
         "campaigns.add_message",
+        "campaigns.use_call_queue",
+        "campaigns.view_campaign_results",
+        "campaigns.view_callattempt",
         "accounts.add_client",
     },
     PRODUCT_MANAGERS: {
@@ -63,5 +66,7 @@ ROLE_PERMISSIONS: dict[str, set[str]] = {
         for model in models
         for action in _EVERY_ACTION
     }
-    | {"accounts.view_transfer", "accounts.view_receipt"},
+    | {"accounts.view_transfer", "accounts.view_receipt"}
+    # The call log is history: the back office reads it, and only agents' calls write it.
+    | {"campaigns.view_callattempt", "campaigns.view_campaign_results"},
 }
