@@ -64,17 +64,19 @@ class IdempotencyKeyReused(PaymentError):
 def parse_amount(raw: str | Decimal) -> Decimal:
     """A positive amount with at most two decimals; a comma is accepted as the decimal sign."""
     try:
-        amount = raw if isinstance(raw, Decimal) else Decimal(str(raw).strip().replace(",", ".").replace(" ", ""))
+        # Digit groups may be separated by any space ("1 500,50", or the no-break spaces of formatted numbers).
+        amount = raw if isinstance(raw, Decimal) else Decimal("".join(str(raw).split()).replace(",", "."))
     except InvalidOperation:
         raise InvalidAmount(_("Enter the amount as a number, for example 1500.50.")) from None
     if not amount.is_finite():
         raise InvalidAmount(_("Enter the amount as a number, for example 1500.50."))
     if amount <= 0:
         raise InvalidAmount(_("The amount must be greater than zero."))
-    if amount.as_tuple().exponent < -2 and amount != amount.quantize(Decimal("0.01")):
-        raise InvalidAmount(_("The amount can have at most two digits after the decimal point."))
+    # Checked before quantize(), which raises InvalidOperation on numbers wider than the decimal context.
     if amount > MAX_AMOUNT:
         raise InvalidAmount(_("The amount is too large."))
+    if amount != amount.quantize(Decimal("0.01")):
+        raise InvalidAmount(_("The amount can have at most two digits after the decimal point."))
     return amount.quantize(Decimal("0.01"))
 
 

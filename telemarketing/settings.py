@@ -142,7 +142,7 @@ AXES_FAILURE_LIMIT = 5
 AXES_COOLOFF_TIME = 0.25  # hours: 15 minutes
 AXES_LOCKOUT_PARAMETERS = ["username"]
 AXES_RESET_ON_SUCCESS = True
-AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"  # rendered with status 429 (AXES_HTTP_RESPONSE_CODE)
+AXES_LOCKOUT_CALLABLE = "accounts.views.locked_out"  # our page saying so, with status 429
 AXES_ENABLED = env_flag("AXES_ENABLED", True)
 # The lock is per login on purpose (the bank's rule: five failures lock that login for 15 minutes),
 # so axes' advice to lock by IP address as well does not apply.
