@@ -1,0 +1,784 @@
+-- ====================================================================================================
+-- Telemarketing centre of the bank: the SQL Server schema, i.e. the DDL of every Django migration
+-- (contrib apps included), in the order `manage.py migrate` applies them.
+--
+-- GENERATED FILE: DO NOT EDIT BY HAND. Regenerate it after any model or migration change with
+--     python manage.py export_tsql
+-- It is mssql-django 2.0.0's own SQL (Django 5.2.19) for SQL Server 2022,
+-- collected without a server; tests fail when this file no longer matches the migrations.
+--
+-- The supported way to deploy is `python manage.py migrate` run under the migration login
+-- (docs/sql-server.md): it also runs the data migrations (role groups, permissions) marked
+-- "THIS OPERATION CANNOT BE WRITTEN AS SQL" below, and records what it applied in django_migrations.
+-- Use this file to review a release's schema, to diff two releases, or to build an empty reference
+-- database:  sqlcmd -b -I -S <server> -d <database> -i sql/schema.sql
+-- (-b stops at the first error; each migration runs in its own transaction, with XACT_ABORT on.)
+-- ====================================================================================================
+SET XACT_ABORT ON;
+GO
+
+-- Migration contenttypes.0001_initial
+BEGIN TRANSACTION;
+GO
+-- Create model ContentType
+CREATE TABLE [django_content_type] ([id] int NOT NULL PRIMARY KEY IDENTITY (1, 1), [name] nvarchar(100) NOT NULL, [app_label] nvarchar(100) NOT NULL, [model] nvarchar(100) NOT NULL);
+GO
+-- Alter unique_together for contenttype (1 constraint(s))
+CREATE UNIQUE INDEX [django_content_type_app_label_model_76bd3d3b_uniq] ON [django_content_type] ([app_label], [model]) WHERE [app_label] IS NOT NULL AND [model] IS NOT NULL;
+GO
+COMMIT TRANSACTION;
+GO
+
+-- Migration contenttypes.0002_remove_content_type_name
+BEGIN TRANSACTION;
+GO
+-- Change Meta options on contenttype
+-- (no-op)
+-- Alter field name on contenttype
+ALTER TABLE [django_content_type] ALTER COLUMN [name] nvarchar(100) NULL;
+GO
+-- Raw Python operation
+-- THIS OPERATION CANNOT BE WRITTEN AS SQL
+-- Remove field name from contenttype
+ALTER TABLE [django_content_type] DROP COLUMN [name];
+GO
+COMMIT TRANSACTION;
+GO
+
+-- Migration auth.0001_initial
+BEGIN TRANSACTION;
+GO
+-- Create model Permission
+CREATE TABLE [auth_permission] ([id] int NOT NULL PRIMARY KEY IDENTITY (1, 1), [name] nvarchar(50) NOT NULL, [content_type_id] int NOT NULL, [codename] nvarchar(100) NOT NULL);
+GO
+-- Create model Group
+CREATE TABLE [auth_group] ([id] int NOT NULL PRIMARY KEY IDENTITY (1, 1), [name] nvarchar(80) NOT NULL UNIQUE);
+GO
+CREATE TABLE [auth_group_permissions] ([id] bigint NOT NULL PRIMARY KEY IDENTITY (1, 1), [group_id] int NOT NULL, [permission_id] int NOT NULL);
+GO
+-- Create model User
+-- (no-op)
+ALTER TABLE [auth_group_permissions] ADD CONSTRAINT [auth_group_permissions_group_id_b120cbf9_fk_auth_group_id] FOREIGN KEY ([group_id]) REFERENCES [auth_group] ([id]);
+GO
+ALTER TABLE [auth_group_permissions] ADD CONSTRAINT [auth_group_permissions_permission_id_84c5c92e_fk_auth_permission_id] FOREIGN KEY ([permission_id]) REFERENCES [auth_permission] ([id]);
+GO
+ALTER TABLE [auth_permission] ADD CONSTRAINT [auth_permission_content_type_id_2f476e4b_fk_django_content_type_id] FOREIGN KEY ([content_type_id]) REFERENCES [django_content_type] ([id]);
+GO
+CREATE INDEX [auth_group_permissions_group_id_b120cbf9] ON [auth_group_permissions] ([group_id]);
+GO
+CREATE INDEX [auth_group_permissions_permission_id_84c5c92e] ON [auth_group_permissions] ([permission_id]);
+GO
+CREATE INDEX [auth_permission_content_type_id_2f476e4b] ON [auth_permission] ([content_type_id]);
+GO
+CREATE UNIQUE INDEX [auth_group_permissions_group_id_permission_id_0cd325b0_uniq] ON [auth_group_permissions] ([group_id], [permission_id]) WHERE [group_id] IS NOT NULL AND [permission_id] IS NOT NULL;
+GO
+CREATE UNIQUE INDEX [auth_permission_content_type_id_codename_01ab375a_uniq] ON [auth_permission] ([content_type_id], [codename]) WHERE [content_type_id] IS NOT NULL AND [codename] IS NOT NULL;
+GO
+COMMIT TRANSACTION;
+GO
+
+-- Migration auth.0002_alter_permission_name_max_length
+BEGIN TRANSACTION;
+GO
+-- Alter field name on permission
+ALTER TABLE [auth_permission] ALTER COLUMN [name] nvarchar(255) NOT NULL;
+GO
+COMMIT TRANSACTION;
+GO
+
+-- Migration auth.0003_alter_user_email_max_length
+BEGIN TRANSACTION;
+GO
+-- Alter field email on user
+-- (no-op)
+COMMIT TRANSACTION;
+GO
+
+-- Migration auth.0004_alter_user_username_opts
+BEGIN TRANSACTION;
+GO
+-- Alter field username on user
+-- (no-op)
+COMMIT TRANSACTION;
+GO
+
+-- Migration auth.0005_alter_user_last_login_null
+BEGIN TRANSACTION;
+GO
+-- Alter field last_login on user
+-- (no-op)
+COMMIT TRANSACTION;
+GO
+
+-- Migration auth.0006_require_contenttypes_0002
+BEGIN TRANSACTION;
+GO
+COMMIT TRANSACTION;
+GO
+
+-- Migration auth.0007_alter_validators_add_error_messages
+BEGIN TRANSACTION;
+GO
+-- Alter field username on user
+-- (no-op)
+COMMIT TRANSACTION;
+GO
+
+-- Migration auth.0008_alter_user_username_max_length
+BEGIN TRANSACTION;
+GO
+-- Alter field username on user
+-- (no-op)
+COMMIT TRANSACTION;
+GO
+
+-- Migration auth.0009_alter_user_last_name_max_length
+BEGIN TRANSACTION;
+GO
+-- Alter field last_name on user
+-- (no-op)
+COMMIT TRANSACTION;
+GO
+
+-- Migration auth.0010_alter_group_name_max_length
+BEGIN TRANSACTION;
+GO
+-- Alter field name on group
+-- SQL Server named the UNIQUE constraint of [auth_group] (name) itself: look the name up, then drop it.
+DECLARE @constraint_name sysname = (SELECT k.name FROM sys.key_constraints AS k WHERE k.parent_object_id = OBJECT_ID(N'[auth_group]') AND k.type = 'UQ' AND (SELECT COUNT(*) FROM sys.index_columns AS ic WHERE ic.object_id = k.parent_object_id AND ic.index_id = k.unique_index_id) = 1 AND NOT EXISTS (SELECT 1 FROM sys.index_columns AS ic WHERE ic.object_id = k.parent_object_id AND ic.index_id = k.unique_index_id AND COL_NAME(ic.object_id, ic.column_id) NOT IN (N'name')));
+IF @constraint_name IS NULL RAISERROR (N'No UNIQUE constraint of [auth_group] (name) to drop.', 16, 1);
+DECLARE @drop_constraint nvarchar(max) = N'ALTER TABLE [auth_group] DROP CONSTRAINT ' + QUOTENAME(@constraint_name);
+EXEC sp_executesql @drop_constraint;
+GO
+ALTER TABLE [auth_group] ALTER COLUMN [name] nvarchar(150) NOT NULL;
+GO
+ALTER TABLE [auth_group] ADD CONSTRAINT [auth_group_name_a6ea08ec_uniq] UNIQUE ([name]);
+GO
+COMMIT TRANSACTION;
+GO
+
+-- Migration auth.0011_update_proxy_permissions
+BEGIN TRANSACTION;
+GO
+-- Raw Python operation
+-- THIS OPERATION CANNOT BE WRITTEN AS SQL
+COMMIT TRANSACTION;
+GO
+
+-- Migration auth.0012_alter_user_first_name_max_length
+BEGIN TRANSACTION;
+GO
+-- Alter field first_name on user
+-- (no-op)
+COMMIT TRANSACTION;
+GO
+
+-- Migration accounts.0001_initial
+BEGIN TRANSACTION;
+GO
+-- Create model Worker
+CREATE TABLE [accounts_worker] ([id] bigint NOT NULL PRIMARY KEY IDENTITY (1, 1), [surname] nvarchar(100) NOT NULL, [name] nvarchar(100) NOT NULL, [patronymic] nvarchar(100) NOT NULL, [phone] nvarchar(20) NOT NULL, [position] nvarchar(150) NOT NULL, [email] nvarchar(254) NOT NULL, [hired_on] date NULL);
+GO
+-- Create model Account
+CREATE TABLE [accounts_account] ([id] bigint NOT NULL PRIMARY KEY IDENTITY (1, 1), [password] nvarchar(128) NOT NULL, [last_login] datetimeoffset NULL, [is_superuser] bit NOT NULL, [username] nvarchar(150) NOT NULL UNIQUE, [first_name] nvarchar(150) NOT NULL, [last_name] nvarchar(150) NOT NULL, [email] nvarchar(254) NOT NULL, [is_staff] bit NOT NULL, [is_active] bit NOT NULL, [date_joined] datetimeoffset NOT NULL);
+GO
+CREATE TABLE [accounts_account_groups] ([id] bigint NOT NULL PRIMARY KEY IDENTITY (1, 1), [account_id] bigint NOT NULL, [group_id] int NOT NULL);
+GO
+CREATE TABLE [accounts_account_user_permissions] ([id] bigint NOT NULL PRIMARY KEY IDENTITY (1, 1), [account_id] bigint NOT NULL, [permission_id] int NOT NULL);
+GO
+-- Create model BankAccount
+CREATE TABLE [accounts_bankaccount] ([id] bigint NOT NULL PRIMARY KEY IDENTITY (1, 1), [number] nvarchar(20) NOT NULL UNIQUE, [currency] nvarchar(3) NOT NULL, [balance] numeric(18, 2) NOT NULL, [is_closed] bit NOT NULL, [opened_at] datetimeoffset NOT NULL, [owner_id] bigint NOT NULL);
+GO
+-- Create model Client
+CREATE TABLE [accounts_client] ([id] bigint NOT NULL PRIMARY KEY IDENTITY (1, 1), [surname] nvarchar(100) NOT NULL, [name] nvarchar(100) NOT NULL, [patronymic] nvarchar(100) NOT NULL, [phone] nvarchar(20) NOT NULL, [sex] nvarchar(1) NOT NULL, [birth_date] date NOT NULL, [email] nvarchar(254) NOT NULL UNIQUE, [preferences] nvarchar(max) NOT NULL, [created_at] datetimeoffset NOT NULL, CONSTRAINT [client_sex_valid] CHECK ([sex] IN ('M', 'F')), CONSTRAINT [client_email_not_empty] CHECK (NOT ([email] = '')));
+GO
+-- Add field client to account
+ALTER TABLE [accounts_account] ADD [client_id] bigint NULL;
+GO
+-- Create model Transfer
+CREATE TABLE [accounts_transfer] ([id] bigint NOT NULL PRIMARY KEY IDENTITY (1, 1), [amount] numeric(18, 2) NOT NULL, [comment] nvarchar(200) NOT NULL, [idempotency_key] char(32) NOT NULL, [created_at] datetimeoffset NOT NULL, [initiated_by_id] bigint NOT NULL, [payee_id] bigint NOT NULL, [payer_id] bigint NOT NULL);
+GO
+-- Create model Receipt
+CREATE TABLE [accounts_receipt] ([id] bigint NOT NULL PRIMARY KEY IDENTITY (1, 1), [kind] nvarchar(6) NOT NULL, [amount] numeric(18, 2) NOT NULL, [balance_after] numeric(18, 2) NOT NULL, [description] nvarchar(255) NOT NULL, [created_at] datetimeoffset NOT NULL, [bank_account_id] bigint NOT NULL, [transfer_id] bigint NULL);
+GO
+-- Add field worker to account
+ALTER TABLE [accounts_account] ADD [worker_id] bigint NULL;
+GO
+-- Create constraint bank_account_balance_not_negative on model bankaccount
+ALTER TABLE [accounts_bankaccount] ADD CONSTRAINT [bank_account_balance_not_negative] CHECK ([balance] >= 0);
+GO
+-- Create constraint bank_account_currency_iso4217 on model bankaccount
+ALTER TABLE [accounts_bankaccount] ADD CONSTRAINT [bank_account_currency_iso4217] CHECK ([currency] IN ('RUB', 'USD', 'EUR', 'CNY', 'GBP', 'CHF', 'KZT', 'BYN', 'AED', 'TRY'));
+GO
+-- Create constraint bank_account_number_length on model bankaccount
+ALTER TABLE [accounts_bankaccount] ADD CONSTRAINT [bank_account_number_length] CHECK (LEN([number]) = 20);
+GO
+-- Create constraint transfer_amount_positive on model transfer
+ALTER TABLE [accounts_transfer] ADD CONSTRAINT [transfer_amount_positive] CHECK ([amount] > 0);
+GO
+-- Create constraint transfer_between_two_accounts on model transfer
+ALTER TABLE [accounts_transfer] ADD CONSTRAINT [transfer_between_two_accounts] CHECK (NOT ([payer_id] = ([payee_id])));
+GO
+-- Create constraint transfer_idempotency_key_unique on model transfer
+ALTER TABLE [accounts_transfer] ADD CONSTRAINT [transfer_idempotency_key_unique] UNIQUE ([initiated_by_id], [idempotency_key]);
+GO
+-- Create index receipt_account_time on field(s) bank_account, created_at of model receipt
+CREATE INDEX [receipt_account_time] ON [accounts_receipt] ([bank_account_id], [created_at]);
+GO
+-- Create constraint receipt_amount_positive on model receipt
+ALTER TABLE [accounts_receipt] ADD CONSTRAINT [receipt_amount_positive] CHECK ([amount] > 0);
+GO
+-- Create constraint receipt_balance_after_not_negative on model receipt
+ALTER TABLE [accounts_receipt] ADD CONSTRAINT [receipt_balance_after_not_negative] CHECK ([balance_after] >= 0);
+GO
+-- Create constraint receipt_kind_valid on model receipt
+ALTER TABLE [accounts_receipt] ADD CONSTRAINT [receipt_kind_valid] CHECK ([kind] IN ('debit', 'credit'));
+GO
+-- Create constraint receipt_one_side_per_transfer on model receipt
+CREATE UNIQUE INDEX [receipt_one_side_per_transfer] ON [accounts_receipt] ([transfer_id], [kind]) WHERE [transfer_id] IS NOT NULL;
+GO
+-- Create constraint account_client_or_worker_not_both on model account
+ALTER TABLE [accounts_account] ADD CONSTRAINT [account_client_or_worker_not_both] CHECK (([client_id] IS NULL OR [worker_id] IS NULL));
+GO
+ALTER TABLE [accounts_account] ADD CONSTRAINT [accounts_account_client_id_0eee4856_fk_accounts_client_id] FOREIGN KEY ([client_id]) REFERENCES [accounts_client] ([id]);
+GO
+ALTER TABLE [accounts_account] ADD CONSTRAINT [accounts_account_worker_id_ed67ddbd_fk_accounts_worker_id] FOREIGN KEY ([worker_id]) REFERENCES [accounts_worker] ([id]);
+GO
+ALTER TABLE [accounts_account_groups] ADD CONSTRAINT [accounts_account_groups_account_id_52f14852_fk_accounts_account_id] FOREIGN KEY ([account_id]) REFERENCES [accounts_account] ([id]);
+GO
+ALTER TABLE [accounts_account_groups] ADD CONSTRAINT [accounts_account_groups_group_id_7c6a6bd1_fk_auth_group_id] FOREIGN KEY ([group_id]) REFERENCES [auth_group] ([id]);
+GO
+ALTER TABLE [accounts_account_user_permissions] ADD CONSTRAINT [accounts_account_user_permissions_account_id_816f9bde_fk_accounts_account_id] FOREIGN KEY ([account_id]) REFERENCES [accounts_account] ([id]);
+GO
+ALTER TABLE [accounts_account_user_permissions] ADD CONSTRAINT [accounts_account_user_permissions_permission_id_24620205_fk_auth_permission_id] FOREIGN KEY ([permission_id]) REFERENCES [auth_permission] ([id]);
+GO
+ALTER TABLE [accounts_bankaccount] ADD CONSTRAINT [accounts_bankaccount_owner_id_c280ffba_fk_accounts_account_id] FOREIGN KEY ([owner_id]) REFERENCES [accounts_account] ([id]);
+GO
+ALTER TABLE [accounts_receipt] ADD CONSTRAINT [accounts_receipt_bank_account_id_34105bda_fk_accounts_bankaccount_id] FOREIGN KEY ([bank_account_id]) REFERENCES [accounts_bankaccount] ([id]);
+GO
+ALTER TABLE [accounts_receipt] ADD CONSTRAINT [accounts_receipt_transfer_id_bda17296_fk_accounts_transfer_id] FOREIGN KEY ([transfer_id]) REFERENCES [accounts_transfer] ([id]);
+GO
+ALTER TABLE [accounts_transfer] ADD CONSTRAINT [accounts_transfer_initiated_by_id_41dfd52c_fk_accounts_account_id] FOREIGN KEY ([initiated_by_id]) REFERENCES [accounts_account] ([id]);
+GO
+ALTER TABLE [accounts_transfer] ADD CONSTRAINT [accounts_transfer_payee_id_048aeb62_fk_accounts_bankaccount_id] FOREIGN KEY ([payee_id]) REFERENCES [accounts_bankaccount] ([id]);
+GO
+ALTER TABLE [accounts_transfer] ADD CONSTRAINT [accounts_transfer_payer_id_7d81bf7f_fk_accounts_bankaccount_id] FOREIGN KEY ([payer_id]) REFERENCES [accounts_bankaccount] ([id]);
+GO
+CREATE INDEX [accounts_account_client_id_0eee4856] ON [accounts_account] ([client_id]);
+GO
+CREATE INDEX [accounts_account_groups_account_id_52f14852] ON [accounts_account_groups] ([account_id]);
+GO
+CREATE INDEX [accounts_account_groups_group_id_7c6a6bd1] ON [accounts_account_groups] ([group_id]);
+GO
+CREATE INDEX [accounts_account_user_permissions_account_id_816f9bde] ON [accounts_account_user_permissions] ([account_id]);
+GO
+CREATE INDEX [accounts_account_user_permissions_permission_id_24620205] ON [accounts_account_user_permissions] ([permission_id]);
+GO
+CREATE INDEX [accounts_account_worker_id_ed67ddbd] ON [accounts_account] ([worker_id]);
+GO
+CREATE INDEX [accounts_bankaccount_owner_id_c280ffba] ON [accounts_bankaccount] ([owner_id]);
+GO
+CREATE INDEX [accounts_receipt_bank_account_id_34105bda] ON [accounts_receipt] ([bank_account_id]);
+GO
+CREATE INDEX [accounts_receipt_transfer_id_bda17296] ON [accounts_receipt] ([transfer_id]);
+GO
+CREATE INDEX [accounts_transfer_created_at_0b9251bc] ON [accounts_transfer] ([created_at]);
+GO
+CREATE INDEX [accounts_transfer_initiated_by_id_41dfd52c] ON [accounts_transfer] ([initiated_by_id]);
+GO
+CREATE INDEX [accounts_transfer_payee_id_048aeb62] ON [accounts_transfer] ([payee_id]);
+GO
+CREATE INDEX [accounts_transfer_payer_id_7d81bf7f] ON [accounts_transfer] ([payer_id]);
+GO
+CREATE UNIQUE INDEX [accounts_account_groups_account_id_group_id_f64165b0_uniq] ON [accounts_account_groups] ([account_id], [group_id]) WHERE [account_id] IS NOT NULL AND [group_id] IS NOT NULL;
+GO
+CREATE UNIQUE INDEX [accounts_account_user_permissions_account_id_permission_id_9af93c14_uniq] ON [accounts_account_user_permissions] ([account_id], [permission_id]) WHERE [account_id] IS NOT NULL AND [permission_id] IS NOT NULL;
+GO
+COMMIT TRANSACTION;
+GO
+
+-- Migration accounts.0002_role_groups
+BEGIN TRANSACTION;
+GO
+-- Raw Python operation
+-- THIS OPERATION CANNOT BE WRITTEN AS SQL
+COMMIT TRANSACTION;
+GO
+
+-- Migration admin.0001_initial
+BEGIN TRANSACTION;
+GO
+-- Create model LogEntry
+CREATE TABLE [django_admin_log] ([id] int NOT NULL PRIMARY KEY IDENTITY (1, 1), [action_time] datetimeoffset NOT NULL, [object_id] nvarchar(max) NULL, [object_repr] nvarchar(200) NOT NULL, [action_flag] smallint NOT NULL CONSTRAINT django_admin_log_action_flag_a8637d59_check CHECK ([action_flag] >= 0), [change_message] nvarchar(max) NOT NULL, [content_type_id] int NULL, [user_id] bigint NOT NULL);
+GO
+ALTER TABLE [django_admin_log] ADD CONSTRAINT [django_admin_log_content_type_id_c4bce8eb_fk_django_content_type_id] FOREIGN KEY ([content_type_id]) REFERENCES [django_content_type] ([id]);
+GO
+ALTER TABLE [django_admin_log] ADD CONSTRAINT [django_admin_log_user_id_c564eba6_fk_accounts_account_id] FOREIGN KEY ([user_id]) REFERENCES [accounts_account] ([id]);
+GO
+CREATE INDEX [django_admin_log_content_type_id_c4bce8eb] ON [django_admin_log] ([content_type_id]);
+GO
+CREATE INDEX [django_admin_log_user_id_c564eba6] ON [django_admin_log] ([user_id]);
+GO
+COMMIT TRANSACTION;
+GO
+
+-- Migration admin.0002_logentry_remove_auto_add
+BEGIN TRANSACTION;
+GO
+-- Alter field action_time on logentry
+-- (no-op)
+COMMIT TRANSACTION;
+GO
+
+-- Migration admin.0003_logentry_add_action_flag_choices
+BEGIN TRANSACTION;
+GO
+-- Alter field action_flag on logentry
+-- (no-op)
+COMMIT TRANSACTION;
+GO
+
+-- Migration api.0001_initial
+BEGIN TRANSACTION;
+GO
+-- Create model ApiToken
+CREATE TABLE [api_apitoken] ([id] bigint NOT NULL PRIMARY KEY IDENTITY (1, 1), [key_hash] nvarchar(64) NOT NULL UNIQUE, [created_at] datetimeoffset NOT NULL, [expires_at] datetimeoffset NOT NULL, [revoked_at] datetimeoffset NULL, [last_used_at] datetimeoffset NULL, [user_agent] nvarchar(200) NOT NULL, [account_id] bigint NOT NULL, CONSTRAINT [api_token_hash_is_sha256] CHECK (LEN([key_hash]) = 64), CONSTRAINT [api_token_expires_after_creation] CHECK ([expires_at] > ([created_at])));
+GO
+ALTER TABLE [api_apitoken] ADD CONSTRAINT [api_apitoken_account_id_44398e0b_fk_accounts_account_id] FOREIGN KEY ([account_id]) REFERENCES [accounts_account] ([id]);
+GO
+CREATE INDEX [api_apitoken_account_id_44398e0b] ON [api_apitoken] ([account_id]);
+GO
+COMMIT TRANSACTION;
+GO
+
+-- Migration audit.0001_initial
+BEGIN TRANSACTION;
+GO
+-- Create model AuditEvent
+CREATE TABLE [audit_auditevent] ([id] bigint NOT NULL PRIMARY KEY IDENTITY (1, 1), [created_at] datetimeoffset NOT NULL, [actor_username] nvarchar(150) NOT NULL, [action] nvarchar(32) NOT NULL, [target_type] nvarchar(100) NOT NULL, [target_id] nvarchar(64) NOT NULL, [summary] nvarchar(500) NOT NULL, [actor_id] bigint NULL, CONSTRAINT [audit_event_action_valid] CHECK ([action] IN ('admin.add', 'admin.change', 'admin.delete', 'payment', 'campaign.transition', 'lead.outcome', 'news.publish', 'news.change')));
+GO
+ALTER TABLE [audit_auditevent] ADD CONSTRAINT [audit_auditevent_actor_id_270bb4b7_fk_accounts_account_id] FOREIGN KEY ([actor_id]) REFERENCES [accounts_account] ([id]);
+GO
+CREATE INDEX [audit_auditevent_action_2131bb77] ON [audit_auditevent] ([action]);
+GO
+CREATE INDEX [audit_auditevent_actor_id_270bb4b7] ON [audit_auditevent] ([actor_id]);
+GO
+CREATE INDEX [audit_auditevent_created_at_58e81936] ON [audit_auditevent] ([created_at]);
+GO
+CREATE INDEX [audit_event_target] ON [audit_auditevent] ([target_type], [target_id]);
+GO
+COMMIT TRANSACTION;
+GO
+
+-- Migration axes.0001_initial
+BEGIN TRANSACTION;
+GO
+-- Create model AccessAttempt
+CREATE TABLE [axes_accessattempt] ([id] int NOT NULL PRIMARY KEY IDENTITY (1, 1), [user_agent] nvarchar(255) NOT NULL, [ip_address] nvarchar(39) NULL, [username] nvarchar(255) NULL, [trusted] bit NOT NULL, [http_accept] nvarchar(1025) NOT NULL, [path_info] nvarchar(255) NOT NULL, [attempt_time] datetimeoffset NOT NULL, [get_data] nvarchar(max) NOT NULL, [post_data] nvarchar(max) NOT NULL, [failures_since_start] int NOT NULL CONSTRAINT axes_accessattempt_failures_since_start_7154a700_check CHECK ([failures_since_start] >= 0));
+GO
+-- Create model AccessLog
+CREATE TABLE [axes_accesslog] ([id] int NOT NULL PRIMARY KEY IDENTITY (1, 1), [user_agent] nvarchar(255) NOT NULL, [ip_address] nvarchar(39) NULL, [username] nvarchar(255) NULL, [trusted] bit NOT NULL, [http_accept] nvarchar(1025) NOT NULL, [path_info] nvarchar(255) NOT NULL, [attempt_time] datetimeoffset NOT NULL, [logout_time] datetimeoffset NULL);
+GO
+COMMIT TRANSACTION;
+GO
+
+-- Migration axes.0002_auto_20151217_2044
+BEGIN TRANSACTION;
+GO
+-- Alter field ip_address on accessattempt
+CREATE INDEX [axes_accessattempt_ip_address_10922d9c] ON [axes_accessattempt] ([ip_address]);
+GO
+-- Alter field trusted on accessattempt
+CREATE INDEX [axes_accessattempt_trusted_0eddf52e] ON [axes_accessattempt] ([trusted]);
+GO
+-- Alter field user_agent on accessattempt
+CREATE INDEX [axes_accessattempt_user_agent_ad89678b] ON [axes_accessattempt] ([user_agent]);
+GO
+-- Alter field username on accessattempt
+CREATE INDEX [axes_accessattempt_username_3f2d4ca0] ON [axes_accessattempt] ([username]);
+GO
+-- Alter field ip_address on accesslog
+CREATE INDEX [axes_accesslog_ip_address_86b417e5] ON [axes_accesslog] ([ip_address]);
+GO
+-- Alter field trusted on accesslog
+CREATE INDEX [axes_accesslog_trusted_496c5681] ON [axes_accesslog] ([trusted]);
+GO
+-- Alter field user_agent on accesslog
+CREATE INDEX [axes_accesslog_user_agent_0e659004] ON [axes_accesslog] ([user_agent]);
+GO
+-- Alter field username on accesslog
+CREATE INDEX [axes_accesslog_username_df93064b] ON [axes_accesslog] ([username]);
+GO
+COMMIT TRANSACTION;
+GO
+
+-- Migration axes.0003_auto_20160322_0929
+BEGIN TRANSACTION;
+GO
+-- Alter field failures_since_start on accessattempt
+-- (no-op)
+-- Alter field get_data on accessattempt
+-- (no-op)
+-- Alter field http_accept on accessattempt
+-- (no-op)
+-- Alter field ip_address on accessattempt
+-- (no-op)
+-- Alter field path_info on accessattempt
+-- (no-op)
+-- Alter field post_data on accessattempt
+-- (no-op)
+-- Alter field http_accept on accesslog
+-- (no-op)
+-- Alter field ip_address on accesslog
+-- (no-op)
+-- Alter field path_info on accesslog
+-- (no-op)
+COMMIT TRANSACTION;
+GO
+
+-- Migration axes.0004_auto_20181024_1538
+BEGIN TRANSACTION;
+GO
+-- Change Meta options on accessattempt
+-- (no-op)
+-- Change Meta options on accesslog
+-- (no-op)
+-- Alter field attempt_time on accessattempt
+-- (no-op)
+-- Alter field user_agent on accessattempt
+-- (no-op)
+-- Alter field username on accessattempt
+-- (no-op)
+-- Alter field attempt_time on accesslog
+-- (no-op)
+-- Alter field logout_time on accesslog
+-- (no-op)
+-- Alter field user_agent on accesslog
+-- (no-op)
+-- Alter field username on accesslog
+-- (no-op)
+COMMIT TRANSACTION;
+GO
+
+-- Migration axes.0005_remove_accessattempt_trusted
+BEGIN TRANSACTION;
+GO
+-- Remove field trusted from accessattempt
+DROP INDEX [axes_accessattempt_trusted_0eddf52e] ON [axes_accessattempt];
+GO
+ALTER TABLE [axes_accessattempt] DROP COLUMN [trusted];
+GO
+COMMIT TRANSACTION;
+GO
+
+-- Migration axes.0006_remove_accesslog_trusted
+BEGIN TRANSACTION;
+GO
+-- Remove field trusted from accesslog
+DROP INDEX [axes_accesslog_trusted_496c5681] ON [axes_accesslog];
+GO
+ALTER TABLE [axes_accesslog] DROP COLUMN [trusted];
+GO
+COMMIT TRANSACTION;
+GO
+
+-- Migration axes.0007_alter_accessattempt_unique_together
+BEGIN TRANSACTION;
+GO
+-- Raw Python operation
+-- THIS OPERATION CANNOT BE WRITTEN AS SQL
+-- Alter unique_together for accessattempt (1 constraint(s))
+CREATE UNIQUE INDEX [axes_accessattempt_username_ip_address_user_agent_8ea22282_uniq] ON [axes_accessattempt] ([username], [ip_address], [user_agent]) WHERE [username] IS NOT NULL AND [ip_address] IS NOT NULL AND [user_agent] IS NOT NULL;
+GO
+COMMIT TRANSACTION;
+GO
+
+-- Migration axes.0008_accessfailurelog
+BEGIN TRANSACTION;
+GO
+-- Create model AccessFailureLog
+CREATE TABLE [axes_accessfailurelog] ([id] int NOT NULL PRIMARY KEY IDENTITY (1, 1), [user_agent] nvarchar(255) NOT NULL, [ip_address] nvarchar(39) NULL, [username] nvarchar(255) NULL, [http_accept] nvarchar(1025) NOT NULL, [path_info] nvarchar(255) NOT NULL, [attempt_time] datetimeoffset NOT NULL, [locked_out] bit NOT NULL);
+GO
+CREATE INDEX [axes_accessfailurelog_ip_address_2e9f5a7f] ON [axes_accessfailurelog] ([ip_address]);
+GO
+CREATE INDEX [axes_accessfailurelog_user_agent_ea145dda] ON [axes_accessfailurelog] ([user_agent]);
+GO
+CREATE INDEX [axes_accessfailurelog_username_a8b7e8a4] ON [axes_accessfailurelog] ([username]);
+GO
+COMMIT TRANSACTION;
+GO
+
+-- Migration axes.0009_add_session_hash
+BEGIN TRANSACTION;
+GO
+-- Add field session_hash to accesslog
+ALTER TABLE [axes_accesslog] ADD [session_hash] nvarchar(64) DEFAULT '' NOT NULL;
+GO
+-- SQL Server named the DEFAULT constraint of [axes_accesslog].[session_hash] itself: look the name up, then drop it.
+DECLARE @constraint_name sysname = (SELECT d.name FROM sys.default_constraints AS d JOIN sys.columns AS c ON c.object_id = d.parent_object_id AND c.column_id = d.parent_column_id WHERE d.parent_object_id = OBJECT_ID(N'[axes_accesslog]') AND c.name = N'session_hash');
+IF @constraint_name IS NULL RAISERROR (N'No DEFAULT constraint of [axes_accesslog].[session_hash] to drop.', 16, 1);
+DECLARE @drop_constraint nvarchar(max) = N'ALTER TABLE [axes_accesslog] DROP CONSTRAINT ' + QUOTENAME(@constraint_name);
+EXEC sp_executesql @drop_constraint;
+GO
+COMMIT TRANSACTION;
+GO
+
+-- Migration axes.0010_accessattemptexpiration
+BEGIN TRANSACTION;
+GO
+-- Create model AccessAttemptExpiration
+CREATE TABLE [axes_accessattemptexpiration] ([access_attempt_id] int NOT NULL PRIMARY KEY, [expires_at] datetimeoffset NOT NULL);
+GO
+ALTER TABLE [axes_accessattemptexpiration] ADD CONSTRAINT [axes_accessattemptexpiration_access_attempt_id_6b73a47a_fk_axes_accessattempt_id] FOREIGN KEY ([access_attempt_id]) REFERENCES [axes_accessattempt] ([id]);
+GO
+COMMIT TRANSACTION;
+GO
+
+-- Migration campaigns.0001_initial
+BEGIN TRANSACTION;
+GO
+-- Create model Campaign
+CREATE TABLE [campaigns_campaign] ([id] bigint NOT NULL PRIMARY KEY IDENTITY (1, 1), [name] nvarchar(200) NOT NULL, [description] nvarchar(max) NOT NULL, [status] nvarchar(10) NOT NULL, [started_at] datetimeoffset NULL, [ended_at] datetimeoffset NULL, [base_amount] numeric(18, 2) NOT NULL, [budget] numeric(18, 2) NOT NULL, [created_at] datetimeoffset NOT NULL, [responsible_id] bigint NOT NULL);
+GO
+-- Create model Lead
+CREATE TABLE [campaigns_lead] ([id] bigint NOT NULL PRIMARY KEY IDENTITY (1, 1), [surname] nvarchar(100) NOT NULL, [name] nvarchar(100) NOT NULL, [patronymic] nvarchar(100) NOT NULL, [phone] nvarchar(16) NOT NULL UNIQUE, [email] nvarchar(254) NOT NULL, [source] nvarchar(100) NOT NULL, [created_at] datetimeoffset NOT NULL, [client_id] bigint NULL);
+GO
+-- Create model CampaignLead
+CREATE TABLE [campaigns_campaignlead] ([id] bigint NOT NULL PRIMARY KEY IDENTITY (1, 1), [state] nvarchar(15) NOT NULL, [callback_at] datetimeoffset NULL, [held_since] datetimeoffset NULL, [note] nvarchar(max) NOT NULL, [updated_at] datetimeoffset NOT NULL, [campaign_id] bigint NOT NULL, [held_by_id] bigint NULL, [lead_id] bigint NOT NULL);
+GO
+-- Add field leads to campaign
+-- (no-op)
+-- Create model Message
+CREATE TABLE [campaigns_message] ([id] bigint NOT NULL PRIMARY KEY IDENTITY (1, 1), [subject] nvarchar(200) NOT NULL, [body] nvarchar(max) NOT NULL, [status] nvarchar(10) NOT NULL, [created_at] datetimeoffset NOT NULL, [sent_at] datetimeoffset NULL, [read_at] datetimeoffset NULL, [campaign_id] bigint NULL, [client_id] bigint NULL, [lead_id] bigint NULL);
+GO
+-- Create model News
+CREATE TABLE [campaigns_news] ([id] bigint NOT NULL PRIMARY KEY IDENTITY (1, 1), [title] nvarchar(200) NOT NULL, [body] nvarchar(max) NOT NULL, [digest] nvarchar(64) NOT NULL, [published_at] datetimeoffset NOT NULL, [withdrawn_at] datetimeoffset NULL, [account_id] bigint NOT NULL);
+GO
+-- Create model Product
+CREATE TABLE [campaigns_product] ([id] bigint NOT NULL PRIMARY KEY IDENTITY (1, 1), [name] nvarchar(200) NOT NULL, [kind] nvarchar(12) NOT NULL, [description] nvarchar(max) NOT NULL, [cost] numeric(18, 2) NOT NULL, [campaign_id] bigint NOT NULL);
+GO
+-- Create constraint lead_phone_international on model lead
+ALTER TABLE [campaigns_lead] ADD CONSTRAINT [lead_phone_international] CHECK ([phone] LIKE '+%' ESCAPE '\');
+GO
+-- Create index campaign_lead_queue on field(s) campaign, state, callback_at of model campaignlead
+CREATE INDEX [campaign_lead_queue] ON [campaigns_campaignlead] ([campaign_id], [state], [callback_at]);
+GO
+-- Create constraint campaign_lead_unique on model campaignlead
+ALTER TABLE [campaigns_campaignlead] ADD CONSTRAINT [campaign_lead_unique] UNIQUE ([campaign_id], [lead_id]);
+GO
+-- Create constraint campaign_lead_state_valid on model campaignlead
+ALTER TABLE [campaigns_campaignlead] ADD CONSTRAINT [campaign_lead_state_valid] CHECK ([state] IN ('new', 'in_progress', 'callback', 'interested', 'not_interested', 'converted', 'do_not_call'));
+GO
+-- Create constraint campaign_lead_callback_has_time on model campaignlead
+ALTER TABLE [campaigns_campaignlead] ADD CONSTRAINT [campaign_lead_callback_has_time] CHECK ((NOT ([state] = 'callback') OR [callback_at] IS NOT NULL));
+GO
+-- Create constraint campaign_lead_hold_has_time on model campaignlead
+ALTER TABLE [campaigns_campaignlead] ADD CONSTRAINT [campaign_lead_hold_has_time] CHECK ((([held_by_id] IS NULL AND [held_since] IS NULL) OR ([held_by_id] IS NOT NULL AND [held_since] IS NOT NULL)));
+GO
+-- Create constraint campaign_status_valid on model campaign
+ALTER TABLE [campaigns_campaign] ADD CONSTRAINT [campaign_status_valid] CHECK ([status] IN ('draft', 'active', 'paused', 'finished'));
+GO
+-- Create constraint campaign_base_amount_not_negative on model campaign
+ALTER TABLE [campaigns_campaign] ADD CONSTRAINT [campaign_base_amount_not_negative] CHECK ([base_amount] >= 0);
+GO
+-- Create constraint campaign_budget_covers_base on model campaign
+ALTER TABLE [campaigns_campaign] ADD CONSTRAINT [campaign_budget_covers_base] CHECK ([budget] >= ([base_amount]));
+GO
+-- Create constraint campaign_started_has_start_time on model campaign
+ALTER TABLE [campaigns_campaign] ADD CONSTRAINT [campaign_started_has_start_time] CHECK (([status] = 'draft' OR [started_at] IS NOT NULL));
+GO
+-- Create constraint campaign_finished_has_end_time on model campaign
+ALTER TABLE [campaigns_campaign] ADD CONSTRAINT [campaign_finished_has_end_time] CHECK ((NOT ([status] = 'finished') OR [ended_at] IS NOT NULL));
+GO
+-- Create constraint campaign_ends_after_start on model campaign
+ALTER TABLE [campaigns_campaign] ADD CONSTRAINT [campaign_ends_after_start] CHECK (([ended_at] IS NULL OR [ended_at] >= ([started_at])));
+GO
+-- Create constraint message_to_client_or_lead on model message
+ALTER TABLE [campaigns_message] ADD CONSTRAINT [message_to_client_or_lead] CHECK ((([client_id] IS NOT NULL AND [lead_id] IS NULL) OR ([client_id] IS NULL AND [lead_id] IS NOT NULL)));
+GO
+-- Create constraint message_status_valid on model message
+ALTER TABLE [campaigns_message] ADD CONSTRAINT [message_status_valid] CHECK ([status] IN ('await', 'sent', 'delivered', 'read', 'failed'));
+GO
+-- Create constraint news_once_per_account on model news
+ALTER TABLE [campaigns_news] ADD CONSTRAINT [news_once_per_account] UNIQUE ([account_id], [digest]);
+GO
+-- Create constraint news_digest_is_sha256 on model news
+ALTER TABLE [campaigns_news] ADD CONSTRAINT [news_digest_is_sha256] CHECK (LEN([digest]) = 64);
+GO
+-- Create constraint product_cost_not_negative on model product
+ALTER TABLE [campaigns_product] ADD CONSTRAINT [product_cost_not_negative] CHECK ([cost] >= 0);
+GO
+-- Create constraint product_kind_valid on model product
+ALTER TABLE [campaigns_product] ADD CONSTRAINT [product_kind_valid] CHECK ([kind] IN ('deposit', 'loan', 'card', 'mortgage', 'insurance', 'investment'));
+GO
+ALTER TABLE [campaigns_campaign] ADD CONSTRAINT [campaigns_campaign_responsible_id_f1b9db04_fk_accounts_worker_id] FOREIGN KEY ([responsible_id]) REFERENCES [accounts_worker] ([id]);
+GO
+ALTER TABLE [campaigns_campaignlead] ADD CONSTRAINT [campaigns_campaignlead_campaign_id_0d317bb1_fk_campaigns_campaign_id] FOREIGN KEY ([campaign_id]) REFERENCES [campaigns_campaign] ([id]);
+GO
+ALTER TABLE [campaigns_campaignlead] ADD CONSTRAINT [campaigns_campaignlead_held_by_id_f6b4b9dd_fk_accounts_account_id] FOREIGN KEY ([held_by_id]) REFERENCES [accounts_account] ([id]);
+GO
+ALTER TABLE [campaigns_campaignlead] ADD CONSTRAINT [campaigns_campaignlead_lead_id_da40b11d_fk_campaigns_lead_id] FOREIGN KEY ([lead_id]) REFERENCES [campaigns_lead] ([id]);
+GO
+ALTER TABLE [campaigns_lead] ADD CONSTRAINT [campaigns_lead_client_id_07bcfdf4_fk_accounts_client_id] FOREIGN KEY ([client_id]) REFERENCES [accounts_client] ([id]);
+GO
+ALTER TABLE [campaigns_message] ADD CONSTRAINT [campaigns_message_campaign_id_de4b21fa_fk_campaigns_campaign_id] FOREIGN KEY ([campaign_id]) REFERENCES [campaigns_campaign] ([id]);
+GO
+ALTER TABLE [campaigns_message] ADD CONSTRAINT [campaigns_message_client_id_722b5579_fk_accounts_client_id] FOREIGN KEY ([client_id]) REFERENCES [accounts_client] ([id]);
+GO
+ALTER TABLE [campaigns_message] ADD CONSTRAINT [campaigns_message_lead_id_3d2993a8_fk_campaigns_lead_id] FOREIGN KEY ([lead_id]) REFERENCES [campaigns_lead] ([id]);
+GO
+ALTER TABLE [campaigns_news] ADD CONSTRAINT [campaigns_news_account_id_df26172e_fk_accounts_account_id] FOREIGN KEY ([account_id]) REFERENCES [accounts_account] ([id]);
+GO
+ALTER TABLE [campaigns_product] ADD CONSTRAINT [campaigns_product_campaign_id_b2276eca_fk_campaigns_campaign_id] FOREIGN KEY ([campaign_id]) REFERENCES [campaigns_campaign] ([id]);
+GO
+CREATE INDEX [campaigns_campaign_responsible_id_f1b9db04] ON [campaigns_campaign] ([responsible_id]);
+GO
+CREATE INDEX [campaigns_campaignlead_campaign_id_0d317bb1] ON [campaigns_campaignlead] ([campaign_id]);
+GO
+CREATE INDEX [campaigns_campaignlead_held_by_id_f6b4b9dd] ON [campaigns_campaignlead] ([held_by_id]);
+GO
+CREATE INDEX [campaigns_campaignlead_lead_id_da40b11d] ON [campaigns_campaignlead] ([lead_id]);
+GO
+CREATE INDEX [campaigns_lead_client_id_07bcfdf4] ON [campaigns_lead] ([client_id]);
+GO
+CREATE INDEX [campaigns_message_campaign_id_de4b21fa] ON [campaigns_message] ([campaign_id]);
+GO
+CREATE INDEX [campaigns_message_client_id_722b5579] ON [campaigns_message] ([client_id]);
+GO
+CREATE INDEX [campaigns_message_lead_id_3d2993a8] ON [campaigns_message] ([lead_id]);
+GO
+CREATE INDEX [campaigns_news_account_id_df26172e] ON [campaigns_news] ([account_id]);
+GO
+CREATE INDEX [campaigns_product_campaign_id_b2276eca] ON [campaigns_product] ([campaign_id]);
+GO
+COMMIT TRANSACTION;
+GO
+
+-- Migration campaigns.0002_call_log_and_queue_permissions
+BEGIN TRANSACTION;
+GO
+-- Change Meta options on campaign
+-- (no-op)
+-- Add field written_by to message
+ALTER TABLE [campaigns_message] ADD [written_by_id] bigint NULL;
+GO
+-- Alter field held_by on campaignlead
+-- (no-op)
+-- Create model CallAttempt
+CREATE TABLE [campaigns_callattempt] ([id] bigint NOT NULL PRIMARY KEY IDENTITY (1, 1), [outcome] nvarchar(15) NOT NULL, [note] nvarchar(max) NOT NULL, [callback_at] datetimeoffset NULL, [called_at] datetimeoffset NOT NULL, [agent_id] bigint NOT NULL, [campaign_lead_id] bigint NOT NULL, CONSTRAINT [call_attempt_outcome_valid] CHECK ([outcome] IN ('callback', 'interested', 'not_interested', 'converted', 'do_not_call')), CONSTRAINT [call_attempt_callback_has_time] CHECK ((NOT ([outcome] = 'callback') OR [callback_at] IS NOT NULL)));
+GO
+ALTER TABLE [campaigns_callattempt] ADD CONSTRAINT [campaigns_callattempt_agent_id_6b0c6cf0_fk_accounts_account_id] FOREIGN KEY ([agent_id]) REFERENCES [accounts_account] ([id]);
+GO
+ALTER TABLE [campaigns_callattempt] ADD CONSTRAINT [campaigns_callattempt_campaign_lead_id_65f78cd2_fk_campaigns_campaignlead_id] FOREIGN KEY ([campaign_lead_id]) REFERENCES [campaigns_campaignlead] ([id]);
+GO
+ALTER TABLE [campaigns_message] ADD CONSTRAINT [campaigns_message_written_by_id_7bba42a0_fk_accounts_account_id] FOREIGN KEY ([written_by_id]) REFERENCES [accounts_account] ([id]);
+GO
+CREATE INDEX [call_attempt_lead_time] ON [campaigns_callattempt] ([campaign_lead_id], [called_at]);
+GO
+CREATE INDEX [campaigns_callattempt_agent_id_6b0c6cf0] ON [campaigns_callattempt] ([agent_id]);
+GO
+CREATE INDEX [campaigns_callattempt_campaign_lead_id_65f78cd2] ON [campaigns_callattempt] ([campaign_lead_id]);
+GO
+CREATE INDEX [campaigns_message_written_by_id_7bba42a0] ON [campaigns_message] ([written_by_id]);
+GO
+COMMIT TRANSACTION;
+GO
+
+-- Migration surveys.0001_initial
+BEGIN TRANSACTION;
+GO
+-- Create model Survey
+CREATE TABLE [surveys_survey] ([id] bigint NOT NULL PRIMARY KEY IDENTITY (1, 1), [kind] nvarchar(12) NOT NULL, [text] nvarchar(max) NOT NULL, [suggestions] nvarchar(max) NOT NULL, [rating] smallint NOT NULL CONSTRAINT surveys_survey_rating_24cc08bb_check CHECK ([rating] >= 0), [created_at] datetimeoffset NOT NULL, [source] nvarchar(10) NOT NULL, [client_id] bigint NOT NULL, CONSTRAINT [survey_rating_1_to_5] CHECK (([rating] >= 1 AND [rating] <= 5)), CONSTRAINT [survey_kind_valid] CHECK ([kind] IN ('question', 'complaint', 'suggestion', 'thanks', 'chat_rating')), CONSTRAINT [survey_source_valid] CHECK ([source] IN ('website', 'phone', 'chat', 'desktop')));
+GO
+ALTER TABLE [surveys_survey] ADD CONSTRAINT [surveys_survey_client_id_61c3d6fd_fk_accounts_client_id] FOREIGN KEY ([client_id]) REFERENCES [accounts_client] ([id]);
+GO
+CREATE INDEX [survey_kind_time] ON [surveys_survey] ([kind], [created_at]);
+GO
+CREATE INDEX [surveys_survey_client_id_61c3d6fd] ON [surveys_survey] ([client_id]);
+GO
+CREATE INDEX [surveys_survey_created_at_271e81ba] ON [surveys_survey] ([created_at]);
+GO
+COMMIT TRANSACTION;
+GO
+
+-- Migration chat.0001_initial
+BEGIN TRANSACTION;
+GO
+-- Create model Conversation
+CREATE TABLE [chat_conversation] ([id] bigint NOT NULL PRIMARY KEY IDENTITY (1, 1), [topic] nvarchar(200) NOT NULL, [status] nvarchar(8) NOT NULL, [created_at] datetimeoffset NOT NULL, [claimed_at] datetimeoffset NULL, [closed_at] datetimeoffset NULL, [agent_id] bigint NULL, [customer_id] bigint NOT NULL);
+GO
+-- Create model ChatMessage
+CREATE TABLE [chat_chatmessage] ([id] bigint NOT NULL PRIMARY KEY IDENTITY (1, 1), [client_message_id] nvarchar(64) NOT NULL, [text] nvarchar(4000) NOT NULL, [created_at] datetimeoffset NOT NULL, [sender_id] bigint NOT NULL, [conversation_id] bigint NOT NULL);
+GO
+-- Create index conversation_queue on field(s) status, created_at of model conversation
+CREATE INDEX [conversation_queue] ON [chat_conversation] ([status], [created_at]);
+GO
+-- Create constraint conversation_status_valid on model conversation
+ALTER TABLE [chat_conversation] ADD CONSTRAINT [conversation_status_valid] CHECK ([status] IN ('waiting', 'active', 'closed'));
+GO
+-- Create constraint conversation_active_has_agent on model conversation
+ALTER TABLE [chat_conversation] ADD CONSTRAINT [conversation_active_has_agent] CHECK ((NOT ([status] = 'active') OR [agent_id] IS NOT NULL));
+GO
+-- Create constraint conversation_closed_has_time on model conversation
+ALTER TABLE [chat_conversation] ADD CONSTRAINT [conversation_closed_has_time] CHECK ((NOT ([status] = 'closed') OR [closed_at] IS NOT NULL));
+GO
+-- Create constraint conversation_agent_not_customer on model conversation
+ALTER TABLE [chat_conversation] ADD CONSTRAINT [conversation_agent_not_customer] CHECK (NOT ([customer_id] = ([agent_id]) AND [agent_id] IS NOT NULL));
+GO
+-- Create constraint chat_message_sent_once on model chatmessage
+ALTER TABLE [chat_chatmessage] ADD CONSTRAINT [chat_message_sent_once] UNIQUE ([conversation_id], [sender_id], [client_message_id]);
+GO
+-- Create constraint chat_message_not_empty on model chatmessage
+ALTER TABLE [chat_chatmessage] ADD CONSTRAINT [chat_message_not_empty] CHECK (NOT ([text] = ''));
+GO
+ALTER TABLE [chat_chatmessage] ADD CONSTRAINT [chat_chatmessage_conversation_id_422f787f_fk_chat_conversation_id] FOREIGN KEY ([conversation_id]) REFERENCES [chat_conversation] ([id]);
+GO
+ALTER TABLE [chat_chatmessage] ADD CONSTRAINT [chat_chatmessage_sender_id_80753f2b_fk_accounts_account_id] FOREIGN KEY ([sender_id]) REFERENCES [accounts_account] ([id]);
+GO
+ALTER TABLE [chat_conversation] ADD CONSTRAINT [chat_conversation_agent_id_3d443dd4_fk_accounts_account_id] FOREIGN KEY ([agent_id]) REFERENCES [accounts_account] ([id]);
+GO
+ALTER TABLE [chat_conversation] ADD CONSTRAINT [chat_conversation_customer_id_9b2323d3_fk_accounts_account_id] FOREIGN KEY ([customer_id]) REFERENCES [accounts_account] ([id]);
+GO
+CREATE INDEX [chat_chatmessage_conversation_id_422f787f] ON [chat_chatmessage] ([conversation_id]);
+GO
+CREATE INDEX [chat_chatmessage_sender_id_80753f2b] ON [chat_chatmessage] ([sender_id]);
+GO
+CREATE INDEX [chat_conversation_agent_id_3d443dd4] ON [chat_conversation] ([agent_id]);
+GO
+CREATE INDEX [chat_conversation_customer_id_9b2323d3] ON [chat_conversation] ([customer_id]);
+GO
+COMMIT TRANSACTION;
+GO
+
+-- Migration chat.0002_rating_and_agent_index
+BEGIN TRANSACTION;
+GO
+-- Add field rating to conversation
+ALTER TABLE [chat_conversation] ADD [rating_id] bigint NULL;
+GO
+-- Create index conversation_agent_status on field(s) agent, status of model conversation
+CREATE INDEX [conversation_agent_status] ON [chat_conversation] ([agent_id], [status]);
+GO
+-- Create constraint conversation_rated_when_closed on model conversation
+ALTER TABLE [chat_conversation] ADD CONSTRAINT [conversation_rated_when_closed] CHECK (([rating_id] IS NULL OR [status] = 'closed'));
+GO
+-- Create constraint conversation_rating_once on model conversation
+CREATE UNIQUE INDEX [conversation_rating_once] ON [chat_conversation] ([rating_id]) WHERE [rating_id] IS NOT NULL;
+GO
+ALTER TABLE [chat_conversation] ADD CONSTRAINT [chat_conversation_rating_id_92af7b16_fk_surveys_survey_id] FOREIGN KEY ([rating_id]) REFERENCES [surveys_survey] ([id]);
+GO
+CREATE INDEX [chat_conversation_rating_id_92af7b16] ON [chat_conversation] ([rating_id]);
+GO
+COMMIT TRANSACTION;
+GO
+
+-- Migration sessions.0001_initial
+BEGIN TRANSACTION;
+GO
+-- Create model Session
+CREATE TABLE [django_session] ([session_key] nvarchar(40) NOT NULL PRIMARY KEY, [session_data] nvarchar(max) NOT NULL, [expire_date] datetimeoffset NOT NULL);
+GO
+CREATE INDEX [django_session_expire_date_a5c62663] ON [django_session] ([expire_date]);
+GO
+COMMIT TRANSACTION;
+GO
