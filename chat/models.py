@@ -35,12 +35,24 @@ class Conversation(models.Model):
     created_at = models.DateTimeField(_("started"), auto_now_add=True)
     claimed_at = models.DateTimeField(_("claimed"), null=True, blank=True)
     closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
+    rating = models.ForeignKey(
+        "surveys.Survey",
+        verbose_name=_("customer's rating"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="rated_conversations",
+        help_text=_("The survey the customer filled in after the conversation closed."),
+    )
 
     class Meta:
         verbose_name = _("conversation")
         verbose_name_plural = _("conversations")
         ordering = ["-created_at", "-id"]
-        indexes = [models.Index(fields=["status", "created_at"], name="conversation_queue")]
+        indexes = [
+            models.Index(fields=["status", "created_at"], name="conversation_queue"),
+            models.Index(fields=["agent", "status"], name="conversation_agent_status"),
+        ]
         constraints = [
             models.CheckConstraint(condition=Q(status__in=ConversationStatus.values), name="conversation_status_valid"),
             models.CheckConstraint(
@@ -50,6 +62,13 @@ class Conversation(models.Model):
                 condition=~Q(status="closed") | Q(closed_at__isnull=False), name="conversation_closed_has_time"
             ),
             models.CheckConstraint(condition=~Q(customer=models.F("agent")), name="conversation_agent_not_customer"),
+            models.CheckConstraint(
+                condition=Q(rating__isnull=True) | Q(status="closed"), name="conversation_rated_when_closed"
+            ),
+            # A filtered unique index (SQL Server allows many NULLs only that way): one survey rates one conversation.
+            models.UniqueConstraint(
+                fields=["rating"], condition=Q(rating__isnull=False), name="conversation_rating_once"
+            ),
         ]
 
     def __str__(self) -> str:
