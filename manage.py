@@ -8,11 +8,11 @@ import sys
 def main() -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "telemarketing.settings")
     from django.core.management import execute_from_command_line
-    from django.db import InterfaceError, OperationalError, connection
+    from django.db import Error, connection
 
     try:
         execute_from_command_line(sys.argv)
-    except (OperationalError, InterfaceError) as error:
+    except Error as error:  # any database error (a missing ODBC driver raises the generic Error)
         if connection.connection is not None:
             raise  # connected fine: this is a query's error, worth its traceback
         from telemarketing.database import describe_connection_failure

@@ -7,6 +7,7 @@ does not know about.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from urllib.parse import parse_qsl, unquote, urlsplit
 
@@ -81,8 +82,56 @@ def describe_connection_failure(settings_dict: dict, error: BaseException) -> st
     if engine.endswith("sqlite3"):
         where = f"SQLite file {settings_dict.get('NAME')}"
     else:
-        where = f"{engine.rsplit('.', 1)[-1]} database {settings_dict.get('NAME')!r} on host " + (
+        label = "SQL Server" if engine == "mssql" else engine.rsplit(".", 1)[-1]
+        where = f"{label} database {settings_dict.get('NAME')!r} on host " + (
             f"{settings_dict.get('HOST') or 'localhost'}:{settings_dict.get('PORT') or 'default port'}"
         )
-    reason = " ".join(str(error).split()) or type(error).__name__
+    reason = _sql_server_reason(settings_dict, error) if engine == "mssql" else None
+    reason = reason or " ".join(str(error).split()) or type(error).__name__
     return f"Cannot connect to the {where}: {reason}"
+
+
+# Winsock error codes that Microsoft's driver reports as "TCP Provider: Error code 0x…".
+_TCP_ERRORS = {
+    0x2749: "socket not connected: nothing accepted the connection",
+    0x274C: "connection timed out",
+    0x274D: "connection refused",
+    0x2AF9: "host name not found",
+}
+
+
+def _sql_server_reason(settings_dict: dict, error: BaseException) -> str | None:
+    """The driver's reason without its bracketed prefixes, naming which driver said it.
+
+    pyodbc raises ``(sqlstate, "[HYT00] [Microsoft][ODBC Driver 18 for SQL Server]Login timeout
+    expired (0) (SQLDriverConnect)")``; mssql-python raises ``"Driver Error: …; DDBC Error:
+    [Microsoft]TCP Provider: Error code 0x2749"``.
+    """
+    driver = settings_dict.get("OPTIONS", {}).get("driver", DEFAULT_ODBC_DRIVER)
+    cause = error.__cause__ or error
+    arguments = getattr(cause, "args", ())
+    if len(arguments) == 2 and all(isinstance(argument, str) for argument in arguments):  # pyodbc
+        sqlstate, message = arguments
+        if "can't open lib" in message.lower() or "data source name not found" in message.lower():
+            return (
+                f"the ODBC driver {driver!r} is not installed or not registered with unixODBC; run "
+                "`python manage.py register_odbc_driver` and export ODBCSYSINI (docs/sql-server.md)"
+            )
+        prefix = re.match(r"(?:\s*\[[^\]]*\])+", message)
+        labels = re.findall(r"\[([^\]]+)\]", prefix.group(0)) if prefix else []
+        source = " ".join(label for label in labels if label not in (sqlstate, "Microsoft")) or "ODBC"
+        text = re.sub(r"(?:\s*\(\d+\))?\s*\(SQL\w+\)\s*$", "", message[prefix.end() if prefix else 0 :])
+        return f"{_with_tcp_meaning(text)} ({source}, SQLSTATE {sqlstate})"
+    driver_error, ddbc_error = getattr(cause, "driver_error", None), getattr(cause, "ddbc_error", None)
+    if driver_error or ddbc_error:  # mssql-python
+        details = [part for part in (driver_error, re.sub(r"^(?:\[[^\]]*\])+", "", ddbc_error or "")) if part]
+        return f"{_with_tcp_meaning('; '.join(details))} (mssql-python's bundled Microsoft driver)"
+    return None
+
+
+def _with_tcp_meaning(text: str) -> str:
+    text = " ".join(text.split())
+    match = re.search(r"TCP Provider: Error code (0x[0-9A-Fa-f]+)", text)
+    if match and int(match.group(1), 16) in _TCP_ERRORS:
+        return f"{text} ({_TCP_ERRORS[int(match.group(1), 16)]})"
+    return text
