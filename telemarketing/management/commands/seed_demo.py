@@ -116,6 +116,10 @@ def _money(value: float) -> Decimal:
     return Decimal(str(round(value, 2))).quantize(Decimal("0.01"))
 
 
+def _mobile_phone(fake: Faker) -> str:
+    return "+79" + fake.numerify("#########")
+
+
 def _bulk_create(model: type[models.Model], rows: list, *, backdate: str | None = None) -> list:
     """bulk_create, then put back the dates that auto_now_add overwrote (bulk_update leaves them alone)."""
     wanted = [getattr(row, backdate) for row in rows] if backdate else []
@@ -178,7 +182,7 @@ class DemoSeeder:
                 **self._person(fake, fake.random.choice(Sex.values)),
                 position=texts.POSITIONS[role],
                 email=f"{username}@{STAFF_EMAIL_DOMAIN}",
-                phone=fake.phone_number(),
+                phone=_mobile_phone(fake),
                 hired_on=(self.now - timedelta(days=fake.random.randint(30, 3000))).date(),
             )
             rows.append(worker)
@@ -239,7 +243,7 @@ class DemoSeeder:
                     sex=sex,
                     birth_date=fake.date_of_birth(minimum_age=25, maximum_age=60),
                     email=f"{username}@example.ru",
-                    phone=fake.phone_number(),
+                    phone=_mobile_phone(fake),
                     preferences="Предпочитает связь по e-mail, интересуется вкладами и кэшбэком.",
                 )
             }
@@ -249,7 +253,7 @@ class DemoSeeder:
                     **person,
                     position=texts.POSITIONS[role],
                     email=f"{username}@{STAFF_EMAIL_DOMAIN}",
-                    phone=fake.phone_number(),
+                    phone=_mobile_phone(fake),
                     hired_on=(self.now - timedelta(days=fake.random.randint(200, 2000))).date(),
                 )
             }
@@ -269,7 +273,7 @@ class DemoSeeder:
                 sex=sex,
                 birth_date=fake.date_of_birth(minimum_age=18, maximum_age=85),
                 email=f"{username}@{fake.free_email_domain()}",
-                phone=fake.phone_number(),
+                phone=_mobile_phone(fake),
                 preferences=fake.random.choice(
                     ["", "", "Звонить после 18:00", "Только e-mail", "Интересуется вкладами", "Не звонить в выходные"]
                 ),
@@ -695,11 +699,12 @@ class Command(BaseCommand):
             self.stdout.write(f"Demo data ({sizes}) is already there: nothing added.")
         self.stdout.write("Demo logins:")
         for username, account in logins.items():
-            if username in created_logins:
-                state = f"password {generated or password}" + (" (random)" if generated else "")
-            elif password is not None:
-                state = "password reset to the one given"
-            else:
-                state = "password unchanged"
             role = DEMO_LOGINS[username] + (", superuser" if account.is_superuser else "")
+            state = "new" if username in created_logins else "already there"
             self.stdout.write(f"  {username:<16} {role:<33} {state}")
+        if generated:
+            self.stdout.write(f"Password of the new demo logins: {generated} (random; choose one with --password)")
+        elif password is not None:
+            self.stdout.write(f"Password of every demo login: {password}")
+        else:
+            self.stdout.write("Passwords of the demo logins are unchanged (set them with --password).")
