@@ -107,11 +107,17 @@ class ChatSocket(AsyncWebsocketConsumer):
 
     async def receive(self, text_data=None, bytes_data=None):
         with translation.override(self.language):
+            allowed = self.limiter.allow()  # every frame counts, good or bad
             frame = None
             try:
-                frame = self.parse(text_data)
-                handler = getattr(self, self.frame_handlers[frame["type"]])
-                await handler(frame)
+                try:
+                    frame = self.parse(text_data)
+                except FrameError:
+                    if allowed:
+                        raise
+                if not allowed:
+                    raise FrameError("rate_limited", _("Too many frames: slow down."))
+                await getattr(self, self.frame_handlers[frame["type"]])(frame)
             except FrameError as error:
                 await self.send_error(error.code, error.message, frame=frame)
             except services.ChatError as error:
@@ -121,8 +127,6 @@ class ChatSocket(AsyncWebsocketConsumer):
                 await self.send_error("server_error", _("Something went wrong; please try again."), frame=frame)
 
     def parse(self, text_data) -> dict:
-        if not self.limiter.allow():
-            raise FrameError("rate_limited", _("Too many frames: slow down."))
         if text_data is None:
             raise FrameError("bad_frame", _("Frames must be JSON text, not binary."))
         if len(text_data) > MAX_FRAME_CHARS:

@@ -98,8 +98,10 @@ def agent_active_conversations(*, agent: Account) -> list[Conversation]:
     )
 
 
-def messages_after(*, conversation_id: int, after_id: int, limit: int = HISTORY_PAGE_SIZE) -> list[ChatMessage]:
-    """Up to ``limit`` messages with an id above ``after_id``, oldest first (a reconnecting client's catch-up)."""
+def messages_after(*, conversation_id: int, after_id: int, limit: int | None = None) -> list[ChatMessage]:
+    """Up to ``limit`` (a page) messages with an id above ``after_id``, oldest first: a reconnecting client's
+    catch-up."""
+    limit = limit or HISTORY_PAGE_SIZE
     return list(
         ChatMessage.objects.filter(conversation_id=conversation_id, id__gt=after_id)
         .select_related("sender")
