@@ -16,3 +16,5 @@ def product_changed(sender, instance: Product, raw: bool = False, **kwargs) -> N
     moved_from = getattr(instance, "loaded_campaign_id", None)
     if moved_from not in (None, instance.campaign_id):
         recalculate_budget(campaign_id=moved_from)
+    # The same object may be saved again after moving to another campaign: remember where it is now.
+    instance.loaded_campaign_id = instance.campaign_id

@@ -1,4 +1,13 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from campaigns import views
 
 app_name = "campaigns"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.index, name="index"),
+    path("<int:campaign_id>/call/", views.call, name="call"),
+    path("<int:campaign_id>/call/next/", views.take_next_lead, name="next_lead"),
+    path("<int:campaign_id>/call/<int:campaign_lead_id>/outcome/", views.record_outcome, name="record_outcome"),
+    path("<int:campaign_id>/call/<int:campaign_lead_id>/message/", views.write_message, name="write_message"),
+    path("<int:campaign_id>/results/", views.results, name="results"),
+]

@@ -1,0 +1,229 @@
+"""The call queue: who gets which lead, call-backs, do-not-call, abandoned leads, outcomes, conversion."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.utils import timezone
+
+from accounts.models import Client
+from campaigns.models import CallAttempt, CampaignLead, Lead, LeadState
+from campaigns.services import (
+    CallQueueError,
+    NewClientDetails,
+    next_lead,
+    pause_campaign,
+    record_outcome,
+    resume_campaign,
+)
+from tests.campaigns.factories import add_leads, make_agent, make_campaign, make_client, make_lead
+
+pytestmark = [pytest.mark.django_db, pytest.mark.postgres]
+
+DETAILS = NewClientDetails(email="ivanov@example.com", sex="M", birth_date=dt.date(1985, 5, 17))
+
+
+def in_minutes(minutes: int) -> dt.datetime:
+    return timezone.now() + dt.timedelta(minutes=minutes)
+
+
+def test_each_agent_gets_a_different_lead_and_the_same_one_again_until_they_record_an_outcome(campaign):
+    first, second = add_leads(campaign, 2)
+    alice, bob = make_agent("alice"), make_agent("bob")
+    given = next_lead(agent=alice, campaign=campaign)
+    assert given.pk == first.pk
+    assert (given.state, given.held_by_id) == (LeadState.IN_PROGRESS, alice.pk)
+    assert next_lead(agent=alice, campaign=campaign).pk == first.pk, "asking again returns the held lead"
+    assert next_lead(agent=bob, campaign=campaign).pk == second.pk
+    assert next_lead(agent=make_agent("carol"), campaign=campaign) is None
+
+
+def test_due_call_backs_come_before_new_leads_and_future_ones_wait(campaign, agent):
+    new, due_later, due_earlier, not_yet = add_leads(campaign, 4)
+    CampaignLead.objects.filter(pk=due_later.pk).update(state=LeadState.CALLBACK, callback_at=in_minutes(-5))
+    CampaignLead.objects.filter(pk=due_earlier.pk).update(state=LeadState.CALLBACK, callback_at=in_minutes(-60))
+    CampaignLead.objects.filter(pk=not_yet.pk).update(state=LeadState.CALLBACK, callback_at=in_minutes(30))
+    handed = []
+    for _ in range(4):
+        lead = next_lead(agent=agent, campaign=campaign)
+        if lead is None:
+            break
+        handed.append(lead.pk)
+        record_outcome(agent=agent, campaign_lead=lead, outcome=LeadState.NOT_INTERESTED)
+    assert handed == [due_earlier.pk, due_later.pk, new.pk]
+
+
+def test_a_call_back_comes_back_when_its_time_has_come(campaign, agent):
+    (only,) = add_leads(campaign, 1)
+    lead = next_lead(agent=agent, campaign=campaign)
+    record_outcome(agent=agent, campaign_lead=lead, outcome=LeadState.CALLBACK, callback_at=in_minutes(20))
+    assert next_lead(agent=agent, campaign=campaign) is None
+    CampaignLead.objects.filter(pk=only.pk).update(callback_at=in_minutes(-1))
+    assert next_lead(agent=make_agent("bob"), campaign=campaign).pk == only.pk
+
+
+def test_do_not_call_in_one_campaign_keeps_the_lead_out_of_every_campaign(campaign, agent):
+    other = make_campaign(name="Ипотека")
+    lead = make_lead()
+    here = CampaignLead.objects.create(campaign=campaign, lead=lead)
+    there = CampaignLead.objects.create(campaign=other, lead=lead)
+    record_outcome(
+        agent=agent,
+        campaign_lead=next_lead(agent=agent, campaign=campaign),
+        outcome=LeadState.DO_NOT_CALL,
+        note="Просил не звонить",
+    )
+    assert CampaignLead.objects.get(pk=here.pk).state == LeadState.DO_NOT_CALL
+    assert next_lead(agent=agent, campaign=other) is None
+    assert CampaignLead.objects.get(pk=there.pk).state == LeadState.NEW
+
+
+def test_a_person_is_not_called_from_two_campaigns_at_once(campaign):
+    other = make_campaign(name="Ипотека")
+    lead = make_lead()
+    CampaignLead.objects.create(campaign=campaign, lead=lead)
+    CampaignLead.objects.create(campaign=other, lead=lead)
+    assert next_lead(agent=make_agent("alice"), campaign=campaign).lead_id == lead.pk
+    assert next_lead(agent=make_agent("bob"), campaign=other) is None
+
+
+def test_a_lead_held_too_long_returns_to_the_queue_and_its_first_agent_loses_it(campaign, settings):
+    settings.CALL_QUEUE_HOLD_MINUTES = 15
+    (only,) = add_leads(campaign, 1)
+    alice, bob = make_agent("alice"), make_agent("bob")
+    taken = next_lead(agent=alice, campaign=campaign)
+    CampaignLead.objects.filter(pk=only.pk).update(held_since=timezone.now() - dt.timedelta(minutes=14))
+    assert next_lead(agent=bob, campaign=campaign) is None, "14 minutes is not too long"
+    CampaignLead.objects.filter(pk=only.pk).update(held_since=timezone.now() - dt.timedelta(minutes=16))
+    assert next_lead(agent=bob, campaign=campaign).pk == only.pk
+    with pytest.raises(CallQueueError, match="no longer hold this lead"):
+        record_outcome(agent=alice, campaign_lead=taken, outcome=LeadState.INTERESTED)
+    assert not CallAttempt.objects.filter(agent=alice).exists()
+
+
+def test_an_abandoned_call_back_keeps_its_priority(campaign, agent):
+    _new, callback = add_leads(campaign, 2)
+    CampaignLead.objects.filter(pk=callback.pk).update(
+        state=LeadState.IN_PROGRESS, callback_at=in_minutes(-10), held_by=agent, held_since=in_minutes(-60)
+    )
+    assert next_lead(agent=make_agent("bob"), campaign=campaign).pk == callback.pk
+
+
+@pytest.mark.parametrize("pause", [True, False])
+def test_leads_are_handed_out_only_in_an_active_campaign(pause, agent, draft_campaign, campaign):
+    target = campaign if pause else draft_campaign
+    add_leads(target, 1)
+    if pause:
+        pause_campaign(campaign=campaign)
+    with pytest.raises(CallQueueError, match="only in an active campaign"):
+        next_lead(agent=agent, campaign=target)
+    assert not CampaignLead.objects.filter(held_by__isnull=False).exists()
+    if pause:
+        resume_campaign(campaign=campaign)
+        assert next_lead(agent=agent, campaign=campaign) is not None
+
+
+def test_an_outcome_is_logged_and_releases_the_lead(campaign, agent):
+    add_leads(campaign, 1)
+    lead = next_lead(agent=agent, campaign=campaign)
+    attempt = record_outcome(agent=agent, campaign_lead=lead, outcome=LeadState.INTERESTED, note="  Перезвонит сам ")
+    stored = CampaignLead.objects.get(pk=lead.pk)
+    assert (stored.state, stored.note, stored.held_by_id, stored.held_since) == (
+        LeadState.INTERESTED,
+        "Перезвонит сам",
+        None,
+        None,
+    )
+    assert (attempt.agent_id, attempt.outcome, attempt.campaign_lead_id) == (agent.pk, LeadState.INTERESTED, lead.pk)
+
+
+@pytest.mark.parametrize(
+    ("outcome", "callback_at", "message"),
+    [
+        ("callback", None, "Enter when to call back"),
+        ("callback", -5, "must be in the future"),
+        ("callback", 60 * 24 * 400, "within a year"),
+        ("new", None, "Choose what came of the call"),
+        ("in_progress", None, "Choose what came of the call"),
+        ("hung up", None, "Choose what came of the call"),
+    ],
+)
+def test_bad_outcomes_are_refused_and_change_nothing(campaign, agent, outcome, callback_at, message):
+    add_leads(campaign, 1)
+    lead = next_lead(agent=agent, campaign=campaign)
+    before = CampaignLead.objects.values().get(pk=lead.pk)
+    with pytest.raises(CallQueueError, match=message):
+        record_outcome(
+            agent=agent,
+            campaign_lead=lead,
+            outcome=outcome,
+            callback_at=in_minutes(callback_at) if callback_at is not None else None,
+        )
+    assert CampaignLead.objects.values().get(pk=lead.pk) == before
+    assert not CallAttempt.objects.exists()
+
+
+def test_an_agent_cannot_record_an_outcome_for_a_lead_someone_else_holds(campaign):
+    add_leads(campaign, 1)
+    lead = next_lead(agent=make_agent("alice"), campaign=campaign)
+    with pytest.raises(CallQueueError):
+        record_outcome(agent=make_agent("bob"), campaign_lead=lead, outcome=LeadState.CONVERTED, client_details=DETAILS)
+    assert Client.objects.count() == 0
+
+
+def convert(agent, campaign, details=DETAILS):
+    lead = next_lead(agent=agent, campaign=campaign)
+    record_outcome(agent=agent, campaign_lead=lead, outcome=LeadState.CONVERTED, client_details=details)
+    return Lead.objects.get(pk=lead.lead_id)
+
+
+def test_conversion_creates_one_client_from_the_lead_and_a_second_campaign_reuses_it(campaign, agent):
+    lead = make_lead(surname="Сидоров", email="")
+    CampaignLead.objects.create(campaign=campaign, lead=lead)
+    other = make_campaign(name="Ипотека")
+    CampaignLead.objects.create(campaign=other, lead=lead)
+    convert(agent, campaign)
+    lead.refresh_from_db()
+    client = Client.objects.get()
+    assert lead.client == client
+    assert (client.surname, client.name, client.phone, client.email, client.sex) == (
+        "Сидоров",
+        "Иван",
+        lead.phone,
+        "ivanov@example.com",
+        "M",
+    )
+    convert(agent, other, details=None)
+    assert Client.objects.count() == 1
+    assert CampaignLead.objects.filter(lead=lead, state=LeadState.CONVERTED).count() == 2
+
+
+def test_conversion_links_an_existing_client_by_e_mail_or_phone(campaign, agent):
+    by_email = make_client(email="known@example.com")
+    by_phone = make_client(email="other@example.com", phone="+79990000001")
+    CampaignLead.objects.create(campaign=campaign, lead=make_lead(email="Known@Example.com"))
+    CampaignLead.objects.create(campaign=campaign, lead=make_lead(phone="+79990000001"))
+    assert convert(agent, campaign, details=None).client == by_email
+    assert convert(agent, campaign, details=None).client == by_phone
+    assert Client.objects.count() == 2
+
+
+@pytest.mark.parametrize(
+    ("details", "message"),
+    [
+        (None, "enter the e-mail, the sex, the date of birth"),
+        (NewClientDetails(email="x@example.com", sex="M"), "enter the date of birth"),
+        (NewClientDetails(email="not-an-address", sex="F", birth_date=dt.date(1990, 1, 1)), "not an e-mail"),
+        (NewClientDetails(email="kid@example.com", sex="F", birth_date=timezone.localdate()), "at least 14"),
+    ],
+)
+def test_conversion_without_the_client_details_is_refused_and_the_lead_stays_held(campaign, agent, details, message):
+    add_leads(campaign, 1)
+    lead = next_lead(agent=agent, campaign=campaign)
+    with pytest.raises(CallQueueError, match=message):
+        record_outcome(agent=agent, campaign_lead=lead, outcome=LeadState.CONVERTED, client_details=details)
+    stored = CampaignLead.objects.get(pk=lead.pk)
+    assert (stored.state, stored.held_by_id) == (LeadState.IN_PROGRESS, agent.pk)
+    assert Client.objects.count() == 0
+    assert not CallAttempt.objects.exists()

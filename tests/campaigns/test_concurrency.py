@@ -1,0 +1,116 @@
+"""Agents asking for leads at the same moment never get the same lead (nor the same person).
+
+On PostgreSQL the queue skips rows other agents have locked; on SQLite every transaction starts
+with BEGIN IMMEDIATE, so requests run one after another. Each agent is a thread with its own
+database connection; on SQLite they share a file (the in-memory test database is copied into one).
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import threading
+from collections import Counter
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from django.db import connection, connections
+
+from campaigns.models import CallAttempt, Campaign, CampaignLead, LeadState
+from campaigns.services import next_lead, record_outcome
+from tests.campaigns.factories import add_leads, make_agent, make_campaign, make_lead
+
+pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
+
+
+class Agents:
+    """Runs one function per agent in threads that start together, each with its own connection."""
+
+    def __init__(self, tmp_path: Path):
+        self.sqlite_file: Path | None = None
+        self.wrapper_class = type(connections["default"])
+        self.settings_dict = dict(connections["default"].settings_dict)
+        if connection.vendor == "sqlite":
+            self.sqlite_file = tmp_path / "agents.sqlite3"
+            connection.ensure_connection()
+            target = sqlite3.connect(self.sqlite_file)
+            connection.connection.backup(target)
+            target.close()
+
+    def _connect(self) -> None:
+        if self.sqlite_file is not None:
+            connections["default"] = self.wrapper_class({**self.settings_dict, "NAME": str(self.sqlite_file)})
+
+    def run(self, work: Callable, arguments: list) -> list:
+        start = threading.Barrier(len(arguments))
+        results: list = [None] * len(arguments)
+        errors: list[BaseException] = []
+
+        def thread(index: int, argument) -> None:
+            try:
+                self._connect()
+                start.wait(timeout=10)
+                results[index] = work(argument)
+            except BaseException as error:  # reported to the test below
+                errors.append(error)
+            finally:
+                connections.close_all()
+
+        threads = [threading.Thread(target=thread, args=(i, a)) for i, a in enumerate(arguments)]
+        for each in threads:
+            each.start()
+        for each in threads:
+            each.join(timeout=60)
+        assert not any(each.is_alive() for each in threads), "an agent thread hung"
+        assert not errors, errors
+        return results
+
+    def read(self, query: Callable):
+        """Read what the agents wrote (on SQLite it is in the shared file, not in the test database)."""
+        return self.run(lambda _: query(), [None])[0]
+
+
+def test_agents_asking_at_once_get_different_leads(tmp_path):
+    campaign = make_campaign()
+    add_leads(campaign, 5)
+    agents = [make_agent(f"agent{n}") for n in range(8)]
+    handed = Agents(tmp_path).run(lambda agent: next_lead(agent=agent, campaign=campaign), agents)
+    given = [lead.pk for lead in handed if lead is not None]
+    assert len(given) == 5, "every lead is handed out, and three agents find the queue empty"
+    assert len(set(given)) == len(given), f"a lead was handed to two agents: {Counter(given)}"
+    holders = {lead.pk: lead.held_by_id for lead in handed if lead is not None}
+    assert len(set(holders.values())) == 5
+
+
+def test_agents_working_through_a_queue_call_every_lead_exactly_once(tmp_path):
+    campaign = make_campaign()
+    leads = add_leads(campaign, 30)
+    agents = [make_agent(f"agent{n}") for n in range(6)]
+
+    def work_through(agent) -> list[int]:
+        called = []
+        while (lead := next_lead(agent=agent, campaign=campaign)) is not None:
+            called.append(lead.pk)
+            record_outcome(agent=agent, campaign_lead=lead, outcome=LeadState.NOT_INTERESTED)
+        return called
+
+    harness = Agents(tmp_path)
+    called = [pk for per_agent in harness.run(work_through, agents) for pk in per_agent]
+    assert sorted(called) == sorted(lead.pk for lead in leads)
+    attempts = harness.read(lambda: Counter(CallAttempt.objects.values_list("campaign_lead_id", flat=True)))
+    assert set(attempts.values()) == {1}, "each lead was called once"
+    assert len(attempts) == 30
+
+
+def test_a_person_in_two_campaigns_is_held_by_one_agent_at_a_time(tmp_path):
+    first, second = make_campaign(name="Первая"), make_campaign(name="Вторая")
+    people = [make_lead() for _ in range(4)]
+    for person in people:
+        CampaignLead.objects.create(campaign=first, lead=person)
+        CampaignLead.objects.create(campaign=second, lead=person)
+    work = [(make_agent(f"agent{n}"), first if n % 2 else second) for n in range(8)]
+    handed = Agents(tmp_path).run(lambda job: next_lead(agent=job[0], campaign=job[1]), work)
+    persons = [lead.lead_id for lead in handed if lead is not None]
+    assert len(persons) == 4
+    assert len(set(persons)) == 4, f"a person was handed out twice: {Counter(persons)}"
+    assert isinstance(first, Campaign)
