@@ -96,6 +96,12 @@ def endpoint(*, public: bool = False, **handlers: Handler):
         try:
             if not public:
                 sign_in_product_manager(request)
+            if request.method != "GET" and request.GET:
+                raise ApiError(
+                    400,
+                    _("Send the fields in the JSON body, not in the address."),
+                    details={name: _("Unknown field.") for name in request.GET},
+                )
             try:
                 return handler(request, **kwargs)
             except (SurveyError, NewsError) as error:
@@ -106,5 +112,7 @@ def endpoint(*, public: bool = False, **handlers: Handler):
     return view
 
 
+@csrf_exempt
 def not_found(request: HttpRequest, unmatched: str = "") -> JsonResponse:
+    """Any other address under /api/v1/ (a misspelt path, a news number that is not a number): JSON, too."""
     return error_response(404, _("There is nothing at this address of the management API."))

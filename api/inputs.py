@@ -21,13 +21,16 @@ class Inputs:
     """Fields from ``data`` (a QueryDict, whose values are text, or a decoded JSON object, whose values are typed).
 
     Each reader returns the value or ``None`` and notes a message for a bad field; ``check()`` then refuses
-    the request with every message at once, so nothing is done with half-valid input.
+    the request with every message at once, so nothing is done with half-valid input. Read every field that
+    the request may carry before ``check()``: any other is refused as unknown.
     """
 
     def __init__(self, data: Mapping, *, from_query: bool) -> None:
         self.data, self.from_query, self.errors = data, from_query, {}
+        self.known: set[str] = set()
 
     def _raw(self, name: str, required: bool):
+        self.known.add(name)
         value = self.data.get(name, _ABSENT)
         if value is _ABSENT and required:
             self.errors[name] = _("This field is required.")
@@ -125,5 +128,11 @@ class Inputs:
         return value
 
     def check(self) -> None:
+        """Refuse the request if a field is bad, or unknown (a misspelt filter must not be silently ignored)."""
+        for name in self.data:
+            if name not in self.known:
+                self.errors[name] = _("Unknown field; expected: %(fields)s.") % {
+                    "fields": ", ".join(sorted(self.known))
+                }
         if self.errors:
             raise ApiError(400, _("Some fields are not right; see the details."), details=self.errors)

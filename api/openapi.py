@@ -151,6 +151,7 @@ SCHEMAS = {
     "SurveyPage": page_schema("Survey"),
     "NewSurvey": {
         "type": "object",
+        "additionalProperties": False,
         "required": ["kind", "rating"],
         "description": "Give the client by `client_id` or by `client_email` (or both, if they agree).",
         "properties": {
@@ -211,6 +212,7 @@ SCHEMAS = {
     "NewsPage": page_schema("News"),
     "NewNews": {
         "type": "object",
+        "additionalProperties": False,
         "required": ["title", "body", "audience"],
         "properties": {
             "title": {"type": "string", "minLength": 1, "maxLength": NEWS_TITLE_MAX_LENGTH, "pattern": NON_BLANK},
@@ -238,6 +240,7 @@ SCHEMAS = {
     ),
     "NewsCorrection": {
         "type": "object",
+        "additionalProperties": False,
         "required": ["title", "body"],
         "properties": {
             "title": {"type": "string", "minLength": 1, "maxLength": NEWS_TITLE_MAX_LENGTH, "pattern": NON_BLANK},
@@ -251,6 +254,7 @@ SCHEMAS = {
     },
     "Withdrawal": {
         "type": "object",
+        "additionalProperties": False,
         "properties": {
             "everywhere": {
                 "type": "boolean",
@@ -261,6 +265,7 @@ SCHEMAS = {
     },
     "Credentials": {
         "type": "object",
+        "additionalProperties": False,
         "required": ["username", "password"],
         "properties": {
             "username": {"type": "string", "minLength": 1, "maxLength": 150, "pattern": NON_BLANK},

@@ -66,6 +66,7 @@ def sign_out(request: HttpRequest) -> JsonResponse:
 
 
 def who_am_i(request: HttpRequest) -> JsonResponse:
+    Inputs(request.GET, from_query=True).check()
     return JsonResponse(
         {
             "account": presenters.account_json(request.user),
@@ -200,6 +201,7 @@ def search_clients(request: HttpRequest) -> JsonResponse:
 
 
 def list_campaigns(request: HttpRequest) -> JsonResponse:
+    Inputs(request.GET, from_query=True).check()
     campaigns = campaign_selectors.campaigns_for_picker()
     return JsonResponse({"results": [presenters.campaign_json(campaign) for campaign in campaigns]})
 

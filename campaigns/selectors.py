@@ -41,8 +41,8 @@ def news_for_management(
 ) -> QuerySet[News]:
     """News rows (one per account they went to) with their accounts and clients, in one query per page."""
     condition = Q()
-    if search:
-        condition &= Q(title__icontains=search) | Q(body__icontains=search)
+    for word in search.split():
+        condition &= contains_in_any_case(word, ("title", "body"))
     if account_id is not None:
         condition &= Q(account_id=account_id)
     if withdrawn is not None:
@@ -76,23 +76,18 @@ def search_clients(*, query: str, limit: int = CLIENT_SEARCH_LIMIT) -> list[Clie
     (two queries), for the pickers of the desktop program."""
     condition = Q()
     for word in query.split():
-        condition &= _contains_anywhere(word)
+        condition &= contains_in_any_case(word, ("surname", "name", "patronymic", "email", "phone"))
     logins = Prefetch("accounts", queryset=Account.objects.filter(is_active=True).order_by("username"))
     return list(Client.objects.filter(condition).prefetch_related(logins).order_by("surname", "name", "id")[:limit])
 
 
-def _contains_anywhere(word: str) -> Q:
-    """Name, e-mail or phone contain the word in any letter case. SQLite folds the case of Latin letters only,
+def contains_in_any_case(word: str, fields: tuple[str, ...]) -> Q:
+    """One of the fields contains the word in any letter case. SQLite folds the case of Latin letters only,
     so Cyrillic is also tried as typed, in lower case, capitalised and in capitals (as names are written)."""
     condition = Q()
     for variant in {word, word.lower(), word.capitalize(), word.upper()}:
-        condition |= (
-            Q(surname__icontains=variant)
-            | Q(name__icontains=variant)
-            | Q(patronymic__icontains=variant)
-            | Q(email__icontains=variant)
-            | Q(phone__icontains=variant)
-        )
+        for field in fields:
+            condition |= Q(**{f"{field}__icontains": variant})
     return condition
 
 

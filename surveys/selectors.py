@@ -24,6 +24,7 @@ SURVEY_SORT_FIELDS: dict[str, tuple[str, ...]] = {
 }
 SURVEY_SORT_KEYS = tuple(key for column in SURVEY_SORT_FIELDS for key in (column, f"-{column}"))
 RATINGS = range(1, 6)
+EARLIEST_DAY, LATEST_DAY = dt.date(1900, 1, 1), dt.date(9000, 1, 1)
 
 
 def ordering_for(sort: str, fields: dict[str, tuple[str, ...]]) -> list[str]:
@@ -34,14 +35,19 @@ def ordering_for(sort: str, fields: dict[str, tuple[str, ...]]) -> list[str]:
     return [f"{prefix}{column}" for column in columns] + ([] if columns == ("id",) else [f"{prefix}id"])
 
 
-def local_day_range(date_from: dt.date | None, date_to: dt.date | None) -> Q:
-    """Days are the bank's local days (TIME_ZONE); both ends are included."""
+def local_days(field: str, date_from: dt.date | None, date_to: dt.date | None) -> Q:
+    """The rows whose ``field`` falls on the bank's local days (TIME_ZONE) from ``date_from`` to ``date_to``,
+    both included; compared as a range so that the column's index serves."""
     condition = Q()
     zone = timezone.get_current_timezone()
+    # Days outside the years a row can carry bound nothing (and would overflow when shifted to UTC).
+    date_from = date_from if date_from is not None and date_from > EARLIEST_DAY else None
+    date_to = date_to if date_to is not None and date_to < LATEST_DAY else None
     if date_from is not None:
-        condition &= Q(created_at__gte=dt.datetime.combine(date_from, dt.time.min, tzinfo=zone))
+        condition &= Q(**{f"{field}__gte": dt.datetime.combine(date_from, dt.time.min, tzinfo=zone)})
     if date_to is not None:
-        condition &= Q(created_at__lt=dt.datetime.combine(date_to + dt.timedelta(days=1), dt.time.min, tzinfo=zone))
+        next_day = dt.datetime.combine(date_to + dt.timedelta(days=1), dt.time.min, tzinfo=zone)
+        condition &= Q(**{f"{field}__lt": next_day})
     return condition
 
 
@@ -54,7 +60,7 @@ def filtered_surveys(
     date_from: dt.date | None = None,
     date_to: dt.date | None = None,
 ) -> QuerySet[Survey]:
-    condition = local_day_range(date_from, date_to)
+    condition = local_days("created_at", date_from, date_to)
     if kind:
         condition &= Q(kind=kind)
     if source:

@@ -37,6 +37,12 @@ class Api:
         return self.send("DELETE", path)
 
 
+@pytest.fixture(autouse=True)
+def _quick_password_hashing(settings) -> None:
+    """Argon2 is slow on purpose; these tests make many accounts and are not about hashing."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture
 def product_manager(db):
     return make_product_manager(username="manager")

@@ -9,7 +9,7 @@ from django.contrib.auth.models import Group
 from django.utils import timezone
 
 from accounts.models import Account, Client, Worker
-from accounts.roles import CHAT_AGENTS, CUSTOMERS, PRODUCT_MANAGERS, TELEMARKETING_AGENTS
+from accounts.roles import CUSTOMERS, PRODUCT_MANAGERS
 from api.services import issue_token
 from campaigns.models import Campaign, CampaignLead, Lead, Message, News
 from surveys.models import Survey
@@ -74,7 +74,9 @@ def make_campaign(*, name: str = "Осенние вклады") -> Campaign:
 
 
 def add_lead_who_became(client: Client, *, campaign: Campaign) -> Lead:
-    lead = Lead.objects.create(surname=client.surname, name=client.name, phone=f"+7903{next(_numbers):07d}", client=client)
+    lead = Lead.objects.create(
+        surname=client.surname, name=client.name, phone=f"+7903{next(_numbers):07d}", client=client
+    )
     CampaignLead.objects.create(campaign=campaign, lead=lead)
     return lead
 
@@ -86,8 +88,3 @@ def send_campaign_message(client: Client, *, campaign: Campaign) -> Message:
 def moscow(year: int, month: int, day: int, hour: int = 12) -> dt.datetime:
     return dt.datetime(year, month, day, hour, tzinfo=timezone.get_current_timezone())
 
-
-ROLES = {
-    "chat agent": CHAT_AGENTS,
-    "telemarketing agent": TELEMARKETING_AGENTS,
-}

@@ -1,0 +1,60 @@
+"""The pickers of the desktop program: clients by name, e-mail or phone; campaigns."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.api.factories import make_campaign, make_client, make_customer
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def clients():
+    anna = make_client(surname="Абрамова", name="Анна", email="anna@example.ru", phone="+79161112233")
+    make_customer(client=anna, username="anna")
+    make_customer(client=anna, username="anna-old", active=False)
+    boris = make_client(surname="Борисов", name="Борис", email="boris@mail.example", phone="+79035556677")
+    return anna, boris
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("абрам", ["anna"]),
+        ("Анна Абрамова", ["anna"]),
+        ("mail.example", ["boris"]),
+        ("5556", ["boris"]),
+        ("", ["anna", "boris"]),
+    ],
+)
+def test_search_by_name_email_or_phone(api, clients, query, expected):
+    response = api.get("clients", q=query)
+    assert response.status_code == 200
+    found = [row["email"].split("@")[0] for row in response.json()["results"]]
+    assert found == expected
+
+
+def test_a_client_comes_with_their_active_logins(api, clients):
+    row = api.get("clients", q="anna").json()["results"][0]
+    assert row["full_name"] == "Абрамова Анна" and row["phone"] == "+79161112233"
+    assert [login["username"] for login in row["accounts"]] == ["anna"]
+
+
+def test_search_is_two_queries_whatever_it_finds(api, clients, django_assert_num_queries):
+    for number in range(10):
+        make_customer(client=make_client(surname=f"Абрамов{number}"))
+    api.get("auth/session")
+    with django_assert_num_queries(3):
+        assert len(api.get("clients", q="абрам", limit=20).json()["results"]) == 11
+
+
+def test_bad_search_is_explained(api):
+    response = api.get("clients", limit=500)
+    assert response.status_code == 400 and "limit" in response.json()["details"]
+
+
+def test_campaigns_for_the_audience_picker(api):
+    make_campaign(name="Осенние вклады")
+    rows = api.get("campaigns").json()["results"]
+    assert [(row["name"], row["status"]) for row in rows] == [("Осенние вклады", "draft")]
