@@ -6,3 +6,10 @@ class TelemarketingConfig(AppConfig):
 
     name = "telemarketing"
     verbose_name = "Telemarketing centre"
+
+    def ready(self) -> None:
+        from django.core.checks import Tags, register
+
+        from telemarketing.checks import check_sql_server_tde
+
+        register(check_sql_server_tde, Tags.database, Tags.security)
