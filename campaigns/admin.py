@@ -6,12 +6,16 @@ budget follows its products by itself (campaigns.signals), so all of them are re
 
 from __future__ import annotations
 
+from functools import partial
+
 from django import forms
 from django.contrib import admin
 from django.db.models import Count, OuterRef, Subquery
 from django.db.models.functions import Coalesce
+from django.urls import path
 from django.utils.translation import gettext_lazy as _
 
+from campaigns import admin_tools
 from campaigns.models import Campaign, CampaignLead, Lead, Message, News, Product, news_digest
 from telemarketing.admin import BackOfficeAdmin, format_money
 
@@ -62,11 +66,20 @@ class CampaignAdmin(BackOfficeAdmin):
     date_hierarchy = "created_at"
     fieldsets = (
         (None, {"fields": ("name", "description", "responsible")}),
-        (_("Status"), {"fields": ("status", "started_at", "ended_at", "created_at")}),
+        (_("Status"), {"fields": ("status", "started_at", "ended_at", "created_at", "results")}),
         (_("Money"), {"fields": ("base_amount", "budget")}),
     )
-    readonly_fields = ("status", "started_at", "ended_at", "created_at", "budget")
+    readonly_fields = ("status", "started_at", "ended_at", "created_at", "budget", "results")
     inlines = (ProductInline, CampaignLeadInline)
+    actions = admin_tools.CAMPAIGN_ACTIONS
+
+    def get_urls(self):
+        import_leads = self.admin_site.admin_view(partial(admin_tools.import_leads_view, self))
+        return [path("import-leads/", import_leads, name="campaigns_campaign_import_leads"), *super().get_urls()]
+
+    @admin.display(description=_("results"))
+    def results(self, campaign: Campaign) -> str:
+        return admin_tools.results_summary(campaign)
 
     def get_queryset(self, request):
         return (
@@ -182,7 +195,9 @@ class MessageAdmin(BackOfficeAdmin):
         (None, {"fields": ("subject", "body")}),
         (_("Delivery"), {"fields": ("status", "created_at", "sent_at", "read_at")}),
     )
-    readonly_fields = ("created_at",)
+    # The status moves only through the delivery transitions (the actions), which stamp the times.
+    readonly_fields = ("status", "created_at", "sent_at", "read_at")
+    actions = admin_tools.MESSAGE_ACTIONS
 
     @admin.display(description=_("to"))
     def recipient(self, message: Message) -> str:

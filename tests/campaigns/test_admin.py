@@ -1,0 +1,123 @@
+"""The back office's campaign admin: transitions, lead import with its report, export, results, message delivery."""
+
+from __future__ import annotations
+
+import pytest
+from django.contrib.messages import get_messages
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from accounts import roles
+from campaigns.models import Campaign, CampaignStatus, Lead, Message, MessageStatus
+from campaigns.services import ImportMode, compose_message
+from tests.campaigns.factories import add_leads, make_account, make_campaign, make_client
+
+pytestmark = pytest.mark.django_db
+
+CHANGELIST = reverse("admin:campaigns_campaign_changelist")
+IMPORT = reverse("admin:campaigns_campaign_import_leads")
+
+
+@pytest.fixture
+def back_office(client):
+    client.force_login(make_account("office", role=roles.BACK_OFFICE, is_staff=True))
+    return client
+
+
+def run_action(client, action: str, *objects, url: str = CHANGELIST):
+    return client.post(
+        url, {"action": action, "_selected_action": [each.pk for each in objects]}, follow=action != "export_leads_csv"
+    )
+
+
+def texts(response) -> list[str]:
+    return [str(message) for message in get_messages(response.wsgi_request)]
+
+
+def test_transition_actions_call_the_lifecycle_and_report_refusals(back_office):
+    draft, active = make_campaign(name="Черновик", active=False), make_campaign(name="Идёт")
+    response = run_action(back_office, "start_campaigns", draft, active)
+    assert "1 campaign started." in texts(response)
+    assert any("Only a draft campaign can be started; “Идёт” is active." in text for text in texts(response))
+    draft.refresh_from_db()
+    assert draft.status == CampaignStatus.ACTIVE and draft.started_at is not None
+    run_action(back_office, "finish_campaigns", draft)
+    draft.refresh_from_db()
+    assert draft.status == CampaignStatus.FINISHED and draft.ended_at is not None
+
+
+def test_the_status_cannot_be_typed_into_the_change_form(back_office):
+    campaign = make_campaign(active=False)
+    url = reverse("admin:campaigns_campaign_change", args=[campaign.pk])
+    page = back_office.get(url)
+    assert 'name="status"' not in page.text
+    assert reverse("campaigns:results", args=[campaign.pk]) in page.text, "the change form links the results"
+
+
+def upload(text: str, campaign: Campaign, mode: str):
+    return {"campaign": campaign.pk, "mode": mode, "file": SimpleUploadedFile("leads.csv", text.encode())}
+
+
+CSV = "surname,name,phone,email\nИванов,Иван,89161234567,\nПетров,Пётр,12345,\nСидоров,Сидор,+79031234567,bad\n"
+
+
+def test_importing_valid_rows_shows_the_rejected_rows_with_their_reasons(back_office):
+    campaign = make_campaign()
+    assert back_office.get(IMPORT).status_code == 200
+    response = back_office.post(IMPORT, upload(CSV, campaign, ImportMode.VALID_ROWS))
+    assert response.status_code == 200
+    assert 'id="rejected-rows"' in response.text
+    assert "not an e-mail address" in response.text and "10 digits" in response.text
+    assert list(campaign.leads.values_list("phone", flat=True)) == ["+79161234567"]
+
+
+def test_all_or_nothing_imports_nothing_and_says_so(back_office):
+    campaign = make_campaign()
+    response = back_office.post(IMPORT, upload(CSV, campaign, ImportMode.ALL_OR_NOTHING))
+    assert any("Nothing was imported: 2 rows were rejected" in text for text in texts(response))
+    assert Lead.objects.count() == 0
+
+
+def test_an_unreadable_file_is_a_form_error(back_office):
+    campaign = make_campaign()
+    response = back_office.post(IMPORT, upload("name;email\nИван;a@b.c\n", campaign, ImportMode.VALID_ROWS))
+    assert response.status_code == 200
+    assert "missing: surname, phone" in response.text
+    assert Lead.objects.count() == 0
+
+
+@pytest.mark.parametrize("role", [roles.TELEMARKETING_AGENTS, roles.PRODUCT_MANAGERS])
+def test_only_the_back_office_imports_leads(client, role):
+    client.force_login(make_account("staff", role=role, is_staff=True))
+    campaign = make_campaign()
+    assert client.get(IMPORT).status_code == 403
+    assert client.post(IMPORT, upload(CSV, campaign, ImportMode.VALID_ROWS)).status_code == 403
+    assert Lead.objects.count() == 0
+
+
+def test_customers_and_anonymous_visitors_never_see_the_import(client):
+    assert client.get(IMPORT).status_code == 302
+    client.force_login(make_account("customer", role=roles.CUSTOMERS, client=make_client()))
+    assert client.get(IMPORT).status_code == 302  # the admin sends non-staff to its sign-in page
+    assert Lead.objects.count() == 0
+
+
+def test_export_action_downloads_the_leads_as_csv(back_office):
+    campaign = make_campaign()
+    add_leads(campaign, 3)
+    response = run_action(back_office, "export_leads_csv", campaign)
+    assert response["Content-Type"].startswith("text/csv")
+    lines = response.content.decode("utf-8-sig").splitlines()
+    assert lines[0].startswith("surname,name,patronymic,phone")
+    assert len(lines) == 4
+
+
+def test_message_actions_move_messages_through_delivery(back_office):
+    message = compose_message(author=None, client=make_client(), subject="s", body="b")
+    url = reverse("admin:campaigns_message_changelist")
+    run_action(back_office, "mark_messages_sent", message, url=url)
+    message.refresh_from_db()
+    assert message.status == MessageStatus.SENT and message.sent_at is not None
+    response = run_action(back_office, "mark_messages_await", message, url=url)
+    assert any("cannot become" in text for text in texts(response))
+    assert Message.objects.get(pk=message.pk).status == MessageStatus.SENT
