@@ -129,3 +129,13 @@ def ws(in_memory_layer, transactional_db):
 def run(scenario) -> None:
     """Run an async scenario from a sync test (database calls go back to this thread)."""
     async_to_sync(scenario)()
+
+
+@pytest.fixture(scope="session")
+def live_database(tmp_path_factory):
+    """A migrated SQLite file shared by the live daphne processes of the end-to-end tests."""
+    from tests.chat.live import migrate
+
+    database = tmp_path_factory.mktemp("chat-live") / "chat.sqlite3"
+    migrate(database)
+    return database

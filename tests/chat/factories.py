@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime
-import itertools
+import uuid
 
 from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
 from django.contrib.auth.models import Group
@@ -12,36 +12,34 @@ from django.contrib.sessions.backends.db import SessionStore
 from accounts.models import Account, Client, Worker
 from accounts.roles import CHAT_AGENTS
 
-_numbers = itertools.count(1)
+
+def _unique() -> str:
+    """Unique across processes too: the live tests create people in a database that outlives one process."""
+    return uuid.uuid4().hex[:10]
 
 
-def make_customer(*, first_name: str = "Анна") -> Account:
-    n = next(_numbers)
+def make_customer(*, first_name: str = "Анна", last_name: str = "Смирнова") -> Account:
+    n = _unique()
     client = Client.objects.create(
-        surname=f"Смирнова{n}",
-        name=first_name,
-        sex="F",
-        birth_date=datetime.date(1985, 5, 5),
-        email=f"c{n}@example.com",
+        surname=last_name, name=first_name, sex="F", birth_date=datetime.date(1985, 5, 5), email=f"c{n}@example.com"
     )
     return Account.objects.create_user(
-        username=f"customer{n}", password=None, client=client, first_name=first_name, last_name=f"Смирнова{n}"
+        username=f"customer-{n}", password=None, client=client, first_name=first_name, last_name=last_name
     )
 
 
-def make_worker(*, groups: tuple[str, ...] = (), first_name: str = "Олег") -> Account:
-    n = next(_numbers)
-    worker = Worker.objects.create(surname=f"Кузнецов{n}", name=first_name, position="agent")
+def make_worker(*, groups: tuple[str, ...] = (), first_name: str = "Олег", last_name: str = "Кузнецов") -> Account:
+    worker = Worker.objects.create(surname=last_name, name=first_name, position="agent")
     account = Account.objects.create_user(
-        username=f"worker{n}", password=None, worker=worker, first_name=first_name, last_name=f"Кузнецов{n}"
+        username=f"worker-{_unique()}", password=None, worker=worker, first_name=first_name, last_name=last_name
     )
     for name in groups:
         account.groups.add(Group.objects.get_or_create(name=name)[0])
     return account
 
 
-def make_agent(*, first_name: str = "Олег") -> Account:
-    return make_worker(groups=(CHAT_AGENTS,), first_name=first_name)
+def make_agent(**names: str) -> Account:
+    return make_worker(groups=(CHAT_AGENTS,), **names)
 
 
 def session_key_for(account: Account) -> str:

@@ -1,0 +1,43 @@
+"""Make the people of an end-to-end chat test in the live servers' database, and print their sessions.
+
+Run by tests/chat/live.py as ``python tests/chat/live_setup.py '<json spec>'`` with the servers' settings.
+Spec: {"customers": ["anna"], "agents": ["oleg"], "conversation": {"customer": "anna", "topic": "..."}};
+prints {"people": {"anna": {"id": 1, "session": "..."}}, "conversation": 7} as the last line.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "telemarketing.settings")
+
+import django
+
+django.setup()
+
+from chat import services  # noqa: E402
+from tests.chat.factories import make_agent, make_customer, session_key_for  # noqa: E402
+
+
+def main(spec: dict) -> dict:
+    people = {}
+    for name in spec.get("customers", []):
+        people[name] = make_customer(first_name=name.capitalize())
+    for name in spec.get("agents", []):
+        people[name] = make_agent(first_name=name.capitalize())
+    result: dict = {
+        "people": {name: {"id": account.pk, "session": session_key_for(account)} for name, account in people.items()}
+    }
+    wanted = spec.get("conversation")
+    if wanted:
+        conversation = services.start_conversation(customer=people[wanted["customer"]], topic=wanted.get("topic", ""))
+        result["conversation"] = conversation.pk
+    return result
+
+
+if __name__ == "__main__":
+    print(json.dumps(main(json.loads(sys.argv[1]))))
