@@ -1,0 +1,65 @@
+"""Make a telemarketing agent, a back-office worker and a campaign with leads in a live server's database.
+
+Run by tests/campaigns/test_browser.py as ``python tests/campaigns/live_setup.py`` with the server's
+settings; prints {"agent": "<session key>", "office": "<session key>", "campaign": 1} as the last line.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import sys
+from decimal import Decimal
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "telemarketing.settings")
+
+import django
+
+django.setup()
+
+from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY  # noqa: E402
+from django.contrib.sessions.backends.db import SessionStore  # noqa: E402
+
+from accounts import roles  # noqa: E402
+from campaigns.models import Product  # noqa: E402
+from campaigns.services import NewClientDetails, next_lead, record_outcome  # noqa: E402
+from tests.campaigns.factories import add_leads, make_account, make_agent, make_campaign  # noqa: E402
+
+
+def session_key_for(account) -> str:
+    session = SessionStore()
+    session[SESSION_KEY] = str(account.pk)
+    session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+    session[HASH_SESSION_KEY] = account.get_session_auth_hash()
+    session.create()
+    return session.session_key
+
+
+def main() -> dict:
+    campaign = make_campaign(name="Вклад «Надёжный»")
+    Product.objects.create(
+        campaign=campaign, name="Вклад «Надёжный» 12%", kind="deposit", cost=Decimal("5000"), description="На год."
+    )
+    Product.objects.create(campaign=campaign, name="Кредитная карта", kind="card", cost=Decimal("1500"))
+    add_leads(campaign, 12)
+    outcomes = ["converted", "not_interested", "interested", "do_not_call", "not_interested", "interested"]
+    colleagues = [make_agent(name) for name in ("marina", "oleg")]
+    for number, outcome in enumerate(outcomes):
+        colleague = colleagues[number % 2]
+        details = NewClientDetails(email=f"client{number}@example.com", sex="F", birth_date=dt.date(1980, 1, 1))
+        record_outcome(
+            agent=colleague,
+            campaign_lead=next_lead(agent=colleague, campaign=campaign),
+            outcome=outcome,
+            client_details=details,
+        )
+    agent = make_agent("anna")
+    office = make_account("office", role=roles.BACK_OFFICE, is_staff=True)
+    return {"agent": session_key_for(agent), "office": session_key_for(office), "campaign": campaign.pk}
+
+
+if __name__ == "__main__":
+    print(json.dumps(main()))
