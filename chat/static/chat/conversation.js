@@ -39,7 +39,7 @@
     if (Number.isNaN(when.getTime())) {
       return "";
     }
-    return when.toLocaleTimeString(document.documentElement.lang || undefined, { hour: "2-digit", minute: "2-digit" });
+    return when.toLocaleTimeString(document.documentElement.lang || undefined, { hour: "2-digit", minute: "2-digit", hourCycle: "h23" });
   }
 
   class ChatPanel {

@@ -15,6 +15,7 @@
   const mineList = desk.querySelector(".desk-mine");
   const mineEmpty = desk.querySelector(".desk-mine-empty");
   const panels = desk.querySelector(".desk-panels");
+  const panelsEmpty = desk.querySelector(".desk-panels-empty");
   const errorLine = desk.querySelector(".desk-error");
   const connection = desk.querySelector(".desk-connection");
   const template = document.getElementById("chat-panel-template");
@@ -30,7 +31,7 @@
     const when = new Date(iso);
     return Number.isNaN(when.getTime())
       ? ""
-      : when.toLocaleTimeString(document.documentElement.lang || undefined, { hour: "2-digit", minute: "2-digit" });
+      : when.toLocaleTimeString(document.documentElement.lang || undefined, { hour: "2-digit", minute: "2-digit", hourCycle: "h23" });
   }
 
   function send(frame) {
@@ -56,6 +57,7 @@
     queueEmpty.hidden = queueList.children.length > 0;
     queueCount.textContent = String(queueList.children.length);
     mineEmpty.hidden = mineList.children.length > 0;
+    panelsEmpty.hidden = panels.children.length > 0;
   }
 
   function removeFrom(list, id) {
@@ -111,6 +113,7 @@
     root.querySelector(".chat-dismiss").addEventListener("click", () => {
       root.chatPanel.destroy();
       column.remove();
+      refreshEmpty();
     });
     panels.appendChild(column);
     root.chatPanel = new window.ChatPanel(root);

@@ -1,0 +1,125 @@
+"""A customer and an agent chat in headless Chromium through a real daphne; screenshots go to
+test-artifacts/chat/."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from tests.chat.live import REPO, Daphne, server_environment, set_up
+
+pytestmark = pytest.mark.browser
+
+ARTIFACTS = REPO / "test-artifacts" / "chat"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+
+@pytest.fixture
+def server(live_database, tmp_path):
+    daphne = Daphne(server_environment(live_database), tmp_path, "browser")
+    try:
+        yield daphne.start()
+    finally:
+        daphne.stop()
+
+
+@pytest.fixture
+def browser():
+    sync_api = pytest.importorskip("playwright.sync_api")
+    with sync_api.sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path="/usr/bin/chromium", headless=True, args=CHROMIUM_ARGS)
+        try:
+            yield chromium
+        finally:
+            chromium.close()
+
+
+def signed_in_page(browser, server: Daphne, session: str):
+    context = browser.new_context(viewport={"width": 1400, "height": 900}, locale="en-GB")
+    context.add_cookies(
+        [
+            {"name": "sessionid", "value": session, "url": server.http},
+            {"name": "django_language", "value": "en", "url": server.http},
+        ]
+    )
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    return page
+
+
+def test_customer_and_agent_chat_in_the_browser(server, browser, live_database):
+    from playwright.sync_api import expect
+
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    people = set_up(live_database, customers=["anna"], agents=["oleg"])["people"]
+    customer = signed_in_page(browser, server, people["anna"]["session"])
+    agent = signed_in_page(browser, server, people["oleg"]["session"])
+    errors: list[str] = []
+    for page in (customer, agent):
+        page.on("pageerror", lambda error: errors.append(str(error)))
+
+    agent.goto(server.http + "/chat/agent/")
+    expect(agent.locator("#chat-desk")).to_have_attribute("data-connection", "connected")
+
+    customer.goto(server.http + "/chat/")
+    customer.get_by_label("Topic (optional)").fill("Card blocked abroad")
+    customer.get_by_role("button", name="Start chat").click()
+    expect(customer).to_have_url(re.compile(r"/chat/\d+/$"))
+    panel = customer.locator("[data-chat-panel]")
+    expect(panel).to_have_attribute("data-connection", "connected")
+    expect(panel.locator(".chat-status")).to_have_text("Waiting for an agent…")
+    expect(panel.locator(".chat-presence")).to_have_text("Agents online: 1")
+    panel.locator(".chat-input").fill("Hello, my card was blocked in Turkey")
+    panel.locator(".chat-input").press("Enter")
+    expect(panel.locator(".chat-message.mine[data-id]")).to_have_count(1)
+
+    # The waiting customer appears in the agent's queue without a reload; the agent takes it.
+    queued = agent.locator(".desk-queue li", has_text="Card blocked abroad")
+    expect(queued).to_be_visible()
+    agent.screenshot(path=ARTIFACTS / "1-agent-queue.png", full_page=True)
+    queued.get_by_role("button", name="Take").click()
+    expect(agent.locator(".desk-queue li")).to_have_count(0)
+    agent_panel = agent.locator(".desk-panels [data-chat-panel]")
+    expect(agent_panel).to_have_count(1)
+    expect(agent_panel.locator(".chat-text")).to_have_text(["Hello, my card was blocked in Turkey"])
+    expect(panel.locator(".chat-status")).to_have_text(re.compile("You are talking with Oleg"))
+    expect(panel.locator(".chat-presence")).to_have_text("Your agent is online")
+
+    panel.locator(".chat-input").press_sequentially("It is urgent")
+    expect(agent_panel.locator(".chat-typing")).to_have_text("The customer is typing…")
+    panel.locator(".chat-input").press("Enter")
+
+    hostile = "<script>window.pwned = 1</script><b>bold?</b>"
+    agent_panel.locator(".chat-input").fill(hostile)
+    agent_panel.get_by_role("button", name="Send").click()
+    expect(panel.locator(".chat-message:not(.mine) .chat-text")).to_have_text([hostile])
+    assert customer.evaluate("window.pwned") is None
+    assert panel.locator(".chat-messages b, .chat-messages script").count() == 0
+    agent_panel.locator(".chat-input").fill("Unblocked. Anything else?")
+    agent_panel.locator(".chat-input").press("Enter")
+    expect(panel.locator(".chat-message:not(.mine) .chat-text")).to_have_count(2)
+    customer.screenshot(path=ARTIFACTS / "2-customer-chatting.png", full_page=True)
+    agent.screenshot(path=ARTIFACTS / "3-agent-desk-chatting.png", full_page=True)
+
+    # The customer closes the conversation and is asked for a rating.
+    customer.once("dialog", lambda dialog: dialog.accept())
+    panel.get_by_role("button", name="Close conversation").click()
+    expect(customer.get_by_text("Please rate this conversation")).to_be_visible()
+    expect(agent_panel.locator(".chat-status")).to_have_text("This conversation is closed.")
+    customer.get_by_label("5").check()
+    customer.get_by_label("Comment (optional)").fill("Quick and kind")
+    customer.screenshot(path=ARTIFACTS / "4-customer-rating.png", full_page=True)
+    customer.get_by_role("button", name="Send rating").click()
+    expect(customer.get_by_text("Thank you for your rating.")).to_be_visible()
+    expect(customer.locator(".chat-text")).to_have_count(4)
+    agent.screenshot(path=ARTIFACTS / "5-agent-after-close.png", full_page=True)
+    customer.screenshot(path=ARTIFACTS / "6-customer-rated.png", full_page=True)
+    assert errors == []
