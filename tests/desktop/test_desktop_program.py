@@ -1,0 +1,224 @@
+"""The desktop program in a real Tk window on Xvfb, against a real server: what a product manager goes through."""
+
+from __future__ import annotations
+
+import csv
+
+import pytest
+
+from desktop_client.table import SortableTable
+from tests.desktop.conftest import free_port, screenshot, settle, sign_in
+
+
+def click_heading(table: SortableTable, key: str) -> None:
+    """What a click on the column's header does: the command Tk runs for it."""
+    table.tree.tk.call(table.tree.heading(key, "command"))
+
+
+def test_a_wrong_password_is_said_plainly(window):
+    sign_in(window, password="not-the-password")
+    assert window.sign_in_frame.message.cget("text") == "Wrong username or password."
+    assert window.main_frame is None
+    screenshot(window, "01-sign-in-wrong-password")
+
+
+def test_an_unreachable_server_is_said_plainly(window):
+    window.sign_in_frame.server.set(f"http://127.0.0.1:{free_port()}")
+    sign_in(window)
+    assert window.sign_in_frame.message.cget("text").startswith("Cannot reach the server at http://127.0.0.1:")
+
+
+def test_a_certificate_that_cannot_be_trusted_is_said_plainly(window, server):
+    window.sign_in_frame.server.set(server["https_url"])
+    sign_in(window)
+    message = window.sign_in_frame.message.cget("text")
+    assert message.startswith("The server's certificate cannot be trusted")
+    assert "CA bundle" in message
+    screenshot(window, "02-sign-in-certificate-problem")
+
+
+def test_https_with_the_banks_ca_bundle_signs_in(window, server):
+    window.sign_in_frame.server.set(server["https_url"])
+    window.sign_in_frame.ca_bundle.set(server["ca_bundle"])
+    sign_in(window)
+    assert window.main_frame is not None
+    assert window.client.base_url.startswith("https://")
+
+
+def test_plain_http_to_another_computer_is_refused_before_sending_the_password(window):
+    window.sign_in_frame.server.set("http://bank.example")
+    sign_in(window)
+    assert window.sign_in_frame.message.cget("text") == "Use https:// — the password must not travel unencrypted."
+
+
+def test_surveys_sorting_adding_and_export(window, tmp_path):
+    sign_in(window)
+    surveys = window.main_frame.surveys
+    assert surveys.table.column_values("created_at")[0].startswith("2024-03-21")  # newest first
+    screenshot(window, "03-surveys")
+
+    click_heading(surveys.table, "rating")
+    settle(window)
+    ratings = [int(value) for value in surveys.table.column_values("rating")]
+    assert ratings == sorted(ratings) and surveys.table.tree.heading("rating", "text").endswith("▲")
+    click_heading(surveys.table, "rating")
+    settle(window)
+    assert [int(v) for v in surveys.table.column_values("rating")] == sorted(ratings, reverse=True)
+    click_heading(surveys.table, "client")
+    settle(window)
+    clients = surveys.table.column_values("client")
+    assert clients == sorted(clients) and clients[0].startswith("Абрамова")
+    screenshot(window, "04-surveys-sorted-by-client")
+
+    form = surveys.open_add_form()
+    settle(window)
+    form.client.set("not an address")
+    form.save_button.invoke()
+    problems = form.message.cget("text")
+    assert "neither an e-mail address nor a client number" in problems
+    assert "Choose the kind of request." in problems and "Choose a rating from 1 to 5." in problems
+    screenshot(window, "05-add-survey-checked-before-sending", widget=form)
+    count_before = int(surveys.table.page_label.cget("text").split("·")[1].split()[0])
+
+    form.client.set("nobody@example.ru")
+    form.kind.set("complaint")
+    form.rating.set("2")
+    form.text.insert("1.0", "Долго ждал ответа")
+    form.save_button.invoke()
+    settle(window)
+    assert "There is no client with this number or e-mail." in form.message.cget("text")  # the server's check
+
+    form.client.set("boris@example.ru")
+    form.save_button.invoke()
+    settle(window)
+    assert not form.winfo_exists()
+    assert window.main_frame.status.cget("text").startswith("Survey No. ")
+    assert int(surveys.table.page_label.cget("text").split("·")[1].split()[0]) == count_before + 1
+
+    surveys.kind.set("complaint")
+    surveys.apply_filters()
+    settle(window)
+    assert "Долго ждал ответа" in surveys.table.column_values("text")
+    assert set(surveys.table.column_values("kind")) == {"complaint"}
+
+    exported = tmp_path / "surveys.csv"
+    surveys.export_to(exported)
+    settle(window)
+    with exported.open(encoding="utf-8-sig") as file:
+        rows = list(csv.reader(file))
+    assert rows[0][:3] == ["id", "created_at", "client"]
+    assert [row[2] for row in rows[1:]] == surveys.table.column_values("client")
+
+
+def test_bad_filter_dates_are_pointed_out(window):
+    sign_in(window)
+    surveys = window.main_frame.surveys
+    surveys.date_from.set("31.01.2024")
+    surveys.apply_filters()
+    assert window.main_frame.status.cget("text") == "Dates are written as YYYY-MM-DD, for example 2024-03-31."
+
+
+def test_statistics_charts(window):
+    sign_in(window)
+    main = window.main_frame
+    main.notebook.select(main.statistics)
+    settle(window)
+    statistics = main.statistics
+    assert statistics.figures["total"] >= 5
+    assert statistics.summary.cget("text").startswith(f"Surveys: {statistics.figures['total']} · average rating: ")
+    titles = [axes.get_title() for axes in statistics.figure.axes if axes.get_title()]
+    assert titles == ["Surveys by kind", "Surveys by month", "Ratings"]
+    months = [row["month"] for row in statistics.figures["per_month"]]
+    assert months[:3] == ["2024-01", "2024-02", "2024-03"]
+    screenshot(window, "06-statistics")
+
+    statistics.date_from.set("2024-02-01")
+    statistics.date_to.set("2024-02-29")
+    statistics.refresh_button.invoke()
+    settle(window)
+    assert statistics.figures["total"] == 1
+    assert statistics.figures["per_month"] == [{"month": "2024-02", "count": 1, "average_rating": 4.0}]
+
+
+def test_publishing_sorting_and_withdrawing_news(window):
+    sign_in(window)
+    main = window.main_frame
+    main.notebook.select(main.news)
+    settle(window)
+    news = main.news
+
+    form = news.open_publish_form()
+    settle(window)
+    form.audience.set("campaign")
+    form.publish_button.invoke()
+    assert form.message.cget("text") == "Write the title.\nWrite the text.\nChoose the campaign."
+
+    form.news_title.set("Вклад «Осень»: 12% годовых")
+    form.text.insert("1.0", "С 1 октября по 30 ноября.")
+    form.campaign.set(next(iter(form.campaigns)))
+    screenshot(window, "07-publish-news-form", widget=form)
+    form.publish_button.invoke()
+    settle(window)
+    assert main.status.cget("text") == "Published to 1 logins; 0 had it already."
+
+    form = news.open_publish_form()
+    form.news_title.set("Вклад «Осень»: 12% годовых")
+    form.text.insert("1.0", "С 1 октября по 30 ноября.")
+    form.search.set("анна")
+    form.find_button.invoke()
+    settle(window)
+    assert form.login.get() == "Абрамова Анна — anna@example.ru (anna)"
+    form.audience.set("all_customers")
+    form.publish_button.invoke()
+    settle(window)
+    assert main.status.cget("text") == "Published to 2 logins; 1 had it already."
+
+    click_heading(news.table, "account")
+    settle(window)
+    logins = news.table.column_values("account")
+    assert logins == sorted(logins) and len(logins) == 3
+    screenshot(window, "08-news-sorted-by-login")
+
+    news.table.tree.selection_set(news.table.tree.get_children()[0])
+    confirmation = news.ask_withdraw()
+    assert confirmation.winfo_exists()
+    confirmation.yes_button.invoke()
+    settle(window)
+    assert main.status.cget("text") == "Withdrawn: 1."
+    assert news.table.column_values("withdrawn_at")[0] != ""
+    screenshot(window, "09-news-withdrawn")
+
+
+def test_sign_out_and_the_revoked_token(window):
+    sign_in(window)
+    client = window.client
+    window.main_frame.sign_out_button.invoke()
+    settle(window)
+    assert window.main_frame is None and window.sign_in_frame.winfo_ismapped()
+    from desktop_client.api import SessionExpired
+
+    with pytest.raises(SessionExpired):
+        client.token = client.token or "revoked"
+        client.surveys()
+
+
+@pytest.mark.parametrize("language", ["ru"])
+def test_the_russian_interface(display, server, language):
+    import tkinter as tk
+
+    from desktop_client.app import Application
+    from desktop_client.i18n import Translator
+
+    root = tk.Tk()
+    try:
+        app = Application(root, tr=Translator(language), server=server["url"])
+        sign_in(app, password="wrong-password")
+        assert app.sign_in_frame.message.cget("text") == "Неверный логин или пароль."
+        sign_in(app)
+        assert app.main_frame.notebook.tab(0, "text") == "Опросы"
+        assert app.main_frame.surveys.table.rows  # the rows came, with the server's Russian labels
+        kinds = set(app.main_frame.surveys.table.column_values("kind"))
+        assert kinds <= {"вопрос", "жалоба", "предложение", "благодарность", "оценка чата"}, kinds
+        screenshot(app, "10-surveys-in-russian")
+    finally:
+        root.destroy()
