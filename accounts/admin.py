@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import Account, BankAccount, Client, Receipt, Transfer, Worker
 from accounts.roles import ROLE_LABELS
 from accounts.services import open_bank_account
-from telemarketing.admin import BackOfficeAdmin, format_money
+from telemarketing.admin import BackOfficeAdmin, HistoryAdmin, format_money
 
 OWNER_BOTH_MESSAGE = _("An account belongs to a client or to a worker, not to both: clear one of them.")
 
@@ -85,7 +85,7 @@ class BankAccountInline(admin.TabularInline):
     """An account's bank accounts with their balances; opened on the bank account page, never edited here."""
 
     model = BankAccount
-    fields = ("number", "currency", "balance", "is_closed", "opened_at")
+    fields = ("number", "currency", "balance_money", "is_closed", "opened_at")
     readonly_fields = fields
     extra = 0
     can_delete = False
@@ -95,7 +95,7 @@ class BankAccountInline(admin.TabularInline):
         return False
 
     @admin.display(description=_("balance"))
-    def balance(self, bank_account: BankAccount) -> str:
+    def balance_money(self, bank_account: BankAccount) -> str:
         return format_money(bank_account.balance, bank_account.currency)
 
 
@@ -184,7 +184,16 @@ class BankAccountOpenForm(forms.ModelForm):
 
 @admin.register(BankAccount)
 class BankAccountAdmin(BackOfficeAdmin):
-    list_display = ("number", "owner", "owner_name", "currency", "balance", "is_closed", "opened_at", "receipts_link")
+    list_display = (
+        "number",
+        "owner",
+        "owner_name",
+        "currency",
+        "balance_money",
+        "is_closed",
+        "opened_at",
+        "receipts_link",
+    )
     list_filter = ("currency", "is_closed", "opened_at")
     list_select_related = ("owner__client", "owner__worker")
     search_fields = ("number", "owner__username", "owner__client__surname", "owner__client__email")
@@ -200,12 +209,12 @@ class BankAccountAdmin(BackOfficeAdmin):
     def get_fields(self, request, obj=None):
         if obj is None:
             return ("owner", "currency")
-        return ("number", "owner", "currency", "balance", "is_closed", "opened_at")
+        return ("number", "owner", "currency", "balance_money", "is_closed", "opened_at")
 
     def get_readonly_fields(self, request, obj=None):
         if obj is None:
             return ()
-        return ("number", "owner", "currency", "balance", "opened_at")
+        return ("number", "owner", "currency", "balance_money", "opened_at")
 
     def save_model(self, request, obj: BankAccount, form, change: bool) -> None:
         if change:
@@ -216,7 +225,7 @@ class BankAccountAdmin(BackOfficeAdmin):
         obj._state.adding = False
 
     @admin.display(description=_("balance"), ordering="balance")
-    def balance(self, bank_account: BankAccount) -> str:
+    def balance_money(self, bank_account: BankAccount) -> str:
         return format_money(bank_account.balance, bank_account.currency)
 
     @admin.display(description=_("holder"), ordering="owner__client__surname")
@@ -230,49 +239,44 @@ class BankAccountAdmin(BackOfficeAdmin):
         return format_html('<a href="{}">{}</a>', url, _("statement"))
 
 
-class LedgerAdmin(BackOfficeAdmin):
-    """Transfers and receipts are written only by the payment service: here they can be looked at, never changed."""
-
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
-
-
 @admin.register(Transfer)
-class TransferAdmin(LedgerAdmin):
-    list_display = ("created_at", "payer", "payee", "amount", "comment", "initiated_by")
+class TransferAdmin(HistoryAdmin):
+    list_display = ("created_at", "payer", "payee", "amount_money", "comment", "initiated_by")
     list_filter = ("payer__currency", "created_at")
     list_select_related = ("payer", "payee", "initiated_by")
     search_fields = ("payer__number", "payee__number", "comment", "initiated_by__username", "=idempotency_key")
     date_hierarchy = "created_at"
-    fields = ("created_at", "payer", "payee", "amount", "comment", "initiated_by", "idempotency_key")
+    fields = ("created_at", "payer", "payee", "amount_money", "comment", "initiated_by", "idempotency_key")
     readonly_fields = fields
 
     @admin.display(description=_("amount"), ordering="amount")
-    def amount(self, transfer: Transfer) -> str:
+    def amount_money(self, transfer: Transfer) -> str:
         return format_money(transfer.amount, transfer.payer.currency)
 
 
 @admin.register(Receipt)
-class ReceiptAdmin(LedgerAdmin):
-    list_display = ("created_at", "bank_account", "kind", "amount", "balance_after", "description", "transfer")
+class ReceiptAdmin(HistoryAdmin):
+    list_display = (
+        "created_at",
+        "bank_account",
+        "kind",
+        "amount_money",
+        "balance_after_money",
+        "description",
+        "transfer",
+    )
     list_filter = ("kind", "bank_account__currency", "created_at")
     list_select_related = ("bank_account", "transfer__payer", "transfer__payee")
     search_fields = ("bank_account__number", "bank_account__owner__username", "description")
     date_hierarchy = "created_at"
-    fields = ("created_at", "bank_account", "kind", "amount", "balance_after", "description", "transfer")
+    fields = ("created_at", "bank_account", "kind", "amount_money", "balance_after_money", "description", "transfer")
     readonly_fields = fields
 
     @admin.display(description=_("amount"), ordering="amount")
-    def amount(self, receipt: Receipt) -> str:
+    def amount_money(self, receipt: Receipt) -> str:
         sign = "−" if receipt.kind == Receipt.Kind.DEBIT else "+"
         return sign + format_money(receipt.amount, receipt.bank_account.currency)
 
     @admin.display(description=_("balance after"), ordering="balance_after")
-    def balance_after(self, receipt: Receipt) -> str:
+    def balance_after_money(self, receipt: Receipt) -> str:
         return format_money(receipt.balance_after, receipt.bank_account.currency)

@@ -16,8 +16,8 @@ from django.urls import path
 from django.utils.translation import gettext_lazy as _
 
 from campaigns import admin_tools
-from campaigns.models import Campaign, CampaignLead, Lead, Message, News, Product, news_digest
-from telemarketing.admin import BackOfficeAdmin, format_money
+from campaigns.models import CallAttempt, Campaign, CampaignLead, Lead, Message, News, Product, news_digest
+from telemarketing.admin import BackOfficeAdmin, HistoryAdmin, format_money
 
 
 def _count_of(model, *, field: str):
@@ -54,8 +54,8 @@ class CampaignAdmin(BackOfficeAdmin):
         "responsible",
         "started_at",
         "ended_at",
-        "base_amount",
-        "budget",
+        "base_amount_money",
+        "budget_money",
         "product_count",
         "lead_count",
     )
@@ -67,9 +67,9 @@ class CampaignAdmin(BackOfficeAdmin):
     fieldsets = (
         (None, {"fields": ("name", "description", "responsible")}),
         (_("Status"), {"fields": ("status", "started_at", "ended_at", "created_at", "results")}),
-        (_("Money"), {"fields": ("base_amount", "budget")}),
+        (_("Money"), {"fields": ("base_amount", "budget_money")}),
     )
-    readonly_fields = ("status", "started_at", "ended_at", "created_at", "budget", "results")
+    readonly_fields = ("status", "started_at", "ended_at", "created_at", "budget_money", "results")
     inlines = (ProductInline, CampaignLeadInline)
     actions = admin_tools.CAMPAIGN_ACTIONS
 
@@ -92,11 +92,11 @@ class CampaignAdmin(BackOfficeAdmin):
         )
 
     @admin.display(description=_("base amount"), ordering="base_amount")
-    def base_amount(self, campaign: Campaign) -> str:
+    def base_amount_money(self, campaign: Campaign) -> str:
         return format_money(campaign.base_amount)
 
     @admin.display(description=_("budget"), ordering="budget")
-    def budget(self, campaign: Campaign) -> str:
+    def budget_money(self, campaign: Campaign) -> str:
         return format_money(campaign.budget)
 
     @admin.display(description=_("products"), ordering="product_count")
@@ -110,7 +110,7 @@ class CampaignAdmin(BackOfficeAdmin):
 
 @admin.register(Product)
 class ProductAdmin(BackOfficeAdmin):
-    list_display = ("name", "kind", "campaign", "campaign_status", "cost")
+    list_display = ("name", "kind", "campaign", "campaign_status", "cost_money")
     list_filter = ("kind", "campaign__status")
     list_select_related = ("campaign",)
     search_fields = ("name", "description", "campaign__name")
@@ -121,7 +121,7 @@ class ProductAdmin(BackOfficeAdmin):
         return product.campaign.get_status_display()
 
     @admin.display(description=_("cost"), ordering="cost")
-    def cost(self, product: Product) -> str:
+    def cost_money(self, product: Product) -> str:
         return format_money(product.cost)
 
 
@@ -159,6 +159,25 @@ class LeadAdmin(BackOfficeAdmin):
         return lead.campaign_count
 
 
+class CallAttemptInline(admin.TabularInline):
+    """The calls made to this lead in this campaign, newest first; the call log is only read here."""
+
+    model = CallAttempt
+    fields = ("called_at", "agent", "outcome", "callback_at", "note")
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("agent")
+
+
 @admin.register(CampaignLead)
 class CampaignLeadAdmin(BackOfficeAdmin):
     list_display = ("lead", "lead_phone", "campaign", "state", "callback_at", "held_by", "updated_at")
@@ -168,17 +187,43 @@ class CampaignLeadAdmin(BackOfficeAdmin):
     autocomplete_fields = ("campaign", "lead", "held_by")
     date_hierarchy = "updated_at"
     readonly_fields = ("updated_at",)
+    inlines = (CallAttemptInline,)
 
     @admin.display(description=_("phone"), ordering="lead__phone")
     def lead_phone(self, campaign_lead: CampaignLead) -> str:
         return campaign_lead.lead.phone
 
 
+@admin.register(CallAttempt)
+class CallAttemptAdmin(HistoryAdmin):
+    list_display = ("called_at", "lead", "campaign", "agent", "outcome", "callback_at", "note")
+    list_filter = ("outcome", "called_at", "campaign_lead__campaign__status")
+    list_select_related = ("campaign_lead__lead", "campaign_lead__campaign", "agent")
+    search_fields = (
+        "campaign_lead__lead__surname",
+        "campaign_lead__lead__phone",
+        "campaign_lead__campaign__name",
+        "agent__username",
+        "note",
+    )
+    date_hierarchy = "called_at"
+    fields = ("called_at", "campaign_lead", "agent", "outcome", "callback_at", "note")
+    readonly_fields = fields
+
+    @admin.display(description=_("lead"), ordering="campaign_lead__lead__surname")
+    def lead(self, call: CallAttempt) -> str:
+        return f"{call.campaign_lead.lead} ({call.campaign_lead.lead.phone})"
+
+    @admin.display(description=_("campaign"), ordering="campaign_lead__campaign__name")
+    def campaign(self, call: CallAttempt) -> str:
+        return str(call.campaign_lead.campaign)
+
+
 @admin.register(Message)
 class MessageAdmin(BackOfficeAdmin):
-    list_display = ("subject", "recipient", "campaign", "status", "created_at", "sent_at", "read_at")
+    list_display = ("subject", "recipient", "campaign", "status", "written_by", "created_at", "sent_at", "read_at")
     list_filter = ("status", "created_at", "sent_at")
-    list_select_related = ("client", "lead", "campaign")
+    list_select_related = ("client", "lead", "campaign", "written_by")
     search_fields = (
         "subject",
         "body",
@@ -193,15 +238,20 @@ class MessageAdmin(BackOfficeAdmin):
     fieldsets = (
         (_("To"), {"fields": ("client", "lead", "campaign")}),
         (None, {"fields": ("subject", "body")}),
-        (_("Delivery"), {"fields": ("status", "created_at", "sent_at", "read_at")}),
+        (_("Delivery"), {"fields": ("status", "written_by", "created_at", "sent_at", "read_at")}),
     )
     # The status moves only through the delivery transitions (the actions), which stamp the times.
-    readonly_fields = ("status", "created_at", "sent_at", "read_at")
+    readonly_fields = ("status", "written_by", "created_at", "sent_at", "read_at")
     actions = admin_tools.MESSAGE_ACTIONS
 
     @admin.display(description=_("to"))
     def recipient(self, message: Message) -> str:
         return str(message.client or message.lead)
+
+    def save_model(self, request, obj: Message, form, change: bool) -> None:
+        if not change:
+            obj.written_by = request.user
+        super().save_model(request, obj, form, change)
 
 
 class NewsForm(forms.ModelForm):

@@ -9,7 +9,7 @@ from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
 from chat.models import ChatMessage, Conversation
-from telemarketing.admin import BackOfficeAdmin
+from telemarketing.admin import BackOfficeAdmin, HistoryAdmin
 
 
 class ChatMessageInline(admin.TabularInline):
@@ -31,9 +31,19 @@ class ChatMessageInline(admin.TabularInline):
 
 @admin.register(Conversation)
 class ConversationAdmin(BackOfficeAdmin):
-    list_display = ("__str__", "customer", "agent", "status", "created_at", "claimed_at", "closed_at", "message_count")
+    list_display = (
+        "__str__",
+        "customer",
+        "agent",
+        "status",
+        "created_at",
+        "claimed_at",
+        "closed_at",
+        "customer_rating",
+        "message_count",
+    )
     list_filter = ("status", "created_at", "closed_at")
-    list_select_related = ("customer", "agent")
+    list_select_related = ("customer", "agent", "rating")
     search_fields = (
         "topic",
         "customer__username",
@@ -44,8 +54,8 @@ class ConversationAdmin(BackOfficeAdmin):
     )
     autocomplete_fields = ("customer", "agent")
     date_hierarchy = "created_at"
-    fields = ("topic", "customer", "agent", "status", "created_at", "claimed_at", "closed_at")
-    readonly_fields = ("created_at",)
+    fields = ("topic", "customer", "agent", "status", "created_at", "claimed_at", "closed_at", "rating")
+    readonly_fields = ("created_at", "rating")
     inlines = (ChatMessageInline,)
 
     def get_queryset(self, request):
@@ -58,13 +68,17 @@ class ConversationAdmin(BackOfficeAdmin):
         )
         return super().get_queryset(request).annotate(message_count=Coalesce(Subquery(counted), 0))
 
+    @admin.display(description=_("customer's rating"), ordering="rating__rating")
+    def customer_rating(self, conversation: Conversation) -> str:
+        return f"{conversation.rating.rating}/5" if conversation.rating else "—"
+
     @admin.display(description=_("messages"), ordering="message_count")
     def message_count(self, conversation: Conversation) -> int:
         return conversation.message_count
 
 
 @admin.register(ChatMessage)
-class ChatMessageAdmin(BackOfficeAdmin):
+class ChatMessageAdmin(HistoryAdmin):
     list_display = ("created_at", "conversation", "sender", "text")
     list_filter = ("conversation__status", "created_at")
     list_select_related = ("conversation", "sender")
@@ -72,9 +86,3 @@ class ChatMessageAdmin(BackOfficeAdmin):
     date_hierarchy = "created_at"
     fields = ("created_at", "conversation", "sender", "client_message_id", "text")
     readonly_fields = fields
-
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False

@@ -29,3 +29,20 @@ class BackOfficeAdmin(admin.ModelAdmin):
 
     class Media:
         css = {"all": ("telemarketing/back_office.css",)}
+
+
+class HistoryAdmin(BackOfficeAdmin):
+    """Records of what happened (the ledger, call logs, chat lines): looked at here, never added, edited or deleted.
+
+    Only the services that did the thing write them: money through accounts.services, calls and chats
+    through their own services.
+    """
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False

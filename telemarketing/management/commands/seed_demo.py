@@ -31,6 +31,8 @@ from accounts import roles
 from accounts.models import Account, BankAccount, Client, Receipt, Sex, Transfer, Worker
 from accounts.services import deposit, open_bank_account, transfer
 from campaigns.models import (
+    CallAttempt,
+    CallOutcome,
     Campaign,
     CampaignLead,
     CampaignStatus,
@@ -104,6 +106,7 @@ COUNTED = {
     "products": Product,
     "leads": Lead,
     "campaign leads": CampaignLead,
+    "calls": CallAttempt,
     "messages": Message,
     "news": News,
     "surveys": Survey,
@@ -497,7 +500,23 @@ class DemoSeeder:
                         note=fake.random.choice(texts.LEAD_NOTES[state]) if state in texts.LEAD_NOTES else "",
                     )
                 )
-        _bulk_create(CampaignLead, links)
+        links = _bulk_create(CampaignLead, links)
+        calls = []
+        for link in links:
+            if link.state not in CallOutcome.values:
+                continue
+            fake = self.record("call", f"{link.campaign_id}:{link.lead.phone}")
+            calls.append(
+                CallAttempt(
+                    campaign_lead=link,
+                    agent=fake.random.choice(callers),
+                    outcome=link.state,
+                    note=link.note,
+                    callback_at=link.callback_at,
+                    called_at=self.ago(fake, days=(0, 30)),
+                )
+            )
+        _bulk_create(CallAttempt, calls, backdate="called_at")
         return created
 
     # --- what customers and leads receive and write -----------------------------------------------
@@ -630,6 +649,26 @@ class DemoSeeder:
                 )
         _bulk_create(Conversation, conversations, backdate="created_at")
         _bulk_create(ChatMessage, lines, backdate="created_at")
+        self._rate_chats([chat for chat in conversations if chat.status == ConversationStatus.CLOSED])
+
+    def _rate_chats(self, conversations: list[Conversation]) -> None:
+        """Most customers rate a chat once it is closed: a chat-rating survey that the conversation points to."""
+        rated = []
+        for conversation in conversations:
+            fake = self.record("chat-rating", conversation.customer.username)
+            if fake.random.random() < 0.7:
+                (lowest, highest), sayings = texts.SURVEYS[SurveyKind.CHAT_RATING]
+                conversation.rating = Survey(
+                    client=conversation.customer.client,
+                    kind=SurveyKind.CHAT_RATING,
+                    text=fake.random.choice(sayings),
+                    rating=fake.random.randint(lowest, highest),
+                    source=SurveySource.CHAT,
+                    created_at=conversation.closed_at + timedelta(minutes=1),
+                )
+                rated.append(conversation)
+        _bulk_create(Survey, [conversation.rating for conversation in rated])
+        Conversation.objects.bulk_update(rated, ["rating"], batch_size=BATCH)
 
     # --- the whole run ----------------------------------------------------------------------------
 
