@@ -107,7 +107,8 @@ def rate(request, conversation_id: int):
     _require_customer(request)
     form = RatingForm(request.POST)
     if not form.is_valid():
-        messages.error(request, _("Choose a rating from 1 to 5."))
+        problem = _("Choose a rating from 1 to 5.") if "rating" in form.errors else form.errors["comment"][0]
+        messages.error(request, problem)
         return redirect("chat:conversation", conversation_id=conversation_id)
     try:
         services.rate_conversation(

@@ -158,6 +158,15 @@ class TestRating:
         assert "Choose a rating from 1 to 5." in response.content.decode()
         assert not Survey.objects.exists()
 
+    def test_an_overlong_comment_is_refused_with_its_own_message(self, client, active):
+        closed(active)
+        client.force_login(active.customer)
+        response = client.post(
+            reverse("chat:rate", args=[active.pk]), {"rating": "3", "comment": "x" * 2001}, follow=True
+        )
+        assert "at most 2000 characters" in response.content.decode()
+        assert not Survey.objects.exists()
+
     def test_an_open_conversation_cannot_be_rated(self, client, active):
         client.force_login(active.customer)
         response = client.post(reverse("chat:rate", args=[active.pk]), {"rating": "5"}, follow=True)
