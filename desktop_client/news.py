@@ -44,11 +44,11 @@ class NewsTab(ttk.Frame):
             on_change=self.reload,
             columns=[
                 Column("id", tr("No."), 60, lambda n: n["id"]),
-                Column("published_at", tr("Published"), 130, lambda n: short_time(n["published_at"])),
+                Column("published_at", tr("Published"), 140, lambda n: short_time(n["published_at"])),
                 Column("title", tr("Title"), 260, lambda n: n["title"]),
                 Column("client", tr("Client"), 190, lambda n: n["account"]["full_name"]),
                 Column("account", tr("Login"), 120, lambda n: n["account"]["username"]),
-                Column("withdrawn_at", tr("Withdrawn"), 130, lambda n: short_time(n["withdrawn_at"])),
+                Column("withdrawn_at", tr("Withdrawn"), 140, lambda n: short_time(n["withdrawn_at"])),
                 Column("body", tr("Text"), 300, lambda n: n["body"]),
             ],
         )

@@ -10,6 +10,7 @@ from matplotlib.figure import Figure
 
 from desktop_client.app import Application
 from desktop_client.forms import period_filters
+from desktop_client.surveys import KIND_LABELS
 
 BAR_COLOUR, LINE_COLOUR = "#2f6db5", "#d9822b"
 
@@ -28,7 +29,7 @@ class StatisticsTab(ttk.Frame):
         self.refresh_button.pack(side="left")
         self.summary = ttk.Label(bar, text="", font=("TkDefaultFont", 11, "bold"))
         self.summary.pack(side="left", padx=16)
-        self.figure = Figure(figsize=(11, 6), dpi=96, layout="constrained")
+        self.figure = Figure(figsize=(9, 5.5), dpi=96, layout="constrained")
         self.canvas = FigureCanvasTkAgg(self.figure, master=self)
         self.canvas.get_tk_widget().pack(fill="both", expand=True, pady=(6, 0))
         self.figures: dict | None = None
@@ -49,13 +50,15 @@ class StatisticsTab(ttk.Frame):
             text=tr("Surveys: {total} · average rating: {average}", total=figures["total"], average=average)
         )
         self.figure.clear()
-        by_kind, by_month, ratings = (
-            self.figure.add_subplot(2, 2, 1),
-            self.figure.add_subplot(2, 1, 2),
-            self.figure.add_subplot(2, 2, 2),
-        )
+        grid = self.figure.add_gridspec(2, 2)
+        by_kind, ratings = self.figure.add_subplot(grid[0, 0]), self.figure.add_subplot(grid[0, 1])
+        by_month = self.figure.add_subplot(grid[1, :])
         kinds = figures["per_kind"]
-        by_kind.bar([row["label"] for row in kinds], [row["count"] for row in kinds], color=BAR_COLOUR)
+        by_kind.bar(
+            [tr(KIND_LABELS.get(row["kind"], row["label"])) for row in kinds],
+            [row["count"] for row in kinds],
+            color=BAR_COLOUR,
+        )
         by_kind.set_title(tr("Surveys by kind"))
         by_kind.tick_params(axis="x", labelrotation=15)
         distribution = figures["rating_distribution"]

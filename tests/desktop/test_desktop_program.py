@@ -127,7 +127,7 @@ def test_statistics_charts(window):
     assert statistics.figures["total"] >= 5
     assert statistics.summary.cget("text").startswith(f"Surveys: {statistics.figures['total']} · average rating: ")
     titles = [axes.get_title() for axes in statistics.figure.axes if axes.get_title()]
-    assert titles == ["Surveys by kind", "Surveys by month", "Ratings"]
+    assert titles == ["Surveys by kind", "Ratings", "Surveys by month"]
     months = [row["month"] for row in statistics.figures["per_month"]]
     assert months[:3] == ["2024-01", "2024-02", "2024-03"]
     screenshot(window, "06-statistics")

@@ -1,0 +1,89 @@
+"""The desktop program stands alone: no Django, every interface text in Russian too, and its own checks."""
+
+from __future__ import annotations
+
+import ast
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from desktop_client.api import ApiProblem, normalise_server_address
+from desktop_client.forms import parse_day
+from desktop_client.i18n import RUSSIAN, Translator, choose_language
+
+PACKAGE = Path(__file__).resolve().parents[2] / "desktop_client"
+
+
+def test_it_imports_nothing_of_django():
+    code = (
+        "import sys, desktop_client.app, desktop_client.surveys, desktop_client.news, desktop_client.statistics; "
+        "print(sorted(m for m in sys.modules if m.split('.')[0] in ('django', 'telemarketing', 'api')))"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=PACKAGE.parent
+    )
+    assert result.stdout.strip() == "[]"
+
+
+def interface_texts() -> set[str]:
+    """Every literal passed to the translator, tr("…"), in the program's source."""
+    texts = set()
+    for path in PACKAGE.glob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text())):
+            if (
+                isinstance(node, ast.Call)
+                and (getattr(node.func, "id", None) == "tr" or getattr(node.func, "attr", None) == "tr")
+                and node.args
+                and isinstance(node.args[0], ast.Constant)
+            ):
+                texts.add(node.args[0].value)
+    return texts
+
+
+def test_every_interface_text_has_its_russian():
+    texts = interface_texts()
+    assert len(texts) > 50
+    assert sorted(texts - set(RUSSIAN)) == []
+
+
+def test_russian_placeholders_match_the_english():
+    for english, russian in RUSSIAN.items():
+        assert sorted(part.split("}")[0] for part in english.split("{")[1:]) == sorted(
+            part.split("}")[0] for part in russian.split("{")[1:]
+        ), english
+
+
+def test_the_language_comes_from_the_flag_then_the_environment(monkeypatch):
+    monkeypatch.setenv("TELEMARKETING_LANG", "en")
+    assert choose_language("ru") == "ru"
+    assert choose_language(None) == "en"
+    assert Translator("ru")("Sign in") == "Войти"
+    assert Translator("en")("Sign in") == "Sign in"
+
+
+@pytest.mark.parametrize(
+    ("typed", "expected"),
+    [
+        ("bank.example", "https://bank.example"),
+        ("https://bank.example:8443/", "https://bank.example:8443"),
+        ("http://127.0.0.1:8000", "http://127.0.0.1:8000"),
+    ],
+)
+def test_server_addresses(typed, expected):
+    assert normalise_server_address(typed, Translator("en")) == expected
+
+
+@pytest.mark.parametrize("typed", ["", "http://bank.example", "ftp://bank.example"])
+def test_bad_server_addresses(typed):
+    with pytest.raises(ApiProblem):
+        normalise_server_address(typed, Translator("en"))
+
+
+def test_days():
+    assert parse_day(" 2024-02-29 ") == "2024-02-29"
+    assert parse_day("") is None
+    for bad in ("2023-02-29", "29.02.2024", "2024-2-9"):
+        with pytest.raises(ValueError):
+            parse_day(bad)
