@@ -76,6 +76,7 @@ def test_customers_get_no_token(anonymous):
     assert not ApiToken.objects.exists()
 
 
+@pytest.mark.postgres
 @override_settings(AXES_ENABLED=True, AXES_FAILURE_LIMIT=3)
 def test_failed_sign_ins_lock_the_login_as_on_the_website(anonymous):
     make_product_manager(username="olga")

@@ -45,6 +45,7 @@ def test_publish_to_all_customers_skips_staff_and_inactive_logins(api):
     assert recipients() == {"anna", "boris"}
 
 
+@pytest.mark.postgres
 def test_the_same_news_is_never_published_twice_to_a_login(api):
     anna = make_customer(username="anna")
     api.post("news", {**NEWS, "audience": "account", "account_id": anna.pk})
@@ -58,6 +59,7 @@ def test_the_same_news_is_never_published_twice_to_a_login(api):
     assert News.objects.count() == 2
 
 
+@pytest.mark.postgres
 def test_a_campaigns_customers_are_the_clients_its_leads_became_and_those_it_wrote_to(api):
     campaign = make_campaign()
     converted = make_customer(username="converted")
@@ -122,6 +124,7 @@ def ids(response) -> list[int]:
     return [row["id"] for row in response.json()["results"]]
 
 
+@pytest.mark.postgres
 @pytest.mark.parametrize(
     ("sort", "expected"),
     [
@@ -177,6 +180,7 @@ def test_correcting_one_copy(api, three_news):
     assert len(three_news[1].digest) == 64
 
 
+@pytest.mark.postgres
 def test_correcting_every_copy_of_broadcast_news(api):
     for _ in range(3):
         make_customer()
@@ -193,6 +197,7 @@ def test_correcting_every_copy_of_broadcast_news(api):
     }
 
 
+@pytest.mark.postgres
 def test_a_correction_that_would_duplicate_news_is_refused(api, three_news):
     second, third = three_news[1], three_news[2]  # both anna's
     response = api.patch(f"news/{second.pk}", {"title": third.title, "body": third.body})

@@ -18,6 +18,7 @@ def clients():
     return anna, boris
 
 
+@pytest.mark.postgres
 @pytest.mark.parametrize(
     ("query", "expected"),
     [

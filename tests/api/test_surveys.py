@@ -37,6 +37,7 @@ def test_newest_first_with_the_client(api, three_surveys):
     assert first["created_at"].startswith("2024-02-20T12:00:00+03:00")
 
 
+@pytest.mark.postgres
 @pytest.mark.parametrize(
     ("sort", "expected"),
     [
@@ -54,6 +55,7 @@ def test_sorting_by_any_column(api, three_surveys, sort, expected):
     assert ids(api.get("surveys", sort=sort)) == [three_surveys[i].pk for i in expected]
 
 
+@pytest.mark.postgres
 def test_filters(api, three_surveys):
     anna = three_surveys[1].client
     assert ids(api.get("surveys", kind="complaint")) == [three_surveys[0].pk]
@@ -107,6 +109,7 @@ def test_the_list_costs_the_same_queries_whatever_its_length(api, django_assert_
         api.get("surveys")
 
 
+@pytest.mark.postgres
 def test_adding_a_survey_for_a_client_found_by_email(api):
     client = make_client(email="anna@example.ru")
     response = api.post(
@@ -176,6 +179,7 @@ def test_number_and_email_of_two_different_clients_are_refused(api):
     assert not Survey.objects.exists()
 
 
+@pytest.mark.postgres
 def test_statistics(api, three_surveys):
     make_survey(client=three_surveys[0].client, kind="complaint", rating=1, when=moscow(2024, 1, 31, 23))
     response = api.get("surveys/statistics")
