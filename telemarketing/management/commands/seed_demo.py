@@ -260,8 +260,9 @@ class DemoSeeder:
                     hired_on=(self.now - timedelta(days=fake.random.randint(200, 2000))).date(),
                 )
             }
+        (person_row,) = owner.values()
         return Account.objects.create(
-            username=username, first_name=person["name"], last_name=person["surname"], **owner
+            username=username, first_name=person["name"], last_name=person["surname"], email=person_row.email, **owner
         )
 
     def seed_clients(self) -> list[Account]:
