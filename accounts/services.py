@@ -7,6 +7,7 @@ import uuid
 from decimal import Decimal, InvalidOperation
 
 from django.db import IntegrityError, transaction
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 from accounts.currencies import Currency
@@ -162,7 +163,7 @@ def transfer(
             if payer.balance < amount:
                 raise InsufficientFunds(
                     _("Not enough money: the balance is %(balance)s %(currency)s.")
-                    % {"balance": payer.balance, "currency": payer.currency}
+                    % {"balance": number_format(payer.balance, 2, force_grouping=True), "currency": payer.currency}
                 )
             payer.balance -= amount
             payee.balance += amount

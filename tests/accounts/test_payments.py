@@ -137,7 +137,7 @@ def test_a_used_form_cannot_be_reused_for_another_payment(customer_client, rub_a
 
 REFUSALS = [
     pytest.param({"payee_number": "40817810999999999999"}, "There is no account 40817810999999999999", id="unknown"),
-    pytest.param({"amount": "20000"}, "Not enough money: the balance is 10000.00 RUB", id="insufficient"),
+    pytest.param({"amount": "20000"}, "Not enough money: the balance is 10,000.00 RUB", id="insufficient"),
     pytest.param({"payee_number": "usd"}, "is in USD, but you pay in RUB", id="other-currency"),
     pytest.param({"payee_number": "self"}, "it is the account you pay from", id="same-account"),
     pytest.param({"payee_number": "closed"}, "is closed", id="closed"),
