@@ -6,6 +6,7 @@ import uuid
 
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm
+from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import BankAccount
@@ -83,7 +84,11 @@ class PaymentForm(BootstrapFormMixin, forms.Form):
     def __init__(self, *args, payer_accounts: list[BankAccount], **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["payer"].choices = [
-            (account.number, f"{account.number} · {account.currency} · {account.balance}") for account in payer_accounts
+            (
+                account.number,
+                f"{account.number} · {number_format(account.balance, 2, force_grouping=True)} {account.currency}",
+            )
+            for account in payer_accounts
         ]
         if not self.is_bound:
             self.initial.setdefault("idempotency_key", uuid.uuid4())

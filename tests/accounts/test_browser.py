@@ -1,0 +1,220 @@
+"""The customer website in headless Chromium against a real daphne: sign-in, a payment, a review, languages.
+
+Screenshots go to test-artifacts/website/ (desktop and phone sizes) for a person to look at.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import sqlite3
+import subprocess
+import sys
+import time
+import urllib.request
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+
+ROOT = Path(settings.BASE_DIR)
+ARTIFACTS = ROOT / "test-artifacts" / "website"
+DEMO_PASSWORD = "demo-browser-test-2026"
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Debian's chromium is not installed"),
+]
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def wait_until_up(url: str, server: subprocess.Popen, timeout: float = 30) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if server.poll() is not None:
+            raise RuntimeError(f"daphne exited with {server.returncode}")
+        try:
+            with urllib.request.urlopen(url, timeout=1) as response:  # noqa: S310  (our own loopback server)
+                if response.status == 200:
+                    return
+        except OSError:
+            time.sleep(0.2)
+    raise RuntimeError(f"daphne did not answer at {url}")
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory):
+    """A migrated SQLite file with the demo data, served by daphne on a free port."""
+    database = tmp_path_factory.mktemp("website") / "db.sqlite3"
+    env = {
+        **os.environ,
+        "DATABASE_URL": f"sqlite:///{database}",
+        "DJANGO_DEBUG": "true",
+        "PYTHONDONTWRITEBYTECODE": "1",
+    }
+    manage = [sys.executable, str(ROOT / "manage.py")]
+    subprocess.run([*manage, "migrate", "--no-input", "-v0"], env=env, cwd=ROOT, check=True)
+    subprocess.run(
+        [*manage, "seed_demo", "--password", DEMO_PASSWORD, "--size", "small"],
+        env=env,
+        cwd=ROOT,
+        check=True,
+        capture_output=True,
+    )
+    port = free_port()
+    daphne = Path(sys.executable).with_name("daphne")
+    server = subprocess.Popen(
+        [str(daphne), "-b", "127.0.0.1", "-p", str(port), "telemarketing.asgi:application"],
+        env=env,
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        base = f"http://127.0.0.1:{port}"
+        wait_until_up(f"{base}/healthz", server)
+        yield {"url": base, "database": database}
+    finally:
+        server.terminate()
+        try:
+            server.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            server.wait()
+
+
+def query(database: Path, sql: str, *parameters):
+    with sqlite3.connect(database) as connection:
+        return connection.execute(sql, parameters).fetchall()
+
+
+@pytest.fixture(scope="module")
+def chromium():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        try:
+            yield browser
+        finally:
+            browser.close()
+
+
+def shot(page, name: str) -> None:
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
+
+
+def sign_in(page, base: str, password: str) -> None:
+    page.goto(f"{base}/login/")
+    page.fill("#id_username", "demo_customer")
+    page.fill("#id_password", password)
+    page.click("form[action='/login/'] button[type=submit]")
+
+
+def test_a_customer_signs_in_pays_writes_a_review_and_switches_language(site, chromium):
+    base, database = site["url"], site["database"]
+    payer_number, opening = query(
+        database,
+        "SELECT b.number, b.balance FROM accounts_bankaccount b JOIN accounts_account a ON a.id = b.owner_id "
+        "WHERE a.username = 'demo_customer' AND b.currency = 'RUB' AND NOT b.is_closed ORDER BY b.balance DESC",
+    )[0]
+    (payee_number,) = query(
+        database,
+        "SELECT b.number FROM accounts_bankaccount b JOIN accounts_account a ON a.id = b.owner_id "
+        "WHERE a.username <> 'demo_customer' AND b.currency = 'RUB' AND NOT b.is_closed LIMIT 1",
+    )[0]
+    context = chromium.new_context(locale="ru-RU", viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    try:
+        page.goto(f"{base}/login/")
+        assert page.locator("html").get_attribute("lang") == "ru"
+        shot(page, "01-login-ru")
+
+        sign_in(page, base, "not-the-password")
+        assert "Неверный логин или пароль" in page.locator(".alert-danger").inner_text()
+        shot(page, "02-login-failed-ru")
+
+        sign_in(page, base, DEMO_PASSWORD)
+        page.wait_for_url(f"{base}/")
+        assert page.get_by_role("heading", name="Ваши счета").is_visible()
+        shot(page, "03-dashboard-ru")
+
+        page.get_by_role("link", name="Сделать платёж").click()
+        page.select_option("#id_payer", payer_number)
+        page.fill("#id_payee_number", payee_number)
+        page.fill("#id_amount", "1 500,50")
+        page.fill("#id_comment", "Тест из браузера")
+        shot(page, "04-payment-form-ru")
+        page.click("#payment-form button[type=submit]")
+        page.wait_for_url(f"{base}/payments/*/")
+        assert "Платёж выполнен" in page.inner_text("main")
+        assert page.inner_text("#receipt-amount").replace("\xa0", " ") == "1 500,50 RUB"
+        shot(page, "05-receipt-ru")
+        (balance,) = query(database, "SELECT balance FROM accounts_bankaccount WHERE number = ?", payer_number)[0]
+        assert Decimal(str(balance)) == Decimal(str(opening)) - Decimal("1500.50")
+
+        page.get_by_role("link", name="Отзывы").first.click()
+        page.select_option("#id_kind", "suggestion")
+        page.check("#id_rating_1")  # the radio buttons run 5..1: the second is 4
+        page.fill("#id_text", "Удобный сайт, но хочется тёмную тему.")
+        page.click("#review-form button[type=submit]")
+        assert "Спасибо! Мы получили ваш отзыв." in page.inner_text("main")
+        assert "Удобный сайт, но хочется тёмную тему." in page.inner_text("main")
+        shot(page, "06-reviews-ru")
+        assert query(database, "SELECT kind, rating, source FROM surveys_survey ORDER BY id DESC LIMIT 1") == [
+            ("suggestion", 4, "website")
+        ]
+
+        page.click("#language-form button[value=en]")
+        page.wait_for_load_state()
+        assert page.locator("html").get_attribute("lang") == "en"
+        assert page.get_by_role("heading", name="Write a review").is_visible()
+        page.goto(f"{base}/")
+        assert page.get_by_role("heading", name="Your accounts").is_visible()
+        shot(page, "07-dashboard-en")
+    finally:
+        context.close()
+
+
+def test_the_site_works_on_a_phone(site, chromium):
+    base = site["url"]
+    context = chromium.new_context(
+        locale="ru-RU", viewport={"width": 390, "height": 844}, device_scale_factor=2, is_mobile=True, has_touch=True
+    )
+    page = context.new_page()
+    try:
+        sign_in(page, base, DEMO_PASSWORD)
+        page.wait_for_url(f"{base}/")
+        assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")  # nothing sticks out
+        shot(page, "08-phone-dashboard-ru")
+        page.click(".navbar-toggler")
+        page.wait_for_selector("#main-nav.collapse.show")  # the menu has finished opening
+        shot(page, "09-phone-menu-ru")
+        page.goto(f"{base}/payments/new/")
+        assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+        shot(page, "10-phone-payment-ru")
+        page.goto(f"{base}/reviews/")
+        shot(page, "11-phone-reviews-ru")
+        bank_account = page.goto(f"{base}/")
+        assert bank_account.ok
+        page.locator("a", has_text="Выписка").first.click()
+        assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+        shot(page, "12-phone-statement-ru")
+    finally:
+        context.close()
