@@ -28,14 +28,24 @@ def in_memory_layer(settings):
 class Client:
     """One websocket connection, with helpers that wait for a frame of a given type."""
 
-    def __init__(self, path: str, *, session_key: str | None = None, origin: str | None = ORIGIN) -> None:
+    def __init__(
+        self,
+        path: str,
+        *,
+        session_key: str | None = None,
+        origin: str | None = ORIGIN,
+        cookies: dict[str, str] | None = None,
+    ) -> None:
         from telemarketing.asgi import application
 
         headers = []
         if origin:
             headers.append((b"origin", origin.encode()))
-        if session_key:
-            headers.append((b"cookie", f"sessionid={session_key}".encode()))
+        jar = {"sessionid": session_key} if session_key else {}
+        jar.update(cookies or {})
+        if jar:
+            # One Cookie header, as a browser sends it (Channels reads only the first).
+            headers.append((b"cookie", "; ".join(f"{name}={value}" for name, value in jar.items()).encode()))
         self.communicator = WebsocketCommunicator(application, path, headers=headers)
         self.seen: list[dict] = []
 
@@ -120,8 +130,8 @@ class Client:
 def ws(in_memory_layer, transactional_db):
     """Make websocket clients; a user's session is created before the event loop starts."""
 
-    def make(path: str, user=None, *, origin: str | None = ORIGIN) -> Client:
-        return Client(path, session_key=session_key_for(user) if user else None, origin=origin)
+    def make(path: str, user=None, *, origin: str | None = ORIGIN, cookies: dict[str, str] | None = None) -> Client:
+        return Client(path, session_key=session_key_for(user) if user else None, origin=origin, cookies=cookies)
 
     return make
 

@@ -427,8 +427,7 @@ class TestBadFrames:
 
 def test_errors_speak_the_language_of_the_language_cookie(ws, active, settings):
     settings.LANGUAGE_CODE = "ru"
-    client = ws(conversation_path(active), active.customer)
-    client.communicator.scope["headers"].append((b"cookie", b"django_language=en"))
+    client = ws(conversation_path(active), active.customer, cookies={"django_language": "en"})
 
     async def scenario():
         await client.connect()
