@@ -12,6 +12,8 @@ from django.utils.translation import gettext as _
 
 from accounts.currencies import Currency
 from accounts.models import Account, BankAccount, Receipt, ReceiptKind, Transfer
+from audit.models import AuditAction
+from audit.services import record_event
 
 MAX_AMOUNT = Decimal("9999999999999999.99")  # what DecimalField(18, 2) holds
 
@@ -196,6 +198,12 @@ def transfer(
                         description=description or _("Payment from %(number)s") % {"number": payer.number},
                     ),
                 ]
+            )
+            record_event(
+                actor=initiated_by,
+                action=AuditAction.PAYMENT,
+                target=made,
+                summary=f"{amount} {payer.currency}: {payer.masked_number} → {payee.masked_number}",
             )
             return made
     except IntegrityError:

@@ -154,7 +154,7 @@ def publish_news(request: HttpRequest) -> JsonResponse:
         "campaign_id": fields.identifier("campaign_id", nullable=True),
     }
     fields.check()
-    publication = campaign_services.publish_news(**arguments)
+    publication = campaign_services.publish_news(**arguments, actor=request.user)
     return JsonResponse(
         {"published": publication.published, "already_had": publication.already_had},
         status=201 if publication.published else 200,
@@ -175,7 +175,7 @@ def edit_news(request: HttpRequest, news_id: int) -> JsonResponse:
         "everywhere": fields.boolean("everywhere", default=False),
     }
     fields.check()
-    changed = campaign_services.edit_news(news_id=_existing_key(news_id), **arguments)
+    changed = campaign_services.edit_news(news_id=_existing_key(news_id), **arguments, actor=request.user)
     return JsonResponse({"changed": changed})
 
 
@@ -184,7 +184,11 @@ def withdraw_news(request: HttpRequest, news_id: int) -> JsonResponse:
     everywhere = fields.boolean("everywhere", default=False)
     fields.check()
     return JsonResponse(
-        {"withdrawn": campaign_services.withdraw_news(news_id=_existing_key(news_id), everywhere=everywhere)}
+        {
+            "withdrawn": campaign_services.withdraw_news(
+                news_id=_existing_key(news_id), everywhere=everywhere, actor=request.user
+            )
+        }
     )
 
 

@@ -9,12 +9,23 @@ from accounts.models import Account
 from audit.models import AuditAction, AuditEvent
 
 
-def record_event(*, actor: Account | None, action: AuditAction, target: models.Model, summary: str) -> AuditEvent:
+def record_event(
+    *,
+    actor: Account | None,
+    action: AuditAction,
+    summary: str,
+    target: models.Model | None = None,
+    target_type: str = "",
+    target_id: str = "",
+) -> AuditEvent:
+    """``target`` names the object acted on; an action on many rows names them by type and a shared id."""
+    if target is not None:
+        target_type, target_id = target._meta.label, str(target.pk)
     return AuditEvent.objects.create(
         actor=actor,
         actor_username=actor.get_username() if actor is not None else "",
         action=action,
-        target_type=target._meta.label,
-        target_id=str(target.pk),
+        target_type=target_type,
+        target_id=target_id,
         summary=summary[:500],
     )

@@ -39,7 +39,7 @@ def _transition(action: services.CampaignAction, description):
         done = 0
         for campaign in queryset.order_by("pk"):
             try:
-                services.change_campaign_status(campaign=campaign, action=action)
+                services.change_campaign_status(campaign=campaign, action=action, actor=request.user)
             except services.CampaignError as error:
                 model_admin.message_user(request, str(error), messages.ERROR)
             else:

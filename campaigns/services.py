@@ -18,6 +18,8 @@ from django.utils.translation import gettext, gettext_lazy
 from django.utils.translation import gettext as _
 
 from accounts.models import Account, Client, Sex
+from audit.models import AuditAction
+from audit.services import record_event
 from campaigns.models import (
     CallAttempt,
     CallOutcome,
@@ -118,7 +120,13 @@ def _refuse(errors: dict[str, str]) -> None:
 
 
 def publish_news(
-    *, title: str, body: str, audience: str, account_id: int | None = None, campaign_id: int | None = None
+    *,
+    title: str,
+    body: str,
+    audience: str,
+    account_id: int | None = None,
+    campaign_id: int | None = None,
+    actor: Account | None = None,
 ) -> NewsPublication:
     """Publish news to its audience; an account that already has the same news (rule 6) does not get it twice."""
     title, body = title.strip(), body.strip()
@@ -144,16 +152,16 @@ def publish_news(
         errors["audience"] = _("Choose who gets the news: one login, all customers or a campaign's customers.")
     _refuse(errors)
     try:
-        return _publish_once(title=title, body=body, recipients=recipients)
+        return _publish_once(title=title, body=body, recipients=recipients, actor=actor, audience=audience)
     except IntegrityError:
         # The same news reached one of these accounts in the meantime: count again, once.
         try:
-            return _publish_once(title=title, body=body, recipients=recipients)
+            return _publish_once(title=title, body=body, recipients=recipients, actor=actor, audience=audience)
         except IntegrityError:
             raise NewsError(_("The same news is being published at this moment; try again.")) from None
 
 
-def _publish_once(*, title: str, body: str, recipients) -> NewsPublication:
+def _publish_once(*, title: str, body: str, recipients, actor: Account | None, audience: str) -> NewsPublication:
     digest = news_digest(title=title, body=body)
     with transaction.atomic():
         recipient_ids = set(recipients.values_list("id", flat=True))
@@ -166,6 +174,13 @@ def _publish_once(*, title: str, body: str, recipients) -> NewsPublication:
         News.objects.bulk_create(
             [News(account_id=account, title=title, body=body, digest=digest) for account in newcomers], batch_size=500
         )
+        record_event(
+            actor=actor,
+            action=AuditAction.NEWS_PUBLISH,
+            target_type=News._meta.label,
+            target_id=digest,
+            summary=f"“{title}” ({audience}): {len(newcomers)} published, {len(had_it)} already had it",
+        )
     return NewsPublication(published=len(newcomers), already_had=len(had_it))
 
 
@@ -177,7 +192,7 @@ def _news_rows(*, news_id: int, everywhere: bool):
     return News.objects.filter(digest=news.digest) if everywhere else News.objects.filter(pk=news.pk)
 
 
-def edit_news(*, news_id: int, title: str, body: str, everywhere: bool = False) -> int:
+def edit_news(*, news_id: int, title: str, body: str, everywhere: bool = False, actor: Account | None = None) -> int:
     """Correct the title and text of the news (in every account's copy when ``everywhere``); how many changed."""
     title, body = title.strip(), body.strip()
     _refuse(_news_text_errors(title, body))
@@ -192,14 +207,30 @@ def edit_news(*, news_id: int, title: str, body: str, everywhere: bool = False) 
                 _("An account already has news with this title and text; it would get the same news twice."),
                 errors={"title": _("Another news item with this title and text was already published there.")},
             )
-        return rows.update(title=title, body=body, digest=digest)
+        changed = rows.update(title=title, body=body, digest=digest)
+        record_event(
+            actor=actor,
+            action=AuditAction.NEWS_CHANGE,
+            target_type=News._meta.label,
+            target_id=str(news_id),
+            summary=f"edited to “{title}” in {changed} account(s)",
+        )
+        return changed
 
 
-def withdraw_news(*, news_id: int, everywhere: bool = False) -> int:
+def withdraw_news(*, news_id: int, everywhere: bool = False, actor: Account | None = None) -> int:
     """Hide the news from its customers (every account's copy when ``everywhere``); how many were withdrawn now."""
     with transaction.atomic():
         rows = _news_rows(news_id=news_id, everywhere=everywhere)
-        return rows.filter(withdrawn_at__isnull=True).update(withdrawn_at=timezone.now())
+        withdrawn = rows.filter(withdrawn_at__isnull=True).update(withdrawn_at=timezone.now())
+        record_event(
+            actor=actor,
+            action=AuditAction.NEWS_CHANGE,
+            target_type=News._meta.label,
+            target_id=str(news_id),
+            summary=f"withdrawn from {withdrawn} account(s)",
+        )
+        return withdrawn
 
 
 # --- Campaign lifecycle: draft → active ⇄ paused, active → finished ---------------------------------------
@@ -238,7 +269,7 @@ def _refusal(action: str, campaign: Campaign) -> str:
     return gettext("Only an active campaign can be finished; “%(name)s” is %(status)s.") % values
 
 
-def change_campaign_status(*, campaign: Campaign, action: str) -> Campaign:
+def change_campaign_status(*, campaign: Campaign, action: str, actor: Account | None = None) -> Campaign:
     """Move a campaign along its lifecycle. Starting stamps the start time (once), finishing the end time.
 
     The same function serves the admin actions and the staff pages; ``campaign`` is updated in place.
@@ -257,25 +288,31 @@ def change_campaign_status(*, campaign: Campaign, action: str) -> Campaign:
         if target == CampaignStatus.FINISHED:
             changes["ended_at"] = now
         Campaign.objects.filter(pk=locked.pk).update(**changes)
+        record_event(
+            actor=actor,
+            action=AuditAction.CAMPAIGN_TRANSITION,
+            target=locked,
+            summary=f"{locked.name}: {locked.status} → {target}",
+        )
     for name, value in {"started_at": locked.started_at, "ended_at": locked.ended_at, **changes}.items():
         setattr(campaign, name, value)
     return campaign
 
 
-def start_campaign(*, campaign: Campaign) -> Campaign:
-    return change_campaign_status(campaign=campaign, action=CampaignAction.START)
+def start_campaign(*, campaign: Campaign, actor: Account | None = None) -> Campaign:
+    return change_campaign_status(campaign=campaign, action=CampaignAction.START, actor=actor)
 
 
-def pause_campaign(*, campaign: Campaign) -> Campaign:
-    return change_campaign_status(campaign=campaign, action=CampaignAction.PAUSE)
+def pause_campaign(*, campaign: Campaign, actor: Account | None = None) -> Campaign:
+    return change_campaign_status(campaign=campaign, action=CampaignAction.PAUSE, actor=actor)
 
 
-def resume_campaign(*, campaign: Campaign) -> Campaign:
-    return change_campaign_status(campaign=campaign, action=CampaignAction.RESUME)
+def resume_campaign(*, campaign: Campaign, actor: Account | None = None) -> Campaign:
+    return change_campaign_status(campaign=campaign, action=CampaignAction.RESUME, actor=actor)
 
 
-def finish_campaign(*, campaign: Campaign) -> Campaign:
-    return change_campaign_status(campaign=campaign, action=CampaignAction.FINISH)
+def finish_campaign(*, campaign: Campaign, actor: Account | None = None) -> Campaign:
+    return change_campaign_status(campaign=campaign, action=CampaignAction.FINISH, actor=actor)
 
 
 # --- Lead import from CSV ---------------------------------------------------------------------------------
@@ -762,6 +799,13 @@ def record_outcome(
         locked.save(update_fields=["state", "callback_at", "note", "held_by", "held_since", "updated_at"])
         attempt = CallAttempt.objects.create(
             campaign_lead=locked, agent=agent, outcome=outcome, note=note, callback_at=callback_at
+        )
+        record_event(
+            actor=agent,
+            action=AuditAction.LEAD_OUTCOME,
+            target=locked,
+            summary=f"{lead} ({lead.phone}): {outcome}"
+            + (f", call back {callback_at:%Y-%m-%d %H:%M}" if callback_at else ""),
         )
     campaign_lead.state, campaign_lead.callback_at, campaign_lead.note = locked.state, callback_at, note
     campaign_lead.held_by, campaign_lead.held_since = None, None

@@ -1,0 +1,107 @@
+"""Each audited action leaves one event naming who did it, written in the action's own transaction."""
+
+import uuid
+from decimal import Decimal
+
+import pytest
+from django.contrib.auth.models import Group
+
+from accounts import roles
+from accounts.models import Account
+from accounts.services import InsufficientFunds, open_bank_account, transfer
+from audit.models import AuditAction, AuditEvent
+from campaigns.models import Campaign
+from campaigns.services import (
+    CampaignTransitionError,
+    finish_campaign,
+    next_lead,
+    publish_news,
+    record_outcome,
+    withdraw_news,
+)
+from tests.campaigns.factories import add_leads, make_agent, make_campaign, make_client, make_worker
+
+pytestmark = pytest.mark.django_db
+
+
+def test_a_payment_is_audited_with_masked_account_numbers():
+    payer = Account.objects.create_user(username="payer", password=None)
+    source = open_bank_account(owner=payer, currency="RUB", opening_deposit=Decimal("100.00"))
+    target = open_bank_account(owner=payer, currency="RUB")
+    made = transfer(
+        initiated_by=payer,
+        payer_number=source.number,
+        payee_number=target.number,
+        amount="40.00",
+        idempotency_key=uuid.uuid4(),
+    )
+    event = AuditEvent.objects.get(action=AuditAction.PAYMENT)
+    assert (event.actor_username, event.target_type, event.target_id) == ("payer", "accounts.Transfer", str(made.pk))
+    assert event.summary == f"40.00 RUB: •••• {source.number[-4:]} → •••• {target.number[-4:]}"
+    assert source.number not in event.summary
+
+
+def test_a_refused_payment_leaves_no_event():
+    payer = Account.objects.create_user(username="payer", password=None)
+    source = open_bank_account(owner=payer, currency="RUB", opening_deposit=Decimal("10.00"))
+    target = open_bank_account(owner=payer, currency="RUB")
+    with pytest.raises(InsufficientFunds):
+        transfer(
+            initiated_by=payer,
+            payer_number=source.number,
+            payee_number=target.number,
+            amount="40.00",
+            idempotency_key=uuid.uuid4(),
+        )
+    assert not AuditEvent.objects.filter(action=AuditAction.PAYMENT).exists()
+
+
+def test_campaign_transitions_from_admin_name_the_administrator(client):
+    administrator = Account.objects.create_superuser(username="root", password=None)
+    campaign = Campaign.objects.create(name="Ипотека", responsible=make_worker())
+    client.force_login(administrator)
+    client.post(
+        "/admin/campaigns/campaign/",
+        {"action": "start_campaigns", "_selected_action": [campaign.pk]},
+    )
+    event = AuditEvent.objects.get(action=AuditAction.CAMPAIGN_TRANSITION)
+    assert (event.actor, event.target_id, event.summary) == (administrator, str(campaign.pk), "Ипотека: draft → active")
+
+
+def test_a_refused_transition_leaves_no_event():
+    campaign = make_campaign(active=False)
+    with pytest.raises(CampaignTransitionError):
+        finish_campaign(campaign=campaign)
+    assert not AuditEvent.objects.filter(action=AuditAction.CAMPAIGN_TRANSITION).exists()
+
+
+def test_a_call_outcome_is_audited_for_the_agent():
+    campaign = make_campaign()
+    add_leads(campaign, 1)
+    agent = make_agent("caller")
+    held = next_lead(agent=agent, campaign=campaign)
+    record_outcome(agent=agent, campaign_lead=held, outcome="not_interested", note="Не звонить до весны")
+    event = AuditEvent.objects.get(action=AuditAction.LEAD_OUTCOME)
+    assert (event.actor, event.target_type, event.target_id) == (agent, "campaigns.CampaignLead", str(held.pk))
+    assert event.summary.endswith(": not_interested")
+
+
+def test_news_publishing_and_withdrawal_are_audited():
+    manager = Account.objects.create_user(username="pm", password=None)
+    manager.groups.add(Group.objects.get(name=roles.PRODUCT_MANAGERS))
+    customer = Account.objects.create_user(username="customer", password=None)
+    customer.groups.add(Group.objects.get(name=roles.CUSTOMERS))
+    customer.client = make_client()
+    customer.save()
+    publication = publish_news(title="Новый вклад", body="Ставка 18%", audience="all_customers", actor=manager)
+    published = AuditEvent.objects.get(action=AuditAction.NEWS_PUBLISH)
+    assert published.actor == manager
+    assert published.summary == f"“Новый вклад” (all_customers): {publication.published} published, 0 already had it"
+    news = customer.news.get()
+    withdraw_news(news_id=news.pk, actor=manager)
+    withdrawn = AuditEvent.objects.get(action=AuditAction.NEWS_CHANGE)
+    assert (withdrawn.actor, withdrawn.target_id, withdrawn.summary) == (
+        manager,
+        str(news.pk),
+        "withdrawn from 1 account(s)",
+    )
