@@ -7,16 +7,18 @@ CHAT_AGENTS = "chat agents"
 TELEMARKETING_AGENTS = "telemarketing agents"
 PRODUCT_MANAGERS = "product managers"
 BACK_OFFICE = "back office"
+ADMINISTRATORS = "administrators"
 
-ALL_ROLES = (CUSTOMERS, CHAT_AGENTS, TELEMARKETING_AGENTS, PRODUCT_MANAGERS, BACK_OFFICE)
+ALL_ROLES = (CUSTOMERS, CHAT_AGENTS, TELEMARKETING_AGENTS, PRODUCT_MANAGERS, BACK_OFFICE, ADMINISTRATORS)
 ROLE_LABELS = {
     CUSTOMERS: _("Customers"),
     CHAT_AGENTS: _("Chat agents"),
     TELEMARKETING_AGENTS: _("Telemarketing agents"),
     PRODUCT_MANAGERS: _("Product managers"),
     BACK_OFFICE: _("Back office"),
+    ADMINISTRATORS: _("Administrators"),
 }
-STAFF_ROLES = (CHAT_AGENTS, TELEMARKETING_AGENTS, PRODUCT_MANAGERS, BACK_OFFICE)
+STAFF_ROLES = (CHAT_AGENTS, TELEMARKETING_AGENTS, PRODUCT_MANAGERS, BACK_OFFICE, ADMINISTRATORS)
 
 _EVERY_ACTION = ("view", "add", "change", "delete")
 _BACK_OFFICE_MODELS = {
@@ -69,4 +71,14 @@ ROLE_PERMISSIONS: dict[str, set[str]] = {
     | {"accounts.view_transfer", "accounts.view_receipt"}
     # The call log is history: the back office reads it, and only agents' calls write it.
     | {"campaigns.view_callattempt", "campaigns.view_campaign_results"},
+}
+# Administrators do what the back office does, and also manage who may do what (role groups), read
+# the audit trail, and revoke the desktop program's API tokens.
+ROLE_PERMISSIONS[ADMINISTRATORS] = ROLE_PERMISSIONS[BACK_OFFICE] | {
+    "auth.view_group",
+    "auth.change_group",
+    "auth.view_permission",
+    "audit.view_auditevent",
+    "api.view_apitoken",
+    "api.change_apitoken",
 }

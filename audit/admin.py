@@ -5,7 +5,7 @@ from audit.models import AuditEvent
 
 @admin.register(AuditEvent)
 class AuditEventAdmin(admin.ModelAdmin):
-    """Administrators read the trail; nobody edits or deletes it."""
+    """Administrators (the only role with audit.view_auditevent) read the trail; nobody edits or deletes it."""
 
     list_display = ["created_at", "actor_username", "action", "target_type", "target_id", "summary"]
     list_filter = ["action", "target_type", ("created_at", admin.DateFieldListFilter)]
@@ -14,7 +14,7 @@ class AuditEventAdmin(admin.ModelAdmin):
     readonly_fields = list_display
 
     def has_view_permission(self, request, obj=None) -> bool:
-        return request.user.is_active and request.user.is_superuser
+        return request.user.has_perm("audit.view_auditevent")
 
     def has_add_permission(self, request) -> bool:
         return False

@@ -305,6 +305,14 @@ GO
 COMMIT TRANSACTION;
 GO
 
+-- Migration accounts.0003_administrators_group
+BEGIN TRANSACTION;
+GO
+-- Raw Python operation
+-- THIS OPERATION CANNOT BE WRITTEN AS SQL
+COMMIT TRANSACTION;
+GO
+
 -- Migration admin.0001_initial
 BEGIN TRANSACTION;
 GO

@@ -2,8 +2,9 @@
 
 import pytest
 from django.contrib.admin.models import CHANGE, LogEntry
-from django.contrib.contenttypes.models import ContentType
+from django.contrib.auth.models import Group
 
+from accounts import roles
 from accounts.models import Account, Worker
 from audit.models import AuditAction, AuditEvent
 from audit.services import record_event
@@ -61,7 +62,13 @@ def test_only_administrators_read_the_trail_in_admin(client, administrator):
     assert client.post(f"/admin/audit/auditevent/{event.pk}/change/", {"summary": "forged"}).status_code == 403
     assert AuditEvent.objects.get().summary == "paid 100.00 RUB"
 
-    back_office = Account.objects.create_user(username="clerk", password="Secret-pass-123", is_staff=True)
-    back_office.user_permissions.set(ContentType.objects.get_for_model(AuditEvent).permission_set.all())
-    client.force_login(back_office)
+    clerk = Account.objects.create_user(username="clerk", password=None, is_staff=True)
+    clerk.groups.add(Group.objects.get(name=roles.BACK_OFFICE))
+    client.force_login(clerk)
     assert client.get("/admin/audit/auditevent/").status_code == 403
+
+    auditor = Account.objects.create_user(username="auditor", password=None, is_staff=True)
+    auditor.groups.add(Group.objects.get(name=roles.ADMINISTRATORS))
+    client.force_login(auditor)
+    assert "paid 100.00 RUB" in client.get("/admin/audit/auditevent/").text
+    assert client.post(f"/admin/audit/auditevent/{event.pk}/delete/", {"post": "yes"}).status_code == 403
