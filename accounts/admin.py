@@ -175,6 +175,31 @@ class AccountAdmin(BackOfficeAdmin, UserAdmin):
         # The add page has only the login form; bank accounts are opened once the login exists.
         return super().get_inline_instances(request, obj) if obj is not None else []
 
+    # Who may do what is the administrators' to decide (they manage the role groups): the back office
+    # looks after logins, but cannot give anyone (itself included) a role, staff access or superuser
+    # status, nor change, delete or set the password of a staff login and so take over its powers.
+    ROLE_FIELDS = ("is_staff", "is_superuser", "groups", "user_permissions")
+
+    @staticmethod
+    def manages_roles(request) -> bool:
+        return request.user.has_perm("auth.change_group")
+
+    def get_readonly_fields(self, request, obj=None):
+        readonly = tuple(super().get_readonly_fields(request, obj))
+        if not self.manages_roles(request):
+            return readonly + self.ROLE_FIELDS
+        return readonly if request.user.is_superuser else (*readonly, "is_superuser")
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        if obj is not None and (obj.is_staff or obj.is_superuser) and not self.manages_roles(request):
+            return False
+        return super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        if obj is not None and (obj.is_staff or obj.is_superuser) and not self.manages_roles(request):
+            return False
+        return super().has_delete_permission(request, obj)
+
 
 class BankAccountOpenForm(forms.ModelForm):
     class Meta:

@@ -1,0 +1,453 @@
+"""The permission matrix: every URL, websocket route and API endpoint, asked by every role, against the answer
+written down below.
+
+The tables are the specification. A URL pattern, websocket route, API endpoint or admin model that no row asks
+for fails the test ("add it to the matrix"), so nothing new ships without someone deciding who may reach it.
+Each test collects every mismatch and reports them all at once.
+
+Columns: anon(ymous), customer (a client's login), chat (agent), caller (telemarketing agent), pm (product
+manager), office (back office: staff), admin (administrator: staff). Outcomes: an HTTP status ("200", "403", "404",
+"405", "400", "201", "401"), or a redirect: "→login" (the website's sign-in page), "→admin" (the admin's sign-in
+page), "→home", "→staff" (staff home), "→desk" (chat agent's desk), "→chat" (a conversation), "→call" (the call
+desk); for websockets "open" (accepted and kept open), a close code ("4401" not signed in, "4403" forbidden,
+"4404" no such conversation or route) or "refused" (the handshake itself is refused).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime
+import json
+import uuid
+from dataclasses import dataclass
+from decimal import Decimal
+
+import pytest
+from asgiref.sync import async_to_sync
+from channels.testing import WebsocketCommunicator
+from django.contrib import admin
+from django.contrib.auth.models import Group
+from django.test import Client as HttpClient
+from django.urls import URLPattern, URLResolver, get_resolver, resolve
+
+from accounts import roles
+from accounts.models import Account, BankAccount, Client, Worker
+from accounts.services import deposit, open_bank_account, transfer
+from api.services import issue_token
+from campaigns.models import Campaign, CampaignLead, Lead, Message, News
+from campaigns.services import start_campaign
+from chat.services import claim_conversation, start_conversation
+from tests.chat.factories import session_key_for
+
+SENT = Message.Status.SENT  # a message still waiting to be sent is not shown to its customer yet
+PASSWORD = "Matrix-Password-2026"
+ROLES = ("anonymous", "customer", "chat_agent", "caller", "manager", "back_office", "administrator")
+
+# --- the website and the admin's own pages ------------------------------------------------------------------------
+# {own_…} objects belong to the customer (or, for agent_conversation, to the chat agent); {others_…} to someone else.
+PAGES = """
+method path                                              anon   customer chat   caller pm     office admin
+GET    /healthz                                          200    200      200    200    200    200    200
+POST   /i18n/setlang/                                    →home  →home    →home  →home  →home  →home  →home
+GET    /                                                 →login 200      →staff →staff →staff →staff →staff
+GET    /login/                                           200    →home    →home  →home  →home  →home  →home
+GET    /logout/                                          405    405      405    405    405    405    405
+POST   /logout/                                          →login →login   →login →login →login →login →login
+GET    /password/                                        →login 200      200    200    200    200    200
+GET    /password/done/                                   →login 200      200    200    200    200    200
+GET    /staff/                                           →login 403      200    200    200    200    200
+GET    /bank-accounts/{own_bank}/                        →login 200      403    403    403    403    403
+GET    /bank-accounts/{others_bank}/                     →login 404      403    403    403    403    403
+GET    /bank-accounts/{own_bank}/statement.csv           →login 200      403    403    403    403    403
+GET    /bank-accounts/{others_bank}/statement.csv        →login 404      403    403    403    403    403
+GET    /payments/new/                                    →login 200      403    403    403    403    403
+POST   /payments/new/                                    →login 200      403    403    403    403    403
+GET    /payments/{own_transfer}/                         →login 200      403    403    403    403    403
+GET    /payments/{others_transfer}/                      →login 404      403    403    403    403    403
+GET    /messages/{own_message}/                          →login 200      403    403    403    403    403
+GET    /messages/{others_message}/                       →login 404      403    403    403    403    403
+GET    /reviews/                                         →login 200      403    403    403    403    403
+POST   /reviews/                                         →login 200      403    403    403    403    403
+GET    /chat/                                            →login 200      →desk  403    403    403    403
+GET    /chat/{own_conversation}/                         →login 200      403    403    403    403    403
+GET    /chat/{others_conversation}/                      →login 404      403    403    403    403    403
+GET    /chat/{own_conversation}/rate/                    405    405      405    405    405    405    405
+POST   /chat/{own_conversation}/rate/                    →login →chat    403    403    403    403    403
+POST   /chat/{others_conversation}/rate/                 →login →chat    403    403    403    403    403
+GET    /chat/agent/                                      →login 403      200    403    403    403    403
+GET    /chat/agent/{own_conversation}/                   →login 403      200    403    403    403    403
+GET    /chat/agent/{others_conversation}/                →login 403      404    403    403    403    403
+GET    /staff/campaigns/                                 →login 403      403    200    403    200    200
+GET    /staff/campaigns/{campaign}/call/                 →login 403      403    200    403    403    403
+POST   /staff/campaigns/{campaign}/call/next/            →login 403      403    →call  403    403    403
+POST   /staff/campaigns/{campaign}/call/{lead}/outcome/  →login 403      403    400    403    403    403
+POST   /staff/campaigns/{campaign}/call/{lead}/message/  →login 403      403    400    403    403    403
+GET    /staff/campaigns/{campaign}/results/              →login 403      403    200    403    200    200
+GET    /admin/campaigns/campaign/import-leads/           →admin →admin   →admin →admin →admin 200    200
+GET    /admin/accounts/account/{own_account}/password/   →admin →admin   →admin →admin →admin 200    200
+GET    /admin/accounts/account/{administrator}/password/ →admin →admin   →admin →admin →admin 403    200
+"""
+
+# --- the admin, as a family: the index and each registered model's list and add pages -----------------------------
+# Everyone who is not staff is sent to the admin's sign-in page; these are the answers to the two staff roles.
+ADMIN_MODELS = """
+model                  office:list office:add admin:list admin:add
+(index)                200         -          200        -
+auth.Group             403         403        200        403
+axes.AccessAttempt     403         403        403        403
+axes.AccessLog         403         403        403        403
+axes.AccessFailureLog  403         403        403        403
+accounts.Client        200         200        200        200
+accounts.Worker        200         200        200        200
+accounts.Account       200         200        200        200
+accounts.BankAccount   200         200        200        200
+accounts.Transfer      200         403        200        403
+accounts.Receipt       200         403        200        403
+campaigns.Campaign     200         200        200        200
+campaigns.Product      200         200        200        200
+campaigns.Lead         200         200        200        200
+campaigns.CampaignLead 200         200        200        200
+campaigns.CallAttempt  200         403        200        403
+campaigns.Message      200         200        200        200
+campaigns.News         200         200        200        200
+surveys.Survey         200         200        200        200
+chat.Conversation      200         200        200        200
+chat.ChatMessage       200         403        200        403
+api.ApiToken           403         403        200        403
+audit.AuditEvent       403         403        200        403
+"""
+# Admin routes the family above stands for: Django's own admin pages and each model's standard pages.
+ADMIN_BUILTIN_NAMES = {
+    "index",
+    "login",
+    "logout",
+    "password_change",
+    "password_change_done",
+    "autocomplete",
+    "jsi18n",
+    "view_on_site",
+    "app_list",
+    "",  # the catch-all, and each model's "<id>/" redirect to its change page
+}
+ADMIN_MODEL_VIEWS = ("changelist", "add", "history", "delete", "change")
+
+# --- the management API (bearer token from api.services.issue_token; anonymous sends none) -------------------------
+# POST and PATCH send "{}" (so a product manager gets past the permission check to a 400), except auth/token,
+# which sends the role's own username and password (anonymous: a wrong one).
+API = """
+method path                         anon customer chat caller pm  office admin
+GET    /api/v1/openapi.json         200  200      200  200    200 200    200
+POST   /api/v1/auth/token           401  403      403  403    201 403    403
+GET    /api/v1/auth/token           405  405      405  405    405 405    405
+GET    /api/v1/auth/session         401  403      403  403    200 403    403
+DELETE /api/v1/auth/session         401  403      403  403    200 403    403
+GET    /api/v1/surveys              401  403      403  403    200 403    403
+POST   /api/v1/surveys              401  403      403  403    400 403    403
+GET    /api/v1/surveys/statistics   401  403      403  403    200 403    403
+GET    /api/v1/news                 401  403      403  403    200 403    403
+POST   /api/v1/news                 401  403      403  403    400 403    403
+PATCH  /api/v1/news/{news}          401  403      403  403    400 403    403
+GET    /api/v1/news/{news}          405  405      405  405    405 405    405
+POST   /api/v1/news/{news}/withdraw 401  403      403  403    200 403    403
+GET    /api/v1/clients              401  403      403  403    200 403    403
+GET    /api/v1/campaigns            401  403      403  403    200 403    403
+GET    /api/v1/no-such-thing        404  404      404  404    404 404    404
+"""
+
+# --- websockets (telemarketing/routing.py), through the real ASGI application with the role's session cookie -----
+WEBSOCKETS = """
+origin  path                                          anon    customer chat    caller  pm      office  admin
+allowed /ws/chat/agent/                               4401    4403     open    4403    4403    4403    4403
+allowed /ws/chat/conversations/{own_conversation}/    4401    open     open    4404    4404    4404    4404
+allowed /ws/chat/conversations/{others_conversation}/ 4401    4404     4403    4404    4404    4404    4404
+allowed /ws/no/such/route/                            4404    4404     4404    4404    4404    4404    4404
+foreign /ws/chat/agent/                               refused refused  refused refused refused refused refused
+"""
+ALLOWED_ORIGIN, FOREIGN_ORIGIN = "http://testserver", "https://attacker.example"
+
+
+@dataclass(frozen=True)
+class Row:
+    key: str  # the method, or the origin for websockets
+    path: str
+    expected: dict[str, str]
+
+
+COLUMNS = dict(zip(("anon", "customer", "chat", "caller", "pm", "office", "admin"), ROLES, strict=True))
+
+
+def _full_column_name(column: str) -> str:
+    """ "office:list" -> "back_office:list"."""
+    role, colon, page = column.partition(":")
+    return COLUMNS[role] + colon + page
+
+
+def parse(table: str, *, key_columns: int = 2) -> list[Row]:
+    """Whitespace-separated columns; the first line names them; "-" is a cell with nothing to ask."""
+    header, *lines = [line.split() for line in table.strip().splitlines()]
+    rows = []
+    for cells in lines:
+        assert len(cells) == len(header), f"the row {cells} does not have a cell for each of {header}"
+        answers = {
+            _full_column_name(column): cell
+            for column, cell in zip(header[key_columns:], cells[key_columns:], strict=True)
+            if cell != "-"
+        }
+        rows.append(Row(cells[0], cells[1] if key_columns == 2 else "", answers))
+    return rows
+
+
+# --- the people and the things they own ----------------------------------------------------------------------------
+
+
+def _person(username: str, *, role: str, staff: bool = False, customer: bool = False) -> Account:
+    if customer:
+        owner = {
+            "client": Client.objects.create(
+                surname=username, name="Иван", sex="M", birth_date=datetime.date(1980, 1, 1), email=f"{username}@ex.ru"
+            )
+        }
+    else:
+        owner = {"worker": Worker.objects.create(surname=username, name="Пётр", position=role)}
+    account = Account.objects.create_user(username=username, password=PASSWORD, is_staff=staff, **owner)
+    account.groups.add(Group.objects.get(name=role))
+    return account
+
+
+def _funded(owner: Account) -> BankAccount:
+    bank_account = open_bank_account(owner=owner, currency="RUB")
+    deposit(bank_account=bank_account, amount=Decimal("1000.00"), description="salary")
+    return bank_account
+
+
+@pytest.fixture
+def world(settings):
+    """One account per role, and objects of the customer's and of somebody else's for the URLs with ids."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    people = {
+        "customer": _person("matrix_customer", role=roles.CUSTOMERS, customer=True),
+        "chat_agent": _person("matrix_chat_agent", role=roles.CHAT_AGENTS),
+        "caller": _person("matrix_caller", role=roles.TELEMARKETING_AGENTS),
+        "manager": _person("matrix_manager", role=roles.PRODUCT_MANAGERS),
+        "back_office": _person("matrix_back_office", role=roles.BACK_OFFICE, staff=True),
+        "administrator": _person("matrix_administrator", role=roles.ADMINISTRATORS, staff=True),
+    }
+    customer = people["customer"]
+    other = _person("matrix_other_customer", role=roles.CUSTOMERS, customer=True)
+    third = _person("matrix_third_customer", role=roles.CUSTOMERS, customer=True)
+    other_agent = _person("matrix_other_agent", role=roles.CHAT_AGENTS)
+
+    own_bank_account, others_bank_account, thirds_bank_account = _funded(customer), _funded(other), _funded(third)
+
+    def pay(payer: Account, source, target):
+        made = transfer(
+            initiated_by=payer,
+            payer_number=source.number,
+            payee_number=target.number,
+            amount="10.00",
+            idempotency_key=uuid.uuid4(),
+        )
+        return made.pk
+
+    own_conversation = start_conversation(customer=customer, topic="card")
+    claim_conversation(conversation_id=own_conversation.pk, agent=people["chat_agent"])
+    others_conversation = start_conversation(customer=other, topic="loan")
+    claim_conversation(conversation_id=others_conversation.pk, agent=other_agent)
+
+    campaign = Campaign.objects.create(name="Matrix", responsible=Worker.objects.create(surname="Ответственный"))
+    start_campaign(campaign=campaign)
+    lead = Lead.objects.create(surname="Лидов", name="Лид", phone="+79160000001", source="test")
+    ids = {
+        "own_bank": own_bank_account.pk,
+        "others_bank": others_bank_account.pk,
+        "own_transfer": pay(customer, own_bank_account, others_bank_account),
+        "others_transfer": pay(other, others_bank_account, thirds_bank_account),
+        "own_message": Message.objects.create(client=customer.client, subject="Вклад", body="12%", status=SENT).pk,
+        "others_message": Message.objects.create(client=other.client, subject="Кредит", body="9%", status=SENT).pk,
+        "own_conversation": own_conversation.pk,
+        "others_conversation": others_conversation.pk,
+        "campaign": campaign.pk,
+        "lead": CampaignLead.objects.create(campaign=campaign, lead=lead).pk,
+        "news": News.objects.create(account=other, title="Новость", body="Текст").pk,
+        "own_account": customer.pk,
+        "administrator": people["administrator"].pk,
+    }
+    return people, ids
+
+
+# --- asking and comparing ------------------------------------------------------------------------------------------
+
+
+REDIRECTS = {
+    "accounts:login": "→login",
+    "admin:login": "→admin",
+    "accounts:home": "→home",
+    "accounts:staff_home": "→staff",
+    "chat:agent_desk": "→desk",
+    "chat:conversation": "→chat",
+    "campaigns:call": "→call",
+}
+
+
+def outcome(response) -> str:
+    if response.status_code in (301, 302):
+        path = response["Location"].split("?")[0]
+        return REDIRECTS.get(resolve(path).view_name, f"→{path}")
+    return str(response.status_code)
+
+
+def browser(people: dict, role: str) -> HttpClient:
+    client = HttpClient(raise_request_exception=False)  # a crash is a 500 in the matrix, not a stopped test
+    if role != "anonymous":
+        client.force_login(people[role])
+    return client
+
+
+def routes(patterns=None, prefix: str = "", namespace: str = ""):
+    """(route, name) of every URL pattern, the route spelt as ResolverMatch.route spells it."""
+    for pattern in get_resolver().url_patterns if patterns is None else patterns:
+        route = str(pattern.pattern)
+        route = prefix + (route.removeprefix("^") if prefix else route)
+        if isinstance(pattern, URLResolver):
+            inner = f"{namespace}{pattern.namespace}:" if pattern.namespace else namespace
+            yield from routes(pattern.url_patterns, route, inner)
+        elif isinstance(pattern, URLPattern):
+            yield route, f"{namespace}{pattern.name or ''}"
+
+
+def _admin_family(name: str) -> bool:
+    view = name.removeprefix("admin:")
+    if view in ADMIN_BUILTIN_NAMES:
+        return True
+    standard = {
+        f"{model._meta.app_label}_{model._meta.model_name}_{action}"
+        for model in admin.site._registry
+        for action in ADMIN_MODEL_VIEWS
+    }
+    return view in standard
+
+
+def test_every_url_answers_every_role_as_the_matrix_says(db, world):
+    people, ids = world
+    mismatches, asked_routes = [], set()
+    for row in parse(PAGES):
+        path = row.path.format(**ids)
+        asked_routes.add(resolve(path.split("?")[0]).route)
+        for role in ROLES:
+            response = getattr(browser(people, role), row.key.lower())(path)
+            expected = row.expected[role]
+            if outcome(response) != expected:
+                mismatches.append(f"{row.key} {path} as {role}: expected {expected}, got {outcome(response)}")
+
+    unasked = [
+        f"{route} ({name or 'unnamed'})"
+        for route, name in routes()
+        if route not in asked_routes
+        and not route.startswith("api/v1/")  # the API's own table, below
+        and not (route.startswith("admin/") and _admin_family(name))
+    ]
+    assert not unasked, "URL patterns nobody asked for; add them to the matrix:\n" + "\n".join(unasked)
+    assert not mismatches, f"{len(mismatches)} answers differ from the matrix:\n" + "\n".join(mismatches)
+
+
+def test_the_admin_answers_every_role_as_the_matrix_says(db, world):
+    people, _ids = world
+    registered = {model._meta.label: model for model in admin.site._registry}
+    rows = {row.key: row for row in parse(ADMIN_MODELS, key_columns=1)}
+    missing = sorted(set(registered) - set(rows) - {"(index)"})
+    assert not missing, "admin models nobody asked for; add them to the matrix: " + ", ".join(missing)
+
+    mismatches = []
+    for label, row in rows.items():
+        if label == "(index)":
+            pages = {"list": "/admin/"}  # the index has no add page
+        else:
+            meta = registered[label]._meta
+            pages = {"list": f"/admin/{meta.app_label}/{meta.model_name}/"}
+            pages["add"] = pages["list"] + "add/"
+        for page, path in pages.items():
+            for role in ROLES:
+                expected = row.expected.get(f"{role}:{page}", "→admin")
+                got = outcome(browser(people, role).get(path))
+                if got != expected:
+                    mismatches.append(f"GET {path} as {role}: expected {expected}, got {got}")
+    assert not mismatches, f"{len(mismatches)} answers differ from the matrix:\n" + "\n".join(mismatches)
+
+
+def test_every_api_endpoint_answers_every_role_as_the_matrix_says(db, world):
+    people, ids = world
+    mismatches, asked_routes = [], set()
+    for row in parse(API):
+        path = row.path.format(**ids)
+        asked_routes.add(resolve(path).route)
+        for role in ROLES:
+            headers = {}
+            if role != "anonymous":
+                headers["Authorization"] = f"Bearer {issue_token(account=people[role])[1]}"
+            body = None
+            if row.key in ("POST", "PATCH"):
+                body = "{}"
+                if path.endswith("/auth/token"):
+                    username = people[role].username if role != "anonymous" else "matrix_manager"
+                    password = PASSWORD if role != "anonymous" else "not-the-password"
+                    body = json.dumps({"username": username, "password": password})
+            response = HttpClient(raise_request_exception=False).generic(
+                row.key, path, body or "", content_type="application/json", headers=headers
+            )
+            if outcome(response) != row.expected[role]:
+                mismatches.append(f"{row.key} {path} as {role}: expected {row.expected[role]}, got {outcome(response)}")
+
+    unasked = [
+        f"{route} ({name})" for route, name in routes() if route.startswith("api/v1/") and route not in asked_routes
+    ]
+    assert not unasked, "API endpoints nobody asked for; add them to the matrix:\n" + "\n".join(unasked)
+    assert not mismatches, f"{len(mismatches)} answers differ from the matrix:\n" + "\n".join(mismatches)
+
+
+async def _websocket_outcome(path: str, *, origin: str, session_key: str | None) -> str:
+    from telemarketing.asgi import application
+
+    headers = [(b"origin", origin.encode())]
+    if session_key:
+        headers.append((b"cookie", f"sessionid={session_key}".encode()))
+    communicator = WebsocketCommunicator(application, path, headers=headers)
+    connected, _subprotocol = await communicator.connect()
+    if not connected:
+        return "refused"
+    # A refused socket is accepted and then closed at once; an open one greets and stays open.
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + 0.3
+    while loop.time() < deadline:
+        if communicator.future.done():
+            communicator.future.result()  # the consumer crashed: raise its error here
+        if communicator.output_queue.empty():
+            await asyncio.sleep(0.005)
+            continue
+        output = communicator.output_queue.get_nowait()
+        if output["type"] == "websocket.close":
+            return str(output["code"])
+    await communicator.disconnect()
+    return "open"
+
+
+def test_every_websocket_route_answers_every_role_as_the_matrix_says(transactional_db, world, settings):
+    from telemarketing.routing import websocket_urlpatterns
+
+    settings.CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
+    people, ids = world
+    sessions = {role: session_key_for(people[role]) for role in ROLES if role != "anonymous"}
+    mismatches, asked = [], set()
+    for row in parse(WEBSOCKETS):
+        path = row.path.format(**ids)
+        asked.add(next(str(route.pattern) for route in websocket_urlpatterns if route.pattern.match(path.lstrip("/"))))
+        origin = ALLOWED_ORIGIN if row.key == "allowed" else FOREIGN_ORIGIN
+        for role in ROLES:
+            got = async_to_sync(_websocket_outcome)(path, origin=origin, session_key=sessions.get(role))
+            if got != row.expected[role]:
+                mismatches.append(
+                    f"websocket {path} from {row.key} origin as {role}: expected {row.expected[role]}, got {got}"
+                )
+
+    unasked = [str(route.pattern) for route in websocket_urlpatterns if str(route.pattern) not in asked]
+    assert not unasked, "websocket routes nobody asked for; add them to the matrix: " + ", ".join(unasked)
+    assert not mismatches, f"{len(mismatches)} answers differ from the matrix:\n" + "\n".join(mismatches)
