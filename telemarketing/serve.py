@@ -6,10 +6,14 @@ DJANGO_BIND (default 127.0.0.1) and DJANGO_PORT (default 8000) give the plain HT
 DJANGO_TLS_CERT_FILE and DJANGO_TLS_KEY_FILE (PEM) add daphne's own HTTPS/WSS endpoint on DJANGO_TLS_PORT
 (default 8443); DJANGO_HTTP_DISABLED=true then leaves only that one. DJANGO_BEHIND_TLS_PROXY=true makes
 daphne take the client address from the proxy's X-Forwarded-For.
+
+daphne's access log (one line per request, with the query string) goes through the "daphne.access" logger
+instead of straight to stdout, so the LOGGING configuration, and its mask of secrets, applies to it too.
 """
 
 from __future__ import annotations
 
+import logging
 import os
 import sys
 from collections.abc import Mapping
@@ -44,11 +48,36 @@ def daphne_arguments(environ: Mapping[str, str]) -> list[str]:
     return [*arguments, "telemarketing.asgi:application"]
 
 
+class AccessLogToLogging:
+    """A stream for daphne's access log that hands each line to a logger, to be masked and written like any record."""
+
+    def __init__(self, logger: logging.Logger) -> None:
+        self.logger = logger
+
+    def write(self, text: str) -> None:
+        for line in text.splitlines():
+            if line.strip():
+                self.logger.info(line)
+
+    def flush(self) -> None:
+        pass
+
+
 def main() -> None:
+    from daphne.access import AccessLogGenerator
     from daphne.cli import CommandLineInterface
+    from daphne.server import Server
+
+    class LoggedAccessServer(Server):
+        def __init__(self, *, action_logger=None, **options) -> None:
+            if action_logger is not None:
+                action_logger = AccessLogGenerator(AccessLogToLogging(logging.getLogger("daphne.access")))
+            super().__init__(action_logger=action_logger, **options)
 
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "telemarketing.settings")
-    CommandLineInterface().run(daphne_arguments(os.environ))
+    interface = CommandLineInterface()
+    interface.server_class = LoggedAccessServer
+    interface.run(daphne_arguments(os.environ))
 
 
 if __name__ == "__main__":

@@ -215,6 +215,9 @@ LOGGING = {
     },
     "root": {"handlers": ["console"], "level": os.environ.get("DJANGO_LOG_LEVEL", "INFO")},
     "loggers": {
+        # No handlers of its own: Django's default ones (an unmasked console in DEBUG, e-mail to ADMINS) are
+        # dropped, and its records reach the root's masked console.
+        "django": {"handlers": []},
         "django.db.backends": {"level": "WARNING"},
         "axes": {"level": "WARNING"},  # not its start-up banner on every command
     },
