@@ -95,6 +95,25 @@ def test_https_fails_when_the_certificate_is_not_trusted(tls_server):
         https_get(tls_server["https"], "/healthz", ssl.create_default_context())
 
 
+def test_wss_handshake_succeeds_with_the_certificate_trusted_and_fails_without(tls_server, authority):
+    """A websocket over daphne's TLS endpoint: an anonymous socket is accepted, then closed with 4401 (sign in first),
+    which proves the TLS and websocket handshakes both went through."""
+    from websockets.exceptions import ConnectionClosed
+    from websockets.sync.client import connect
+
+    url = f"wss://localhost:{tls_server['https']}/ws/chat/agent/"
+    origin = f"https://localhost:{tls_server['https']}"
+    context = ssl.create_default_context()
+    authority.configure_trust(context)
+    with connect(url, ssl=context, origin=origin, open_timeout=10) as websocket:
+        assert websocket.response.status_code == 101
+        with pytest.raises(ConnectionClosed) as closed:
+            websocket.recv(timeout=10)
+    assert closed.value.rcvd.code == 4401
+    with pytest.raises(ssl.SSLCertVerificationError):
+        connect(url, ssl=ssl.create_default_context(), origin=origin, open_timeout=10)
+
+
 def test_plain_http_redirects_to_https(tls_server):
     connection = http.client.HTTPConnection("localhost", tls_server["http"], timeout=10)
     connection.request("GET", "/admin/login/")
