@@ -22,12 +22,22 @@ DEFAULT_ODBC_DRIVER = "ODBC Driver 18 for SQL Server"
 _BACKEND_PARAMETERS = {"driver", "python_driver", "encrypt", "trust_server_certificate", "timeout"}
 
 
+# IMMEDIATE transactions take the write lock up front, so concurrent writers queue instead of failing
+# with "database is locked" halfway through a transfer. WAL lets readers go on while one writes and
+# commits with one fsync instead of a rollback journal's several (synchronous stays FULL: durable).
+_SQLITE_OPTIONS = {"timeout": 20, "transaction_mode": "IMMEDIATE", "init_command": "PRAGMA journal_mode=WAL;"}
+# Connections are kept between requests: a new SQLite connection re-reads the whole schema on its first
+# query, and the chat's consumers would otherwise open one for every frame (see docs/benchmarks.md).
+_SQLITE_CONN_MAX_AGE = 60
+
+
 def database_from_url(url: str | None, *, base_dir: Path) -> dict:
     if not url:
         return {
             "ENGINE": "django.db.backends.sqlite3",
             "NAME": base_dir / "db.sqlite3",
-            "OPTIONS": {"timeout": 20, "transaction_mode": "IMMEDIATE"},
+            "OPTIONS": dict(_SQLITE_OPTIONS),
+            "CONN_MAX_AGE": _SQLITE_CONN_MAX_AGE,
         }
     scheme = url.split(":", 1)[0].lower()
     if scheme in MSSQL_SCHEMES:
@@ -36,11 +46,9 @@ def database_from_url(url: str | None, *, base_dir: Path) -> dict:
         raise ImproperlyConfigured(
             f"DATABASE_URL scheme {scheme!r} is not supported; use sqlite://, postgres:// or mssql://"
         )
-    config = dj_database_url.parse(url, conn_max_age=0 if scheme == "sqlite" else 60)
+    config = dj_database_url.parse(url, conn_max_age=_SQLITE_CONN_MAX_AGE if scheme == "sqlite" else 60)
     if config["ENGINE"] == "django.db.backends.sqlite3":
-        # IMMEDIATE transactions take the write lock up front, so concurrent writers queue
-        # instead of failing with "database is locked" halfway through a transfer.
-        config["OPTIONS"] = {"timeout": 20, "transaction_mode": "IMMEDIATE"}
+        config["OPTIONS"] = dict(_SQLITE_OPTIONS)
     return config
 
 
