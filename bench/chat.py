@@ -22,6 +22,7 @@ from pathlib import Path
 
 from django.db import connection
 from websockets.asyncio.client import connect
+from websockets.exceptions import ConnectionClosed, InvalidStatus
 
 from accounts.roles import CHAT_AGENTS
 from bench import data
@@ -42,7 +43,7 @@ class Tally:
     delivered: list[float] = field(default_factory=list)
     acked: list[float] = field(default_factory=list)
     errors: dict[str, int] = field(default_factory=dict)
-    measuring: bool = False
+    dropped: int = 0  # connections the server closed or reset during the run
     window: tuple[float, float] = (0.0, 0.0)
 
     def counts(self, sent_at: float) -> bool:
@@ -71,24 +72,34 @@ def make_pairs(count: int) -> list[dict]:
 async def _open(url: str, origin: str, session: str | None, gate: asyncio.Semaphore):
     headers = {"Cookie": f"sessionid={session}"} if session else {}
     async with gate:
-        socket = await connect(
-            url,
-            origin=origin,
-            additional_headers=headers,
-            proxy=None,
-            open_timeout=60,
-            compression=None,
-            max_queue=None,
-            ping_interval=None,
-        )
-        if session:  # the chat greets first; wait for it, so that the socket has joined the conversation
-            while json.loads(await socket.recv())["type"] != "hello":
-                pass
+        try:
+            socket = await connect(
+                url,
+                origin=origin,
+                additional_headers=headers,
+                proxy=None,
+                open_timeout=60,
+                compression=None,
+                max_queue=None,
+                ping_interval=None,
+            )
+            if session:  # the chat greets first; wait for it, so that the socket has joined the conversation
+                while json.loads(await socket.recv())["type"] != "hello":
+                    pass
+        except (OSError, TimeoutError, ConnectionClosed, InvalidStatus):
+            return None  # counted as a failed connection
     return socket
 
 
 async def _reader(socket, me: str, tally: Tally, *, echo: bool) -> None:
     """Record the latency of every frame that closes a round trip: a peer's message, our ack, or our echo."""
+    try:
+        await _read_frames(socket, me, tally, echo=echo)
+    except ConnectionClosed:
+        tally.dropped += 1
+
+
+async def _read_frames(socket, me: str, tally: Tally, *, echo: bool) -> None:
     async for raw in socket:
         received = time.perf_counter()
         frame = json.loads(raw)
@@ -116,7 +127,10 @@ async def _writer(socket, me: str, tally: Tally, stop_at: float, rng: random.Ran
             return
         sent_at = time.perf_counter()
         frame = {"type": "message", "client_id": f"{me}|{sent_at!r}", "text": TEXT}
-        await socket.send(json.dumps(frame, ensure_ascii=False))
+        try:
+            await socket.send(json.dumps(frame, ensure_ascii=False))
+        except ConnectionClosed:
+            return
         if tally.counts(sent_at):
             tally.sent += 1
         next_at += 1.0
@@ -134,8 +148,11 @@ async def _load(
     """Connect every client, let them write for warm-up + duration, and measure the window after the warm-up."""
     gate = asyncio.Semaphore(CONNECT_CONCURRENCY)
     connect_started = time.perf_counter()
-    sockets = await asyncio.gather(*(_open(url, origin, session, gate) for url, origin, session, _me in clients))
+    opened = await asyncio.gather(*(_open(url, origin, session, gate) for url, origin, session, _me in clients))
     connect_seconds = time.perf_counter() - connect_started
+    connected = [(socket, client) for socket, client in zip(opened, clients, strict=True) if socket is not None]
+    sockets = [socket for socket, _client in connected]
+    clients = [client for _socket, client in connected]
     tally = Tally()
     now = time.perf_counter()
     tally.window = (now + warmup, now + warmup + duration)
@@ -160,6 +177,7 @@ async def _load(
         task.cancel()
     await asyncio.gather(*(socket.close() for socket in sockets), return_exceptions=True)
     await asyncio.gather(*readers, return_exceptions=True)
+    tally.errors["connect_failed"] = len(opened) - len(sockets)
     return tally, connect_seconds, {"client_process": round(client_cpu, 3), "servers": server_cpu}
 
 
@@ -174,7 +192,8 @@ def _summary(tally: Tally, *, clients: int, duration: float, echo: bool, connect
         "messages_per_second": round(len(received) / duration, 1),
         "delivery": latency_summary(received),
         "round_trip": latency_summary(tally.acked),
-        "errors": tally.errors,
+        "errors": {code: n for code, n in tally.errors.items() if n},
+        "dropped_connections": tally.dropped,
         "connect_seconds": round(connect_seconds, 2),
         "cpu": cpu,
     }

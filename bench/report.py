@@ -66,7 +66,7 @@ def summarise(document: dict) -> list[dict]:
                 "ratio": ratio(p99, echo["round_trip"]["p99_ms"]) if echo else None,
                 "target": "< 50 ms" if at_target else "—",
                 "met": (p99 is not None and p99 < 50 and run["lost"] == 0) if at_target else None,
-                "correct": run["lost"] == 0,
+                "correct": run["lost"] == 0 and not run.get("dropped_connections"),
             }
         )
     for result in results.get("pages", []):

@@ -94,6 +94,11 @@ def run_child(name: str, parameters: dict, env: dict, workdir: Path) -> dict:
     return result
 
 
+def _last_line(failure: Exception) -> str:
+    lines = [line for line in str(failure).splitlines() if line.strip()]
+    return lines[-1][:300] if lines else type(failure).__name__
+
+
 def say(message: str) -> None:
     print(f"[{time.strftime('%H:%M:%S')}] {message}", flush=True)
 
@@ -115,12 +120,16 @@ def run_benchmarks(arguments: argparse.Namespace, workdir: Path) -> dict:
         for name in arguments.only:
             for backend in backends:
                 if name == "chat":
-                    results["chat"].extend(run_chat(backend, backends, sizes["chat"], use_redis, workdir))
+                    results["chat"].extend(run_chat(backend, backends, sizes["chat"], use_redis, workdir, notes))
                     continue
                 say(f"{name} on {backend.label}")
                 env = backend.fresh(name)
                 try:
                     result = run_child(name, sizes[name], env, workdir)
+                except RuntimeError as failure:
+                    notes.append(f"{name} on {backend.label} FAILED: {_last_line(failure)}")
+                    say(str(failure))
+                    continue
                 finally:
                     backend.discard(name)
                 result["backend"] = backend.name
@@ -131,7 +140,9 @@ def run_benchmarks(arguments: argparse.Namespace, workdir: Path) -> dict:
     return {"results": results, "notes": notes}
 
 
-def run_chat(backend: Backend, backends: list[Backend], parameters: dict, use_redis: bool, workdir: Path) -> list:
+def run_chat(
+    backend: Backend, backends: list[Backend], parameters: dict, use_redis: bool, workdir: Path, notes: list[str]
+) -> list:
     """The in-memory layer on one process; with Redis, two processes (on the server database when there is
     one, since several processes would share it in production; else on SQLite in WAL mode)."""
     runs = []
@@ -147,6 +158,10 @@ def run_chat(backend: Backend, backends: list[Backend], parameters: dict, use_re
             env.update(REDIS_URL=REDIS_URL, CHANNELS_REDIS_PREFIX=f"bench-{uuid.uuid4().hex[:8]}")
         try:
             result = run_child("chat", {**parameters, "layer": layer, "processes": processes}, env, workdir)
+        except RuntimeError as failure:
+            notes.append(f"chat on {backend.label}, {layer} layer FAILED: {_last_line(failure)}")
+            say(str(failure))
+            continue
         finally:
             backend.discard(database)
         result["backend"] = backend.name
