@@ -219,6 +219,7 @@ def markdown(document: dict, charts: list[str]) -> str:
                     run["round_trip"]["p50_ms"],
                     run["round_trip"]["p99_ms"],
                     run["lost"],
+                    run.get("dropped_connections", 0),
                     run["cpu"]["client_process"],
                     run["cpu"]["servers"],
                 ]
@@ -236,6 +237,7 @@ def markdown(document: dict, charts: list[str]) -> str:
                         run["round_trip"]["p50_ms"],
                         run["round_trip"]["p99_ms"],
                         run["lost"],
+                        run.get("dropped_connections", 0),
                         run["cpu"]["client_process"],
                         run["cpu"]["servers"],
                     ]
@@ -252,13 +254,15 @@ def markdown(document: dict, charts: list[str]) -> str:
                     "round trip p50",
                     "round trip p99",
                     "lost",
+                    "dropped",
                     "client CPU",
                     "server CPU",
                 ],
                 rows,
             ),
             "",
-            "CPU is the share of one core used during the measured window.",
+            "CPU is the share of one core used during the measured window; *lost*: sent in the window and not "
+            "received within the drain time; *dropped*: connections the server closed during the run.",
             "",
         ]
         parts += _chart("chat.png", charts)
