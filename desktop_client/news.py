@@ -6,6 +6,7 @@ import tkinter as tk
 from tkinter import ttk
 
 from desktop_client.app import ERROR_COLOUR, Application
+from desktop_client.dialog import TabDialog
 from desktop_client.forms import period_filters
 from desktop_client.table import Column, SortableTable, short_time
 
@@ -109,14 +110,12 @@ class Confirmation(tk.Toplevel):
         ttk.Button(buttons, text=tr("No"), command=self.destroy).pack(side="right", padx=6)
 
 
-class PublishForm(tk.Toplevel):
+class PublishForm(TabDialog):
     """Title, text and who gets it: one customer's login, all customers, or a campaign's customers."""
 
     def __init__(self, tab: NewsTab) -> None:
-        super().__init__(tab)
-        self.tab, self.app, tr = tab, tab.app, tab.app.tr
-        self.title(tr("Publish news"))
-        self.transient(tab.winfo_toplevel())
+        tr = tab.app.tr
+        super().__init__(tab, title=tr("Publish news"))
         self.news_title, self.audience = tk.StringVar(), tk.StringVar(value="all_customers")
         self.search, self.login, self.campaign = tk.StringVar(), tk.StringVar(), tk.StringVar()
         self.logins: dict[str, int] = {}
@@ -203,23 +202,10 @@ class PublishForm(tk.Toplevel):
         return fields
 
     def publish(self) -> None:
-        try:
-            fields = self.fields()
-        except ValueError as problems:
-            self.message.configure(text=str(problems))
-            return
-        self.publish_button.state(["disabled"])
-
-        def published(answer: dict) -> None:
-            self.app.main_frame.say(
-                self.app.tr("Published to {published} logins; {already_had} had it already.", **answer)
-            )
-            self.destroy()
-            self.tab.reload()
-
-        def refused(problem) -> None:
-            if self.winfo_exists():
-                self.publish_button.state(["!disabled"])
-                self.message.configure(text=problem.explained())
-
-        self.app.call("publish_news", **fields, on_success=published, on_failure=refused)
+        self.send(
+            "publish_news",
+            button=self.publish_button,
+            announce=lambda answer: self.app.tr(
+                "Published to {published} logins; {already_had} had it already.", **answer
+            ),
+        )

@@ -8,6 +8,7 @@ from pathlib import Path
 from tkinter import filedialog, ttk
 
 from desktop_client.app import ERROR_COLOUR, Application
+from desktop_client.dialog import TabDialog
 from desktop_client.forms import EMAIL, period_filters
 from desktop_client.table import Column, SortableTable, short_time
 
@@ -129,14 +130,12 @@ class SurveysTab(ttk.Frame):
         self.app.call("all_surveys", **self.query(), on_success=write)
 
 
-class AddSurveyForm(tk.Toplevel):
+class AddSurveyForm(TabDialog):
     """A survey taken down on a client's behalf; checked here before it is sent, then by the server."""
 
     def __init__(self, tab: SurveysTab) -> None:
-        super().__init__(tab)
-        self.tab, self.app, tr = tab, tab.app, tab.app.tr
-        self.title(tr("New survey"))
-        self.transient(tab.winfo_toplevel())
+        tr = tab.app.tr
+        super().__init__(tab, title=tr("New survey"))
         self.client, self.rating = tk.StringVar(), tk.StringVar()
         self.kind_names = {tr(KIND_LABELS[kind]): kind for kind in ON_BEHALF_KINDS}
         self.kind = tk.StringVar()
@@ -203,21 +202,8 @@ class AddSurveyForm(tk.Toplevel):
         return fields
 
     def save(self) -> None:
-        try:
-            fields = self.fields()
-        except ValueError as problems:
-            self.message.configure(text=str(problems))
-            return
-        self.save_button.state(["disabled"])
-
-        def saved(survey: dict) -> None:
-            self.app.main_frame.say(self.app.tr("Survey No. {number} saved.", number=survey["id"]))
-            self.destroy()
-            self.tab.reload()
-
-        def refused(problem) -> None:
-            if self.winfo_exists():
-                self.save_button.state(["!disabled"])
-                self.message.configure(text=problem.explained())
-
-        self.app.call("add_survey", **fields, on_success=saved, on_failure=refused)
+        self.send(
+            "add_survey",
+            button=self.save_button,
+            announce=lambda survey: self.app.tr("Survey No. {number} saved.", number=survey["id"]),
+        )
