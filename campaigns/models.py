@@ -186,7 +186,8 @@ class CampaignLead(models.Model):
         verbose_name = _("campaign lead")
         verbose_name_plural = _("campaign leads")
         ordering = ["campaign", "lead"]
-        indexes = [models.Index(fields=["campaign", "state", "callback_at"], name="campaign_lead_queue")]
+        # The call queue reads each state of a campaign in hand-out order along this index (services.next_lead).
+        indexes = [models.Index(fields=["campaign", "state", "callback_at", "id"], name="campaign_lead_queue")]
         constraints = [
             models.UniqueConstraint(fields=["campaign", "lead"], name="campaign_lead_unique"),
             models.CheckConstraint(condition=Q(state__in=LeadState.values), name="campaign_lead_state_valid"),

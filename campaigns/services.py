@@ -595,6 +595,10 @@ def _free(cutoff: datetime) -> Q:
     return Q(held_by__isnull=True) | Q(held_since__lt=cutoff)
 
 
+# The order leads are handed out in: due call-backs by their time, then the rest in the order they came.
+_QUEUE_ORDER = (F("callback_at").asc(nulls_last=True), "pk")
+
+
 def call_queue(*, campaign: Campaign, now: datetime | None = None):
     """The campaign's leads an agent may be given now, in the order they are handed out.
 
@@ -613,8 +617,33 @@ def call_queue(*, campaign: Campaign, now: datetime | None = None):
         .filter(due, _free(cutoff))
         .exclude(_on_do_not_call_list())
         .exclude(_held_in_another_campaign(cutoff))
-        .order_by(F("callback_at").asc(nulls_last=True), "pk")
+        .order_by(*_QUEUE_ORDER)
     )
+
+
+def _queue_parts(*, campaign: Campaign, now: datetime) -> list:
+    """``call_queue`` cut into parts that each follow the index "campaign_lead_queue" in the queue's order.
+
+    One query over the whole queue sorts every lead of the campaign before it can take the first (no
+    index serves NULLS LAST over several states); each part here is read along the index, so the first
+    row that passes the do-not-call and held-elsewhere checks ends its search. The parts together hold
+    exactly the queue's rows; the head of the queue is the smallest of the parts' heads.
+    """
+    queue = call_queue(campaign=campaign, now=now)
+    return [
+        queue.filter(state=LeadState.CALLBACK, callback_at__lte=now).order_by("callback_at", "pk"),
+        queue.filter(state=LeadState.NEW, callback_at__isnull=True).order_by("callback_at", "pk"),
+        queue.filter(state=LeadState.NEW, callback_at__isnull=False).order_by("callback_at", "pk"),
+        # Holds abandoned past the timeout: no more rows than agents held, so sorting them costs little.
+        queue.filter(state=LeadState.IN_PROGRESS).order_by(*_QUEUE_ORDER),
+    ]
+
+
+def _queue_position(candidate: CampaignLead) -> tuple:
+    """Where a candidate stands in ``call_queue``'s order: by call-back time (none last), then by id."""
+    if candidate.callback_at is None:
+        return (1, candidate.pk)
+    return (0, candidate.callback_at, candidate.pk)
 
 
 def _claim(*, candidate_id: int, lead_id: int, agent: Account, now: datetime, skip_locked: bool) -> bool:
@@ -639,7 +668,7 @@ def next_lead(*, agent: Account, campaign: Campaign) -> CampaignLead | None:
     An agent who still holds a lead of this campaign gets that one again. On PostgreSQL and SQL Server
     the candidates are row-locked with SKIP LOCKED, so agents asking at once are given different leads
     without waiting for each other; SQLite opens every transaction with BEGIN IMMEDIATE, so there the
-    requests simply run one after another.
+    requests simply run one after another. The number of queries does not grow with the campaign.
     """
     now = timezone.now()
     skip_locked = connection.features.has_select_for_update_skip_locked
@@ -655,14 +684,17 @@ def next_lead(*, agent: Account, campaign: Campaign) -> CampaignLead | None:
         ).first()
         if held is not None:
             return _with_details(held.pk)
-        queue = call_queue(campaign=current, now=now)
+        parts = _queue_parts(campaign=current, now=now)
         if skip_locked:
-            queue = queue.select_for_update(skip_locked=True)
+            # Each part's head is locked until the end of this short transaction, taken or not.
+            parts = [part.select_for_update(skip_locked=True) for part in parts]
         tried: list[int] = []
         for _attempt in range(_CLAIM_ATTEMPTS):
-            candidate = queue.exclude(pk__in=tried).only("pk", "lead_id").first()
-            if candidate is None:
+            heads = [part.exclude(pk__in=tried).only("pk", "lead_id", "callback_at").first() for part in parts]
+            candidates = [head for head in heads if head is not None]
+            if not candidates:
                 return None
+            candidate = min(candidates, key=_queue_position)
             if _claim(
                 candidate_id=candidate.pk, lead_id=candidate.lead_id, agent=agent, now=now, skip_locked=skip_locked
             ):

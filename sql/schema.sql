@@ -692,6 +692,18 @@ GO
 COMMIT TRANSACTION;
 GO
 
+-- Migration campaigns.0003_call_queue_index_in_hand_out_order
+BEGIN TRANSACTION;
+GO
+-- Remove index campaign_lead_queue from campaignlead
+DROP INDEX [campaign_lead_queue] ON [campaigns_campaignlead];
+GO
+-- Create index campaign_lead_queue on field(s) campaign, state, callback_at, id of model campaignlead
+CREATE INDEX [campaign_lead_queue] ON [campaigns_campaignlead] ([campaign_id], [state], [callback_at], [id]);
+GO
+COMMIT TRANSACTION;
+GO
+
 -- Migration surveys.0001_initial
 BEGIN TRANSACTION;
 GO

@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from accounts.models import Client
@@ -227,3 +229,33 @@ def test_conversion_without_the_client_details_is_refused_and_the_lead_stays_hel
     assert (stored.state, stored.held_by_id) == (LeadState.IN_PROGRESS, agent.pk)
     assert Client.objects.count() == 0
     assert not CallAttempt.objects.exists()
+
+
+def fill_queue(campaign, count: int) -> None:
+    """``count`` leads in every state the queue looks at: new, due and future call-backs, abandoned holds."""
+    holder = make_agent(f"holder{campaign.pk}")
+    first = Lead.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
+    leads = Lead.objects.bulk_create(
+        [Lead(surname="Лид", name=str(n), phone=f"+7903{campaign.pk:03d}{first + n:05d}") for n in range(count)]
+    )
+    states = [
+        {},
+        {"state": LeadState.CALLBACK, "callback_at": in_minutes(-30)},
+        {"state": LeadState.CALLBACK, "callback_at": in_minutes(30)},
+        {"state": LeadState.IN_PROGRESS, "held_by": holder, "held_since": in_minutes(-600)},
+        {"state": LeadState.NOT_INTERESTED},
+    ]
+    CampaignLead.objects.bulk_create(
+        [CampaignLead(campaign=campaign, lead=lead, **states[n % len(states)]) for n, lead in enumerate(leads)]
+    )
+
+
+def test_handing_out_a_lead_takes_as_many_queries_in_a_big_campaign_as_in_a_small_one(agent, django_assert_num_queries):
+    small, big = make_campaign(name="Малая"), make_campaign(name="Большая")
+    fill_queue(small, 10)
+    fill_queue(big, 300)
+    bob = make_agent("bob")
+    with CaptureQueriesContext(connection) as in_small:
+        assert next_lead(agent=agent, campaign=small).state == LeadState.IN_PROGRESS
+    with django_assert_num_queries(len(in_small)):
+        assert next_lead(agent=bob, campaign=big).state == LeadState.IN_PROGRESS
