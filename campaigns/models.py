@@ -187,7 +187,11 @@ class CampaignLead(models.Model):
         verbose_name_plural = _("campaign leads")
         ordering = ["campaign", "lead"]
         # The call queue reads each state of a campaign in hand-out order along this index (services.next_lead).
-        indexes = [models.Index(fields=["campaign", "state", "callback_at", "id"], name="campaign_lead_queue")]
+        # The do-not-call list (a lead's do_not_call rows in any campaign) is read by state.
+        indexes = [
+            models.Index(fields=["campaign", "state", "callback_at", "id"], name="campaign_lead_queue"),
+            models.Index(fields=["state", "lead"], name="campaign_lead_state_lead"),
+        ]
         constraints = [
             models.UniqueConstraint(fields=["campaign", "lead"], name="campaign_lead_unique"),
             models.CheckConstraint(condition=Q(state__in=LeadState.values), name="campaign_lead_state_valid"),

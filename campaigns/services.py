@@ -679,9 +679,12 @@ def next_lead(*, agent: Account, campaign: Campaign) -> CampaignLead | None:
                 gettext("“%(name)s” is %(status)s: leads are handed out only in an active campaign.")
                 % {"name": current.name, "status": current.get_status_display()}
             )
-        held = CampaignLead.objects.filter(
-            campaign=current, held_by=agent, held_since__gte=now - hold_timeout()
-        ).first()
+        # Ordered by lead only (the campaign is fixed), so the agent's few holds are found by held_by.
+        held = (
+            CampaignLead.objects.filter(campaign=current, held_by=agent, held_since__gte=now - hold_timeout())
+            .order_by("lead")
+            .first()
+        )
         if held is not None:
             return _with_details(held.pk)
         parts = _queue_parts(campaign=current, now=now)

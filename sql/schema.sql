@@ -704,6 +704,15 @@ GO
 COMMIT TRANSACTION;
 GO
 
+-- Migration campaigns.0004_do_not_call_list_index
+BEGIN TRANSACTION;
+GO
+-- Create index campaign_lead_state_lead on field(s) state, lead of model campaignlead
+CREATE INDEX [campaign_lead_state_lead] ON [campaigns_campaignlead] ([state], [lead_id]);
+GO
+COMMIT TRANSACTION;
+GO
+
 -- Migration surveys.0001_initial
 BEGIN TRANSACTION;
 GO
