@@ -104,9 +104,17 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
+    # Redis pub/sub, not channels_redis.core: the core layer queues every message for a process in one
+    # Redis key capped by `capacity` (100; group messages past it are dropped, sends raise ChannelFull),
+    # drains it one BZPOPMIN at a time, opens a connection per concurrent command (redis-py 8 refuses the
+    # 101st: MaxConnectionsError), and its 5 s BZPOPMIN hits redis-py 8's default 5 s socket timeout when
+    # nothing arrives for 5 s ("Timeout reading"); each of these closed sockets with 1011
+    # (docs/benchmarks.md). The pub/sub layer keeps two connections per process and fans a group message
+    # out inside the process. It keeps no backlog for a socket that is away, which the chat already
+    # expects: a reconnecting client asks for what it missed ("sync").
     CHANNEL_LAYERS = {
         "default": {
-            "BACKEND": "channels_redis.core.RedisChannelLayer",
+            "BACKEND": "channels_redis.pubsub.RedisPubSubChannelLayer",
             # A distinct prefix keeps deployments (or test runs) sharing one Redis apart.
             "CONFIG": {"hosts": [REDIS_URL], "prefix": os.environ.get("CHANNELS_REDIS_PREFIX", "asgi")},
         }
