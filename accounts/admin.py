@@ -1,8 +1,4 @@
-"""Back office for clients, workers, their logins and bank accounts; the ledger is only looked at here.
-
-Money never moves through the admin: balances, transfers and receipts are read-only, and a bank
-account opened here is opened by accounts.services.open_bank_account.
-"""
+"""Back office for clients, workers and their logins (the role groups are the administrators' to give)."""
 
 from __future__ import annotations
 
@@ -11,14 +7,11 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
 from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
 from django.db.models import Count
-from django.urls import reverse
-from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import Account, BankAccount, Client, Receipt, Transfer, Worker
+from accounts.models import Account, Client, Worker
 from accounts.roles import ROLE_LABELS
-from accounts.services import open_bank_account
-from telemarketing.admin import BackOfficeAdmin, HistoryAdmin, format_money
+from core.admin import BackOfficeAdmin
 
 OWNER_BOTH_MESSAGE = _("An account belongs to a client or to a worker, not to both: clear one of them.")
 
@@ -81,24 +74,6 @@ class WorkerAdmin(BackOfficeAdmin):
         return worker.full_name
 
 
-class BankAccountInline(admin.TabularInline):
-    """An account's bank accounts with their balances; opened on the bank account page, never edited here."""
-
-    model = BankAccount
-    fields = ("number", "currency", "balance_money", "is_closed", "opened_at")
-    readonly_fields = fields
-    extra = 0
-    can_delete = False
-    show_change_link = True
-
-    def has_add_permission(self, request, obj=None) -> bool:
-        return False
-
-    @admin.display(description=_("balance"))
-    def balance_money(self, bank_account: BankAccount) -> str:
-        return format_money(bank_account.balance, bank_account.currency)
-
-
 def _refuse_two_owners(cleaned_data: dict) -> None:
     if cleaned_data.get("client") and cleaned_data.get("worker"):
         raise forms.ValidationError(OWNER_BOTH_MESSAGE)
@@ -158,8 +133,6 @@ class AccountAdmin(BackOfficeAdmin, UserAdmin):
         (None, {"classes": ("wide",), "fields": ("username", "usable_password", "password1", "password2")}),
         (_("Whose login"), {"fields": ("client", "worker")}),
     )
-    inlines = (BankAccountInline,)
-
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("groups")
 
@@ -170,10 +143,6 @@ class AccountAdmin(BackOfficeAdmin, UserAdmin):
     @admin.display(description=_("roles"))
     def roles(self, account: Account) -> str:
         return ", ".join(sorted(str(ROLE_LABELS.get(group.name, group.name)) for group in account.groups.all())) or "—"
-
-    def get_inline_instances(self, request, obj=None):
-        # The add page has only the login form; bank accounts are opened once the login exists.
-        return super().get_inline_instances(request, obj) if obj is not None else []
 
     # Who may do what is the administrators' to decide (they manage the role groups): the back office
     # looks after logins, but cannot give anyone (itself included) a role, staff access or superuser
@@ -199,109 +168,3 @@ class AccountAdmin(BackOfficeAdmin, UserAdmin):
         if obj is not None and (obj.is_staff or obj.is_superuser) and not self.manages_roles(request):
             return False
         return super().has_delete_permission(request, obj)
-
-
-class BankAccountOpenForm(forms.ModelForm):
-    class Meta:
-        model = BankAccount
-        fields = ("owner", "currency")
-
-
-@admin.register(BankAccount)
-class BankAccountAdmin(BackOfficeAdmin):
-    list_display = (
-        "number",
-        "owner",
-        "owner_name",
-        "currency",
-        "balance_money",
-        "is_closed",
-        "opened_at",
-        "receipts_link",
-    )
-    list_filter = ("currency", "is_closed", "opened_at")
-    list_select_related = ("owner__client", "owner__worker")
-    search_fields = ("number", "owner__username", "owner__client__surname", "owner__client__email")
-    autocomplete_fields = ("owner",)
-    date_hierarchy = "opened_at"
-    ordering = ("number",)
-
-    def get_form(self, request, obj=None, change=False, **kwargs):
-        if obj is None:
-            kwargs["form"] = BankAccountOpenForm
-        return super().get_form(request, obj, change, **kwargs)
-
-    def get_fields(self, request, obj=None):
-        if obj is None:
-            return ("owner", "currency")
-        return ("number", "owner", "currency", "balance_money", "is_closed", "opened_at")
-
-    def get_readonly_fields(self, request, obj=None):
-        if obj is None:
-            return ()
-        return ("number", "owner", "currency", "balance_money", "opened_at")
-
-    def save_model(self, request, obj: BankAccount, form, change: bool) -> None:
-        if change:
-            super().save_model(request, obj, form, change)
-            return
-        opened = open_bank_account(owner=obj.owner, currency=obj.currency)
-        obj.pk, obj.number, obj.opened_at = opened.pk, opened.number, opened.opened_at
-        obj._state.adding = False
-
-    @admin.display(description=_("balance"), ordering="balance")
-    def balance_money(self, bank_account: BankAccount) -> str:
-        return format_money(bank_account.balance, bank_account.currency)
-
-    @admin.display(description=_("holder"), ordering="owner__client__surname")
-    def owner_name(self, bank_account: BankAccount) -> str:
-        owner = bank_account.owner
-        return str(owner.client or owner.worker or "—")
-
-    @admin.display(description=_("receipts"))
-    def receipts_link(self, bank_account: BankAccount) -> str:
-        url = reverse("admin:accounts_receipt_changelist") + f"?bank_account__id__exact={bank_account.pk}"
-        return format_html('<a href="{}">{}</a>', url, _("statement"))
-
-
-@admin.register(Transfer)
-class TransferAdmin(HistoryAdmin):
-    list_display = ("created_at", "payer", "payee", "amount_money", "comment", "initiated_by")
-    list_filter = ("payer__currency", "created_at")
-    list_select_related = ("payer", "payee", "initiated_by")
-    search_fields = ("payer__number", "payee__number", "comment", "initiated_by__username", "=idempotency_key")
-    date_hierarchy = "created_at"
-    fields = ("created_at", "payer", "payee", "amount_money", "comment", "initiated_by", "idempotency_key")
-    readonly_fields = fields
-
-    @admin.display(description=_("amount"), ordering="amount")
-    def amount_money(self, transfer: Transfer) -> str:
-        return format_money(transfer.amount, transfer.payer.currency)
-
-
-@admin.register(Receipt)
-class ReceiptAdmin(HistoryAdmin):
-    list_display = (
-        "created_at",
-        "bank_account",
-        "kind",
-        "amount_money",
-        "balance_after_money",
-        "description",
-        "transfer",
-    )
-    list_filter = ("kind", "bank_account__currency", "created_at")
-    list_select_related = ("bank_account", "transfer__payer", "transfer__payee")
-    search_fields = ("bank_account__number", "bank_account__owner__username", "description")
-    date_hierarchy = "created_at"
-    fields = ("created_at", "bank_account", "kind", "amount_money", "balance_after_money", "description", "transfer")
-    readonly_fields = fields
-
-    @admin.display(description=_("amount"), ordering="amount")
-    def amount_money(self, receipt: Receipt) -> str:
-        sign = "−" if receipt.kind == Receipt.Kind.DEBIT else "+"
-        return sign + format_money(receipt.amount, receipt.bank_account.currency)
-
-    @admin.display(description=_("balance after"), ordering="balance_after")
-    def balance_after_money(self, receipt: Receipt) -> str:
-        return format_money(receipt.balance_after, receipt.bank_account.currency)

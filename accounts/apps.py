@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 class AccountsConfig(AppConfig):
     name = "accounts"
-    verbose_name = _("Clients, workers and accounts")
+    verbose_name = _("People and logins")
 
     def ready(self) -> None:
         from accounts.signals import on_post_migrate

@@ -22,8 +22,10 @@ STAFF_ROLES = (CHAT_AGENTS, TELEMARKETING_AGENTS, PRODUCT_MANAGERS, BACK_OFFICE,
 
 _EVERY_ACTION = ("view", "add", "change", "delete")
 _BACK_OFFICE_MODELS = {
-    "accounts": ("client", "worker", "account", "bankaccount"),
-    "campaigns": ("campaign", "product", "lead", "campaignlead", "message", "news"),
+    "accounts": ("client", "worker", "account"),
+    "banking": ("bankaccount",),
+    "campaigns": ("campaign", "product", "lead", "campaignlead"),
+    "outreach": ("message", "news"),
     "surveys": ("survey",),
     "chat": ("conversation", "chatmessage"),
 }
@@ -44,8 +46,8 @@ ROLE_PERMISSIONS: dict[str, set[str]] = {
         "campaigns.view_lead",
         "campaigns.view_campaignlead",
         "campaigns.change_campaignlead",
-        "campaigns.view_message",
-        "campaigns.add_message",
+        "outreach.view_message",
+        "outreach.add_message",
         "campaigns.use_call_queue",
         "campaigns.view_campaign_results",
         "campaigns.view_callattempt",
@@ -55,10 +57,10 @@ ROLE_PERMISSIONS: dict[str, set[str]] = {
         "surveys.view_survey",
         "surveys.add_survey",
         "surveys.change_survey",
-        "campaigns.view_news",
-        "campaigns.add_news",
-        "campaigns.change_news",
-        "campaigns.delete_news",
+        "outreach.view_news",
+        "outreach.add_news",
+        "outreach.change_news",
+        "outreach.delete_news",
         "campaigns.view_campaign",
         "accounts.view_client",
     },
@@ -68,7 +70,7 @@ ROLE_PERMISSIONS: dict[str, set[str]] = {
         for model in models
         for action in _EVERY_ACTION
     }
-    | {"accounts.view_transfer", "accounts.view_receipt"}
+    | {"banking.view_transfer", "banking.view_receipt"}
     # The call log is history: the back office reads it, and only agents' calls write it.
     | {"campaigns.view_callattempt", "campaigns.view_campaign_results"},
 }

@@ -12,7 +12,7 @@ from django.views.decorators.csrf import csrf_exempt
 
 from api.selectors import usable_token
 from api.services import note_token_used
-from campaigns.services import NewsError, NewsNotFound
+from outreach.services import NewsError, NewsNotFound
 from surveys.services import InvalidSurvey, SurveyError
 
 Handler = Callable[..., JsonResponse]

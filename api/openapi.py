@@ -8,10 +8,11 @@ from __future__ import annotations
 
 from functools import cache
 
+from accounts.selectors import CLIENT_SEARCH_LIMIT
 from api.inputs import ID_MAX
 from api.presenters import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE
-from campaigns.selectors import CLIENT_SEARCH_LIMIT, NEWS_SORT_KEYS
-from campaigns.services import NEWS_AUDIENCES, NEWS_BODY_MAX_LENGTH, NEWS_TITLE_MAX_LENGTH
+from outreach.selectors import NEWS_SORT_KEYS
+from outreach.services import NEWS_AUDIENCES, NEWS_BODY_MAX_LENGTH, NEWS_TITLE_MAX_LENGTH
 from surveys.models import SurveyKind, SurveySource
 from surveys.selectors import SURVEY_SORT_KEYS
 from surveys.services import ON_BEHALF_KINDS, ON_BEHALF_SOURCES, REVIEW_TEXT_MAX_LENGTH

@@ -9,7 +9,8 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from accounts.models import Account, Client
-from campaigns.models import Campaign, News
+from campaigns.models import Campaign
+from outreach.models import News
 from surveys.models import Survey
 
 MAX_PAGE_SIZE = 100

@@ -6,6 +6,7 @@ from django.contrib.auth import authenticate, user_logged_in
 from django.http import HttpRequest, JsonResponse
 from django.utils.translation import gettext as _
 
+from accounts import selectors as account_selectors
 from api import presenters
 from api.http import ApiError, endpoint, read_json_object
 from api.inputs import ID_MAX, Inputs
@@ -14,7 +15,8 @@ from api.presenters import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE
 from api.selectors import is_product_manager
 from api.services import issue_token, revoke_token
 from campaigns import selectors as campaign_selectors
-from campaigns import services as campaign_services
+from outreach import selectors as news_selectors
+from outreach import services as news_services
 from surveys import selectors as survey_selectors
 from surveys import services as survey_services
 from surveys.models import SurveyKind, SurveySource
@@ -136,11 +138,11 @@ def list_news(request: HttpRequest) -> JsonResponse:
         "withdrawn": fields.boolean("withdrawn"),
         "published_from": fields.date("date_from"),
         "published_to": fields.date("date_to"),
-        "sort": fields.choice("sort", campaign_selectors.NEWS_SORT_KEYS, default="-published_at"),
+        "sort": fields.choice("sort", news_selectors.NEWS_SORT_KEYS, default="-published_at"),
     }
     page, page_size = _page(fields)
     fields.check()
-    news = campaign_selectors.news_for_management(**filters)
+    news = news_selectors.news_for_management(**filters)
     return JsonResponse(presenters.page_of(news, page=page, page_size=page_size, present=presenters.news_json))
 
 
@@ -149,12 +151,12 @@ def publish_news(request: HttpRequest) -> JsonResponse:
     arguments = {
         "title": fields.text("title", required=True),
         "body": fields.text("body", required=True),
-        "audience": fields.choice("audience", campaign_services.NEWS_AUDIENCES, required=True),
+        "audience": fields.choice("audience", news_services.NEWS_AUDIENCES, required=True),
         "account_id": fields.identifier("account_id", nullable=True),
         "campaign_id": fields.identifier("campaign_id", nullable=True),
     }
     fields.check()
-    publication = campaign_services.publish_news(**arguments, actor=request.user)
+    publication = news_services.publish_news(**arguments, actor=request.user)
     return JsonResponse(
         {"published": publication.published, "already_had": publication.already_had},
         status=201 if publication.published else 200,
@@ -175,7 +177,7 @@ def edit_news(request: HttpRequest, news_id: int) -> JsonResponse:
         "everywhere": fields.boolean("everywhere", default=False),
     }
     fields.check()
-    changed = campaign_services.edit_news(news_id=_existing_key(news_id), **arguments, actor=request.user)
+    changed = news_services.edit_news(news_id=_existing_key(news_id), **arguments, actor=request.user)
     return JsonResponse({"changed": changed})
 
 
@@ -185,7 +187,7 @@ def withdraw_news(request: HttpRequest, news_id: int) -> JsonResponse:
     fields.check()
     return JsonResponse(
         {
-            "withdrawn": campaign_services.withdraw_news(
+            "withdrawn": news_services.withdraw_news(
                 news_id=_existing_key(news_id), everywhere=everywhere, actor=request.user
             )
         }
@@ -198,9 +200,9 @@ def withdraw_news(request: HttpRequest, news_id: int) -> JsonResponse:
 def search_clients(request: HttpRequest) -> JsonResponse:
     fields = Inputs(request.GET, from_query=True)
     query = fields.text("q", max_length=200).strip()
-    limit = fields.integer("limit", minimum=1, maximum=campaign_selectors.CLIENT_SEARCH_LIMIT, default=10)
+    limit = fields.integer("limit", minimum=1, maximum=account_selectors.CLIENT_SEARCH_LIMIT, default=10)
     fields.check()
-    clients = campaign_selectors.search_clients(query=query, limit=limit)
+    clients = account_selectors.search_clients(query=query, limit=limit)
     return JsonResponse({"results": [presenters.client_json(client) for client in clients]})
 
 

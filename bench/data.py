@@ -15,7 +15,8 @@ from django.contrib.auth.models import Group
 from django.contrib.sessions.backends.db import SessionStore
 from django.utils import timezone
 
-from accounts.models import Account, BankAccount, Client, Receipt, ReceiptKind, Worker
+from accounts.models import Account, Client, Worker
+from banking.models import BankAccount, Receipt, ReceiptKind
 
 BATCH = 2000
 

@@ -22,12 +22,12 @@ from django.test import Client as TestClient
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from accounts.models import BankAccount, Receipt, ReceiptKind
+from banking.models import BankAccount, Receipt, ReceiptKind
 from bench import data
 from bench.httpload import load
 from bench.servers import daphne
 from bench.stats import CpuMeter, latency_summary, percentile
-from campaigns.models import Message, MessageStatus, News, news_digest
+from outreach.models import Message, MessageStatus, News, news_digest
 
 CURRENCIES = ["RUB", "USD", "EUR", "CNY", "GBP", "CHF", "KZT", "BYN", "AED", "TRY"]
 

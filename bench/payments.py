@@ -22,8 +22,9 @@ from django.db import connection, transaction
 from django.db.models import Count, F, Q, Sum
 from django.utils import timezone
 
-from accounts.models import Account, BankAccount, Receipt, ReceiptKind, Transfer
-from accounts.services import transfer
+from accounts.models import Account
+from banking.models import BankAccount, Receipt, ReceiptKind, Transfer
+from banking.services import transfer
 from bench import data
 
 OPENING_BALANCE = Decimal("1000000.00")
@@ -63,7 +64,7 @@ def raw_transfer(rng: random.Random, accounts: list[tuple[Account, str]]) -> Non
     key = key if connection.features.has_native_uuid_field else key.hex
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute(
-            "SELECT id, number, balance FROM accounts_bankaccount WHERE number IN (%s, %s) ORDER BY id" + lock,
+            "SELECT id, number, balance FROM banking_bankaccount WHERE number IN (%s, %s) ORDER BY id" + lock,
             [payer, payee],
         )
         rows = {number: (pk, Decimal(str(balance)).quantize(Decimal("0.01"))) for pk, number, balance in cursor}
@@ -71,16 +72,16 @@ def raw_transfer(rng: random.Random, accounts: list[tuple[Account, str]]) -> Non
         if payer_balance < amount:
             raise RuntimeError("not enough money")  # never with these balances and amounts
         payer_balance, payee_balance = payer_balance - amount, payee_balance + amount
-        cursor.execute("UPDATE accounts_bankaccount SET balance = %s WHERE id = %s", [payer_balance, payer_id])
-        cursor.execute("UPDATE accounts_bankaccount SET balance = %s WHERE id = %s", [payee_balance, payee_id])
+        cursor.execute("UPDATE banking_bankaccount SET balance = %s WHERE id = %s", [payer_balance, payer_id])
+        cursor.execute("UPDATE banking_bankaccount SET balance = %s WHERE id = %s", [payee_balance, payee_id])
         cursor.execute(
-            "INSERT INTO accounts_transfer (payer_id, payee_id, amount, comment, initiated_by_id, idempotency_key,"
+            "INSERT INTO banking_transfer (payer_id, payee_id, amount, comment, initiated_by_id, idempotency_key,"
             " created_at) VALUES (%s, %s, %s, %s, %s, %s, %s) RETURNING id",
             [payer_id, payee_id, amount, "bench", owner.pk, key, now],
         )
         transfer_id = cursor.fetchone()[0]
         cursor.execute(
-            "INSERT INTO accounts_receipt (bank_account_id, transfer_id, kind, amount, balance_after, description,"
+            "INSERT INTO banking_receipt (bank_account_id, transfer_id, kind, amount, balance_after, description,"
             " created_at) VALUES (%s, %s, %s, %s, %s, %s, %s), (%s, %s, %s, %s, %s, %s, %s)",
             [
                 *(payer_id, transfer_id, ReceiptKind.DEBIT.value, amount, payer_balance, "bench", now),

@@ -1,4 +1,4 @@
-"""Back office for campaigns, their products and leads, personal messages and bank news.
+"""Back office for campaigns, their products, leads and calls.
 
 A campaign's status, start and end times change only through the campaign transitions, and its
 budget follows its products by itself (campaigns.signals), so all of them are read-only here.
@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from functools import partial
 
-from django import forms
 from django.contrib import admin
 from django.db.models import Count, OuterRef, Subquery
 from django.db.models.functions import Coalesce
@@ -16,8 +15,9 @@ from django.urls import path
 from django.utils.translation import gettext_lazy as _
 
 from campaigns import admin_tools
-from campaigns.models import CallAttempt, Campaign, CampaignLead, Lead, Message, News, Product, news_digest
-from telemarketing.admin import BackOfficeAdmin, HistoryAdmin, format_money
+from campaigns.models import CallAttempt, Campaign, CampaignLead, Lead, Product
+from core.admin import BackOfficeAdmin, HistoryAdmin
+from core.money import format_money
 
 
 def _count_of(model, *, field: str):
@@ -217,69 +217,3 @@ class CallAttemptAdmin(HistoryAdmin):
     @admin.display(description=_("campaign"), ordering="campaign_lead__campaign__name")
     def campaign(self, call: CallAttempt) -> str:
         return str(call.campaign_lead.campaign)
-
-
-@admin.register(Message)
-class MessageAdmin(BackOfficeAdmin):
-    list_display = ("subject", "recipient", "campaign", "status", "written_by", "created_at", "sent_at", "read_at")
-    list_filter = ("status", "created_at", "sent_at")
-    list_select_related = ("client", "lead", "campaign", "written_by")
-    search_fields = (
-        "subject",
-        "body",
-        "client__surname",
-        "client__email",
-        "lead__surname",
-        "lead__phone",
-        "campaign__name",
-    )
-    autocomplete_fields = ("client", "lead", "campaign")
-    date_hierarchy = "created_at"
-    fieldsets = (
-        (_("To"), {"fields": ("client", "lead", "campaign")}),
-        (None, {"fields": ("subject", "body")}),
-        (_("Delivery"), {"fields": ("status", "written_by", "created_at", "sent_at", "read_at")}),
-    )
-    # The status moves only through the delivery transitions (the actions), which stamp the times.
-    readonly_fields = ("status", "written_by", "created_at", "sent_at", "read_at")
-    actions = admin_tools.MESSAGE_ACTIONS
-
-    @admin.display(description=_("to"))
-    def recipient(self, message: Message) -> str:
-        return str(message.client or message.lead)
-
-    def save_model(self, request, obj: Message, form, change: bool) -> None:
-        if not change:
-            obj.written_by = request.user
-        super().save_model(request, obj, form, change)
-
-
-class NewsForm(forms.ModelForm):
-    """News is published once per account: the same title and text again is refused with a message, not a 500."""
-
-    class Meta:
-        model = News
-        fields = ("account", "title", "body", "withdrawn_at")
-
-    def clean(self):
-        cleaned_data = super().clean()
-        account, title, body = (cleaned_data.get(key) for key in ("account", "title", "body"))
-        if account is not None and title and body:
-            digest = news_digest(title=title, body=body)
-            already = News.objects.filter(account=account, digest=digest).exclude(pk=self.instance.pk)
-            if already.exists():
-                raise forms.ValidationError(_("This news has already been published to this account."))
-        return cleaned_data
-
-
-@admin.register(News)
-class NewsAdmin(BackOfficeAdmin):
-    form = NewsForm
-    list_display = ("title", "account", "published_at", "withdrawn_at")
-    list_filter = ("published_at", "withdrawn_at")
-    list_select_related = ("account",)
-    search_fields = ("title", "body", "account__username", "account__client__surname")
-    autocomplete_fields = ("account",)
-    date_hierarchy = "published_at"
-    fields = ("account", "title", "body", "published_at", "withdrawn_at", "digest")
-    readonly_fields = ("published_at", "digest")

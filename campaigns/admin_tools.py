@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy, ngettext
 
 from campaigns import selectors, services
 from campaigns.forms import LeadImportForm
-from campaigns.models import Campaign, MessageStatus
+from campaigns.models import Campaign
 
 MAX_REPORTED_ROWS = 1000  # a page of rejected rows a person can still read
 
@@ -67,33 +67,6 @@ def export_leads_csv(model_admin, request, queryset) -> HttpResponse:
 
 
 CAMPAIGN_ACTIONS = (start_campaigns, pause_campaigns, resume_campaigns, finish_campaigns, export_leads_csv)
-
-
-def _message_transition(status: MessageStatus, description):
-    @admin.action(description=description, permissions=["change"])
-    def run(model_admin, request, queryset) -> None:
-        done = 0
-        for message in queryset.order_by("pk"):
-            try:
-                services.change_message_status(message=message, status=status)
-            except services.CampaignError as error:
-                model_admin.message_user(request, f"{message}: {error}", messages.ERROR)
-            else:
-                done += 1
-        if done:
-            text = ngettext("%(count)d message is now %(status)s.", "%(count)d messages are now %(status)s.", done)
-            model_admin.message_user(request, text % {"count": done, "status": status.label}, messages.SUCCESS)
-
-    run.__name__ = f"mark_messages_{status.value}"
-    return run
-
-
-MESSAGE_ACTIONS = (
-    _message_transition(MessageStatus.SENT, gettext_lazy("Mark the selected messages as sent")),
-    _message_transition(MessageStatus.DELIVERED, gettext_lazy("Mark the selected messages as delivered")),
-    _message_transition(MessageStatus.FAILED, gettext_lazy("Mark the selected messages as failed")),
-    _message_transition(MessageStatus.AWAIT, gettext_lazy("Queue the selected failed messages again")),
-)
 
 
 def may_import_leads(user) -> bool:

@@ -8,22 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import Sex
 from campaigns.models import CallOutcome, Campaign, CampaignStatus
 from campaigns.services import MAX_IMPORT_BYTES, MAX_NOTE_LENGTH, ImportMode, NewClientDetails
-
-
-class BootstrapForm(forms.Form):
-    """Gives each widget Bootstrap's class, so templates render fields in one loop."""
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        for field in self.fields.values():
-            widget = field.widget
-            if isinstance(widget, forms.RadioSelect):
-                css = "form-check-input"
-            elif isinstance(widget, forms.Select):
-                css = "form-select"
-            else:
-                css = "form-control"
-            widget.attrs["class"] = css
+from core.forms import BootstrapForm
 
 
 class OutcomeForm(BootstrapForm):

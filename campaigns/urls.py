@@ -8,6 +8,5 @@ urlpatterns = [
     path("<int:campaign_id>/call/", views.call, name="call"),
     path("<int:campaign_id>/call/next/", views.take_next_lead, name="next_lead"),
     path("<int:campaign_id>/call/<int:campaign_lead_id>/outcome/", views.record_outcome, name="record_outcome"),
-    path("<int:campaign_id>/call/<int:campaign_lead_id>/message/", views.write_message, name="write_message"),
     path("<int:campaign_id>/results/", views.results, name="results"),
 ]

@@ -19,7 +19,7 @@ from campaigns.models import Campaign, CampaignLead
 
 CALL_QUEUE = "campaigns.use_call_queue"
 RESULTS = "campaigns.view_campaign_results"
-WRITE_MESSAGES = "campaigns.add_message"
+WRITE_MESSAGES = "outreach.add_message"
 
 
 def permission_needed(*permissions: str):
@@ -55,14 +55,14 @@ def index(request):
     )
 
 
-def _campaign_or_404(campaign_id: int) -> Campaign:
+def campaign_or_404(campaign_id: int) -> Campaign:
     try:
         return selectors.active_campaign(campaign_id=campaign_id)
     except Campaign.DoesNotExist:
         raise Http404(_("No such campaign.")) from None
 
 
-def _call_page(request, campaign: Campaign, *, outcome_form=None, message_form=None, status: int = 200):
+def call_page(request, campaign: Campaign, *, outcome_form=None, message_form=None, status: int = 200):
     held = selectors.held_lead(agent=request.user, campaign_id=campaign.pk)
     context = {
         "campaign": campaign,
@@ -81,13 +81,13 @@ def _call_page(request, campaign: Campaign, *, outcome_form=None, message_form=N
 @permission_needed(CALL_QUEUE)
 def call(request, campaign_id: int):
     """The agent's desk: the lead they hold (details, earlier calls, the campaign's products) or a button for one."""
-    return _call_page(request, _campaign_or_404(campaign_id))
+    return call_page(request, campaign_or_404(campaign_id))
 
 
 @require_POST
 @permission_needed(CALL_QUEUE)
 def take_next_lead(request, campaign_id: int):
-    campaign = _campaign_or_404(campaign_id)
+    campaign = campaign_or_404(campaign_id)
     try:
         lead = services.next_lead(agent=request.user, campaign=campaign)
     except services.CampaignError as error:
@@ -98,7 +98,7 @@ def take_next_lead(request, campaign_id: int):
     return redirect("campaigns:call", campaign_id=campaign.pk)
 
 
-def _campaign_lead_or_404(campaign: Campaign, campaign_lead_id: int) -> CampaignLead:
+def campaign_lead_or_404(campaign: Campaign, campaign_lead_id: int) -> CampaignLead:
     try:
         return CampaignLead.objects.select_related("lead").get(pk=campaign_lead_id, campaign=campaign)
     except CampaignLead.DoesNotExist:
@@ -108,11 +108,11 @@ def _campaign_lead_or_404(campaign: Campaign, campaign_lead_id: int) -> Campaign
 @require_POST
 @permission_needed(CALL_QUEUE)
 def record_outcome(request, campaign_id: int, campaign_lead_id: int):
-    campaign = _campaign_or_404(campaign_id)
-    campaign_lead = _campaign_lead_or_404(campaign, campaign_lead_id)
+    campaign = campaign_or_404(campaign_id)
+    campaign_lead = campaign_lead_or_404(campaign, campaign_lead_id)
     form = OutcomeForm(request.POST)
     if not form.is_valid():
-        return _call_page(request, campaign, outcome_form=form, status=400)
+        return call_page(request, campaign, outcome_form=form, status=400)
     try:
         services.record_outcome(
             agent=request.user,
@@ -124,7 +124,7 @@ def record_outcome(request, campaign_id: int, campaign_lead_id: int):
         )
     except services.CampaignError as error:
         form.add_error(None, str(error))
-        return _call_page(request, campaign, outcome_form=form, status=400)
+        return call_page(request, campaign, outcome_form=form, status=400)
     messages.success(
         request,
         _("Recorded: %(lead)s — %(outcome)s.")
@@ -132,32 +132,6 @@ def record_outcome(request, campaign_id: int, campaign_lead_id: int):
     )
     return redirect("campaigns:call", campaign_id=campaign.pk)
 
-
-@require_POST
-@permission_needed(CALL_QUEUE, WRITE_MESSAGES)
-def write_message(request, campaign_id: int, campaign_lead_id: int):
-    """A personal message to the lead being called (or to the client they became), for this campaign."""
-    campaign = _campaign_or_404(campaign_id)
-    campaign_lead = _campaign_lead_or_404(campaign, campaign_lead_id)
-    form = MessageForm(request.POST)
-    if not form.is_valid():
-        return _call_page(request, campaign, message_form=form, status=400)
-    try:
-        message = services.compose_message(
-            author=request.user,
-            lead=campaign_lead.lead,
-            campaign=campaign,
-            subject=form.cleaned_data["subject"],
-            body=form.cleaned_data["body"],
-        )
-    except services.CampaignError as error:
-        form.add_error(None, str(error))
-        return _call_page(request, campaign, message_form=form, status=400)
-    messages.success(
-        request,
-        _("The message “%(subject)s” is waiting to be sent.") % {"subject": message.subject},
-    )
-    return redirect("campaigns:call", campaign_id=campaign.pk)
 
 
 @require_GET

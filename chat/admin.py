@@ -9,7 +9,7 @@ from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
 from chat.models import ChatMessage, Conversation
-from telemarketing.admin import BackOfficeAdmin, HistoryAdmin
+from core.admin import BackOfficeAdmin, HistoryAdmin
 
 
 class ChatMessageInline(admin.TabularInline):

@@ -101,16 +101,16 @@ DECLARE @reporting_tables TABLE (table_name sysname NOT NULL PRIMARY KEY);
 INSERT INTO @reporting_tables (table_name) VALUES
     (N'accounts_client'),
     (N'accounts_worker'),
-    (N'accounts_bankaccount'),
-    (N'accounts_transfer'),
-    (N'accounts_receipt'),
+    (N'banking_bankaccount'),
+    (N'banking_transfer'),
+    (N'banking_receipt'),
     (N'campaigns_campaign'),
     (N'campaigns_product'),
     (N'campaigns_lead'),
     (N'campaigns_campaignlead'),
     (N'campaigns_callattempt'),
-    (N'campaigns_message'),
-    (N'campaigns_news'),
+    (N'outreach_message'),
+    (N'outreach_news'),
     (N'surveys_survey'),
     (N'chat_conversation'),
     (N'chat_chatmessage');
@@ -130,8 +130,8 @@ GO
 --     login's name is kept in actor_username.
 DECLARE @append_only TABLE (table_name sysname NOT NULL PRIMARY KEY, denied nvarchar(400) NOT NULL);
 INSERT INTO @append_only (table_name, denied) VALUES
-    (N'accounts_receipt', N'UPDATE, DELETE ON OBJECT::[dbo].[accounts_receipt]'),
-    (N'accounts_transfer', N'UPDATE, DELETE ON OBJECT::[dbo].[accounts_transfer]'),
+    (N'banking_receipt', N'UPDATE, DELETE ON OBJECT::[dbo].[banking_receipt]'),
+    (N'banking_transfer', N'UPDATE, DELETE ON OBJECT::[dbo].[banking_transfer]'),
     (N'audit_auditevent', N'DELETE ON OBJECT::[dbo].[audit_auditevent]'),
     (N'audit_auditevent_columns', N'UPDATE ON OBJECT::[dbo].[audit_auditevent]'
         + N' ([created_at], [actor_username], [action], [target_type], [target_id], [summary])');

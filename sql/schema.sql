@@ -179,66 +179,15 @@ GO
 -- Create model Worker
 CREATE TABLE [accounts_worker] ([id] bigint NOT NULL PRIMARY KEY IDENTITY (1, 1), [surname] nvarchar(100) NOT NULL, [name] nvarchar(100) NOT NULL, [patronymic] nvarchar(100) NOT NULL, [phone] nvarchar(20) NOT NULL, [position] nvarchar(150) NOT NULL, [email] nvarchar(254) NOT NULL, [hired_on] date NULL);
 GO
+-- Create model Client
+CREATE TABLE [accounts_client] ([id] bigint NOT NULL PRIMARY KEY IDENTITY (1, 1), [surname] nvarchar(100) NOT NULL, [name] nvarchar(100) NOT NULL, [patronymic] nvarchar(100) NOT NULL, [phone] nvarchar(20) NOT NULL, [sex] nvarchar(1) NOT NULL, [birth_date] date NOT NULL, [email] nvarchar(254) NOT NULL UNIQUE, [preferences] nvarchar(max) NOT NULL, [created_at] datetimeoffset NOT NULL, CONSTRAINT [client_sex_valid] CHECK ([sex] IN ('M', 'F')), CONSTRAINT [client_email_not_empty] CHECK (NOT ([email] = '')));
+GO
 -- Create model Account
-CREATE TABLE [accounts_account] ([id] bigint NOT NULL PRIMARY KEY IDENTITY (1, 1), [password] nvarchar(128) NOT NULL, [last_login] datetimeoffset NULL, [is_superuser] bit NOT NULL, [username] nvarchar(150) NOT NULL UNIQUE, [first_name] nvarchar(150) NOT NULL, [last_name] nvarchar(150) NOT NULL, [email] nvarchar(254) NOT NULL, [is_staff] bit NOT NULL, [is_active] bit NOT NULL, [date_joined] datetimeoffset NOT NULL);
+CREATE TABLE [accounts_account] ([id] bigint NOT NULL PRIMARY KEY IDENTITY (1, 1), [password] nvarchar(128) NOT NULL, [last_login] datetimeoffset NULL, [is_superuser] bit NOT NULL, [username] nvarchar(150) NOT NULL UNIQUE, [first_name] nvarchar(150) NOT NULL, [last_name] nvarchar(150) NOT NULL, [email] nvarchar(254) NOT NULL, [is_staff] bit NOT NULL, [is_active] bit NOT NULL, [date_joined] datetimeoffset NOT NULL, [client_id] bigint NULL, [worker_id] bigint NULL, CONSTRAINT [account_client_or_worker_not_both] CHECK (([client_id] IS NULL OR [worker_id] IS NULL)));
 GO
 CREATE TABLE [accounts_account_groups] ([id] bigint NOT NULL PRIMARY KEY IDENTITY (1, 1), [account_id] bigint NOT NULL, [group_id] int NOT NULL);
 GO
 CREATE TABLE [accounts_account_user_permissions] ([id] bigint NOT NULL PRIMARY KEY IDENTITY (1, 1), [account_id] bigint NOT NULL, [permission_id] int NOT NULL);
-GO
--- Create model BankAccount
-CREATE TABLE [accounts_bankaccount] ([id] bigint NOT NULL PRIMARY KEY IDENTITY (1, 1), [number] nvarchar(20) NOT NULL UNIQUE, [currency] nvarchar(3) NOT NULL, [balance] numeric(18, 2) NOT NULL, [is_closed] bit NOT NULL, [opened_at] datetimeoffset NOT NULL, [owner_id] bigint NOT NULL);
-GO
--- Create model Client
-CREATE TABLE [accounts_client] ([id] bigint NOT NULL PRIMARY KEY IDENTITY (1, 1), [surname] nvarchar(100) NOT NULL, [name] nvarchar(100) NOT NULL, [patronymic] nvarchar(100) NOT NULL, [phone] nvarchar(20) NOT NULL, [sex] nvarchar(1) NOT NULL, [birth_date] date NOT NULL, [email] nvarchar(254) NOT NULL UNIQUE, [preferences] nvarchar(max) NOT NULL, [created_at] datetimeoffset NOT NULL, CONSTRAINT [client_sex_valid] CHECK ([sex] IN ('M', 'F')), CONSTRAINT [client_email_not_empty] CHECK (NOT ([email] = '')));
-GO
--- Add field client to account
-ALTER TABLE [accounts_account] ADD [client_id] bigint NULL;
-GO
--- Create model Transfer
-CREATE TABLE [accounts_transfer] ([id] bigint NOT NULL PRIMARY KEY IDENTITY (1, 1), [amount] numeric(18, 2) NOT NULL, [comment] nvarchar(200) NOT NULL, [idempotency_key] char(32) NOT NULL, [created_at] datetimeoffset NOT NULL, [initiated_by_id] bigint NOT NULL, [payee_id] bigint NOT NULL, [payer_id] bigint NOT NULL);
-GO
--- Create model Receipt
-CREATE TABLE [accounts_receipt] ([id] bigint NOT NULL PRIMARY KEY IDENTITY (1, 1), [kind] nvarchar(6) NOT NULL, [amount] numeric(18, 2) NOT NULL, [balance_after] numeric(18, 2) NOT NULL, [description] nvarchar(255) NOT NULL, [created_at] datetimeoffset NOT NULL, [bank_account_id] bigint NOT NULL, [transfer_id] bigint NULL);
-GO
--- Add field worker to account
-ALTER TABLE [accounts_account] ADD [worker_id] bigint NULL;
-GO
--- Create constraint bank_account_balance_not_negative on model bankaccount
-ALTER TABLE [accounts_bankaccount] ADD CONSTRAINT [bank_account_balance_not_negative] CHECK ([balance] >= 0);
-GO
--- Create constraint bank_account_currency_iso4217 on model bankaccount
-ALTER TABLE [accounts_bankaccount] ADD CONSTRAINT [bank_account_currency_iso4217] CHECK ([currency] IN ('RUB', 'USD', 'EUR', 'CNY', 'GBP', 'CHF', 'KZT', 'BYN', 'AED', 'TRY'));
-GO
--- Create constraint bank_account_number_length on model bankaccount
-ALTER TABLE [accounts_bankaccount] ADD CONSTRAINT [bank_account_number_length] CHECK (LEN([number]) = 20);
-GO
--- Create constraint transfer_amount_positive on model transfer
-ALTER TABLE [accounts_transfer] ADD CONSTRAINT [transfer_amount_positive] CHECK ([amount] > 0);
-GO
--- Create constraint transfer_between_two_accounts on model transfer
-ALTER TABLE [accounts_transfer] ADD CONSTRAINT [transfer_between_two_accounts] CHECK (NOT ([payer_id] = ([payee_id])));
-GO
--- Create constraint transfer_idempotency_key_unique on model transfer
-ALTER TABLE [accounts_transfer] ADD CONSTRAINT [transfer_idempotency_key_unique] UNIQUE ([initiated_by_id], [idempotency_key]);
-GO
--- Create index receipt_account_time on field(s) bank_account, created_at of model receipt
-CREATE INDEX [receipt_account_time] ON [accounts_receipt] ([bank_account_id], [created_at]);
-GO
--- Create constraint receipt_amount_positive on model receipt
-ALTER TABLE [accounts_receipt] ADD CONSTRAINT [receipt_amount_positive] CHECK ([amount] > 0);
-GO
--- Create constraint receipt_balance_after_not_negative on model receipt
-ALTER TABLE [accounts_receipt] ADD CONSTRAINT [receipt_balance_after_not_negative] CHECK ([balance_after] >= 0);
-GO
--- Create constraint receipt_kind_valid on model receipt
-ALTER TABLE [accounts_receipt] ADD CONSTRAINT [receipt_kind_valid] CHECK ([kind] IN ('debit', 'credit'));
-GO
--- Create constraint receipt_one_side_per_transfer on model receipt
-CREATE UNIQUE INDEX [receipt_one_side_per_transfer] ON [accounts_receipt] ([transfer_id], [kind]) WHERE [transfer_id] IS NOT NULL;
-GO
--- Create constraint account_client_or_worker_not_both on model account
-ALTER TABLE [accounts_account] ADD CONSTRAINT [account_client_or_worker_not_both] CHECK (([client_id] IS NULL OR [worker_id] IS NULL));
 GO
 ALTER TABLE [accounts_account] ADD CONSTRAINT [accounts_account_client_id_0eee4856_fk_accounts_client_id] FOREIGN KEY ([client_id]) REFERENCES [accounts_client] ([id]);
 GO
@@ -252,18 +201,6 @@ ALTER TABLE [accounts_account_user_permissions] ADD CONSTRAINT [accounts_account
 GO
 ALTER TABLE [accounts_account_user_permissions] ADD CONSTRAINT [accounts_account_user_permissions_permission_id_24620205_fk_auth_permission_id] FOREIGN KEY ([permission_id]) REFERENCES [auth_permission] ([id]);
 GO
-ALTER TABLE [accounts_bankaccount] ADD CONSTRAINT [accounts_bankaccount_owner_id_c280ffba_fk_accounts_account_id] FOREIGN KEY ([owner_id]) REFERENCES [accounts_account] ([id]);
-GO
-ALTER TABLE [accounts_receipt] ADD CONSTRAINT [accounts_receipt_bank_account_id_34105bda_fk_accounts_bankaccount_id] FOREIGN KEY ([bank_account_id]) REFERENCES [accounts_bankaccount] ([id]);
-GO
-ALTER TABLE [accounts_receipt] ADD CONSTRAINT [accounts_receipt_transfer_id_bda17296_fk_accounts_transfer_id] FOREIGN KEY ([transfer_id]) REFERENCES [accounts_transfer] ([id]);
-GO
-ALTER TABLE [accounts_transfer] ADD CONSTRAINT [accounts_transfer_initiated_by_id_41dfd52c_fk_accounts_account_id] FOREIGN KEY ([initiated_by_id]) REFERENCES [accounts_account] ([id]);
-GO
-ALTER TABLE [accounts_transfer] ADD CONSTRAINT [accounts_transfer_payee_id_048aeb62_fk_accounts_bankaccount_id] FOREIGN KEY ([payee_id]) REFERENCES [accounts_bankaccount] ([id]);
-GO
-ALTER TABLE [accounts_transfer] ADD CONSTRAINT [accounts_transfer_payer_id_7d81bf7f_fk_accounts_bankaccount_id] FOREIGN KEY ([payer_id]) REFERENCES [accounts_bankaccount] ([id]);
-GO
 CREATE INDEX [accounts_account_client_id_0eee4856] ON [accounts_account] ([client_id]);
 GO
 CREATE INDEX [accounts_account_groups_account_id_52f14852] ON [accounts_account_groups] ([account_id]);
@@ -276,20 +213,6 @@ CREATE INDEX [accounts_account_user_permissions_permission_id_24620205] ON [acco
 GO
 CREATE INDEX [accounts_account_worker_id_ed67ddbd] ON [accounts_account] ([worker_id]);
 GO
-CREATE INDEX [accounts_bankaccount_owner_id_c280ffba] ON [accounts_bankaccount] ([owner_id]);
-GO
-CREATE INDEX [accounts_receipt_bank_account_id_34105bda] ON [accounts_receipt] ([bank_account_id]);
-GO
-CREATE INDEX [accounts_receipt_transfer_id_bda17296] ON [accounts_receipt] ([transfer_id]);
-GO
-CREATE INDEX [accounts_transfer_created_at_0b9251bc] ON [accounts_transfer] ([created_at]);
-GO
-CREATE INDEX [accounts_transfer_initiated_by_id_41dfd52c] ON [accounts_transfer] ([initiated_by_id]);
-GO
-CREATE INDEX [accounts_transfer_payee_id_048aeb62] ON [accounts_transfer] ([payee_id]);
-GO
-CREATE INDEX [accounts_transfer_payer_id_7d81bf7f] ON [accounts_transfer] ([payer_id]);
-GO
 CREATE UNIQUE INDEX [accounts_account_groups_account_id_group_id_f64165b0_uniq] ON [accounts_account_groups] ([account_id], [group_id]) WHERE [account_id] IS NOT NULL AND [group_id] IS NOT NULL;
 GO
 CREATE UNIQUE INDEX [accounts_account_user_permissions_account_id_permission_id_9af93c14_uniq] ON [accounts_account_user_permissions] ([account_id], [permission_id]) WHERE [account_id] IS NOT NULL AND [permission_id] IS NOT NULL;
@@ -298,14 +221,6 @@ COMMIT TRANSACTION;
 GO
 
 -- Migration accounts.0002_role_groups
-BEGIN TRANSACTION;
-GO
--- Raw Python operation
--- THIS OPERATION CANNOT BE WRITTEN AS SQL
-COMMIT TRANSACTION;
-GO
-
--- Migration accounts.0003_administrators_group
 BEGIN TRANSACTION;
 GO
 -- Raw Python operation
@@ -542,6 +457,80 @@ GO
 COMMIT TRANSACTION;
 GO
 
+-- Migration banking.0001_initial
+BEGIN TRANSACTION;
+GO
+-- Create model BankAccount
+CREATE TABLE [banking_bankaccount] ([id] bigint NOT NULL PRIMARY KEY IDENTITY (1, 1), [number] nvarchar(20) NOT NULL UNIQUE, [currency] nvarchar(3) NOT NULL, [balance] numeric(18, 2) NOT NULL, [is_closed] bit NOT NULL, [opened_at] datetimeoffset NOT NULL, [owner_id] bigint NOT NULL);
+GO
+-- Create model Transfer
+CREATE TABLE [banking_transfer] ([id] bigint NOT NULL PRIMARY KEY IDENTITY (1, 1), [amount] numeric(18, 2) NOT NULL, [comment] nvarchar(200) NOT NULL, [idempotency_key] char(32) NOT NULL, [created_at] datetimeoffset NOT NULL, [initiated_by_id] bigint NOT NULL, [payee_id] bigint NOT NULL, [payer_id] bigint NOT NULL);
+GO
+-- Create model Receipt
+CREATE TABLE [banking_receipt] ([id] bigint NOT NULL PRIMARY KEY IDENTITY (1, 1), [kind] nvarchar(6) NOT NULL, [amount] numeric(18, 2) NOT NULL, [balance_after] numeric(18, 2) NOT NULL, [description] nvarchar(255) NOT NULL, [created_at] datetimeoffset NOT NULL, [bank_account_id] bigint NOT NULL, [transfer_id] bigint NULL);
+GO
+-- Create constraint bank_account_balance_not_negative on model bankaccount
+ALTER TABLE [banking_bankaccount] ADD CONSTRAINT [bank_account_balance_not_negative] CHECK ([balance] >= 0);
+GO
+-- Create constraint bank_account_currency_iso4217 on model bankaccount
+ALTER TABLE [banking_bankaccount] ADD CONSTRAINT [bank_account_currency_iso4217] CHECK ([currency] IN ('RUB', 'USD', 'EUR', 'CNY', 'GBP', 'CHF', 'KZT', 'BYN', 'AED', 'TRY'));
+GO
+-- Create constraint bank_account_number_length on model bankaccount
+ALTER TABLE [banking_bankaccount] ADD CONSTRAINT [bank_account_number_length] CHECK (LEN([number]) = 20);
+GO
+-- Create constraint transfer_amount_positive on model transfer
+ALTER TABLE [banking_transfer] ADD CONSTRAINT [transfer_amount_positive] CHECK ([amount] > 0);
+GO
+-- Create constraint transfer_between_two_accounts on model transfer
+ALTER TABLE [banking_transfer] ADD CONSTRAINT [transfer_between_two_accounts] CHECK (NOT ([payer_id] = ([payee_id])));
+GO
+-- Create constraint transfer_idempotency_key_unique on model transfer
+ALTER TABLE [banking_transfer] ADD CONSTRAINT [transfer_idempotency_key_unique] UNIQUE ([initiated_by_id], [idempotency_key]);
+GO
+-- Create index receipt_account_time on field(s) bank_account, created_at of model receipt
+CREATE INDEX [receipt_account_time] ON [banking_receipt] ([bank_account_id], [created_at]);
+GO
+-- Create constraint receipt_amount_positive on model receipt
+ALTER TABLE [banking_receipt] ADD CONSTRAINT [receipt_amount_positive] CHECK ([amount] > 0);
+GO
+-- Create constraint receipt_balance_after_not_negative on model receipt
+ALTER TABLE [banking_receipt] ADD CONSTRAINT [receipt_balance_after_not_negative] CHECK ([balance_after] >= 0);
+GO
+-- Create constraint receipt_kind_valid on model receipt
+ALTER TABLE [banking_receipt] ADD CONSTRAINT [receipt_kind_valid] CHECK ([kind] IN ('debit', 'credit'));
+GO
+-- Create constraint receipt_one_side_per_transfer on model receipt
+CREATE UNIQUE INDEX [receipt_one_side_per_transfer] ON [banking_receipt] ([transfer_id], [kind]) WHERE [transfer_id] IS NOT NULL;
+GO
+ALTER TABLE [banking_bankaccount] ADD CONSTRAINT [banking_bankaccount_owner_id_8eaa393b_fk_accounts_account_id] FOREIGN KEY ([owner_id]) REFERENCES [accounts_account] ([id]);
+GO
+ALTER TABLE [banking_receipt] ADD CONSTRAINT [banking_receipt_bank_account_id_35718439_fk_banking_bankaccount_id] FOREIGN KEY ([bank_account_id]) REFERENCES [banking_bankaccount] ([id]);
+GO
+ALTER TABLE [banking_receipt] ADD CONSTRAINT [banking_receipt_transfer_id_0a2ef370_fk_banking_transfer_id] FOREIGN KEY ([transfer_id]) REFERENCES [banking_transfer] ([id]);
+GO
+ALTER TABLE [banking_transfer] ADD CONSTRAINT [banking_transfer_initiated_by_id_7b78f3a8_fk_accounts_account_id] FOREIGN KEY ([initiated_by_id]) REFERENCES [accounts_account] ([id]);
+GO
+ALTER TABLE [banking_transfer] ADD CONSTRAINT [banking_transfer_payee_id_625d2ba7_fk_banking_bankaccount_id] FOREIGN KEY ([payee_id]) REFERENCES [banking_bankaccount] ([id]);
+GO
+ALTER TABLE [banking_transfer] ADD CONSTRAINT [banking_transfer_payer_id_e9e1f796_fk_banking_bankaccount_id] FOREIGN KEY ([payer_id]) REFERENCES [banking_bankaccount] ([id]);
+GO
+CREATE INDEX [banking_bankaccount_owner_id_8eaa393b] ON [banking_bankaccount] ([owner_id]);
+GO
+CREATE INDEX [banking_receipt_bank_account_id_35718439] ON [banking_receipt] ([bank_account_id]);
+GO
+CREATE INDEX [banking_receipt_transfer_id_0a2ef370] ON [banking_receipt] ([transfer_id]);
+GO
+CREATE INDEX [banking_transfer_created_at_b44603ef] ON [banking_transfer] ([created_at]);
+GO
+CREATE INDEX [banking_transfer_initiated_by_id_7b78f3a8] ON [banking_transfer] ([initiated_by_id]);
+GO
+CREATE INDEX [banking_transfer_payee_id_625d2ba7] ON [banking_transfer] ([payee_id]);
+GO
+CREATE INDEX [banking_transfer_payer_id_e9e1f796] ON [banking_transfer] ([payer_id]);
+GO
+COMMIT TRANSACTION;
+GO
+
 -- Migration campaigns.0001_initial
 BEGIN TRANSACTION;
 GO
@@ -556,20 +545,20 @@ CREATE TABLE [campaigns_campaignlead] ([id] bigint NOT NULL PRIMARY KEY IDENTITY
 GO
 -- Add field leads to campaign
 -- (no-op)
--- Create model Message
-CREATE TABLE [campaigns_message] ([id] bigint NOT NULL PRIMARY KEY IDENTITY (1, 1), [subject] nvarchar(200) NOT NULL, [body] nvarchar(max) NOT NULL, [status] nvarchar(10) NOT NULL, [created_at] datetimeoffset NOT NULL, [sent_at] datetimeoffset NULL, [read_at] datetimeoffset NULL, [campaign_id] bigint NULL, [client_id] bigint NULL, [lead_id] bigint NULL);
-GO
--- Create model News
-CREATE TABLE [campaigns_news] ([id] bigint NOT NULL PRIMARY KEY IDENTITY (1, 1), [title] nvarchar(200) NOT NULL, [body] nvarchar(max) NOT NULL, [digest] nvarchar(64) NOT NULL, [published_at] datetimeoffset NOT NULL, [withdrawn_at] datetimeoffset NULL, [account_id] bigint NOT NULL);
-GO
 -- Create model Product
 CREATE TABLE [campaigns_product] ([id] bigint NOT NULL PRIMARY KEY IDENTITY (1, 1), [name] nvarchar(200) NOT NULL, [kind] nvarchar(12) NOT NULL, [description] nvarchar(max) NOT NULL, [cost] numeric(18, 2) NOT NULL, [campaign_id] bigint NOT NULL);
+GO
+-- Create model CallAttempt
+CREATE TABLE [campaigns_callattempt] ([id] bigint NOT NULL PRIMARY KEY IDENTITY (1, 1), [outcome] nvarchar(15) NOT NULL, [note] nvarchar(max) NOT NULL, [callback_at] datetimeoffset NULL, [called_at] datetimeoffset NOT NULL, [agent_id] bigint NOT NULL, [campaign_lead_id] bigint NOT NULL, CONSTRAINT [call_attempt_outcome_valid] CHECK ([outcome] IN ('callback', 'interested', 'not_interested', 'converted', 'do_not_call')), CONSTRAINT [call_attempt_callback_has_time] CHECK ((NOT ([outcome] = 'callback') OR [callback_at] IS NOT NULL)));
 GO
 -- Create constraint lead_phone_international on model lead
 ALTER TABLE [campaigns_lead] ADD CONSTRAINT [lead_phone_international] CHECK ([phone] LIKE '+%' ESCAPE '\');
 GO
--- Create index campaign_lead_queue on field(s) campaign, state, callback_at of model campaignlead
-CREATE INDEX [campaign_lead_queue] ON [campaigns_campaignlead] ([campaign_id], [state], [callback_at]);
+-- Create index campaign_lead_queue on field(s) campaign, state, callback_at, id of model campaignlead
+CREATE INDEX [campaign_lead_queue] ON [campaigns_campaignlead] ([campaign_id], [state], [callback_at], [id]);
+GO
+-- Create index campaign_lead_state_lead on field(s) state, lead of model campaignlead
+CREATE INDEX [campaign_lead_state_lead] ON [campaigns_campaignlead] ([state], [lead_id]);
 GO
 -- Create constraint campaign_lead_unique on model campaignlead
 ALTER TABLE [campaigns_campaignlead] ADD CONSTRAINT [campaign_lead_unique] UNIQUE ([campaign_id], [lead_id]);
@@ -601,23 +590,15 @@ GO
 -- Create constraint campaign_ends_after_start on model campaign
 ALTER TABLE [campaigns_campaign] ADD CONSTRAINT [campaign_ends_after_start] CHECK (([ended_at] IS NULL OR [ended_at] >= ([started_at])));
 GO
--- Create constraint message_to_client_or_lead on model message
-ALTER TABLE [campaigns_message] ADD CONSTRAINT [message_to_client_or_lead] CHECK ((([client_id] IS NOT NULL AND [lead_id] IS NULL) OR ([client_id] IS NULL AND [lead_id] IS NOT NULL)));
-GO
--- Create constraint message_status_valid on model message
-ALTER TABLE [campaigns_message] ADD CONSTRAINT [message_status_valid] CHECK ([status] IN ('await', 'sent', 'delivered', 'read', 'failed'));
-GO
--- Create constraint news_once_per_account on model news
-ALTER TABLE [campaigns_news] ADD CONSTRAINT [news_once_per_account] UNIQUE ([account_id], [digest]);
-GO
--- Create constraint news_digest_is_sha256 on model news
-ALTER TABLE [campaigns_news] ADD CONSTRAINT [news_digest_is_sha256] CHECK (LEN([digest]) = 64);
-GO
 -- Create constraint product_cost_not_negative on model product
 ALTER TABLE [campaigns_product] ADD CONSTRAINT [product_cost_not_negative] CHECK ([cost] >= 0);
 GO
 -- Create constraint product_kind_valid on model product
 ALTER TABLE [campaigns_product] ADD CONSTRAINT [product_kind_valid] CHECK ([kind] IN ('deposit', 'loan', 'card', 'mortgage', 'insurance', 'investment'));
+GO
+ALTER TABLE [campaigns_callattempt] ADD CONSTRAINT [campaigns_callattempt_agent_id_6b0c6cf0_fk_accounts_account_id] FOREIGN KEY ([agent_id]) REFERENCES [accounts_account] ([id]);
+GO
+ALTER TABLE [campaigns_callattempt] ADD CONSTRAINT [campaigns_callattempt_campaign_lead_id_65f78cd2_fk_campaigns_campaignlead_id] FOREIGN KEY ([campaign_lead_id]) REFERENCES [campaigns_campaignlead] ([id]);
 GO
 ALTER TABLE [campaigns_campaign] ADD CONSTRAINT [campaigns_campaign_responsible_id_f1b9db04_fk_accounts_worker_id] FOREIGN KEY ([responsible_id]) REFERENCES [accounts_worker] ([id]);
 GO
@@ -629,15 +610,13 @@ ALTER TABLE [campaigns_campaignlead] ADD CONSTRAINT [campaigns_campaignlead_lead
 GO
 ALTER TABLE [campaigns_lead] ADD CONSTRAINT [campaigns_lead_client_id_07bcfdf4_fk_accounts_client_id] FOREIGN KEY ([client_id]) REFERENCES [accounts_client] ([id]);
 GO
-ALTER TABLE [campaigns_message] ADD CONSTRAINT [campaigns_message_campaign_id_de4b21fa_fk_campaigns_campaign_id] FOREIGN KEY ([campaign_id]) REFERENCES [campaigns_campaign] ([id]);
-GO
-ALTER TABLE [campaigns_message] ADD CONSTRAINT [campaigns_message_client_id_722b5579_fk_accounts_client_id] FOREIGN KEY ([client_id]) REFERENCES [accounts_client] ([id]);
-GO
-ALTER TABLE [campaigns_message] ADD CONSTRAINT [campaigns_message_lead_id_3d2993a8_fk_campaigns_lead_id] FOREIGN KEY ([lead_id]) REFERENCES [campaigns_lead] ([id]);
-GO
-ALTER TABLE [campaigns_news] ADD CONSTRAINT [campaigns_news_account_id_df26172e_fk_accounts_account_id] FOREIGN KEY ([account_id]) REFERENCES [accounts_account] ([id]);
-GO
 ALTER TABLE [campaigns_product] ADD CONSTRAINT [campaigns_product_campaign_id_b2276eca_fk_campaigns_campaign_id] FOREIGN KEY ([campaign_id]) REFERENCES [campaigns_campaign] ([id]);
+GO
+CREATE INDEX [call_attempt_lead_time] ON [campaigns_callattempt] ([campaign_lead_id], [called_at]);
+GO
+CREATE INDEX [campaigns_callattempt_agent_id_6b0c6cf0] ON [campaigns_callattempt] ([agent_id]);
+GO
+CREATE INDEX [campaigns_callattempt_campaign_lead_id_65f78cd2] ON [campaigns_callattempt] ([campaign_lead_id]);
 GO
 CREATE INDEX [campaigns_campaign_responsible_id_f1b9db04] ON [campaigns_campaign] ([responsible_id]);
 GO
@@ -649,66 +628,7 @@ CREATE INDEX [campaigns_campaignlead_lead_id_da40b11d] ON [campaigns_campaignlea
 GO
 CREATE INDEX [campaigns_lead_client_id_07bcfdf4] ON [campaigns_lead] ([client_id]);
 GO
-CREATE INDEX [campaigns_message_campaign_id_de4b21fa] ON [campaigns_message] ([campaign_id]);
-GO
-CREATE INDEX [campaigns_message_client_id_722b5579] ON [campaigns_message] ([client_id]);
-GO
-CREATE INDEX [campaigns_message_lead_id_3d2993a8] ON [campaigns_message] ([lead_id]);
-GO
-CREATE INDEX [campaigns_news_account_id_df26172e] ON [campaigns_news] ([account_id]);
-GO
 CREATE INDEX [campaigns_product_campaign_id_b2276eca] ON [campaigns_product] ([campaign_id]);
-GO
-COMMIT TRANSACTION;
-GO
-
--- Migration campaigns.0002_call_log_and_queue_permissions
-BEGIN TRANSACTION;
-GO
--- Change Meta options on campaign
--- (no-op)
--- Add field written_by to message
-ALTER TABLE [campaigns_message] ADD [written_by_id] bigint NULL;
-GO
--- Alter field held_by on campaignlead
--- (no-op)
--- Create model CallAttempt
-CREATE TABLE [campaigns_callattempt] ([id] bigint NOT NULL PRIMARY KEY IDENTITY (1, 1), [outcome] nvarchar(15) NOT NULL, [note] nvarchar(max) NOT NULL, [callback_at] datetimeoffset NULL, [called_at] datetimeoffset NOT NULL, [agent_id] bigint NOT NULL, [campaign_lead_id] bigint NOT NULL, CONSTRAINT [call_attempt_outcome_valid] CHECK ([outcome] IN ('callback', 'interested', 'not_interested', 'converted', 'do_not_call')), CONSTRAINT [call_attempt_callback_has_time] CHECK ((NOT ([outcome] = 'callback') OR [callback_at] IS NOT NULL)));
-GO
-ALTER TABLE [campaigns_callattempt] ADD CONSTRAINT [campaigns_callattempt_agent_id_6b0c6cf0_fk_accounts_account_id] FOREIGN KEY ([agent_id]) REFERENCES [accounts_account] ([id]);
-GO
-ALTER TABLE [campaigns_callattempt] ADD CONSTRAINT [campaigns_callattempt_campaign_lead_id_65f78cd2_fk_campaigns_campaignlead_id] FOREIGN KEY ([campaign_lead_id]) REFERENCES [campaigns_campaignlead] ([id]);
-GO
-ALTER TABLE [campaigns_message] ADD CONSTRAINT [campaigns_message_written_by_id_7bba42a0_fk_accounts_account_id] FOREIGN KEY ([written_by_id]) REFERENCES [accounts_account] ([id]);
-GO
-CREATE INDEX [call_attempt_lead_time] ON [campaigns_callattempt] ([campaign_lead_id], [called_at]);
-GO
-CREATE INDEX [campaigns_callattempt_agent_id_6b0c6cf0] ON [campaigns_callattempt] ([agent_id]);
-GO
-CREATE INDEX [campaigns_callattempt_campaign_lead_id_65f78cd2] ON [campaigns_callattempt] ([campaign_lead_id]);
-GO
-CREATE INDEX [campaigns_message_written_by_id_7bba42a0] ON [campaigns_message] ([written_by_id]);
-GO
-COMMIT TRANSACTION;
-GO
-
--- Migration campaigns.0003_call_queue_index_in_hand_out_order
-BEGIN TRANSACTION;
-GO
--- Remove index campaign_lead_queue from campaignlead
-DROP INDEX [campaign_lead_queue] ON [campaigns_campaignlead];
-GO
--- Create index campaign_lead_queue on field(s) campaign, state, callback_at, id of model campaignlead
-CREATE INDEX [campaign_lead_queue] ON [campaigns_campaignlead] ([campaign_id], [state], [callback_at], [id]);
-GO
-COMMIT TRANSACTION;
-GO
-
--- Migration campaigns.0004_do_not_call_list_index
-BEGIN TRANSACTION;
-GO
--- Create index campaign_lead_state_lead on field(s) state, lead of model campaignlead
-CREATE INDEX [campaign_lead_state_lead] ON [campaigns_campaignlead] ([state], [lead_id]);
 GO
 COMMIT TRANSACTION;
 GO
@@ -734,13 +654,16 @@ GO
 BEGIN TRANSACTION;
 GO
 -- Create model Conversation
-CREATE TABLE [chat_conversation] ([id] bigint NOT NULL PRIMARY KEY IDENTITY (1, 1), [topic] nvarchar(200) NOT NULL, [status] nvarchar(8) NOT NULL, [created_at] datetimeoffset NOT NULL, [claimed_at] datetimeoffset NULL, [closed_at] datetimeoffset NULL, [agent_id] bigint NULL, [customer_id] bigint NOT NULL);
+CREATE TABLE [chat_conversation] ([id] bigint NOT NULL PRIMARY KEY IDENTITY (1, 1), [topic] nvarchar(200) NOT NULL, [status] nvarchar(8) NOT NULL, [created_at] datetimeoffset NOT NULL, [claimed_at] datetimeoffset NULL, [closed_at] datetimeoffset NULL, [agent_id] bigint NULL, [customer_id] bigint NOT NULL, [rating_id] bigint NULL);
 GO
 -- Create model ChatMessage
 CREATE TABLE [chat_chatmessage] ([id] bigint NOT NULL PRIMARY KEY IDENTITY (1, 1), [client_message_id] nvarchar(64) NOT NULL, [text] nvarchar(4000) NOT NULL, [created_at] datetimeoffset NOT NULL, [sender_id] bigint NOT NULL, [conversation_id] bigint NOT NULL);
 GO
 -- Create index conversation_queue on field(s) status, created_at of model conversation
 CREATE INDEX [conversation_queue] ON [chat_conversation] ([status], [created_at]);
+GO
+-- Create index conversation_agent_status on field(s) agent, status of model conversation
+CREATE INDEX [conversation_agent_status] ON [chat_conversation] ([agent_id], [status]);
 GO
 -- Create constraint conversation_status_valid on model conversation
 ALTER TABLE [chat_conversation] ADD CONSTRAINT [conversation_status_valid] CHECK ([status] IN ('waiting', 'active', 'closed'));
@@ -753,6 +676,12 @@ ALTER TABLE [chat_conversation] ADD CONSTRAINT [conversation_closed_has_time] CH
 GO
 -- Create constraint conversation_agent_not_customer on model conversation
 ALTER TABLE [chat_conversation] ADD CONSTRAINT [conversation_agent_not_customer] CHECK (NOT ([customer_id] = ([agent_id]) AND [agent_id] IS NOT NULL));
+GO
+-- Create constraint conversation_rated_when_closed on model conversation
+ALTER TABLE [chat_conversation] ADD CONSTRAINT [conversation_rated_when_closed] CHECK (([rating_id] IS NULL OR [status] = 'closed'));
+GO
+-- Create constraint conversation_rating_once on model conversation
+CREATE UNIQUE INDEX [conversation_rating_once] ON [chat_conversation] ([rating_id]) WHERE [rating_id] IS NOT NULL;
 GO
 -- Create constraint chat_message_sent_once on model chatmessage
 ALTER TABLE [chat_chatmessage] ADD CONSTRAINT [chat_message_sent_once] UNIQUE ([conversation_id], [sender_id], [client_message_id]);
@@ -768,6 +697,8 @@ ALTER TABLE [chat_conversation] ADD CONSTRAINT [chat_conversation_agent_id_3d443
 GO
 ALTER TABLE [chat_conversation] ADD CONSTRAINT [chat_conversation_customer_id_9b2323d3_fk_accounts_account_id] FOREIGN KEY ([customer_id]) REFERENCES [accounts_account] ([id]);
 GO
+ALTER TABLE [chat_conversation] ADD CONSTRAINT [chat_conversation_rating_id_92af7b16_fk_surveys_survey_id] FOREIGN KEY ([rating_id]) REFERENCES [surveys_survey] ([id]);
+GO
 CREATE INDEX [chat_chatmessage_conversation_id_422f787f] ON [chat_chatmessage] ([conversation_id]);
 GO
 CREATE INDEX [chat_chatmessage_sender_id_80753f2b] ON [chat_chatmessage] ([sender_id]);
@@ -776,27 +707,39 @@ CREATE INDEX [chat_conversation_agent_id_3d443dd4] ON [chat_conversation] ([agen
 GO
 CREATE INDEX [chat_conversation_customer_id_9b2323d3] ON [chat_conversation] ([customer_id]);
 GO
+CREATE INDEX [chat_conversation_rating_id_92af7b16] ON [chat_conversation] ([rating_id]);
+GO
 COMMIT TRANSACTION;
 GO
 
--- Migration chat.0002_rating_and_agent_index
+-- Migration outreach.0001_initial
 BEGIN TRANSACTION;
 GO
--- Add field rating to conversation
-ALTER TABLE [chat_conversation] ADD [rating_id] bigint NULL;
+-- Create model Message
+CREATE TABLE [outreach_message] ([id] bigint NOT NULL PRIMARY KEY IDENTITY (1, 1), [subject] nvarchar(200) NOT NULL, [body] nvarchar(max) NOT NULL, [status] nvarchar(10) NOT NULL, [created_at] datetimeoffset NOT NULL, [sent_at] datetimeoffset NULL, [read_at] datetimeoffset NULL, [campaign_id] bigint NULL, [client_id] bigint NULL, [lead_id] bigint NULL, [written_by_id] bigint NULL, CONSTRAINT [message_to_client_or_lead] CHECK ((([client_id] IS NOT NULL AND [lead_id] IS NULL) OR ([client_id] IS NULL AND [lead_id] IS NOT NULL))), CONSTRAINT [message_status_valid] CHECK ([status] IN ('await', 'sent', 'delivered', 'read', 'failed')));
 GO
--- Create index conversation_agent_status on field(s) agent, status of model conversation
-CREATE INDEX [conversation_agent_status] ON [chat_conversation] ([agent_id], [status]);
+-- Create model News
+CREATE TABLE [outreach_news] ([id] bigint NOT NULL PRIMARY KEY IDENTITY (1, 1), [title] nvarchar(200) NOT NULL, [body] nvarchar(max) NOT NULL, [digest] nvarchar(64) NOT NULL, [published_at] datetimeoffset NOT NULL, [withdrawn_at] datetimeoffset NULL, [account_id] bigint NOT NULL, CONSTRAINT [news_once_per_account] UNIQUE ([account_id], [digest]), CONSTRAINT [news_digest_is_sha256] CHECK (LEN([digest]) = 64));
 GO
--- Create constraint conversation_rated_when_closed on model conversation
-ALTER TABLE [chat_conversation] ADD CONSTRAINT [conversation_rated_when_closed] CHECK (([rating_id] IS NULL OR [status] = 'closed'));
+ALTER TABLE [outreach_message] ADD CONSTRAINT [outreach_message_campaign_id_66ca2454_fk_campaigns_campaign_id] FOREIGN KEY ([campaign_id]) REFERENCES [campaigns_campaign] ([id]);
 GO
--- Create constraint conversation_rating_once on model conversation
-CREATE UNIQUE INDEX [conversation_rating_once] ON [chat_conversation] ([rating_id]) WHERE [rating_id] IS NOT NULL;
+ALTER TABLE [outreach_message] ADD CONSTRAINT [outreach_message_client_id_4c5bbab1_fk_accounts_client_id] FOREIGN KEY ([client_id]) REFERENCES [accounts_client] ([id]);
 GO
-ALTER TABLE [chat_conversation] ADD CONSTRAINT [chat_conversation_rating_id_92af7b16_fk_surveys_survey_id] FOREIGN KEY ([rating_id]) REFERENCES [surveys_survey] ([id]);
+ALTER TABLE [outreach_message] ADD CONSTRAINT [outreach_message_lead_id_61740fab_fk_campaigns_lead_id] FOREIGN KEY ([lead_id]) REFERENCES [campaigns_lead] ([id]);
 GO
-CREATE INDEX [chat_conversation_rating_id_92af7b16] ON [chat_conversation] ([rating_id]);
+ALTER TABLE [outreach_message] ADD CONSTRAINT [outreach_message_written_by_id_8ca48703_fk_accounts_account_id] FOREIGN KEY ([written_by_id]) REFERENCES [accounts_account] ([id]);
+GO
+ALTER TABLE [outreach_news] ADD CONSTRAINT [outreach_news_account_id_5d0a0d83_fk_accounts_account_id] FOREIGN KEY ([account_id]) REFERENCES [accounts_account] ([id]);
+GO
+CREATE INDEX [outreach_message_campaign_id_66ca2454] ON [outreach_message] ([campaign_id]);
+GO
+CREATE INDEX [outreach_message_client_id_4c5bbab1] ON [outreach_message] ([client_id]);
+GO
+CREATE INDEX [outreach_message_lead_id_61740fab] ON [outreach_message] ([lead_id]);
+GO
+CREATE INDEX [outreach_message_written_by_id_8ca48703] ON [outreach_message] ([written_by_id]);
+GO
+CREATE INDEX [outreach_news_account_id_5d0a0d83] ON [outreach_news] ([account_id]);
 GO
 COMMIT TRANSACTION;
 GO

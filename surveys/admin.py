@@ -5,8 +5,8 @@ from __future__ import annotations
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
+from core.admin import BackOfficeAdmin
 from surveys.models import Survey
-from telemarketing.admin import BackOfficeAdmin
 
 
 @admin.register(Survey)

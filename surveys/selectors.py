@@ -6,8 +6,9 @@ import datetime as dt
 
 from django.db.models import Avg, Count, Q, QuerySet
 from django.db.models.functions import TruncMonth
-from django.utils import timezone
 
+from accounts.models import Account
+from core.querying import local_days, ordering_for
 from surveys.models import Survey, SurveyKind
 
 # The columns a product manager can sort surveys by (design rule 8), each with the fields it orders on.
@@ -24,31 +25,9 @@ SURVEY_SORT_FIELDS: dict[str, tuple[str, ...]] = {
 }
 SURVEY_SORT_KEYS = tuple(key for column in SURVEY_SORT_FIELDS for key in (column, f"-{column}"))
 RATINGS = range(1, 6)
-EARLIEST_DAY, LATEST_DAY = dt.date(1900, 1, 1), dt.date(9000, 1, 1)
 
 
-def ordering_for(sort: str, fields: dict[str, tuple[str, ...]]) -> list[str]:
-    """ORDER BY for "column" or "-column", with the id last so that pages never overlap."""
-    descending = sort.startswith("-")
-    columns = fields[sort.removeprefix("-")]
-    prefix = "-" if descending else ""
-    return [f"{prefix}{column}" for column in columns] + ([] if columns == ("id",) else [f"{prefix}id"])
 
-
-def local_days(field: str, date_from: dt.date | None, date_to: dt.date | None) -> Q:
-    """The rows whose ``field`` falls on the bank's local days (TIME_ZONE) from ``date_from`` to ``date_to``,
-    both included; compared as a range so that the column's index serves."""
-    condition = Q()
-    zone = timezone.get_current_timezone()
-    # Days outside the years a row can carry bound nothing (and would overflow when shifted to UTC).
-    date_from = date_from if date_from is not None and date_from > EARLIEST_DAY else None
-    date_to = date_to if date_to is not None and date_to < LATEST_DAY else None
-    if date_from is not None:
-        condition &= Q(**{f"{field}__gte": dt.datetime.combine(date_from, dt.time.min, tzinfo=zone)})
-    if date_to is not None:
-        next_day = dt.datetime.combine(date_to + dt.timedelta(days=1), dt.time.min, tzinfo=zone)
-        condition &= Q(**{f"{field}__lt": next_day})
-    return condition
 
 
 def filtered_surveys(
@@ -117,3 +96,8 @@ def survey_statistics(**filters) -> dict:
 
 def rounded(average: float | None) -> float | None:
     return None if average is None else round(float(average), 2)
+def customer_reviews(*, account: Account) -> QuerySet[Survey]:
+    """The customer's reviews and survey answers, newest first."""
+    if account.client_id is None:
+        return Survey.objects.none()
+    return Survey.objects.filter(client_id=account.client_id).order_by("-created_at", "-id")

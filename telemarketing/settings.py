@@ -56,13 +56,18 @@ INSTALLED_APPS = [
     "channels",
     "axes",
     "csp",
-    "telemarketing",
+    # The house, from the bottom up: each app imports only the ones listed before it.
+    "core",
+    "audit",
     "accounts",
-    "campaigns",
+    "banking",
     "surveys",
+    "campaigns",
+    "outreach",
     "chat",
     "api",
-    "audit",
+    "portal",
+    "telemarketing",
 ]
 
 MIDDLEWARE = [
@@ -139,9 +144,9 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
-LOGIN_URL = "accounts:login"
-LOGIN_REDIRECT_URL = "accounts:home"  # customers see their dashboard there, staff are sent on to /staff/
-LOGOUT_REDIRECT_URL = "accounts:login"
+LOGIN_URL = "portal:login"
+LOGIN_REDIRECT_URL = "portal:home"  # customers see their dashboard there, staff are sent on to /staff/
+LOGOUT_REDIRECT_URL = "portal:login"
 # "Remember me" keeps the session this long; without it the session ends when the browser closes.
 SESSION_COOKIE_AGE = 60 * 60 * 24 * 14
 
@@ -150,7 +155,7 @@ AXES_FAILURE_LIMIT = 5
 AXES_COOLOFF_TIME = 0.25  # hours: 15 minutes
 AXES_LOCKOUT_PARAMETERS = ["username"]
 AXES_RESET_ON_SUCCESS = True
-AXES_LOCKOUT_CALLABLE = "accounts.views.locked_out"  # our page saying so, with status 429
+AXES_LOCKOUT_CALLABLE = "portal.views.locked_out"  # our page saying so, with status 429
 AXES_ENABLED = env_flag("AXES_ENABLED", True)
 # The lock is per login on purpose (the bank's rule: five failures lock that login for 15 minutes),
 # so axes' advice to lock by IP address as well does not apply.

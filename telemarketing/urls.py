@@ -10,5 +10,6 @@ urlpatterns = [
     path("api/v1/", include("api.urls")),
     path("chat/", include("chat.urls")),
     path("staff/campaigns/", include("campaigns.urls")),
-    path("", include("accounts.urls")),
+    path("staff/campaigns/", include("outreach.urls")),
+    path("", include("portal.urls")),
 ]

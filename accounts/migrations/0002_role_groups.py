@@ -2,7 +2,7 @@
 
 from django.db import migrations
 
-ROLES = ("customers", "chat agents", "telemarketing agents", "product managers", "back office")
+ROLES = ("customers", "chat agents", "telemarketing agents", "product managers", "back office", "administrators")
 
 
 def create_groups(apps, schema_editor):

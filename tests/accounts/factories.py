@@ -6,8 +6,9 @@ import datetime
 import itertools
 from decimal import Decimal
 
-from accounts.models import Account, BankAccount, Client, Worker
-from accounts.services import deposit, open_bank_account
+from accounts.models import Account, Client, Worker
+from banking.models import BankAccount
+from banking.services import deposit, open_bank_account
 
 PASSWORD = "correct-horse-battery-staple"
 _numbers = itertools.count(1)

@@ -131,12 +131,12 @@ def test_a_customer_signs_in_pays_writes_a_review_and_switches_language(site, ch
     base, database = site["url"], site["database"]
     payer_number, opening = query(
         database,
-        "SELECT b.number, b.balance FROM accounts_bankaccount b JOIN accounts_account a ON a.id = b.owner_id "
+        "SELECT b.number, b.balance FROM banking_bankaccount b JOIN accounts_account a ON a.id = b.owner_id "
         "WHERE a.username = 'demo_customer' AND b.currency = 'RUB' AND NOT b.is_closed ORDER BY b.balance DESC",
     )[0]
     (payee_number,) = query(
         database,
-        "SELECT b.number FROM accounts_bankaccount b JOIN accounts_account a ON a.id = b.owner_id "
+        "SELECT b.number FROM banking_bankaccount b JOIN accounts_account a ON a.id = b.owner_id "
         "WHERE a.username <> 'demo_customer' AND b.currency = 'RUB' AND NOT b.is_closed LIMIT 1",
     )[0]
     context = chromium.new_context(locale="ru-RU", viewport={"width": 1280, "height": 900})
@@ -166,7 +166,7 @@ def test_a_customer_signs_in_pays_writes_a_review_and_switches_language(site, ch
         assert "Платёж выполнен" in page.inner_text("main")
         assert page.inner_text("#receipt-amount").replace("\xa0", " ") == "1 500,50 RUB"
         shot(page, "05-receipt-ru")
-        (balance,) = query(database, "SELECT balance FROM accounts_bankaccount WHERE number = ?", payer_number)[0]
+        (balance,) = query(database, "SELECT balance FROM banking_bankaccount WHERE number = ?", payer_number)[0]
         assert Decimal(str(balance)) == Decimal(str(opening)) - Decimal("1500.50")
 
         page.get_by_role("link", name="Отзывы").first.click()

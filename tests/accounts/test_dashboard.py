@@ -7,9 +7,9 @@ import uuid
 import pytest
 from django.utils import timezone
 
-from accounts.models import Receipt
-from accounts.services import deposit, transfer
-from campaigns.models import Message, News
+from banking.models import Receipt
+from banking.services import deposit, transfer
+from outreach.models import Message, News
 from tests.accounts.factories import make_bank_account
 
 

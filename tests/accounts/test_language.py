@@ -11,7 +11,7 @@ import pytest
 from django.conf import settings as django_settings
 from django.test import Client
 
-from accounts.models import Transfer
+from banking.models import Transfer
 
 CATALOGUE = Path(django_settings.BASE_DIR) / "locale" / "ru" / "LC_MESSAGES"
 

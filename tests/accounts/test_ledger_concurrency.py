@@ -19,8 +19,8 @@ from decimal import Decimal
 import pytest
 from django.db import connection, connections
 
-from accounts.models import BankAccount, Receipt, Transfer
-from accounts.services import IdempotencyKeyReused, InsufficientFunds, transfer
+from banking.models import BankAccount, Receipt, Transfer
+from banking.services import IdempotencyKeyReused, InsufficientFunds, transfer
 from tests.accounts.factories import make_bank_account, make_customer
 
 THREADS = 8

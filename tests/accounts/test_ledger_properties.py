@@ -14,8 +14,8 @@ from django.db import transaction
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from accounts.models import BankAccount, Receipt, Transfer
-from accounts.services import PaymentError, transfer
+from banking.models import BankAccount, Receipt, Transfer
+from banking.services import PaymentError, transfer
 from tests.accounts.factories import make_bank_account, make_customer
 
 # Three accounts in roubles (two customers) and one in dollars, so every kind of refusal can happen.

@@ -2,7 +2,7 @@ from decimal import Decimal
 
 import pytest
 
-from accounts.services import InvalidAmount, parse_amount
+from banking.services import InvalidAmount, parse_amount
 
 
 @pytest.mark.parametrize(

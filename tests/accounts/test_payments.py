@@ -8,7 +8,7 @@ from decimal import Decimal
 
 import pytest
 
-from accounts.models import BankAccount, Receipt, Transfer
+from banking.models import BankAccount, Receipt, Transfer
 from tests.accounts.factories import make_bank_account
 
 

@@ -7,8 +7,8 @@ import uuid
 import pytest
 from django.test import Client
 
-from accounts.services import transfer
-from campaigns.models import Message
+from banking.services import transfer
+from outreach.models import Message
 from surveys.models import Survey
 from tests.accounts.factories import make_bank_account
 

@@ -11,8 +11,8 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 
-from accounts.models import Receipt
-from accounts.services import deposit, transfer
+from banking.models import Receipt
+from banking.services import deposit, transfer
 
 
 def backdate(receipt: Receipt, day: datetime.date) -> None:

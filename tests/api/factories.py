@@ -11,7 +11,8 @@ from django.utils import timezone
 from accounts.models import Account, Client, Worker
 from accounts.roles import CUSTOMERS, PRODUCT_MANAGERS
 from api.services import issue_token
-from campaigns.models import Campaign, CampaignLead, Lead, Message, News
+from campaigns.models import Campaign, CampaignLead, Lead
+from outreach.models import Message, News
 from surveys.models import Survey
 
 PASSWORD = "Correct-Horse-7-Battery"

@@ -7,7 +7,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from campaigns.models import News
+from outreach.models import News
 from tests.api.factories import (
     add_lead_who_became,
     make_campaign,

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from accounts.roles import BACK_OFFICE, CHAT_AGENTS, TELEMARKETING_AGENTS
-from campaigns.models import News
+from outreach.models import News
 from surveys.models import Survey
 from tests.api.conftest import Api
 from tests.api.factories import make_customer, make_news, make_staff, make_survey, token_for

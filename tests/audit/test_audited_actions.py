@@ -8,17 +8,11 @@ from django.contrib.auth.models import Group
 
 from accounts import roles
 from accounts.models import Account
-from accounts.services import InsufficientFunds, open_bank_account, transfer
 from audit.models import AuditAction, AuditEvent
+from banking.services import InsufficientFunds, open_bank_account, transfer
 from campaigns.models import Campaign
-from campaigns.services import (
-    CampaignTransitionError,
-    finish_campaign,
-    next_lead,
-    publish_news,
-    record_outcome,
-    withdraw_news,
-)
+from campaigns.services import CampaignTransitionError, finish_campaign, next_lead, record_outcome
+from outreach.services import publish_news, withdraw_news
 from tests.campaigns.factories import add_leads, make_agent, make_campaign, make_client, make_worker
 
 pytestmark = pytest.mark.django_db
@@ -36,7 +30,7 @@ def test_a_payment_is_audited_with_masked_account_numbers():
         idempotency_key=uuid.uuid4(),
     )
     event = AuditEvent.objects.get(action=AuditAction.PAYMENT)
-    assert (event.actor_username, event.target_type, event.target_id) == ("payer", "accounts.Transfer", str(made.pk))
+    assert (event.actor_username, event.target_type, event.target_id) == ("payer", "banking.Transfer", str(made.pk))
     assert event.summary == f"40.00 RUB: •••• {source.number[-4:]} → •••• {target.number[-4:]}"
     assert source.number not in event.summary
 

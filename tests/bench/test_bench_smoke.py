@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from accounts.models import BankAccount
+from banking.models import BankAccount
 from bench import callqueue, payments
 from bench.runner import parse_arguments
 

@@ -8,8 +8,10 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from accounts import roles
-from campaigns.models import Campaign, CampaignStatus, Lead, Message, MessageStatus
-from campaigns.services import ImportMode, compose_message
+from campaigns.models import Campaign, CampaignStatus, Lead
+from campaigns.services import ImportMode
+from outreach.models import Message, MessageStatus
+from outreach.services import compose_message
 from tests.campaigns.factories import add_leads, make_account, make_campaign, make_client
 
 pytestmark = pytest.mark.django_db
@@ -114,7 +116,7 @@ def test_export_action_downloads_the_leads_as_csv(back_office):
 
 def test_message_actions_move_messages_through_delivery(back_office):
     message = compose_message(author=None, client=make_client(), subject="s", body="b")
-    url = reverse("admin:campaigns_message_changelist")
+    url = reverse("admin:outreach_message_changelist")
     run_action(back_office, "mark_messages_sent", message, url=url)
     message.refresh_from_db()
     assert message.status == MessageStatus.SENT and message.sent_at is not None

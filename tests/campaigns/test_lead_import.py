@@ -10,12 +10,7 @@ import pytest
 from campaigns.models import CampaignLead, Lead, LeadState
 from campaigns.phones import InvalidPhone, normalise_phone
 from campaigns.selectors import write_campaign_leads_csv
-from campaigns.services import (
-    ImportMode,
-    LeadImportError,
-    finish_campaign,
-    import_leads_csv,
-)
+from campaigns.services import ImportMode, LeadImportError, finish_campaign, import_leads_csv
 from tests.campaigns.factories import make_campaign, make_lead
 
 pytestmark = pytest.mark.django_db

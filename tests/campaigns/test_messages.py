@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from campaigns.models import CampaignLead, LeadState, Message, MessageStatus
-from campaigns.services import MessageError, change_message_status, compose_message
+from campaigns.models import CampaignLead, LeadState
+from outreach.models import Message, MessageStatus
+from outreach.services import MessageError, change_message_status, compose_message
 from tests.campaigns.factories import make_agent, make_campaign, make_client, make_lead
 
 pytestmark = pytest.mark.django_db

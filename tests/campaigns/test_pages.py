@@ -12,8 +12,9 @@ from django.utils import timezone
 
 from accounts import roles
 from accounts.models import Client
-from campaigns.models import CallAttempt, CampaignLead, LeadState, Message
+from campaigns.models import CallAttempt, CampaignLead, LeadState
 from campaigns.services import NewClientDetails, next_lead, pause_campaign, record_outcome
+from outreach.models import Message
 from tests.campaigns.factories import add_leads, make_account, make_agent, make_campaign, make_client
 
 pytestmark = pytest.mark.django_db
@@ -25,7 +26,7 @@ def urls(campaign, campaign_lead_id: int = 1) -> dict[str, tuple[str, str]]:
         "call": ("get", reverse("campaigns:call", args=[campaign.pk])),
         "next_lead": ("post", reverse("campaigns:next_lead", args=[campaign.pk])),
         "record_outcome": ("post", reverse("campaigns:record_outcome", args=[campaign.pk, campaign_lead_id])),
-        "write_message": ("post", reverse("campaigns:write_message", args=[campaign.pk, campaign_lead_id])),
+        "write_message": ("post", reverse("outreach:write_to_lead", args=[campaign.pk, campaign_lead_id])),
         "results": ("get", reverse("campaigns:results", args=[campaign.pk])),
     }
 
@@ -42,7 +43,7 @@ def test_anonymous_visitors_are_sent_to_sign_in(client, campaign, page):
     method, url = urls(campaign)[page]
     response = getattr(client, method)(url)
     assert response.status_code == 302
-    assert response.url.startswith(reverse("accounts:login"))
+    assert response.url.startswith(reverse("portal:login"))
 
 
 @pytest.mark.parametrize(
@@ -132,7 +133,7 @@ def test_an_agent_writes_a_message_to_the_lead_being_called(client, campaign, ag
     add_leads(campaign, 1)
     held = next_lead(agent=agent, campaign=campaign)
     client.force_login(agent)
-    url = reverse("campaigns:write_message", args=[campaign.pk, held.pk])
+    url = reverse("outreach:write_to_lead", args=[campaign.pk, held.pk])
     assert client.post(url, {"subject": "", "body": "текст"}).status_code == 400
     assert not Message.objects.exists()
     response = client.post(url, {"subject": "Ставка 12%", "body": "Подробности по ссылке"})

@@ -48,9 +48,9 @@ def test_anonymous_visitors_are_sent_to_sign_in(client, active):
     for url in every_page(active):
         response = client.get(url)
         assert response.status_code == 302, url
-        assert response["Location"].startswith(reverse("accounts:login")), url
+        assert response["Location"].startswith(reverse("portal:login")), url
     response = client.post(reverse("chat:rate", args=[active.pk]), {"rating": 5})
-    assert response["Location"].startswith(reverse("accounts:login"))
+    assert response["Location"].startswith(reverse("portal:login"))
 
 
 def test_a_customer_cannot_open_another_customers_conversation(client, active):

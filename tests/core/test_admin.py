@@ -13,12 +13,14 @@ from django.test.utils import CaptureQueriesContext, override_settings
 from django.urls import reverse
 
 from accounts import roles
-from accounts.models import Account, BankAccount, Client, Receipt, Transfer
-from campaigns.models import CallAttempt, Campaign, Lead, News
+from accounts.models import Account, Client
+from banking.models import BankAccount, Receipt, Transfer
+from campaigns.models import CallAttempt, Campaign, Lead
 from chat.models import ChatMessage, Conversation, ConversationStatus
+from outreach.models import News
 
 FAST_HASHER = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-OUR_APPS = ("accounts", "campaigns", "surveys", "chat")
+OUR_APPS = ("accounts", "banking", "campaigns", "outreach", "surveys", "chat")
 OUR_MODELS = [model for model in admin.site._registry if model._meta.app_label in OUR_APPS]
 HISTORY_MODELS = [Receipt, Transfer, ChatMessage, CallAttempt]
 

@@ -10,9 +10,11 @@ import pytest
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from accounts.models import Account, BankAccount, Client, Receipt, Transfer, Worker
-from campaigns.models import Campaign, CampaignLead, Lead, Message, News, Product
+from accounts.models import Account, Client, Worker
+from banking.models import BankAccount, Receipt, Transfer
+from campaigns.models import Campaign, CampaignLead, Lead, Product
 from chat.models import ChatMessage, Conversation
+from outreach.models import Message, News
 from surveys.models import Survey
 
 pytestmark = [pytest.mark.django_db, pytest.mark.postgres]

@@ -15,9 +15,11 @@ from django.db import transaction
 from django.test import RequestFactory
 
 from accounts import roles
-from accounts.models import Account, BankAccount, Client, Receipt
-from campaigns.models import Campaign, CampaignLead, Lead, Message, News
+from accounts.models import Account, Client
+from banking.models import BankAccount, Receipt
+from campaigns.models import Campaign, CampaignLead, Lead
 from chat.models import Conversation
+from outreach.models import Message, News
 from surveys.models import Survey
 from telemarketing.management.commands.seed_demo import COUNTED, DEMO_LOGINS
 

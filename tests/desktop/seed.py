@@ -9,7 +9,8 @@ from django.utils import timezone
 
 from accounts.models import Account, Client, Worker
 from accounts.roles import CUSTOMERS, PRODUCT_MANAGERS
-from campaigns.models import Campaign, Message
+from campaigns.models import Campaign
+from outreach.models import Message
 from surveys.models import Survey
 
 MANAGER, PASSWORD = "manager", "Desk-Top-Test-Password-7"

@@ -99,7 +99,7 @@ def _numbers(database: Path) -> tuple[str, str]:
     """The demo customer's rouble account, and another customer's, by their full numbers."""
     with sqlite3.connect(database) as connection:
         rows = connection.execute(
-            "SELECT b.number, a.username FROM accounts_bankaccount b JOIN accounts_account a ON a.id = b.owner_id"
+            "SELECT b.number, a.username FROM banking_bankaccount b JOIN accounts_account a ON a.id = b.owner_id"
             " WHERE b.currency = 'RUB' AND a.client_id IS NOT NULL ORDER BY a.username = 'demo_customer' DESC, b.id"
         ).fetchall()
     payer = next(number for number, username in rows if username == "demo_customer")

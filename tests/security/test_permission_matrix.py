@@ -31,12 +31,14 @@ from django.test import Client as HttpClient
 from django.urls import URLPattern, URLResolver, get_resolver, resolve
 
 from accounts import roles
-from accounts.models import Account, BankAccount, Client, Worker
-from accounts.services import deposit, open_bank_account, transfer
+from accounts.models import Account, Client, Worker
 from api.services import issue_token
-from campaigns.models import Campaign, CampaignLead, Lead, Message, News
+from banking.models import BankAccount
+from banking.services import deposit, open_bank_account, transfer
+from campaigns.models import Campaign, CampaignLead, Lead
 from campaigns.services import start_campaign
 from chat.services import claim_conversation, start_conversation
+from outreach.models import Message, News
 from tests.chat.factories import session_key_for
 
 SENT = Message.Status.SENT  # a message still waiting to be sent is not shown to its customer yet
@@ -100,16 +102,16 @@ axes.AccessFailureLog  403         403        403        403
 accounts.Client        200         200        200        200
 accounts.Worker        200         200        200        200
 accounts.Account       200         200        200        200
-accounts.BankAccount   200         200        200        200
-accounts.Transfer      200         403        200        403
-accounts.Receipt       200         403        200        403
+banking.BankAccount   200         200        200        200
+banking.Transfer      200         403        200        403
+banking.Receipt       200         403        200        403
 campaigns.Campaign     200         200        200        200
 campaigns.Product      200         200        200        200
 campaigns.Lead         200         200        200        200
 campaigns.CampaignLead 200         200        200        200
 campaigns.CallAttempt  200         403        200        403
-campaigns.Message      200         200        200        200
-campaigns.News         200         200        200        200
+outreach.Message      200         200        200        200
+outreach.News         200         200        200        200
 surveys.Survey         200         200        200        200
 chat.Conversation      200         200        200        200
 chat.ChatMessage       200         403        200        403
@@ -279,10 +281,10 @@ def world(settings):
 
 
 REDIRECTS = {
-    "accounts:login": "→login",
+    "portal:login": "→login",
     "admin:login": "→admin",
-    "accounts:home": "→home",
-    "accounts:staff_home": "→staff",
+    "portal:home": "→home",
+    "portal:staff_home": "→staff",
     "chat:agent_desk": "→desk",
     "chat:conversation": "→chat",
     "campaigns:call": "→call",

@@ -28,24 +28,13 @@ from django.utils import timezone, translation
 from faker import Faker
 
 from accounts import roles
-from accounts.models import Account, BankAccount, Client, Receipt, Sex, Transfer, Worker
-from accounts.services import deposit, open_bank_account, transfer
-from campaigns.models import (
-    CallAttempt,
-    CallOutcome,
-    Campaign,
-    CampaignLead,
-    CampaignStatus,
-    Lead,
-    LeadState,
-    Message,
-    MessageStatus,
-    News,
-    Product,
-    news_digest,
-)
+from accounts.models import Account, Client, Sex, Worker
+from banking.models import BankAccount, Receipt, Transfer
+from banking.services import deposit, open_bank_account, transfer
+from campaigns.models import CallAttempt, CallOutcome, Campaign, CampaignLead, CampaignStatus, Lead, LeadState, Product
 from campaigns.services import recalculate_budget
 from chat.models import ChatMessage, Conversation, ConversationStatus
+from outreach.models import Message, MessageStatus, News, news_digest
 from surveys.models import Survey, SurveyKind, SurveySource
 from telemarketing.management.commands import _demo_texts as texts
 
