@@ -3,15 +3,15 @@ transaction, so an action and its audit event are committed together or not at a
 
 from __future__ import annotations
 
+from django.contrib.auth.base_user import AbstractBaseUser
 from django.db import models
 
-from accounts.models import Account
 from audit.models import AuditAction, AuditEvent
 
 
 def record_event(
     *,
-    actor: Account | None,
+    actor: AbstractBaseUser | None,
     action: AuditAction,
     summary: str,
     target: models.Model | None = None,
