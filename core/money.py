@@ -3,11 +3,18 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import Final, TypedDict
 
 from django.utils.formats import number_format
 
+
+class MoneyColumn(TypedDict):
+    max_digits: int
+    decimal_places: int
+
+
 # Every money column: up to 16 digits before the point, kopecks/cents after it.
-MONEY = {"max_digits": 18, "decimal_places": 2}
+MONEY: Final = MoneyColumn(max_digits=18, decimal_places=2)
 
 
 def format_money(amount: Decimal | None, currency: str = "") -> str:

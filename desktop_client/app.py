@@ -206,7 +206,11 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--ca-bundle", default=os.environ.get("TELEMARKETING_CA_BUNDLE", ""), help="PEM file of CAs")
     parser.add_argument("--lang", choices=["ru", "en"], help="interface language (default: the computer's)")
     arguments = parser.parse_args(argv)
-    root = tk.Tk()
+    try:
+        root = tk.Tk()
+    except tk.TclError as error:  # no screen: say so in one line, not a traceback
+        message = f"telemarketing-desktop: cannot open a window ({error}); run it on a desktop or under Xvfb."
+        raise SystemExit(message) from None
     Application(
         root, tr=Translator(choose_language(arguments.lang)), server=arguments.server, ca_bundle=arguments.ca_bundle
     )

@@ -48,6 +48,16 @@ def daphne_arguments(environ: Mapping[str, str]) -> list[str]:
     return [*arguments, "telemarketing.asgi:application"]
 
 
+def site_address(environ: Mapping[str, str]) -> str:
+    """The address a person opens: HTTPS when daphne serves TLS itself, else plain HTTP."""
+    host = environ.get("DJANGO_BIND", "127.0.0.1")
+    host = "127.0.0.1" if host in ("0.0.0.0", "::") else host  # noqa: S104  (a bind-all address is not one to open)
+    host = f"[{host}]" if ":" in host else host
+    if environ.get("DJANGO_TLS_CERT_FILE"):
+        return f"https://{host}:{int(environ.get('DJANGO_TLS_PORT', '8443'))}/"
+    return f"http://{host}:{int(environ.get('DJANGO_PORT', '8000'))}/"
+
+
 class AccessLogToLogging:
     """A stream for daphne's access log that hands each line to a logger, to be masked and written like any record."""
 
@@ -75,9 +85,11 @@ def main() -> None:
             super().__init__(action_logger=action_logger, **options)
 
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "telemarketing.settings")
+    arguments = daphne_arguments(os.environ)
+    print(f"Open {site_address(os.environ)} in a browser (Ctrl+C stops the server).", flush=True)
     interface = CommandLineInterface()
     interface.server_class = LoggedAccessServer
-    interface.run(daphne_arguments(os.environ))
+    interface.run(arguments)
 
 
 if __name__ == "__main__":

@@ -222,9 +222,16 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
-    "filters": {"mask_secrets": {"()": "telemarketing.log_masking.MaskSecretsFilter"}},
+    "filters": {
+        "mask_secrets": {"()": "telemarketing.log_masking.MaskSecretsFilter"},
+        "routine_refusals_in_one_line": {"()": "telemarketing.log_refusals.RoutineRefusalsInOneLine"},
+    },
     "handlers": {
-        "console": {"class": "logging.StreamHandler", "formatter": "plain", "filters": ["mask_secrets"]},
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "plain",
+            "filters": ["routine_refusals_in_one_line", "mask_secrets"],
+        },
     },
     "root": {"handlers": ["console"], "level": os.environ.get("DJANGO_LOG_LEVEL", "INFO")},
     "loggers": {

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 import trustme
 
-from telemarketing.serve import daphne_arguments
+from telemarketing.serve import daphne_arguments, site_address
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -129,3 +129,10 @@ def test_serve_arguments_from_the_environment():
     with pytest.raises(SystemExit, match="not found"):
         daphne_arguments({"DJANGO_TLS_CERT_FILE": "/nonexistent/c.pem", "DJANGO_TLS_KEY_FILE": "/nonexistent/k"})
     assert "--proxy-headers" in daphne_arguments({"DJANGO_BEHIND_TLS_PROXY": "true"})
+
+
+def test_the_address_to_open_follows_the_endpoints():
+    assert site_address({}) == "http://127.0.0.1:8000/"
+    assert site_address({"DJANGO_BIND": "0.0.0.0", "DJANGO_PORT": "9000"}) == "http://127.0.0.1:9000/"  # noqa: S104
+    assert site_address({"DJANGO_BIND": "::1"}) == "http://[::1]:8000/"
+    assert site_address({"DJANGO_TLS_CERT_FILE": "c.pem", "DJANGO_TLS_KEY_FILE": "k.pem"}) == "https://127.0.0.1:8443/"

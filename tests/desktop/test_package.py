@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -87,3 +88,13 @@ def test_days():
     for bad in ("2023-02-29", "29.02.2024", "2024-2-9"):
         with pytest.raises(ValueError):
             parse_day(bad)
+
+
+def test_without_a_display_it_says_so_in_one_line():
+    environment = {key: value for key, value in os.environ.items() if key != "DISPLAY"}
+    result = subprocess.run(
+        [sys.executable, "-m", "desktop_client"], capture_output=True, text=True, cwd=PACKAGE.parent, env=environment
+    )
+    assert result.returncode == 1
+    assert result.stderr.strip().count("\n") == 0
+    assert "cannot open a window" in result.stderr and "Traceback" not in result.stderr
