@@ -1,0 +1,86 @@
+"""The role groups that staff and customers are put in (created by a data migration)."""
+
+from django.utils.translation import gettext_lazy as _
+
+CUSTOMERS = "customers"
+CHAT_AGENTS = "chat agents"
+TELEMARKETING_AGENTS = "telemarketing agents"
+PRODUCT_MANAGERS = "product managers"
+BACK_OFFICE = "back office"
+ADMINISTRATORS = "administrators"
+
+ALL_ROLES = (CUSTOMERS, CHAT_AGENTS, TELEMARKETING_AGENTS, PRODUCT_MANAGERS, BACK_OFFICE, ADMINISTRATORS)
+ROLE_LABELS = {
+    CUSTOMERS: _("Customers"),
+    CHAT_AGENTS: _("Chat agents"),
+    TELEMARKETING_AGENTS: _("Telemarketing agents"),
+    PRODUCT_MANAGERS: _("Product managers"),
+    BACK_OFFICE: _("Back office"),
+    ADMINISTRATORS: _("Administrators"),
+}
+STAFF_ROLES = (CHAT_AGENTS, TELEMARKETING_AGENTS, PRODUCT_MANAGERS, BACK_OFFICE, ADMINISTRATORS)
+
+_EVERY_ACTION = ("view", "add", "change", "delete")
+_BACK_OFFICE_MODELS = {
+    "accounts": ("client", "worker", "account"),
+    "banking": ("bankaccount",),
+    "campaigns": ("campaign", "product", "lead", "campaignlead"),
+    "outreach": ("message", "news"),
+    "surveys": ("survey",),
+    "chat": ("conversation", "chatmessage"),
+}
+
+# What each role may do, as "app_label.codename". The ledger (transfers, receipts) is only ever
+# viewed: money moves through the payment service, never by editing rows.
+ROLE_PERMISSIONS: dict[str, set[str]] = {
+    CUSTOMERS: set(),
+    CHAT_AGENTS: {
+        "chat.view_conversation",
+        "chat.change_conversation",
+        "chat.view_chatmessage",
+        "chat.add_chatmessage",
+    },
+    TELEMARKETING_AGENTS: {
+        "campaigns.view_campaign",
+        "campaigns.view_product",
+        "campaigns.view_lead",
+        "campaigns.view_campaignlead",
+        "campaigns.change_campaignlead",
+        "outreach.view_message",
+        "outreach.add_message",
+        "campaigns.use_call_queue",
+        "campaigns.view_campaign_results",
+        "campaigns.view_callattempt",
+        "accounts.add_client",
+    },
+    PRODUCT_MANAGERS: {
+        "surveys.view_survey",
+        "surveys.add_survey",
+        "surveys.change_survey",
+        "outreach.view_news",
+        "outreach.add_news",
+        "outreach.change_news",
+        "outreach.delete_news",
+        "campaigns.view_campaign",
+        "accounts.view_client",
+    },
+    BACK_OFFICE: {
+        f"{app}.{action}_{model}"
+        for app, models in _BACK_OFFICE_MODELS.items()
+        for model in models
+        for action in _EVERY_ACTION
+    }
+    | {"banking.view_transfer", "banking.view_receipt"}
+    # The call log is history: the back office reads it, and only agents' calls write it.
+    | {"campaigns.view_callattempt", "campaigns.view_campaign_results"},
+}
+# Administrators do what the back office does, and also manage who may do what (role groups), read
+# the audit trail, and revoke the desktop program's API tokens.
+ROLE_PERMISSIONS[ADMINISTRATORS] = ROLE_PERMISSIONS[BACK_OFFICE] | {
+    "auth.view_group",
+    "auth.change_group",
+    "auth.view_permission",
+    "audit.view_auditevent",
+    "api.view_apitoken",
+    "api.change_apitoken",
+}

@@ -1,0 +1,31 @@
+"""Writing to the audit trail. Called by the services that do the audited actions, inside their
+transaction, so an action and its audit event are committed together or not at all."""
+
+from __future__ import annotations
+
+from django.contrib.auth.base_user import AbstractBaseUser
+from django.db import models
+
+from audit.models import AuditAction, AuditEvent
+
+
+def record_event(
+    *,
+    actor: AbstractBaseUser | None,
+    action: AuditAction,
+    summary: str,
+    target: models.Model | None = None,
+    target_type: str = "",
+    target_id: str = "",
+) -> AuditEvent:
+    """``target`` names the object acted on; an action on many rows names them by type and a shared id."""
+    if target is not None:
+        target_type, target_id = target._meta.label, str(target.pk)
+    return AuditEvent.objects.create(
+        actor=actor,
+        actor_username=actor.get_username() if actor is not None else "",
+        action=action,
+        target_type=target_type,
+        target_id=target_id,
+        summary=summary[:500],
+    )

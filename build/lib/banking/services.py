@@ -1,0 +1,229 @@
+"""Every write on clients, accounts and money. Money moves only through these functions."""
+
+from __future__ import annotations
+
+import secrets
+import uuid
+from decimal import Decimal, InvalidOperation
+
+from django.db import IntegrityError, transaction
+from django.utils.formats import number_format
+from django.utils.translation import gettext as _
+
+from accounts.models import Account
+from audit.models import AuditAction
+from audit.services import record_event
+from banking.currencies import Currency
+from banking.models import BankAccount, Receipt, ReceiptKind, Transfer
+
+MAX_AMOUNT = Decimal("9999999999999999.99")  # what DecimalField(18, 2) holds
+
+# ISO 4217 numeric codes, which the Russian account number carries in digits 6-8 (roubles as 810).
+_NUMERIC_CURRENCY = {
+    Currency.RUB: "810",
+    Currency.USD: "840",
+    Currency.EUR: "978",
+    Currency.CNY: "156",
+    Currency.GBP: "826",
+    Currency.CHF: "756",
+    Currency.KZT: "398",
+    Currency.BYN: "933",
+    Currency.AED: "784",
+    Currency.TRY: "949",
+}
+
+
+class PaymentError(Exception):
+    """A payment was refused; the message says why, in words a customer understands."""
+
+
+class InvalidAmount(PaymentError):
+    pass
+
+
+class UnknownAccount(PaymentError):
+    pass
+
+
+class AccountClosed(PaymentError):
+    pass
+
+
+class SameAccount(PaymentError):
+    pass
+
+
+class CurrencyMismatch(PaymentError):
+    pass
+
+
+class InsufficientFunds(PaymentError):
+    pass
+
+
+class IdempotencyKeyReused(PaymentError):
+    pass
+
+
+def parse_amount(raw: str | Decimal) -> Decimal:
+    """A positive amount with at most two decimals; a comma is accepted as the decimal sign."""
+    try:
+        # Digit groups may be separated by any space ("1 500,50", or the no-break spaces of formatted numbers).
+        amount = raw if isinstance(raw, Decimal) else Decimal("".join(str(raw).split()).replace(",", "."))
+    except InvalidOperation:
+        raise InvalidAmount(_("Enter the amount as a number, for example 1500.50.")) from None
+    if not amount.is_finite():
+        raise InvalidAmount(_("Enter the amount as a number, for example 1500.50."))
+    if amount <= 0:
+        raise InvalidAmount(_("The amount must be greater than zero."))
+    # Checked before quantize(), which raises InvalidOperation on numbers wider than the decimal context.
+    if amount > MAX_AMOUNT:
+        raise InvalidAmount(_("The amount is too large."))
+    if amount != amount.quantize(Decimal("0.01")):
+        raise InvalidAmount(_("The amount can have at most two digits after the decimal point."))
+    return amount.quantize(Decimal("0.01"))
+
+
+def _new_account_number(currency: str) -> str:
+    return "40817" + _NUMERIC_CURRENCY[Currency(currency)] + "".join(secrets.choice("0123456789") for _ in range(12))
+
+
+def open_bank_account(*, owner: Account, currency: str, opening_deposit: Decimal = Decimal("0")) -> BankAccount:
+    if currency not in Currency.values:
+        raise PaymentError(_("Unknown currency %(code)s.") % {"code": currency})
+    with transaction.atomic():
+        while True:
+            number = _new_account_number(currency)
+            if not BankAccount.objects.filter(number=number).exists():
+                break
+        bank_account = BankAccount.objects.create(owner=owner, currency=currency, number=number)
+        if opening_deposit:
+            deposit(bank_account=bank_account, amount=opening_deposit, description=_("Opening deposit"))
+            bank_account.refresh_from_db(fields=["balance"])
+    return bank_account
+
+
+def deposit(*, bank_account: BankAccount, amount: Decimal, description: str) -> Receipt:
+    """Money arriving from outside the bank (cash, salary): a credit receipt and nothing debited."""
+    amount = parse_amount(amount)
+    with transaction.atomic():
+        locked = BankAccount.objects.select_for_update().get(pk=bank_account.pk)
+        if locked.is_closed:
+            raise AccountClosed(_("Account %(number)s is closed.") % {"number": locked.number})
+        locked.balance += amount
+        locked.save(update_fields=["balance"])
+        return Receipt.objects.create(
+            bank_account=locked,
+            kind=ReceiptKind.CREDIT,
+            amount=amount,
+            balance_after=locked.balance,
+            description=description,
+        )
+
+
+def transfer(
+    *,
+    initiated_by: Account,
+    payer_number: str,
+    payee_number: str,
+    amount: str | Decimal,
+    idempotency_key: uuid.UUID,
+    comment: str = "",
+) -> Transfer:
+    """Pay from one of the initiator's own accounts to any account in the same currency.
+
+    Both rows are locked in the order of their primary keys, so two opposite transfers cannot
+    deadlock. A repeated idempotency key returns the transfer already made instead of paying twice.
+    """
+    amount = parse_amount(amount)
+    payer_number, payee_number = payer_number.strip(), payee_number.strip()
+    try:
+        with transaction.atomic():
+            done = _already_made(initiated_by=initiated_by, idempotency_key=idempotency_key)
+            if done is not None:
+                return _same_or_refuse(done, payer_number=payer_number, payee_number=payee_number, amount=amount)
+            if payer_number == payee_number:
+                raise SameAccount(_("Choose a different account to pay to: it is the account you pay from."))
+            locked = {
+                account.number: account
+                for account in BankAccount.objects.select_for_update()
+                .filter(number__in=[payer_number, payee_number])
+                .order_by("pk")
+            }
+            payer, payee = locked.get(payer_number), locked.get(payee_number)
+            if payer is None or payer.owner_id != initiated_by.pk:
+                raise UnknownAccount(_("You have no account %(number)s.") % {"number": payer_number})
+            if payee is None:
+                raise UnknownAccount(_("There is no account %(number)s.") % {"number": payee_number})
+            for account in (payer, payee):
+                if account.is_closed:
+                    raise AccountClosed(_("Account %(number)s is closed.") % {"number": account.number})
+            if payer.currency != payee.currency:
+                raise CurrencyMismatch(
+                    _("Account %(payee)s is in %(payee_currency)s, but you pay in %(payer_currency)s.")
+                    % {"payee": payee.number, "payee_currency": payee.currency, "payer_currency": payer.currency}
+                )
+            if payer.balance < amount:
+                raise InsufficientFunds(
+                    _("Not enough money: the balance is %(balance)s %(currency)s.")
+                    % {"balance": number_format(payer.balance, 2, force_grouping=True), "currency": payer.currency}
+                )
+            payer.balance -= amount
+            payee.balance += amount
+            BankAccount.objects.bulk_update([payer, payee], ["balance"])
+            made = Transfer.objects.create(
+                payer=payer,
+                payee=payee,
+                amount=amount,
+                comment=comment.strip()[:200],
+                initiated_by=initiated_by,
+                idempotency_key=idempotency_key,
+            )
+            description = comment.strip()[:200]
+            Receipt.objects.bulk_create(
+                [
+                    Receipt(
+                        bank_account=payer,
+                        transfer=made,
+                        kind=ReceiptKind.DEBIT,
+                        amount=amount,
+                        balance_after=payer.balance,
+                        description=description or _("Payment to %(number)s") % {"number": payee.number},
+                    ),
+                    Receipt(
+                        bank_account=payee,
+                        transfer=made,
+                        kind=ReceiptKind.CREDIT,
+                        amount=amount,
+                        balance_after=payee.balance,
+                        description=description or _("Payment from %(number)s") % {"number": payer.number},
+                    ),
+                ]
+            )
+            record_event(
+                actor=initiated_by,
+                action=AuditAction.PAYMENT,
+                target=made,
+                summary=f"{amount} {payer.currency}: {payer.masked_number} → {payee.masked_number}",
+            )
+            return made
+    except IntegrityError:
+        # The same form was submitted twice at once and the other request won the unique key.
+        done = _already_made(initiated_by=initiated_by, idempotency_key=idempotency_key)
+        if done is None:
+            raise
+        return _same_or_refuse(done, payer_number=payer_number, payee_number=payee_number, amount=amount)
+
+
+def _already_made(*, initiated_by: Account, idempotency_key: uuid.UUID) -> Transfer | None:
+    return (
+        Transfer.objects.select_related("payer", "payee")
+        .filter(initiated_by=initiated_by, idempotency_key=idempotency_key)
+        .first()
+    )
+
+
+def _same_or_refuse(done: Transfer, *, payer_number: str, payee_number: str, amount: Decimal) -> Transfer:
+    if (done.payer.number, done.payee.number, done.amount) != (payer_number, payee_number, amount):
+        raise IdempotencyKeyReused(_("This payment form was already used for another payment; open a new one."))
+    return done

@@ -1,0 +1,219 @@
+"""Back office for campaigns, their products, leads and calls.
+
+A campaign's status, start and end times change only through the campaign transitions, and its
+budget follows its products by itself (campaigns.signals), so all of them are read-only here.
+"""
+
+from __future__ import annotations
+
+from functools import partial
+
+from django.contrib import admin
+from django.db.models import Count, OuterRef, Subquery
+from django.db.models.functions import Coalesce
+from django.urls import path
+from django.utils.translation import gettext_lazy as _
+
+from campaigns import admin_tools
+from campaigns.models import CallAttempt, Campaign, CampaignLead, Lead, Product
+from core.admin import BackOfficeAdmin, HistoryAdmin
+from core.money import format_money
+
+
+def _count_of(model, *, field: str):
+    """A correlated COUNT(*) per row: several of them on one changelist do not multiply each other's rows."""
+    counted = (
+        model.objects.filter(**{field: OuterRef("pk")}).order_by().values(field).annotate(total=Count("pk"))
+    ).values("total")
+    return Coalesce(Subquery(counted), 0)
+
+
+class ProductInline(admin.TabularInline):
+    model = Product
+    fields = ("name", "kind", "cost", "description")
+    extra = 0
+
+
+class CampaignLeadInline(admin.TabularInline):
+    """The campaign's leads and where each stands; a lead is picked by name or phone, not from a list."""
+
+    model = CampaignLead
+    fields = ("lead", "state", "callback_at", "held_by", "held_since", "note")
+    autocomplete_fields = ("lead", "held_by")
+    extra = 0
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("lead", "held_by")
+
+
+@admin.register(Campaign)
+class CampaignAdmin(BackOfficeAdmin):
+    list_display = (
+        "name",
+        "status",
+        "responsible",
+        "started_at",
+        "ended_at",
+        "base_amount_money",
+        "budget_money",
+        "product_count",
+        "lead_count",
+    )
+    list_filter = ("status", "started_at", "ended_at")
+    list_select_related = ("responsible",)
+    search_fields = ("name", "description", "responsible__surname")
+    autocomplete_fields = ("responsible",)
+    date_hierarchy = "created_at"
+    fieldsets = (
+        (None, {"fields": ("name", "description", "responsible")}),
+        (_("Status"), {"fields": ("status", "started_at", "ended_at", "created_at", "results")}),
+        (_("Money"), {"fields": ("base_amount", "budget_money")}),
+    )
+    readonly_fields = ("status", "started_at", "ended_at", "created_at", "budget_money", "results")
+    inlines = (ProductInline, CampaignLeadInline)
+    actions = admin_tools.CAMPAIGN_ACTIONS
+
+    def get_urls(self):
+        import_leads = self.admin_site.admin_view(partial(admin_tools.import_leads_view, self))
+        return [path("import-leads/", import_leads, name="campaigns_campaign_import_leads"), *super().get_urls()]
+
+    @admin.display(description=_("results"))
+    def results(self, campaign: Campaign) -> str:
+        return admin_tools.results_summary(campaign)
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(
+                product_count=_count_of(Product, field="campaign"),
+                lead_count=_count_of(CampaignLead, field="campaign"),
+            )
+        )
+
+    @admin.display(description=_("base amount"), ordering="base_amount")
+    def base_amount_money(self, campaign: Campaign) -> str:
+        return format_money(campaign.base_amount)
+
+    @admin.display(description=_("budget"), ordering="budget")
+    def budget_money(self, campaign: Campaign) -> str:
+        return format_money(campaign.budget)
+
+    @admin.display(description=_("products"), ordering="product_count")
+    def product_count(self, campaign: Campaign) -> int:
+        return campaign.product_count
+
+    @admin.display(description=_("leads"), ordering="lead_count")
+    def lead_count(self, campaign: Campaign) -> int:
+        return campaign.lead_count
+
+
+@admin.register(Product)
+class ProductAdmin(BackOfficeAdmin):
+    list_display = ("name", "kind", "campaign", "campaign_status", "cost_money")
+    list_filter = ("kind", "campaign__status")
+    list_select_related = ("campaign",)
+    search_fields = ("name", "description", "campaign__name")
+    autocomplete_fields = ("campaign",)
+
+    @admin.display(description=_("campaign status"), ordering="campaign__status")
+    def campaign_status(self, product: Product) -> str:
+        return product.campaign.get_status_display()
+
+    @admin.display(description=_("cost"), ordering="cost")
+    def cost_money(self, product: Product) -> str:
+        return format_money(product.cost)
+
+
+class LeadCampaignInline(admin.TabularInline):
+    """The campaigns a lead takes part in, with the outcome in each."""
+
+    model = CampaignLead
+    fields = ("campaign", "state", "callback_at", "held_by", "held_since", "note")
+    autocomplete_fields = ("campaign", "held_by")
+    extra = 0
+    verbose_name = _("campaign")
+    verbose_name_plural = _("campaigns")
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("campaign", "held_by")
+
+
+@admin.register(Lead)
+class LeadAdmin(BackOfficeAdmin):
+    list_display = ("__str__", "phone", "email", "source", "client", "campaign_count", "created_at")
+    list_filter = ("source", "created_at")
+    list_select_related = ("client",)
+    search_fields = ("surname", "name", "patronymic", "phone", "email")
+    autocomplete_fields = ("client",)
+    date_hierarchy = "created_at"
+    fields = (("surname", "name", "patronymic"), ("phone", "email"), "source", "client", "created_at")
+    readonly_fields = ("created_at",)
+    inlines = (LeadCampaignInline,)
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(campaign_count=_count_of(CampaignLead, field="lead"))
+
+    @admin.display(description=_("campaigns"), ordering="campaign_count")
+    def campaign_count(self, lead: Lead) -> int:
+        return lead.campaign_count
+
+
+class CallAttemptInline(admin.TabularInline):
+    """The calls made to this lead in this campaign, newest first; the call log is only read here."""
+
+    model = CallAttempt
+    fields = ("called_at", "agent", "outcome", "callback_at", "note")
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("agent")
+
+
+@admin.register(CampaignLead)
+class CampaignLeadAdmin(BackOfficeAdmin):
+    list_display = ("lead", "lead_phone", "campaign", "state", "callback_at", "held_by", "updated_at")
+    list_filter = ("state", "campaign__status", "campaign")
+    list_select_related = ("lead", "campaign", "held_by")
+    search_fields = ("lead__surname", "lead__name", "lead__phone", "campaign__name", "note")
+    autocomplete_fields = ("campaign", "lead", "held_by")
+    date_hierarchy = "updated_at"
+    readonly_fields = ("updated_at",)
+    inlines = (CallAttemptInline,)
+
+    @admin.display(description=_("phone"), ordering="lead__phone")
+    def lead_phone(self, campaign_lead: CampaignLead) -> str:
+        return campaign_lead.lead.phone
+
+
+@admin.register(CallAttempt)
+class CallAttemptAdmin(HistoryAdmin):
+    list_display = ("called_at", "lead", "campaign", "agent", "outcome", "callback_at", "note")
+    list_filter = ("outcome", "called_at", "campaign_lead__campaign__status")
+    list_select_related = ("campaign_lead__lead", "campaign_lead__campaign", "agent")
+    search_fields = (
+        "campaign_lead__lead__surname",
+        "campaign_lead__lead__phone",
+        "campaign_lead__campaign__name",
+        "agent__username",
+        "note",
+    )
+    date_hierarchy = "called_at"
+    fields = ("called_at", "campaign_lead", "agent", "outcome", "callback_at", "note")
+    readonly_fields = fields
+
+    @admin.display(description=_("lead"), ordering="campaign_lead__lead__surname")
+    def lead(self, call: CallAttempt) -> str:
+        return f"{call.campaign_lead.lead} ({call.campaign_lead.lead.phone})"
+
+    @admin.display(description=_("campaign"), ordering="campaign_lead__campaign__name")
+    def campaign(self, call: CallAttempt) -> str:
+        return str(call.campaign_lead.campaign)

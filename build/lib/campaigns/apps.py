@@ -1,0 +1,10 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class CampaignsConfig(AppConfig):
+    name = "campaigns"
+    verbose_name = _("Campaigns, leads, messages and news")
+
+    def ready(self) -> None:
+        from campaigns import signals  # noqa: F401  (keeps campaign budgets current)

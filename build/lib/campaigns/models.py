@@ -1,0 +1,236 @@
+"""Marketing campaigns, the products they promote, their leads and the calls made to them."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q, Sum
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import Client, Worker
+from core.money import MONEY
+
+
+class CampaignStatus(models.TextChoices):
+    DRAFT = "draft", _("draft")
+    ACTIVE = "active", _("active")
+    PAUSED = "paused", _("paused")
+    FINISHED = "finished", _("finished")
+
+
+class ProductKind(models.TextChoices):
+    DEPOSIT = "deposit", _("deposit")
+    LOAN = "loan", _("loan")
+    CARD = "card", _("card")
+    MORTGAGE = "mortgage", _("mortgage")
+    INSURANCE = "insurance", _("insurance")
+    INVESTMENT = "investment", _("investment")
+
+
+class LeadState(models.TextChoices):
+    NEW = "new", _("new")
+    IN_PROGRESS = "in_progress", _("in progress")
+    CALLBACK = "callback", _("call back")
+    INTERESTED = "interested", _("interested")
+    NOT_INTERESTED = "not_interested", _("not interested")
+    CONVERTED = "converted", _("converted")
+    DO_NOT_CALL = "do_not_call", _("do not call")
+
+
+
+class Campaign(models.Model):
+    Status = CampaignStatus
+
+    name = models.CharField(_("name"), max_length=200)
+    description = models.TextField(_("description"), blank=True)
+    responsible = models.ForeignKey(
+        Worker, verbose_name=_("responsible worker"), on_delete=models.PROTECT, related_name="campaigns"
+    )
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.DRAFT)
+    started_at = models.DateTimeField(_("started"), null=True, blank=True)
+    ended_at = models.DateTimeField(_("ended"), null=True, blank=True)
+    base_amount = models.DecimalField(_("base amount"), **MONEY, default=0)
+    budget = models.DecimalField(
+        _("budget"), **MONEY, default=0, editable=False, help_text=_("Base amount plus the cost of its products.")
+    )
+    leads = models.ManyToManyField(
+        "Lead", through="CampaignLead", related_name="campaigns", verbose_name=_("leads"), blank=True
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("campaign")
+        verbose_name_plural = _("campaigns")
+        ordering = ["-created_at", "-id"]
+        permissions = [
+            ("use_call_queue", _("Can take leads from the call queue and record call outcomes")),
+            ("view_campaign_results", _("Can view campaign results")),
+        ]
+        constraints = [
+            models.CheckConstraint(condition=Q(status__in=CampaignStatus.values), name="campaign_status_valid"),
+            models.CheckConstraint(condition=Q(base_amount__gte=0), name="campaign_base_amount_not_negative"),
+            models.CheckConstraint(condition=Q(budget__gte=F("base_amount")), name="campaign_budget_covers_base"),
+            models.CheckConstraint(
+                condition=Q(status="draft") | Q(started_at__isnull=False), name="campaign_started_has_start_time"
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="finished") | Q(ended_at__isnull=False), name="campaign_finished_has_end_time"
+            ),
+            models.CheckConstraint(
+                condition=Q(ended_at__isnull=True) | Q(ended_at__gte=F("started_at")), name="campaign_ends_after_start"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def save(self, *args, **kwargs) -> None:
+        products_total = 0 if self._state.adding else (self.products.aggregate(total=Sum("cost"))["total"] or 0)
+        self.budget = self.base_amount + products_total
+        super().save(*args, **kwargs)
+
+
+class Product(models.Model):
+    Kind = ProductKind
+
+    campaign = models.ForeignKey(
+        Campaign, verbose_name=_("campaign"), on_delete=models.CASCADE, related_name="products"
+    )
+    name = models.CharField(_("name"), max_length=200)
+    kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices)
+    description = models.TextField(_("description"), blank=True)
+    cost = models.DecimalField(_("cost"), **MONEY, help_text=_("What promoting it costs the campaign."))
+
+    class Meta:
+        verbose_name = _("product")
+        verbose_name_plural = _("products")
+        ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(condition=Q(cost__gte=0), name="product_cost_not_negative"),
+            models.CheckConstraint(condition=Q(kind__in=ProductKind.values), name="product_kind_valid"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        product = super().from_db(db, field_names, values)
+        product.loaded_campaign_id = product.__dict__.get("campaign_id")
+        return product
+
+
+class Lead(models.Model):
+    """A possible customer, reached by phone; the phone number (E.164) identifies them."""
+
+    surname = models.CharField(_("surname"), max_length=100)
+    name = models.CharField(_("name"), max_length=100)
+    patronymic = models.CharField(_("patronymic"), max_length=100, blank=True)
+    phone = models.CharField(_("phone"), max_length=16, unique=True, help_text=_("International format, +79161234567"))
+    email = models.EmailField(_("e-mail"), max_length=254, blank=True)
+    source = models.CharField(_("source"), max_length=100, blank=True)
+    client = models.ForeignKey(
+        Client, verbose_name=_("became client"), on_delete=models.SET_NULL, null=True, blank=True, related_name="leads"
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("lead")
+        verbose_name_plural = _("leads")
+        ordering = ["surname", "name"]
+        constraints = [models.CheckConstraint(condition=Q(phone__startswith="+"), name="lead_phone_international")]
+
+    def __str__(self) -> str:
+        return " ".join(part for part in (self.surname, self.name, self.patronymic) if part)
+
+
+class CampaignLead(models.Model):
+    """A lead's part in one campaign: where the calls stand, and which agent holds the lead now."""
+
+    State = LeadState
+
+    campaign = models.ForeignKey(
+        Campaign, verbose_name=_("campaign"), on_delete=models.CASCADE, related_name="campaign_leads"
+    )
+    lead = models.ForeignKey(Lead, verbose_name=_("lead"), on_delete=models.CASCADE, related_name="campaign_leads")
+    state = models.CharField(_("state"), max_length=15, choices=State.choices, default=State.NEW)
+    callback_at = models.DateTimeField(_("call back at"), null=True, blank=True)
+    held_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("held by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="held_leads",
+    )
+    held_since = models.DateTimeField(_("held since"), null=True, blank=True)
+    note = models.TextField(_("note"), blank=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("campaign lead")
+        verbose_name_plural = _("campaign leads")
+        ordering = ["campaign", "lead"]
+        # The call queue reads each state of a campaign in hand-out order along this index (services.next_lead).
+        # The do-not-call list (a lead's do_not_call rows in any campaign) is read by state.
+        indexes = [
+            models.Index(fields=["campaign", "state", "callback_at", "id"], name="campaign_lead_queue"),
+            models.Index(fields=["state", "lead"], name="campaign_lead_state_lead"),
+        ]
+        constraints = [
+            models.UniqueConstraint(fields=["campaign", "lead"], name="campaign_lead_unique"),
+            models.CheckConstraint(condition=Q(state__in=LeadState.values), name="campaign_lead_state_valid"),
+            models.CheckConstraint(
+                condition=~Q(state="callback") | Q(callback_at__isnull=False), name="campaign_lead_callback_has_time"
+            ),
+            models.CheckConstraint(
+                condition=Q(held_by__isnull=True, held_since__isnull=True)
+                | Q(held_by__isnull=False, held_since__isnull=False),
+                name="campaign_lead_hold_has_time",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.lead} — {self.campaign}"
+
+
+class CallOutcome(models.TextChoices):
+    """What an agent may record after a call: the states a call can leave a lead in."""
+
+    CALLBACK = LeadState.CALLBACK.value, LeadState.CALLBACK.label
+    INTERESTED = LeadState.INTERESTED.value, LeadState.INTERESTED.label
+    NOT_INTERESTED = LeadState.NOT_INTERESTED.value, LeadState.NOT_INTERESTED.label
+    CONVERTED = LeadState.CONVERTED.value, LeadState.CONVERTED.label
+    DO_NOT_CALL = LeadState.DO_NOT_CALL.value, LeadState.DO_NOT_CALL.label
+
+
+class CallAttempt(models.Model):
+    """One call an agent made to a campaign lead and what came of it: the call log behind the results."""
+
+    Outcome = CallOutcome
+
+    campaign_lead = models.ForeignKey(
+        CampaignLead, verbose_name=_("campaign lead"), on_delete=models.CASCADE, related_name="call_attempts"
+    )
+    agent = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("agent"), on_delete=models.PROTECT, related_name="call_attempts"
+    )
+    outcome = models.CharField(_("outcome"), max_length=15, choices=Outcome.choices)
+    note = models.TextField(_("note"), blank=True)
+    callback_at = models.DateTimeField(_("call back at"), null=True, blank=True)
+    called_at = models.DateTimeField(_("called"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("call")
+        verbose_name_plural = _("calls")
+        ordering = ["-called_at", "-id"]
+        indexes = [models.Index(fields=["campaign_lead", "called_at"], name="call_attempt_lead_time")]
+        constraints = [
+            models.CheckConstraint(condition=Q(outcome__in=CallOutcome.values), name="call_attempt_outcome_valid"),
+            models.CheckConstraint(
+                condition=~Q(outcome="callback") | Q(callback_at__isnull=False), name="call_attempt_callback_has_time"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.campaign_lead} — {self.get_outcome_display()}"

@@ -1,0 +1,223 @@
+"""Reads of campaigns' data: pickers, the agents' campaigns and held leads, call history, results, lead export."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import TextIO
+
+from django.conf import settings
+from django.db.models import Count, Q, QuerySet
+from django.utils import timezone
+
+from accounts.models import Account
+from campaigns.models import CallAttempt, CallOutcome, Campaign, CampaignLead, CampaignStatus, LeadState
+
+
+def campaigns_for_picker() -> QuerySet[Campaign]:
+    return Campaign.objects.only("id", "name", "status", "started_at", "ended_at").order_by("-created_at", "-id")
+
+
+# --- The call queue and campaign results ------------------------------------------------------------------
+
+
+def campaigns_for_agents(*, now: dt.datetime | None = None) -> QuerySet[Campaign]:
+    """Active campaigns with how many new leads and due call-backs each has: the agent's choice, one query."""
+    now = now or timezone.now()
+    return (
+        Campaign.objects.filter(status=CampaignStatus.ACTIVE)
+        .annotate(
+            new_leads=Count("campaign_leads", filter=Q(campaign_leads__state=LeadState.NEW)),
+            due_callbacks=Count(
+                "campaign_leads",
+                filter=Q(campaign_leads__state=LeadState.CALLBACK, campaign_leads__callback_at__lte=now),
+            ),
+        )
+        .order_by("name", "id")
+    )
+
+
+def campaigns_with_results() -> QuerySet[Campaign]:
+    """Every campaign that has started, newest first, with its lead count: the list of results pages."""
+    return (
+        Campaign.objects.exclude(status=CampaignStatus.DRAFT)
+        .select_related("responsible")
+        .annotate(lead_count=Count("campaign_leads"))
+        .order_by("-started_at", "-id")
+    )
+
+
+def active_campaign(*, campaign_id: int) -> Campaign:
+    """The campaign an agent works in, with its products; raises Campaign.DoesNotExist."""
+    return Campaign.objects.prefetch_related("products").get(pk=campaign_id)
+
+
+def held_lead(*, agent: Account, campaign_id: int, now: dt.datetime | None = None) -> CampaignLead | None:
+    """The lead the agent holds in this campaign now (not yet returned to the queue), with its client."""
+    now = now or timezone.now()
+    cutoff = now - dt.timedelta(minutes=settings.CALL_QUEUE_HOLD_MINUTES)
+    return (
+        CampaignLead.objects.filter(campaign_id=campaign_id, held_by=agent, held_since__gte=cutoff)
+        .select_related("lead", "lead__client")
+        .first()
+    )
+
+
+def lead_call_history(*, lead_id: int, limit: int = 20) -> list[CallAttempt]:
+    """The lead's last calls in every campaign, newest first, so the agent knows what was said before."""
+    return list(
+        CallAttempt.objects.filter(campaign_lead__lead_id=lead_id)
+        .select_related("agent", "agent__worker", "campaign_lead__campaign")
+        .order_by("-called_at", "-id")[:limit]
+    )
+
+
+@dataclass(frozen=True)
+class StateCount:
+    state: str
+    label: str
+    count: int
+
+
+@dataclass(frozen=True)
+class AgentCalls:
+    agent_id: int
+    name: str
+    calls: int
+    converted: int
+    callbacks: int
+    refusals: int  # not interested or do not call
+
+
+@dataclass(frozen=True)
+class CampaignResults:
+    campaign: Campaign
+    by_state: list[StateCount]
+    leads: int
+    converted: int
+    calls: int
+    per_agent: list[AgentCalls]
+
+    @property
+    def conversion_rate(self) -> Decimal:
+        """Converted leads as a percentage of all the campaign's leads."""
+        if not self.leads:
+            return Decimal("0.0")
+        return (Decimal(self.converted) * 100 / self.leads).quantize(Decimal("0.1"))
+
+    @property
+    def largest_state_count(self) -> int:
+        return max((row.count for row in self.by_state), default=0)
+
+    @property
+    def most_calls(self) -> int:
+        return max((row.calls for row in self.per_agent), default=0)
+
+
+def _agent_name(row: dict) -> str:
+    worker = " ".join(part for part in (row["agent__worker__surname"], row["agent__worker__name"]) if part)
+    account = " ".join(part for part in (row["agent__first_name"], row["agent__last_name"]) if part)
+    return worker or account or row["agent__username"]
+
+
+def campaign_results(*, campaign_id: int) -> CampaignResults:
+    """Leads by state, conversion and calls per agent of one campaign, counted by the database (three queries)."""
+    campaign = Campaign.objects.select_related("responsible").get(pk=campaign_id)
+    counts = dict(
+        CampaignLead.objects.filter(campaign_id=campaign_id).order_by().values_list("state").annotate(total=Count("pk"))
+    )
+    by_state = [StateCount(state.value, state.label, counts.get(state.value, 0)) for state in LeadState]
+    agents = (
+        CallAttempt.objects.filter(campaign_lead__campaign_id=campaign_id)
+        .order_by()
+        .values(
+            "agent_id",
+            "agent__username",
+            "agent__first_name",
+            "agent__last_name",
+            "agent__worker__surname",
+            "agent__worker__name",
+        )
+        .annotate(
+            calls=Count("pk"),
+            converted=Count("pk", filter=Q(outcome=CallOutcome.CONVERTED)),
+            callbacks=Count("pk", filter=Q(outcome=CallOutcome.CALLBACK)),
+            refusals=Count("pk", filter=Q(outcome__in=(CallOutcome.NOT_INTERESTED, CallOutcome.DO_NOT_CALL))),
+        )
+    )
+    per_agent = sorted(
+        (
+            AgentCalls(
+                agent_id=row["agent_id"],
+                name=_agent_name(row),
+                calls=row["calls"],
+                converted=row["converted"],
+                callbacks=row["callbacks"],
+                refusals=row["refusals"],
+            )
+            for row in agents
+        ),
+        key=lambda agent: (-agent.calls, agent.name),
+    )
+    return CampaignResults(
+        campaign=campaign,
+        by_state=by_state,
+        leads=sum(counts.values()),
+        converted=counts.get(LeadState.CONVERTED.value, 0),
+        calls=sum(agent.calls for agent in per_agent),
+        per_agent=per_agent,
+    )
+
+
+EXPORT_COLUMNS = (
+    "surname",
+    "name",
+    "patronymic",
+    "phone",
+    "email",
+    "source",
+    "campaign",
+    "state",
+    "callback_at",
+    "note",
+    "client_email",
+)
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _cell(value: str) -> str:
+    """Text that a spreadsheet would run as a formula gets a leading apostrophe (CSV injection)."""
+    return "'" + value if value.startswith(_FORMULA_STARTS) else value
+
+
+def write_campaign_leads_csv(*, campaign_ids: list[int], stream: TextIO) -> None:
+    """The leads of the given campaigns as CSV, in the columns the import reads (plus where each stands).
+
+    The phone is E.164 and written as it is; every other text is guarded against spreadsheet formulas.
+    """
+    writer = csv.writer(stream)
+    writer.writerow(EXPORT_COLUMNS)
+    rows = (
+        CampaignLead.objects.filter(campaign_id__in=campaign_ids)
+        .select_related("lead", "lead__client", "campaign")
+        .order_by("campaign_id", "lead__surname", "lead__name", "pk")
+    )
+    for row in rows.iterator(chunk_size=2000):
+        lead = row.lead
+        writer.writerow(
+            [
+                _cell(lead.surname),
+                _cell(lead.name),
+                _cell(lead.patronymic),
+                lead.phone,
+                _cell(lead.email),
+                _cell(lead.source),
+                _cell(row.campaign.name),
+                row.state,
+                timezone.localtime(row.callback_at).isoformat(timespec="minutes") if row.callback_at else "",
+                _cell(row.note),
+                _cell(lead.client.email) if lead.client_id else "",
+            ]
+        )

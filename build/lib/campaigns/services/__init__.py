@@ -1,0 +1,60 @@
+"""Every write and business rule of campaigns, by concern: lifecycle and budget, lead import, the call queue."""
+
+from campaigns.services.call_queue import (
+    MAX_CALLBACK_AHEAD,
+    MAX_NOTE_LENGTH,
+    MIN_CLIENT_AGE_YEARS,
+    NewClientDetails,
+    call_queue,
+    hold_timeout,
+    next_lead,
+    record_outcome,
+)
+from campaigns.services.errors import CallQueueError, CampaignError, CampaignTransitionError, LeadImportError
+from campaigns.services.lead_import import (
+    LEAD_COLUMNS,
+    MAX_IMPORT_BYTES,
+    MAX_IMPORT_ROWS,
+    ImportMode,
+    LeadImportReport,
+    RejectedRow,
+    import_leads_csv,
+)
+from campaigns.services.lifecycle import (
+    CampaignAction,
+    change_campaign_status,
+    finish_campaign,
+    pause_campaign,
+    recalculate_budget,
+    resume_campaign,
+    start_campaign,
+)
+
+__all__ = [
+    "LEAD_COLUMNS",
+    "MAX_CALLBACK_AHEAD",
+    "MAX_IMPORT_BYTES",
+    "MAX_IMPORT_ROWS",
+    "MAX_NOTE_LENGTH",
+    "MIN_CLIENT_AGE_YEARS",
+    "CallQueueError",
+    "CampaignAction",
+    "CampaignError",
+    "CampaignTransitionError",
+    "ImportMode",
+    "LeadImportError",
+    "LeadImportReport",
+    "NewClientDetails",
+    "RejectedRow",
+    "call_queue",
+    "change_campaign_status",
+    "finish_campaign",
+    "hold_timeout",
+    "import_leads_csv",
+    "next_lead",
+    "pause_campaign",
+    "recalculate_budget",
+    "record_outcome",
+    "resume_campaign",
+    "start_campaign",
+]

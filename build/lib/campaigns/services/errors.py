@@ -1,0 +1,17 @@
+"""The domain errors of campaigns: one hierarchy, so that interfaces translate every refusal the same way."""
+
+
+class CampaignError(Exception):
+    """A campaign rule refused the request; the message is meant for a person."""
+
+
+class CampaignTransitionError(CampaignError):
+    pass
+
+
+class LeadImportError(CampaignError):
+    """The file as a whole cannot be read (not CSV, no phone column, too big)."""
+
+
+class CallQueueError(CampaignError):
+    pass

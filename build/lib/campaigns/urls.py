@@ -1,0 +1,12 @@
+from django.urls import path
+
+from campaigns import views
+
+app_name = "campaigns"
+urlpatterns = [
+    path("", views.index, name="index"),
+    path("<int:campaign_id>/call/", views.call, name="call"),
+    path("<int:campaign_id>/call/next/", views.take_next_lead, name="next_lead"),
+    path("<int:campaign_id>/call/<int:campaign_lead_id>/outcome/", views.record_outcome, name="record_outcome"),
+    path("<int:campaign_id>/results/", views.results, name="results"),
+]

@@ -1,0 +1,144 @@
+"""Staff pages of the call queue and of campaign results. Thin: parse, check, call a service or selector, render."""
+
+from __future__ import annotations
+
+from functools import wraps
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from campaigns import selectors, services
+from campaigns.forms import MessageForm, OutcomeForm
+from campaigns.models import Campaign, CampaignLead
+
+CALL_QUEUE = "campaigns.use_call_queue"
+RESULTS = "campaigns.view_campaign_results"
+WRITE_MESSAGES = "outreach.add_message"
+
+
+def permission_needed(*permissions: str):
+    """Anonymous visitors go to the sign-in page; signed-in people without every permission get 403."""
+
+    def decorator(view):
+        @login_required
+        @wraps(view)
+        def checked(request, *args, **kwargs):
+            if not request.user.has_perms(permissions):
+                raise PermissionDenied(_("This page is for the bank's telemarketing staff."))
+            return view(request, *args, **kwargs)
+
+        return checked
+
+    return decorator
+
+
+@require_GET
+@login_required
+def index(request):
+    """Agents pick an active campaign to call in; agents and the back office open campaign results."""
+    may_call, may_see_results = request.user.has_perm(CALL_QUEUE), request.user.has_perm(RESULTS)
+    if not (may_call or may_see_results):
+        raise PermissionDenied(_("This page is for the bank's telemarketing staff."))
+    return render(
+        request,
+        "campaigns/index.html",
+        {
+            "active_campaigns": list(selectors.campaigns_for_agents()) if may_call else None,
+            "result_campaigns": list(selectors.campaigns_with_results()) if may_see_results else None,
+        },
+    )
+
+
+def campaign_or_404(campaign_id: int) -> Campaign:
+    try:
+        return selectors.active_campaign(campaign_id=campaign_id)
+    except Campaign.DoesNotExist:
+        raise Http404(_("No such campaign.")) from None
+
+
+def call_page(request, campaign: Campaign, *, outcome_form=None, message_form=None, status: int = 200):
+    held = selectors.held_lead(agent=request.user, campaign_id=campaign.pk)
+    context = {
+        "campaign": campaign,
+        "products": list(campaign.products.all()),
+        "held": held,
+        "history": selectors.lead_call_history(lead_id=held.lead_id) if held else [],
+        "outcome_form": outcome_form or OutcomeForm(),
+        "message_form": message_form or MessageForm(),
+        "hold_minutes": settings.CALL_QUEUE_HOLD_MINUTES,
+        "may_write_messages": request.user.has_perm(WRITE_MESSAGES),
+    }
+    return render(request, "campaigns/call.html", context, status=status)
+
+
+@require_GET
+@permission_needed(CALL_QUEUE)
+def call(request, campaign_id: int):
+    """The agent's desk: the lead they hold (details, earlier calls, the campaign's products) or a button for one."""
+    return call_page(request, campaign_or_404(campaign_id))
+
+
+@require_POST
+@permission_needed(CALL_QUEUE)
+def take_next_lead(request, campaign_id: int):
+    campaign = campaign_or_404(campaign_id)
+    try:
+        lead = services.next_lead(agent=request.user, campaign=campaign)
+    except services.CampaignError as error:
+        messages.error(request, str(error))
+    else:
+        if lead is None:
+            messages.info(request, _("No lead is waiting in this campaign right now. Try again later."))
+    return redirect("campaigns:call", campaign_id=campaign.pk)
+
+
+def campaign_lead_or_404(campaign: Campaign, campaign_lead_id: int) -> CampaignLead:
+    try:
+        return CampaignLead.objects.select_related("lead").get(pk=campaign_lead_id, campaign=campaign)
+    except CampaignLead.DoesNotExist:
+        raise Http404(_("No such lead in this campaign.")) from None
+
+
+@require_POST
+@permission_needed(CALL_QUEUE)
+def record_outcome(request, campaign_id: int, campaign_lead_id: int):
+    campaign = campaign_or_404(campaign_id)
+    campaign_lead = campaign_lead_or_404(campaign, campaign_lead_id)
+    form = OutcomeForm(request.POST)
+    if not form.is_valid():
+        return call_page(request, campaign, outcome_form=form, status=400)
+    try:
+        services.record_outcome(
+            agent=request.user,
+            campaign_lead=campaign_lead,
+            outcome=form.cleaned_data["outcome"],
+            note=form.cleaned_data["note"],
+            callback_at=form.cleaned_data["callback_at"],
+            client_details=form.client_details(),
+        )
+    except services.CampaignError as error:
+        form.add_error(None, str(error))
+        return call_page(request, campaign, outcome_form=form, status=400)
+    messages.success(
+        request,
+        _("Recorded: %(lead)s — %(outcome)s.")
+        % {"lead": campaign_lead.lead, "outcome": campaign_lead.get_state_display()},
+    )
+    return redirect("campaigns:call", campaign_id=campaign.pk)
+
+
+
+@require_GET
+@permission_needed(RESULTS)
+def results(request, campaign_id: int):
+    try:
+        campaign_results = selectors.campaign_results(campaign_id=campaign_id)
+    except Campaign.DoesNotExist:
+        raise Http404(_("No such campaign.")) from None
+    return render(request, "campaigns/results.html", {"results": campaign_results})

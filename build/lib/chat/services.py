@@ -1,0 +1,236 @@
+"""Every write of the chat: starting, claiming, messaging, closing and rating a conversation.
+
+Each change is committed before anyone hears of it (events are published on commit), so a client
+that reconnects and asks for what it missed finds it in the database.
+"""
+
+from __future__ import annotations
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import Account
+from chat import events
+from chat.models import MAX_MESSAGE_LENGTH, ChatMessage, Conversation, ConversationStatus
+from chat.selectors import is_chat_agent, is_customer
+from surveys.models import Survey, SurveyKind, SurveySource
+
+MAX_TOPIC_LENGTH = 200
+MAX_CLIENT_MESSAGE_ID_LENGTH = 64
+MAX_OPEN_CONVERSATIONS = 3
+MAX_RATING_COMMENT_LENGTH = 2000
+OPEN_STATUSES = (ConversationStatus.WAITING, ConversationStatus.ACTIVE)
+
+
+class ChatError(Exception):
+    """A chat request refused; ``code`` is stable for programs, the message is for people."""
+
+    code = "chat_error"
+    default_message = _("The chat could not do that.")
+
+    def __init__(self, message=None) -> None:
+        self.message = message or self.default_message
+        super().__init__(self.message)
+
+    def __str__(self) -> str:
+        return str(self.message)
+
+
+class ConversationNotFound(ChatError):
+    code = "not_found"
+    default_message = _("There is no such conversation.")
+
+
+class NotAllowed(ChatError):
+    code = "not_allowed"
+    default_message = _("You may not do that in this conversation.")
+
+
+class AlreadyClaimed(ChatError):
+    code = "already_claimed"
+    default_message = _("Another agent has already taken this conversation.")
+
+
+class ConversationClosed(ChatError):
+    code = "closed"
+    default_message = _("This conversation is closed.")
+
+
+class InvalidMessage(ChatError):
+    code = "invalid"
+    default_message = _("The message is empty.")
+
+
+class MessageTooLong(InvalidMessage):
+    code = "too_long"
+    default_message = format_lazy(_("A message may be at most {limit} characters long."), limit=MAX_MESSAGE_LENGTH)
+
+
+class TooManyOpenConversations(ChatError):
+    code = "too_many_open"
+    default_message = format_lazy(
+        _("You already have {limit} open conversations; close one before starting another."),
+        limit=MAX_OPEN_CONVERSATIONS,
+    )
+
+
+class RatingRefused(ChatError):
+    code = "rating_refused"
+    default_message = _("This conversation cannot be rated.")
+
+
+def _publish_conversation_on_commit(conversation_id: int) -> None:
+    def publish() -> None:
+        events.publish_conversation(Conversation.objects.select_related("customer", "agent").get(pk=conversation_id))
+
+    transaction.on_commit(publish)
+
+
+def start_conversation(*, customer: Account, topic: str = "") -> Conversation:
+    """A customer asks for an agent: the conversation waits in the queue until one claims it."""
+    if not is_customer(customer):
+        raise NotAllowed(_("Only customers of the bank can start a chat."))
+    topic = " ".join(topic.split())
+    if len(topic) > MAX_TOPIC_LENGTH:
+        raise ChatError(format_lazy(_("The topic may be at most {limit} characters long."), limit=MAX_TOPIC_LENGTH))
+    with transaction.atomic():
+        if Conversation.objects.filter(customer=customer, status__in=OPEN_STATUSES).count() >= MAX_OPEN_CONVERSATIONS:
+            raise TooManyOpenConversations()
+        conversation = Conversation.objects.create(customer=customer, topic=topic)
+        _publish_conversation_on_commit(conversation.pk)
+    return conversation
+
+
+def claim_conversation(*, conversation_id: int, agent: Account) -> Conversation:
+    """An agent takes a waiting conversation. Of agents claiming at once exactly one wins: the conditional
+    UPDATE changes the row for the first of them only, and the row count tells each which they were."""
+    if not is_chat_agent(agent):
+        raise NotAllowed(_("Only chat agents can take conversations."))
+    with transaction.atomic():
+        won = (
+            Conversation.objects.filter(pk=conversation_id, status=ConversationStatus.WAITING)
+            .exclude(customer=agent)
+            .update(status=ConversationStatus.ACTIVE, agent=agent, claimed_at=timezone.now())
+        )
+        conversation = Conversation.objects.select_related("customer", "agent").filter(pk=conversation_id).first()
+        if conversation is None:
+            raise ConversationNotFound()
+        if not won:
+            if conversation.customer_id == agent.pk:
+                raise NotAllowed(_("You cannot serve your own conversation."))
+            if conversation.status == ConversationStatus.CLOSED:
+                raise ConversationClosed()
+            if conversation.agent_id != agent.pk:
+                raise AlreadyClaimed()
+            return conversation  # this agent had already claimed it: claiming twice is harmless
+        _publish_conversation_on_commit(conversation.pk)
+    return conversation
+
+
+def _check_participant(conversation: Conversation, account: Account) -> None:
+    if conversation.customer_id == account.pk:
+        return
+    if conversation.agent_id is not None and conversation.agent_id == account.pk:
+        return
+    raise NotAllowed()
+
+
+def _clean_client_message_id(client_message_id) -> str:
+    if not isinstance(client_message_id, str) or not client_message_id.strip():
+        raise InvalidMessage(_("Every message needs the sender's own id (client_id)."))
+    if len(client_message_id) > MAX_CLIENT_MESSAGE_ID_LENGTH:
+        raise InvalidMessage(
+            format_lazy(
+                _("The sender's message id may be at most {limit} characters long."),
+                limit=MAX_CLIENT_MESSAGE_ID_LENGTH,
+            )
+        )
+    return client_message_id
+
+
+def _clean_text(text) -> str:
+    if not isinstance(text, str) or not text.strip():
+        raise InvalidMessage()
+    if len(text) > MAX_MESSAGE_LENGTH:
+        raise MessageTooLong()
+    if "\x00" in text:
+        raise InvalidMessage(_("The message contains a character that cannot be stored."))
+    return text
+
+
+def post_message(
+    *, conversation_id: int, sender: Account, client_message_id: str, text: str
+) -> tuple[ChatMessage, bool]:
+    """Store a message, then publish it. Returns (message, created): a message resent with the same
+    client_message_id is stored once, and the resend gets the stored one back."""
+    client_message_id = _clean_client_message_id(client_message_id)
+    text = _clean_text(text)
+    with transaction.atomic():
+        conversation = Conversation.objects.filter(pk=conversation_id).first()
+        if conversation is None:
+            raise ConversationNotFound()
+        _check_participant(conversation, sender)
+        already = ChatMessage.objects.select_related("sender").filter(
+            conversation=conversation, sender=sender, client_message_id=client_message_id
+        )
+        existing = already.first()
+        if existing is not None:
+            return existing, False
+        if conversation.status == ConversationStatus.CLOSED:
+            raise ConversationClosed()
+        try:
+            with transaction.atomic():
+                message = ChatMessage.objects.create(
+                    conversation=conversation, sender=sender, client_message_id=client_message_id, text=text
+                )
+        except IntegrityError:
+            # The same message arrived twice at once (two connections): the other copy was stored.
+            return already.get(), False
+        message.sender = sender
+        transaction.on_commit(lambda: events.publish_message(message, customer_id=conversation.customer_id))
+    return message, True
+
+
+def close_conversation(*, conversation_id: int, by: Account) -> Conversation:
+    """The customer or the agent ends the conversation; closing a closed one changes nothing."""
+    with transaction.atomic():
+        conversation = Conversation.objects.filter(pk=conversation_id).first()
+        if conversation is None:
+            raise ConversationNotFound()
+        _check_participant(conversation, by)
+        closed = Conversation.objects.filter(pk=conversation_id, status__in=OPEN_STATUSES).update(
+            status=ConversationStatus.CLOSED, closed_at=timezone.now()
+        )
+        if closed:
+            _publish_conversation_on_commit(conversation_id)
+    return Conversation.objects.select_related("customer", "agent").get(pk=conversation_id)
+
+
+def rate_conversation(*, conversation_id: int, customer: Account, rating: int, comment: str = "") -> Survey:
+    """The customer's rating of a closed conversation, kept as a survey (kind "chat rating", source "chat")."""
+    if isinstance(rating, bool) or not isinstance(rating, int) or not 1 <= rating <= 5:
+        raise RatingRefused(_("Choose a rating from 1 to 5."))
+    comment = comment.strip()
+    if len(comment) > MAX_RATING_COMMENT_LENGTH:
+        raise RatingRefused(
+            format_lazy(_("The comment may be at most {limit} characters long."), limit=MAX_RATING_COMMENT_LENGTH)
+        )
+    with transaction.atomic():
+        conversation = Conversation.objects.filter(pk=conversation_id, customer=customer).first()
+        if conversation is None or customer.client_id is None:
+            raise ConversationNotFound()
+        if conversation.status != ConversationStatus.CLOSED:
+            raise RatingRefused(_("A conversation can be rated once it is closed."))
+        survey = Survey.objects.create(
+            client_id=customer.client_id,
+            kind=SurveyKind.CHAT_RATING,
+            source=SurveySource.CHAT,
+            rating=rating,
+            text=comment,
+        )
+        rated = Conversation.objects.filter(pk=conversation_id, rating__isnull=True).update(rating=survey)
+        if not rated:
+            raise RatingRefused(_("You have already rated this conversation."))  # rolls the survey back
+    return survey

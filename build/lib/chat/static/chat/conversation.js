@@ -1,0 +1,379 @@
+/* One live conversation over the chat websocket (protocol: docs/chat-protocol.md).
+ *
+ * Every text from the server is put on the page with textContent, never as HTML.
+ * Messages carry our own client_id; until the server acknowledges one it stays "pending" and is
+ * sent again (same client_id, so stored once) after a reconnect. On every (re)connect the panel
+ * asks for the messages after the last id it has seen. */
+(function () {
+  "use strict";
+
+  const REFUSED = { 4401: true, 4403: true, 4404: true };
+  const TYPING_SEND_EVERY_MS = 2500;
+  const TYPING_IDLE_MS = 4000;
+  const TYPING_SHOWN_MS = 6000;
+
+  function labels() {
+    const element = document.getElementById("chat-labels");
+    return element ? JSON.parse(element.textContent) : {};
+  }
+
+  function format(template, values) {
+    return String(template).replace(/%\((\w+)\)s/g, function (_match, key) {
+      return String(values[key]);
+    });
+  }
+
+  function socketUrl(path) {
+    return (window.location.protocol === "https:" ? "wss://" : "ws://") + window.location.host + path;
+  }
+
+  function newClientId() {
+    if (window.crypto && typeof window.crypto.randomUUID === "function") {
+      return window.crypto.randomUUID();
+    }
+    return Date.now().toString(36) + "-" + Math.random().toString(36).slice(2, 12);
+  }
+
+  function shortTime(iso) {
+    const when = new Date(iso);
+    if (Number.isNaN(when.getTime())) {
+      return "";
+    }
+    return when.toLocaleTimeString(document.documentElement.lang || undefined, { hour: "2-digit", minute: "2-digit", hourCycle: "h23" });
+  }
+
+  class ChatPanel {
+    constructor(root) {
+      this.root = root;
+      this.text = labels();
+      this.conversationId = root.dataset.conversationId;
+      this.me = Number(root.dataset.me);
+      this.role = root.dataset.role;
+      this.status = root.dataset.status || "";
+      this.maxLength = Number(root.dataset.maxLength) || 4000;
+      this.list = root.querySelector(".chat-messages");
+      this.form = root.querySelector(".chat-form");
+      this.input = root.querySelector(".chat-input");
+      this.statusLine = root.querySelector(".chat-status");
+      this.presenceLine = root.querySelector(".chat-presence");
+      this.typingLine = root.querySelector(".chat-typing");
+      this.errorLine = root.querySelector(".chat-error");
+      this.connection = root.querySelector(".chat-connection");
+      this.closeButton = root.querySelector(".chat-close");
+      this.pending = new Map();
+      this.lastSeenId = 0;
+      this.list.querySelectorAll("[data-id]").forEach((item) => {
+        this.lastSeenId = Math.max(this.lastSeenId, Number(item.dataset.id));
+      });
+      this.retryDelay = 500;
+      this.stopped = false;
+      this.lastTypingSent = 0;
+      this.typingIdleTimer = null;
+      this.typingShownTimer = null;
+      this.agentsOnline = null;
+      this.peerOnline = null;
+
+      this.form.addEventListener("submit", (event) => {
+        event.preventDefault();
+        this.sendMessage();
+      });
+      this.input.addEventListener("keydown", (event) => {
+        if (event.key === "Enter" && !event.shiftKey && !event.isComposing) {
+          event.preventDefault();
+          this.sendMessage();
+        }
+      });
+      this.input.addEventListener("input", () => this.noteTyping());
+      this.closeButton.addEventListener("click", () => {
+        if (window.confirm(this.text.confirm_close)) {
+          this.send({ type: "close" });
+        }
+      });
+      this.scrollDown();
+      this.connect();
+    }
+
+    connect() {
+      if (this.stopped) {
+        return;
+      }
+      this.showConnection("connecting");
+      const socket = new WebSocket(socketUrl("/ws/chat/conversations/" + this.conversationId + "/"));
+      this.socket = socket;
+      socket.addEventListener("open", () => {
+        this.retryDelay = 500;
+        this.showConnection("connected");
+        this.send({ type: "sync", after: this.lastSeenId });
+        this.pending.forEach((entry, clientId) => {
+          this.send({ type: "message", client_id: clientId, text: entry.text });
+        });
+      });
+      socket.addEventListener("message", (event) => {
+        let frame;
+        try {
+          frame = JSON.parse(event.data);
+        } catch (_error) {
+          return;
+        }
+        this.onFrame(frame);
+      });
+      socket.addEventListener("close", (event) => {
+        if (this.socket !== socket) {
+          return;
+        }
+        this.socket = null;
+        if (this.stopped) {
+          return;
+        }
+        if (REFUSED[event.code]) {
+          this.showConnection("refused");
+          this.form.hidden = true;
+          return;
+        }
+        this.showConnection("reconnecting");
+        window.setTimeout(() => this.connect(), this.retryDelay);
+        this.retryDelay = Math.min(this.retryDelay * 2, 10000);
+      });
+    }
+
+    destroy() {
+      this.stopped = true;
+      if (this.socket) {
+        this.socket.close(1000);
+      }
+    }
+
+    send(frame) {
+      if (this.socket && this.socket.readyState === WebSocket.OPEN) {
+        this.socket.send(JSON.stringify(frame));
+        return true;
+      }
+      return false;
+    }
+
+    onFrame(frame) {
+      switch (frame.type) {
+        case "hello":
+        case "status":
+          this.applyConversation(frame.conversation);
+          break;
+        case "history":
+          frame.messages.forEach((message) => this.addMessage(message));
+          if (frame.more) {
+            this.send({ type: "sync", after: this.lastSeenId });
+          }
+          break;
+        case "message":
+        case "ack":
+          this.addMessage(frame.message);
+          break;
+        case "typing":
+          this.showTyping(frame.role, frame.typing);
+          break;
+        case "presence":
+          this.peerOnline = frame.online;
+          this.showPresence();
+          break;
+        case "agents_online":
+          this.agentsOnline = frame.count;
+          this.showPresence();
+          break;
+        case "error":
+          this.showError(frame);
+          break;
+        default:
+          break;
+      }
+    }
+
+    applyConversation(conversation) {
+      const before = this.status;
+      this.status = conversation.status;
+      this.root.dataset.status = conversation.status;
+      const title = this.root.querySelector(".chat-title");
+      if (title && !title.textContent.trim()) {
+        title.textContent = (conversation.topic || this.text.no_topic) + " · " + conversation.customer.name;
+      }
+      if (conversation.status === "waiting") {
+        this.statusLine.textContent = this.text.waiting;
+      } else if (conversation.status === "active") {
+        this.statusLine.textContent =
+          this.role === "customer" && conversation.agent
+            ? format(this.text.active_with, { name: conversation.agent.name })
+            : conversation.customer.name;
+      } else {
+        this.statusLine.textContent = this.text.closed;
+        this.form.hidden = true;
+        this.typingLine.hidden = true;
+        const dismiss = this.root.querySelector(".chat-dismiss");
+        if (dismiss) {
+          dismiss.hidden = false;
+        }
+      }
+      this.showPresence();
+      this.root.dispatchEvent(new CustomEvent("chat:status", { bubbles: true, detail: conversation }));
+      if (before && before !== "closed" && conversation.status === "closed" && "reloadOnClose" in this.root.dataset) {
+        window.location.reload(); // the page then offers the rating form
+      }
+    }
+
+    renderMessage(message, mine) {
+      const item = document.createElement("li");
+      item.className = "chat-message" + (mine ? " mine" : "");
+      const meta = document.createElement("div");
+      meta.className = "chat-meta";
+      const sender = document.createElement("span");
+      sender.className = "chat-sender";
+      sender.textContent = mine ? this.text.you : message.sender.name;
+      const time = document.createElement("time");
+      meta.append(sender, " ", time);
+      const body = document.createElement("div");
+      body.className = "chat-text";
+      body.textContent = message.text;
+      item.append(meta, body);
+      this.fillTime(item, message);
+      return item;
+    }
+
+    fillTime(item, message) {
+      const time = item.querySelector("time");
+      if (message.sent_at) {
+        time.dateTime = message.sent_at;
+        time.textContent = shortTime(message.sent_at);
+      } else {
+        time.textContent = this.text.sending;
+      }
+    }
+
+    addMessage(message) {
+      if (this.list.querySelector('[data-id="' + Number(message.id) + '"]')) {
+        return;
+      }
+      const mine = message.sender.id === this.me;
+      const pending = mine ? this.pending.get(message.client_id) : null;
+      let item;
+      if (pending) {
+        item = pending.element;
+        this.pending.delete(message.client_id);
+        item.classList.remove("pending");
+        this.fillTime(item, message);
+      } else {
+        item = this.renderMessage(message, mine);
+      }
+      item.dataset.id = String(message.id);
+      this.insertInOrder(item, Number(message.id));
+      this.lastSeenId = Math.max(this.lastSeenId, Number(message.id));
+      if (!mine) {
+        this.showTyping(message.sender.role, false);
+      }
+      this.scrollDown();
+    }
+
+    insertInOrder(item, id) {
+      const later = Array.prototype.find.call(
+        this.list.children,
+        (other) => other !== item && (!other.dataset.id || Number(other.dataset.id) > id)
+      );
+      this.list.insertBefore(item, later || null);
+    }
+
+    sendMessage() {
+      const text = this.input.value;
+      if (!text.trim() || this.status === "closed") {
+        return;
+      }
+      if (text.length > this.maxLength) {
+        this.showError({ message: this.text.too_long });
+        return;
+      }
+      const clientId = newClientId();
+      const element = this.renderMessage({ text: text, sender: { id: this.me } }, true);
+      element.classList.add("pending");
+      this.list.appendChild(element);
+      this.pending.set(clientId, { text: text, element: element });
+      this.send({ type: "message", client_id: clientId, text: text });
+      this.input.value = "";
+      this.stopTyping();
+      this.scrollDown();
+    }
+
+    noteTyping() {
+      const now = Date.now();
+      if (now - this.lastTypingSent > TYPING_SEND_EVERY_MS && this.send({ type: "typing", typing: true })) {
+        this.lastTypingSent = now;
+      }
+      window.clearTimeout(this.typingIdleTimer);
+      this.typingIdleTimer = window.setTimeout(() => this.stopTyping(), TYPING_IDLE_MS);
+    }
+
+    stopTyping() {
+      window.clearTimeout(this.typingIdleTimer);
+      if (this.lastTypingSent) {
+        this.lastTypingSent = 0;
+        this.send({ type: "typing", typing: false });
+      }
+    }
+
+    showTyping(role, typing) {
+      window.clearTimeout(this.typingShownTimer);
+      this.typingLine.hidden = !typing || this.status === "closed";
+      if (typing) {
+        this.typingLine.textContent = role === "agent" ? this.text.typing_agent : this.text.typing_customer;
+        this.typingShownTimer = window.setTimeout(() => {
+          this.typingLine.hidden = true;
+        }, TYPING_SHOWN_MS);
+      }
+    }
+
+    showPresence() {
+      let line = "";
+      if (this.status === "closed") {
+        line = "";
+      } else if (this.role === "customer" && this.status === "waiting" && this.agentsOnline !== null) {
+        line = this.agentsOnline ? format(this.text.agents_online, { count: this.agentsOnline }) : this.text.no_agents_online;
+      } else if (this.role === "customer" && this.status === "active" && this.peerOnline !== null) {
+        line = this.peerOnline ? this.text.agent_online : this.text.agent_offline;
+      } else if (this.role === "agent" && this.peerOnline !== null) {
+        line = this.peerOnline ? this.text.customer_online : this.text.customer_offline;
+      }
+      this.presenceLine.textContent = line;
+    }
+
+    showError(frame) {
+      if (frame.client_id && this.pending.has(frame.client_id)) {
+        const entry = this.pending.get(frame.client_id);
+        this.pending.delete(frame.client_id);
+        entry.element.classList.remove("pending");
+        entry.element.classList.add("failed");
+      }
+      this.errorLine.textContent = frame.message;
+      this.errorLine.hidden = false;
+      window.clearTimeout(this.errorTimer);
+      this.errorTimer = window.setTimeout(() => {
+        this.errorLine.hidden = true;
+      }, 8000);
+    }
+
+    showConnection(state) {
+      const text = {
+        connecting: this.text.connecting,
+        connected: this.text.connected,
+        reconnecting: this.text.reconnecting,
+        refused: this.text.closed,
+      }[state];
+      this.connection.textContent = text;
+      this.connection.className =
+        "badge chat-connection " + (state === "connected" ? "text-bg-success" : state === "reconnecting" ? "text-bg-danger" : "text-bg-secondary");
+      this.root.dataset.connection = state;
+    }
+
+    scrollDown() {
+      this.list.scrollTop = this.list.scrollHeight;
+    }
+  }
+
+  window.ChatPanel = ChatPanel;
+  document.querySelectorAll("[data-chat-panel]").forEach((root) => {
+    root.chatPanel = new ChatPanel(root);
+  });
+})();

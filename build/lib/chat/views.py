@@ -1,0 +1,155 @@
+"""Chat pages: the customer's conversations and the agents' desk. The live part runs over websockets
+(chat/consumers.py); these pages render what is already stored and load the scripts."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from chat import selectors, services
+from chat.forms import RatingForm, StartConversationForm
+from chat.models import MAX_MESSAGE_LENGTH
+
+
+def _labels() -> dict:
+    """The words the chat scripts show, translated on the server (static scripts hold no text)."""
+    return {
+        "you": _("You"),
+        "customer": _("Customer"),
+        "agent": _("Agent"),
+        "connecting": _("Connecting…"),
+        "connected": _("Connected"),
+        "reconnecting": _("Connection lost, reconnecting…"),
+        "sending": _("sending…"),
+        "typing_agent": _("The agent is typing…"),
+        "typing_customer": _("The customer is typing…"),
+        "agent_online": _("Your agent is online"),
+        "agent_offline": _("Your agent is offline"),
+        "customer_online": _("The customer is online"),
+        "customer_offline": _("The customer is offline"),
+        "agents_online": _("Agents online: %(count)s"),
+        "no_agents_online": _("No agent is online right now; your conversation waits in the queue."),
+        "waiting": _("Waiting for an agent…"),
+        "active": _("An agent is with you"),
+        "active_with": _("You are talking with %(name)s"),
+        "closed": _("This conversation is closed."),
+        "claim": _("Take"),
+        "open": _("Open"),
+        "close": _("Close conversation"),
+        "confirm_close": _("Close this conversation?"),
+        "queue_empty": _("Nobody is waiting."),
+        "mine_empty": _("You have no active conversations."),
+        "no_topic": _("(no topic)"),
+        "dismiss": _("Dismiss"),
+        "too_long": _("A message may be at most %(limit)s characters long.") % {"limit": MAX_MESSAGE_LENGTH},
+    }
+
+
+def _require_customer(request) -> None:
+    if not selectors.is_customer(request.user):
+        raise PermissionDenied(_("The chat is for the bank's customers."))
+
+
+def _require_agent(request) -> None:
+    if not selectors.is_chat_agent(request.user):
+        raise PermissionDenied(_("These pages are for chat agents."))
+
+
+@login_required
+def conversations(request):
+    """The customer's conversations and the form that starts a new one."""
+    if not selectors.is_customer(request.user) and selectors.is_chat_agent(request.user):
+        return redirect("chat:agent_desk")
+    _require_customer(request)
+    form = StartConversationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            conversation = services.start_conversation(customer=request.user, topic=form.cleaned_data["topic"])
+        except services.ChatError as error:
+            form.add_error(None, str(error))
+        else:
+            return redirect("chat:conversation", conversation_id=conversation.pk)
+    return render(
+        request,
+        "chat/conversations.html",
+        {"form": form, "conversations": selectors.customer_conversations(customer=request.user)},
+    )
+
+
+@login_required
+def conversation(request, conversation_id: int):
+    _require_customer(request)
+    found = selectors.conversation_of_customer(customer=request.user, conversation_id=conversation_id)
+    if found is None:
+        raise Http404(_("There is no such conversation."))
+    return render(
+        request,
+        "chat/conversation.html",
+        {
+            "conversation": found,
+            "history": selectors.conversation_messages(conversation=found),
+            "role": "customer",
+            "rating_form": RatingForm() if found.status == found.Status.CLOSED and found.rating_id is None else None,
+            "labels": _labels(),
+            "max_length": MAX_MESSAGE_LENGTH,
+        },
+    )
+
+
+@require_POST
+@login_required
+def rate(request, conversation_id: int):
+    _require_customer(request)
+    form = RatingForm(request.POST)
+    if not form.is_valid():
+        problem = _("Choose a rating from 1 to 5.") if "rating" in form.errors else form.errors["comment"][0]
+        messages.error(request, problem)
+        return redirect("chat:conversation", conversation_id=conversation_id)
+    try:
+        services.rate_conversation(
+            conversation_id=conversation_id,
+            customer=request.user,
+            rating=form.cleaned_data["rating"],
+            comment=form.cleaned_data["comment"],
+        )
+    except services.ConversationNotFound as error:
+        raise Http404(str(error)) from None
+    except services.ChatError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, _("Thank you for your rating."))
+    return redirect("chat:conversation", conversation_id=conversation_id)
+
+
+@login_required
+def agent_desk(request):
+    """The live queue and the agent's own conversations; the desk script fills it over the websocket."""
+    _require_agent(request)
+    return render(
+        request, "chat/agent_desk.html", {"labels": _labels(), "max_length": MAX_MESSAGE_LENGTH, "role": "agent"}
+    )
+
+
+@login_required
+def agent_conversation(request, conversation_id: int):
+    """One conversation the agent claimed, active or closed, with its whole history."""
+    _require_agent(request)
+    found = selectors.conversation_of_agent(agent=request.user, conversation_id=conversation_id)
+    if found is None:
+        raise Http404(_("There is no such conversation among yours."))
+    return render(
+        request,
+        "chat/agent_conversation.html",
+        {
+            "conversation": found,
+            "history": selectors.conversation_messages(conversation=found),
+            "role": "agent",
+            "labels": _labels(),
+            "max_length": MAX_MESSAGE_LENGTH,
+        },
+    )

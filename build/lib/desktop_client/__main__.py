@@ -1,0 +1,3 @@
+from desktop_client.app import main
+
+main()

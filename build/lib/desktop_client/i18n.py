@@ -1,0 +1,161 @@
+"""Russian and English for the desktop program: the English text is the key, Russian its translation.
+
+The language comes from ``--lang``, else the TELEMARKETING_LANG variable, else the computer's locale; Russian is
+the default, as on the website.
+"""
+
+from __future__ import annotations
+
+import locale
+import os
+
+LANGUAGES = ("ru", "en")
+
+RUSSIAN = {
+    # sign-in
+    "Telemarketing centre — product manager": "Телемаркетинговый центр — продакт-менеджер",
+    "Sign in": "Войти",
+    "Signing in…": "Вход…",
+    "Server address": "Адрес сервера",
+    "Username": "Логин",
+    "Password": "Пароль",
+    "CA bundle (optional)": "Сертификаты УЦ (необязательно)",
+    "Choose…": "Выбрать…",
+    "Enter the server address.": "Укажите адрес сервера.",
+    "Enter your username and password.": "Введите логин и пароль.",
+    "The server address should look like https://bank.example.": "Адрес сервера должен выглядеть так: https://bank.example.",
+    "Use https:// — the password must not travel unencrypted.": "Используйте https:// — пароль нельзя "
+    "передавать без шифрования.",
+    "Cannot read the CA bundle {path}: {reason}": "Не удаётся прочитать файл сертификатов {path}: {reason}",
+    "Wrong username or password.": "Неверный логин или пароль.",
+    "Your session has expired; sign in again.": "Сеанс истёк; войдите снова.",
+    "Too many failed attempts: the login is locked for a while.": "Слишком много неудачных попыток: вход "
+    "временно заблокирован.",
+    "This login may not use the program.": "Этому пользователю программа недоступна.",
+    "Not found: perhaps someone else removed it.": "Не найдено: возможно, запись уже удалена.",
+    "The server refused the input.": "Сервер не принял данные.",
+    "The server failed (HTTP {status}); try again later.": "Ошибка сервера (HTTP {status}); попробуйте позже.",
+    "The server answered something that is not the management API.": "Сервер ответил не так, как API управления.",
+    "The server's certificate cannot be trusted ({reason}). If your bank uses its own certificate authority, "
+    "choose its CA bundle.": "Сертификату сервера нельзя доверять ({reason}). Если у банка свой удостоверяющий "
+    "центр, выберите файл его сертификатов.",
+    "A secure connection could not be made: {reason}": "Не удалось установить защищённое соединение: {reason}",
+    "The server did not answer in time. Check the address and the network.": "Сервер не ответил вовремя. "
+    "Проверьте адрес и сеть.",
+    "Cannot reach the server at {address}: {reason}": "Сервер {address} недоступен: {reason}",
+    # main window
+    "Signed in as {name}": "Вы вошли как {name}",
+    "Sign out": "Выйти",
+    "Surveys": "Опросы",
+    "Statistics": "Статистика",
+    "News": "Новости",
+    "Loading…": "Загрузка…",
+    "Page {page} of {pages} · {count} rows": "Страница {page} из {pages} · строк: {count}",
+    "◀ Previous": "◀ Назад",
+    "Next ▶": "Вперёд ▶",
+    "Apply filters": "Применить",
+    "Reset": "Сбросить",
+    "All": "Все",
+    "From (YYYY-MM-DD)": "С (ГГГГ-ММ-ДД)",
+    "To (YYYY-MM-DD)": "По (ГГГГ-ММ-ДД)",
+    "Dates are written as YYYY-MM-DD, for example 2024-03-31.": "Даты пишутся как ГГГГ-ММ-ДД, например 2024-03-31.",
+    # surveys
+    "No.": "№",
+    "Date": "Дата",
+    "Client": "Клиент",
+    "E-mail": "E-mail",
+    "Kind": "Вид",
+    "Rating": "Оценка",
+    "Source": "Источник",
+    "Text": "Текст",
+    "Suggestions": "Предложения",
+    "Add survey…": "Добавить опрос…",
+    "Export CSV…": "Экспорт в CSV…",
+    "Exported {count} surveys to {path}.": "Выгружено опросов: {count}, файл {path}.",
+    "question": "вопрос",
+    "complaint": "жалоба",
+    "suggestion": "предложение",
+    "thanks": "благодарность",
+    "chat rating": "оценка чата",
+    "website": "сайт",
+    "phone call": "телефонный звонок",
+    "chat": "чат",
+    "product manager": "продакт-менеджер",
+    "New survey": "Новый опрос",
+    "Client's e-mail or number": "E-mail или номер клиента",
+    "It came from": "Получен",
+    "Save": "Сохранить",
+    "Cancel": "Отмена",
+    "Say which client answered: their e-mail or number.": "Укажите клиента: e-mail или номер.",
+    "This is neither an e-mail address nor a client number.": "Это не e-mail и не номер клиента.",
+    "Choose the kind of request.": "Выберите вид обращения.",
+    "Choose a rating from 1 to 5.": "Выберите оценку от 1 до 5.",
+    "At most {limit} characters.": "Не больше {limit} символов.",
+    "Survey No. {number} saved.": "Опрос № {number} сохранён.",
+    # statistics
+    "Refresh": "Обновить",
+    "Surveys: {total} · average rating: {average}": "Опросов: {total} · средняя оценка: {average}",
+    "Surveys by kind": "Опросы по видам",
+    "Surveys by month": "Опросы по месяцам",
+    "Ratings": "Оценки",
+    "count": "количество",
+    "average rating": "средняя оценка",
+    "No surveys in this period.": "За этот период опросов нет.",
+    # news
+    "Title": "Заголовок",
+    "Login": "Логин",
+    "Published": "Опубликована",
+    "Withdrawn": "Снята",
+    "Visible": "Видна",
+    "Status": "Состояние",
+    "Words": "Слова",
+    "Publish…": "Опубликовать…",
+    "Withdraw": "Снять",
+    "every copy": "у всех получателей",
+    "Choose a news row first.": "Сначала выберите новость в таблице.",
+    "Withdraw “{title}”?": "Снять «{title}»?",
+    "Yes": "Да",
+    "No": "Нет",
+    "Withdrawn: {count}.": "Снято: {count}.",
+    "Publish news": "Публикация новости",
+    "Who gets it": "Кому",
+    "One customer's login": "Одному клиенту (логин)",
+    "All customers": "Всем клиентам",
+    "Customers of a campaign": "Клиентам кампании",
+    "Find": "Найти",
+    "Name, e-mail or phone": "Имя, e-mail или телефон",
+    "Campaign": "Кампания",
+    "Publish": "Опубликовать",
+    "Write the title.": "Напишите заголовок.",
+    "Write the text.": "Напишите текст.",
+    "Find the customer and choose their login.": "Найдите клиента и выберите его логин.",
+    "Choose the campaign.": "Выберите кампанию.",
+    "Nobody found.": "Никого не найдено.",
+    "Published to {published} logins; {already_had} had it already.": "Опубликовано для {published}; "
+    "уже было у {already_had}.",
+}
+TRANSLATIONS = {"ru": RUSSIAN, "en": {}}
+
+
+def choose_language(flag: str | None = None) -> str:
+    for candidate in (flag, os.environ.get("TELEMARKETING_LANG"), _system_language()):
+        if candidate and candidate[:2].lower() in LANGUAGES:
+            return candidate[:2].lower()
+    return "ru"
+
+
+def _system_language() -> str | None:
+    try:
+        return locale.getlocale()[0] or os.environ.get("LANG")
+    except ValueError:
+        return os.environ.get("LANG")
+
+
+class Translator:
+    def __init__(self, language: str) -> None:
+        self.language = language if language in LANGUAGES else "ru"
+        self.table = TRANSLATIONS[self.language]
+
+    def __call__(self, text: str, **values) -> str:
+        translated = self.table.get(text, text)
+        return translated.format(**values) if values else translated

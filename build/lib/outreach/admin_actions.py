@@ -1,0 +1,36 @@
+"""The message admin's actions: each moves messages along their delivery through the service."""
+
+from __future__ import annotations
+
+from django.contrib import admin, messages
+from django.utils.translation import gettext_lazy, ngettext
+
+from outreach import services
+from outreach.models import MessageStatus
+
+
+def _message_transition(status: MessageStatus, description):
+    @admin.action(description=description, permissions=["change"])
+    def run(model_admin, request, queryset) -> None:
+        done = 0
+        for message in queryset.order_by("pk"):
+            try:
+                services.change_message_status(message=message, status=status)
+            except services.OutreachError as error:
+                model_admin.message_user(request, f"{message}: {error}", messages.ERROR)
+            else:
+                done += 1
+        if done:
+            text = ngettext("%(count)d message is now %(status)s.", "%(count)d messages are now %(status)s.", done)
+            model_admin.message_user(request, text % {"count": done, "status": status.label}, messages.SUCCESS)
+
+    run.__name__ = f"mark_messages_{status.value}"
+    return run
+
+
+MESSAGE_ACTIONS = (
+    _message_transition(MessageStatus.SENT, gettext_lazy("Mark the selected messages as sent")),
+    _message_transition(MessageStatus.DELIVERED, gettext_lazy("Mark the selected messages as delivered")),
+    _message_transition(MessageStatus.FAILED, gettext_lazy("Mark the selected messages as failed")),
+    _message_transition(MessageStatus.AWAIT, gettext_lazy("Queue the selected failed messages again")),
+)

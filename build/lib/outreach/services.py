@@ -1,0 +1,269 @@
+"""Personal messages and bank news: every write and rule of the bank's outreach to its customers and leads."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext as _
+
+from accounts.models import Account, Client
+from accounts.selectors import customer_accounts
+from audit.models import AuditAction
+from audit.services import record_event
+from campaigns.models import Campaign, CampaignLead, Lead, LeadState
+from outreach.models import Message, MessageStatus, News, news_digest
+from outreach.selectors import MESSAGE_STATUSES_SHOWN_TO_CUSTOMERS, campaign_customer_accounts
+
+
+class OutreachError(Exception):
+    """A message or a piece of news was refused; the message is meant for a person."""
+
+
+def mark_message_read(*, client_id: int, message_id: int) -> Message:
+    """A customer opened one of their personal messages: it becomes "read", once, with the time.
+
+    Raises ``Message.DoesNotExist`` for a message of another client or one that has not reached them.
+    """
+    with transaction.atomic():
+        message = Message.objects.select_for_update().get(
+            pk=message_id, client_id=client_id, status__in=MESSAGE_STATUSES_SHOWN_TO_CUSTOMERS
+        )
+        if message.status != Message.Status.READ:
+            message.status = Message.Status.READ
+            message.read_at = timezone.now()
+            message.save(update_fields=["status", "read_at"])
+    return message
+
+
+class NewsError(OutreachError):
+    """Bank news was refused; ``errors`` says what is wrong with each field, when a field is to blame."""
+
+    def __init__(self, message: str, *, errors: dict[str, str] | None = None) -> None:
+        self.errors = errors or {}
+        super().__init__(message)
+
+
+class NewsNotFound(NewsError):
+    pass
+
+
+# Who a piece of news goes to: one customer's login, every customer, or the customers a campaign reached.
+NEWS_AUDIENCES = ("account", "all_customers", "campaign")
+NEWS_TITLE_MAX_LENGTH = News._meta.get_field("title").max_length
+NEWS_BODY_MAX_LENGTH = 10_000
+
+
+@dataclass(frozen=True)
+class NewsPublication:
+    published: int  # accounts that got the news now
+    already_had: int  # accounts that had it already (withdrawn copies included), left as they were
+
+
+def _news_text_errors(title: str, body: str) -> dict[str, str]:
+    errors = {}
+    if not title:
+        errors["title"] = _("Write the title of the news.")
+    elif len(title) > NEWS_TITLE_MAX_LENGTH:
+        errors["title"] = _("The title can be at most %(limit)d characters long.") % {"limit": NEWS_TITLE_MAX_LENGTH}
+    if not body:
+        errors["body"] = _("Write the text of the news.")
+    elif len(body) > NEWS_BODY_MAX_LENGTH:
+        errors["body"] = _("The text can be at most %(limit)d characters long.") % {"limit": NEWS_BODY_MAX_LENGTH}
+    return errors
+
+
+def _refuse(errors: dict[str, str]) -> None:
+    if errors:
+        raise NewsError(" ".join(errors.values()), errors=errors)
+
+
+def publish_news(
+    *,
+    title: str,
+    body: str,
+    audience: str,
+    account_id: int | None = None,
+    campaign_id: int | None = None,
+    actor: Account | None = None,
+) -> NewsPublication:
+    """Publish news to its audience; an account that already has the same news (rule 6) does not get it twice."""
+    title, body = title.strip(), body.strip()
+    errors = _news_text_errors(title, body)
+    recipients = None
+    if audience == "account":
+        if account_id is None:
+            errors["account_id"] = _("Choose the customer's login to publish the news to.")
+        elif not customer_accounts().filter(pk=account_id).exists():
+            errors["account_id"] = _("There is no active customer login with this number.")
+        else:
+            recipients = customer_accounts().filter(pk=account_id)
+    elif audience == "campaign":
+        if campaign_id is None:
+            errors["campaign_id"] = _("Choose the campaign whose customers get the news.")
+        elif not Campaign.objects.filter(pk=campaign_id).exists():
+            errors["campaign_id"] = _("There is no campaign with this number.")
+        else:
+            recipients = campaign_customer_accounts(campaign_id=campaign_id)
+    elif audience == "all_customers":
+        recipients = customer_accounts()
+    else:
+        errors["audience"] = _("Choose who gets the news: one login, all customers or a campaign's customers.")
+    _refuse(errors)
+    try:
+        return _publish_once(title=title, body=body, recipients=recipients, actor=actor, audience=audience)
+    except IntegrityError:
+        # The same news reached one of these accounts in the meantime: count again, once.
+        try:
+            return _publish_once(title=title, body=body, recipients=recipients, actor=actor, audience=audience)
+        except IntegrityError:
+            raise NewsError(_("The same news is being published at this moment; try again.")) from None
+
+
+def _publish_once(*, title: str, body: str, recipients, actor: Account | None, audience: str) -> NewsPublication:
+    digest = news_digest(title=title, body=body)
+    with transaction.atomic():
+        recipient_ids = set(recipients.values_list("id", flat=True))
+        had_it = set(
+            News.objects.filter(digest=digest, account_id__in=recipients.values("id")).values_list(
+                "account_id", flat=True
+            )
+        )
+        newcomers = sorted(recipient_ids - had_it)
+        News.objects.bulk_create(
+            [News(account_id=account, title=title, body=body, digest=digest) for account in newcomers], batch_size=500
+        )
+        record_event(
+            actor=actor,
+            action=AuditAction.NEWS_PUBLISH,
+            target_type=News._meta.label,
+            target_id=digest,
+            summary=f"“{title}” ({audience}): {len(newcomers)} published, {len(had_it)} already had it",
+        )
+    return NewsPublication(published=len(newcomers), already_had=len(had_it))
+
+
+def _news_rows(*, news_id: int, everywhere: bool):
+    """The news row, or every account's copy of the same news when ``everywhere``."""
+    news = News.objects.select_for_update().filter(pk=news_id).first()
+    if news is None:
+        raise NewsNotFound(_("There is no news with this number."))
+    return News.objects.filter(digest=news.digest) if everywhere else News.objects.filter(pk=news.pk)
+
+
+def edit_news(*, news_id: int, title: str, body: str, everywhere: bool = False, actor: Account | None = None) -> int:
+    """Correct the title and text of the news (in every account's copy when ``everywhere``); how many changed."""
+    title, body = title.strip(), body.strip()
+    _refuse(_news_text_errors(title, body))
+    digest = news_digest(title=title, body=body)
+    with transaction.atomic():
+        rows = _news_rows(news_id=news_id, everywhere=everywhere)
+        clash = News.objects.filter(digest=digest, account_id__in=rows.values("account_id")).exclude(
+            pk__in=rows.values("pk")
+        )
+        if clash.exists():
+            raise NewsError(
+                _("An account already has news with this title and text; it would get the same news twice."),
+                errors={"title": _("Another news item with this title and text was already published there.")},
+            )
+        changed = rows.update(title=title, body=body, digest=digest)
+        record_event(
+            actor=actor,
+            action=AuditAction.NEWS_CHANGE,
+            target_type=News._meta.label,
+            target_id=str(news_id),
+            summary=f"edited to “{title}” in {changed} account(s)",
+        )
+        return changed
+
+
+def withdraw_news(*, news_id: int, everywhere: bool = False, actor: Account | None = None) -> int:
+    """Hide the news from its customers (every account's copy when ``everywhere``); how many were withdrawn now."""
+    with transaction.atomic():
+        rows = _news_rows(news_id=news_id, everywhere=everywhere)
+        withdrawn = rows.filter(withdrawn_at__isnull=True).update(withdrawn_at=timezone.now())
+        record_event(
+            actor=actor,
+            action=AuditAction.NEWS_CHANGE,
+            target_type=News._meta.label,
+            target_id=str(news_id),
+            summary=f"withdrawn from {withdrawn} account(s)",
+        )
+        return withdrawn
+
+
+class MessageError(OutreachError):
+    pass
+
+
+MAX_MESSAGE_LENGTH = 4000
+
+# Where a message may go next: waiting → sent or failed; sent → delivered, read or failed;
+# delivered → read; a failed one may be queued again. "Read" is final.
+_MESSAGE_FLOW = {
+    MessageStatus.AWAIT: {MessageStatus.SENT, MessageStatus.FAILED},
+    MessageStatus.SENT: {MessageStatus.DELIVERED, MessageStatus.READ, MessageStatus.FAILED},
+    MessageStatus.DELIVERED: {MessageStatus.READ},
+    MessageStatus.FAILED: {MessageStatus.AWAIT},
+    MessageStatus.READ: set(),
+}
+
+
+def compose_message(
+    *,
+    author: Account | None,
+    subject: str,
+    body: str,
+    client: Client | None = None,
+    lead: Lead | None = None,
+    campaign: Campaign | None = None,
+) -> Message:
+    """A personal message to one client or one lead, waiting ("await") to be sent.
+
+    A lead who has become a client is written to as that client, so that they read it on the website.
+    A lead on the do-not-call list is not written to either.
+    """
+    if (client is None) == (lead is None):
+        raise MessageError(gettext("Choose one recipient: a client or a lead."))
+    subject, body = (subject or "").strip(), (body or "").strip()
+    if not subject:
+        raise MessageError(gettext("Enter a subject."))
+    if len(subject) > Message._meta.get_field("subject").max_length:
+        raise MessageError(gettext("The subject is longer than 200 characters."))
+    if not body:
+        raise MessageError(gettext("Enter the text of the message."))
+    if len(body) > MAX_MESSAGE_LENGTH:
+        raise MessageError(gettext("The text is longer than %(limit)s characters.") % {"limit": MAX_MESSAGE_LENGTH})
+    with transaction.atomic():
+        if lead is not None:
+            if CampaignLead.objects.filter(lead=lead, state=LeadState.DO_NOT_CALL).exists():
+                raise MessageError(gettext("%(lead)s asked not to be contacted.") % {"lead": lead})
+            if lead.client_id is not None:
+                client, lead = lead.client, None
+        return Message.objects.create(
+            client=client, lead=lead, campaign=campaign, subject=subject, body=body, written_by=author
+        )
+
+
+def change_message_status(*, message: Message, status: str) -> Message:
+    """Move a message along its delivery: the times of sending and reading are stamped on the way."""
+    if status not in MessageStatus.values:
+        raise MessageError(gettext("Unknown message status “%(status)s”.") % {"status": status})
+    with transaction.atomic():
+        locked = Message.objects.select_for_update().get(pk=message.pk)
+        if status not in _MESSAGE_FLOW[MessageStatus(locked.status)]:
+            raise MessageError(
+                gettext("A message that is %(current)s cannot become %(wanted)s.")
+                % {"current": locked.get_status_display(), "wanted": MessageStatus(status).label}
+            )
+        now = timezone.now()
+        locked.status = status
+        if status in (MessageStatus.SENT, MessageStatus.DELIVERED, MessageStatus.READ) and locked.sent_at is None:
+            locked.sent_at = now
+        if status == MessageStatus.READ:
+            locked.read_at = now
+        locked.save(update_fields=["status", "sent_at", "read_at"])
+    message.status, message.sent_at, message.read_at = locked.status, locked.sent_at, locked.read_at
+    return message

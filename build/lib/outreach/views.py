@@ -1,0 +1,46 @@
+"""Staff pages that write personal messages; the call page of campaigns shows their form."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.shortcuts import redirect
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from campaigns.forms import MessageForm
+from campaigns.views import (
+    CALL_QUEUE,
+    WRITE_MESSAGES,
+    call_page,
+    campaign_lead_or_404,
+    campaign_or_404,
+    permission_needed,
+)
+from outreach import services
+
+
+@require_POST
+@permission_needed(CALL_QUEUE, WRITE_MESSAGES)
+def write_to_lead(request, campaign_id: int, campaign_lead_id: int):
+    """A personal message to the lead being called (or to the client they became), for this campaign."""
+    campaign = campaign_or_404(campaign_id)
+    campaign_lead = campaign_lead_or_404(campaign, campaign_lead_id)
+    form = MessageForm(request.POST)
+    if not form.is_valid():
+        return call_page(request, campaign, message_form=form, status=400)
+    try:
+        message = services.compose_message(
+            author=request.user,
+            lead=campaign_lead.lead,
+            campaign=campaign,
+            subject=form.cleaned_data["subject"],
+            body=form.cleaned_data["body"],
+        )
+    except services.OutreachError as error:
+        form.add_error(None, str(error))
+        return call_page(request, campaign, message_form=form, status=400)
+    messages.success(
+        request,
+        _("The message “%(subject)s” is waiting to be sent.") % {"subject": message.subject},
+    )
+    return redirect("campaigns:call", campaign_id=campaign.pk)

@@ -1,0 +1,74 @@
+"""Reads for the customer website and the staff home, composed from the selectors of the apps that own the data.
+
+Every function takes the signed-in account and only ever returns rows that account may see. Lists are
+bounded, so each page does the same few queries however much data there is.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.utils.translation import gettext_lazy as _
+
+from accounts import roles
+from accounts.models import Account
+from banking import selectors as banking_selectors
+from banking.models import BankAccount, Receipt
+from outreach import selectors as outreach_selectors
+from outreach.models import Message, MessageStatus, News
+
+DASHBOARD_RECEIPTS = 10
+DASHBOARD_NEWS = 5
+DASHBOARD_MESSAGES = 10
+
+
+@dataclass(frozen=True)
+class Dashboard:
+    bank_accounts: list[BankAccount]
+    latest_receipts: list[Receipt]
+    news: list[News]
+    messages: list[Message]
+    unread_messages: int
+
+
+def customer_dashboard(*, account: Account) -> Dashboard:
+    """Five bounded queries, whatever the number of accounts, receipts, news and messages."""
+    messages = outreach_selectors.customer_messages(account=account)
+    return Dashboard(
+        bank_accounts=banking_selectors.customer_bank_accounts(account=account),
+        latest_receipts=banking_selectors.latest_receipts(account=account, limit=DASHBOARD_RECEIPTS),
+        news=outreach_selectors.customer_news(account=account, limit=DASHBOARD_NEWS),
+        messages=list(messages[:DASHBOARD_MESSAGES]),
+        unread_messages=messages.exclude(status=MessageStatus.READ).count(),
+    )
+
+
+@dataclass(frozen=True)
+class StaffTool:
+    title: str
+    description: str
+    url: str  # empty for a tool that is not a web page
+
+
+def staff_tools(*, account: Account) -> list[StaffTool]:
+    """The tools the person's roles give them, in the order they are used most."""
+    names = set(account.groups.values_list("name", flat=True))
+    everything = account.is_superuser
+    tools = []
+    if everything or roles.CHAT_AGENTS in names:
+        tools.append(StaffTool(_("Chat queue"), _("Answer customers waiting in the live chat."), "/chat/agent/"))
+    if everything or roles.TELEMARKETING_AGENTS in names:
+        tools.append(StaffTool(_("Call queue"), _("Call campaign leads and record the outcome."), "/staff/campaigns/"))
+    if account.is_staff:  # the admin lets in staff only, whatever their groups
+        tools.append(
+            StaffTool(_("Back office"), _("Manage clients, leads, campaigns, products and accounts."), "/admin/")
+        )
+    if everything or roles.PRODUCT_MANAGERS in names:
+        tools.append(
+            StaffTool(
+                _("Surveys and news"),
+                _("Work with surveys and bank news in the product managers' desktop program."),
+                "",
+            )
+        )
+    return tools

@@ -1,0 +1,19 @@
+from django.urls import path
+
+from portal import views
+
+app_name = "portal"
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("login/", views.SignInView.as_view(), name="login"),
+    path("logout/", views.SignOutView.as_view(), name="logout"),
+    path("password/", views.PasswordChangeView.as_view(), name="password_change"),
+    path("password/done/", views.PasswordChangeDoneView.as_view(), name="password_change_done"),
+    path("staff/", views.staff_home, name="staff_home"),
+    path("bank-accounts/<int:bank_account_id>/", views.statement, name="statement"),
+    path("bank-accounts/<int:bank_account_id>/statement.csv", views.statement_csv, name="statement_csv"),
+    path("payments/new/", views.payment_new, name="payment_new"),
+    path("payments/<int:transfer_id>/", views.payment_receipt, name="payment_receipt"),
+    path("messages/<int:message_id>/", views.message_detail, name="message_detail"),
+    path("reviews/", views.reviews, name="reviews"),
+]

@@ -1,0 +1,11 @@
+"""Websocket routes of every app, gathered for the ASGI router."""
+
+from django.urls import path, re_path
+
+from chat.consumers import AgentDeskConsumer, ConversationConsumer, UnknownEndpointConsumer
+
+websocket_urlpatterns = [
+    path("ws/chat/conversations/<int:conversation_id>/", ConversationConsumer.as_asgi()),
+    path("ws/chat/agent/", AgentDeskConsumer.as_asgi()),
+    re_path(r"", UnknownEndpointConsumer.as_asgi()),  # keep last
+]

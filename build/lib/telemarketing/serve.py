@@ -1,0 +1,96 @@
+"""Start daphne (HTTP and websockets) with endpoints taken from the environment.
+
+    python -m telemarketing.serve
+
+DJANGO_BIND (default 127.0.0.1) and DJANGO_PORT (default 8000) give the plain HTTP endpoint.
+DJANGO_TLS_CERT_FILE and DJANGO_TLS_KEY_FILE (PEM) add daphne's own HTTPS/WSS endpoint on DJANGO_TLS_PORT
+(default 8443); DJANGO_HTTP_DISABLED=true then leaves only that one. DJANGO_BEHIND_TLS_PROXY=true makes
+daphne take the client address from the proxy's X-Forwarded-For.
+
+daphne's access log (one line per request, with the query string) goes through the "daphne.access" logger
+instead of straight to stdout, so the LOGGING configuration, and its mask of secrets, applies to it too.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import sys
+from collections.abc import Mapping
+from pathlib import Path
+
+
+def _escape(value: str) -> str:
+    """Twisted endpoint strings separate fields with colons; escape them inside values."""
+    return value.replace("\\", "\\\\").replace(":", "\\:").replace("=", "\\=")
+
+
+def daphne_arguments(environ: Mapping[str, str]) -> list[str]:
+    bind = environ.get("DJANGO_BIND", "127.0.0.1")
+    arguments: list[str] = []
+    certificate, key = environ.get("DJANGO_TLS_CERT_FILE"), environ.get("DJANGO_TLS_KEY_FILE")
+    if bool(certificate) != bool(key):
+        raise SystemExit("Set both DJANGO_TLS_CERT_FILE and DJANGO_TLS_KEY_FILE to serve HTTPS, or neither.")
+    if certificate and key:
+        for path in (certificate, key):
+            if not Path(path).is_file():
+                raise SystemExit(f"TLS file not found: {path}")
+        arguments += [
+            "-e",
+            f"ssl:{int(environ.get('DJANGO_TLS_PORT', '8443'))}:interface={_escape(bind)}"
+            f":privateKey={_escape(key)}:certKey={_escape(certificate)}",
+        ]
+    http_disabled = environ.get("DJANGO_HTTP_DISABLED", "").lower() in ("1", "true", "yes")
+    if not (http_disabled and arguments):
+        arguments += ["-e", f"tcp:{int(environ.get('DJANGO_PORT', '8000'))}:interface={_escape(bind)}"]
+    if environ.get("DJANGO_BEHIND_TLS_PROXY", "").lower() in ("1", "true", "yes"):
+        arguments.append("--proxy-headers")
+    return [*arguments, "telemarketing.asgi:application"]
+
+
+def site_address(environ: Mapping[str, str]) -> str:
+    """The address a person opens: HTTPS when daphne serves TLS itself, else plain HTTP."""
+    host = environ.get("DJANGO_BIND", "127.0.0.1")
+    host = "127.0.0.1" if host in ("0.0.0.0", "::") else host  # noqa: S104  (a bind-all address is not one to open)
+    host = f"[{host}]" if ":" in host else host
+    if environ.get("DJANGO_TLS_CERT_FILE"):
+        return f"https://{host}:{int(environ.get('DJANGO_TLS_PORT', '8443'))}/"
+    return f"http://{host}:{int(environ.get('DJANGO_PORT', '8000'))}/"
+
+
+class AccessLogToLogging:
+    """A stream for daphne's access log that hands each line to a logger, to be masked and written like any record."""
+
+    def __init__(self, logger: logging.Logger) -> None:
+        self.logger = logger
+
+    def write(self, text: str) -> None:
+        for line in text.splitlines():
+            if line.strip():
+                self.logger.info(line)
+
+    def flush(self) -> None:
+        pass
+
+
+def main() -> None:
+    from daphne.access import AccessLogGenerator
+    from daphne.cli import CommandLineInterface
+    from daphne.server import Server
+
+    class LoggedAccessServer(Server):
+        def __init__(self, *, action_logger=None, **options) -> None:
+            if action_logger is not None:
+                action_logger = AccessLogGenerator(AccessLogToLogging(logging.getLogger("daphne.access")))
+            super().__init__(action_logger=action_logger, **options)
+
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "telemarketing.settings")
+    arguments = daphne_arguments(os.environ)
+    print(f"Open {site_address(os.environ)} in a browser (Ctrl+C stops the server).", flush=True)
+    interface = CommandLineInterface()
+    interface.server_class = LoggedAccessServer
+    interface.run(arguments)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
