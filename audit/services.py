@@ -22,7 +22,7 @@ def record_event(
     if target is not None:
         target_type, target_id = target._meta.label, str(target.pk)
     return AuditEvent.objects.create(
-        actor=actor,
+        actor_id=actor.pk if actor is not None else None,
         actor_username=actor.get_username() if actor is not None else "",
         action=action,
         target_type=target_type,

@@ -53,7 +53,7 @@ class Campaign(models.Model):
     budget = models.DecimalField(
         _("budget"), **MONEY, default=0, editable=False, help_text=_("Base amount plus the cost of its products.")
     )
-    leads = models.ManyToManyField(
+    leads: models.ManyToManyField[Lead, CampaignLead] = models.ManyToManyField(
         "Lead", through="CampaignLead", related_name="campaigns", verbose_name=_("leads"), blank=True
     )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
@@ -112,6 +112,8 @@ class Product(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    loaded_campaign_id: int | None  # the campaign it was loaded with, so a move recalculates both budgets
 
     @classmethod
     def from_db(cls, db, field_names, values):

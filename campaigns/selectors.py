@@ -128,7 +128,7 @@ def campaign_results(*, campaign_id: int) -> CampaignResults:
     counts = dict(
         CampaignLead.objects.filter(campaign_id=campaign_id).order_by().values_list("state").annotate(total=Count("pk"))
     )
-    by_state = [StateCount(state.value, state.label, counts.get(state.value, 0)) for state in LeadState]
+    by_state = [StateCount(state.value, str(state.label), counts.get(state.value, 0)) for state in LeadState]
     agents = (
         CallAttempt.objects.filter(campaign_lead__campaign_id=campaign_id)
         .order_by()
@@ -218,6 +218,6 @@ def write_campaign_leads_csv(*, campaign_ids: list[int], stream: TextIO) -> None
                 row.state,
                 timezone.localtime(row.callback_at).isoformat(timespec="minutes") if row.callback_at else "",
                 _cell(row.note),
-                _cell(lead.client.email) if lead.client_id else "",
+                _cell(lead.client.email) if lead.client is not None else "",
             ]
         )

@@ -10,6 +10,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
+from django_stubs_ext import StrOrPromise
 
 from accounts.models import Account
 from chat import events
@@ -28,7 +29,7 @@ class ChatError(Exception):
     """A chat request refused; ``code`` is stable for programs, the message is for people."""
 
     code = "chat_error"
-    default_message = _("The chat could not do that.")
+    default_message: StrOrPromise = _("The chat could not do that.")
 
     def __init__(self, message=None) -> None:
         self.message = message or self.default_message
@@ -60,7 +61,7 @@ class ConversationClosed(ChatError):
 
 class InvalidMessage(ChatError):
     code = "invalid"
-    default_message = _("The message is empty.")
+    default_message: StrOrPromise = _("The message is empty.")
 
 
 class MessageTooLong(InvalidMessage):

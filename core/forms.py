@@ -5,7 +5,7 @@ from __future__ import annotations
 from django import forms
 
 
-class BootstrapFormMixin:
+class BootstrapFormMixin(forms.BaseForm):
     """Gives the widgets Bootstrap's classes, and marks the fields that failed validation."""
 
     def __init__(self, *args, **kwargs):

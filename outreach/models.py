@@ -14,6 +14,9 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import Client
 from campaigns.models import Campaign, Lead
 
+SUBJECT_MAX_LENGTH = 200
+NEWS_TITLE_MAX_LENGTH = 200
+
 
 def news_digest(*, title: str, body: str) -> str:
     """The identity of a piece of news: the same title and text make the same news."""
@@ -44,7 +47,7 @@ class Message(models.Model):
     campaign = models.ForeignKey(
         Campaign, verbose_name=_("campaign"), on_delete=models.SET_NULL, null=True, blank=True, related_name="messages"
     )
-    subject = models.CharField(_("subject"), max_length=200)
+    subject = models.CharField(_("subject"), max_length=SUBJECT_MAX_LENGTH)
     body = models.TextField(_("text"))
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.AWAIT)
     written_by = models.ForeignKey(
@@ -81,7 +84,7 @@ class News(models.Model):
     account = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("account"), on_delete=models.CASCADE, related_name="news"
     )
-    title = models.CharField(_("title"), max_length=200)
+    title = models.CharField(_("title"), max_length=NEWS_TITLE_MAX_LENGTH)
     body = models.TextField(_("text"))
     digest = models.CharField(_("digest"), max_length=64, editable=False, help_text=_("SHA-256 of title and text."))
     published_at = models.DateTimeField(_("published"), auto_now_add=True)

@@ -14,7 +14,7 @@ from accounts.selectors import customer_accounts
 from audit.models import AuditAction
 from audit.services import record_event
 from campaigns.models import Campaign, CampaignLead, Lead, LeadState
-from outreach.models import Message, MessageStatus, News, news_digest
+from outreach.models import NEWS_TITLE_MAX_LENGTH, SUBJECT_MAX_LENGTH, Message, MessageStatus, News, news_digest
 from outreach.selectors import MESSAGE_STATUSES_SHOWN_TO_CUSTOMERS, campaign_customer_accounts
 
 
@@ -52,7 +52,6 @@ class NewsNotFound(NewsError):
 
 # Who a piece of news goes to: one customer's login, every customer, or the customers a campaign reached.
 NEWS_AUDIENCES = ("account", "all_customers", "campaign")
-NEWS_TITLE_MAX_LENGTH = News._meta.get_field("title").max_length
 NEWS_BODY_MAX_LENGTH = 10_000
 
 
@@ -230,7 +229,7 @@ def compose_message(
     subject, body = (subject or "").strip(), (body or "").strip()
     if not subject:
         raise MessageError(gettext("Enter a subject."))
-    if len(subject) > Message._meta.get_field("subject").max_length:
+    if len(subject) > SUBJECT_MAX_LENGTH:
         raise MessageError(gettext("The subject is longer than 200 characters."))
     if not body:
         raise MessageError(gettext("Enter the text of the message."))

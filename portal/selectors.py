@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.utils.translation import gettext_lazy as _
+from django_stubs_ext import StrOrPromise
 
 from accounts import roles
 from accounts.models import Account
@@ -45,8 +46,8 @@ def customer_dashboard(*, account: Account) -> Dashboard:
 
 @dataclass(frozen=True)
 class StaffTool:
-    title: str
-    description: str
+    title: StrOrPromise
+    description: StrOrPromise
     url: str  # empty for a tool that is not a web page
 
 

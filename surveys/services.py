@@ -95,7 +95,7 @@ def record_survey_on_behalf(
         }
     if source not in ON_BEHALF_SOURCES:
         errors["source"] = _("A survey taken down for a client comes from a phone call or the desktop program.")
-    if errors:
+    if errors or client is None:
         raise InvalidSurvey(errors)
     with transaction.atomic():
         return Survey.objects.create(

@@ -49,7 +49,7 @@ def database_from_url(url: str | None, *, base_dir: Path) -> dict:
     config = dj_database_url.parse(url, conn_max_age=_SQLITE_CONN_MAX_AGE if scheme == "sqlite" else 60)
     if config["ENGINE"] == "django.db.backends.sqlite3":
         config["OPTIONS"] = dict(_SQLITE_OPTIONS)
-    return config
+    return dict(config)
 
 
 def _mssql_database(url: str) -> dict:
@@ -117,7 +117,7 @@ def _sql_server_reason(settings_dict: dict, error: BaseException) -> str | None:
     """
     driver = settings_dict.get("OPTIONS", {}).get("driver", DEFAULT_ODBC_DRIVER)
     cause = error.__cause__ or error
-    arguments = getattr(cause, "args", ())
+    arguments: tuple = getattr(cause, "args", ())
     if len(arguments) == 2 and all(isinstance(argument, str) for argument in arguments):  # pyodbc
         sqlstate, message = arguments
         if "can't open lib" in message.lower() or "data source name not found" in message.lower():

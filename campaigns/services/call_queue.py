@@ -184,7 +184,7 @@ def _years_ago(today: date, years: int) -> date:
 
 def _client_for(lead: Lead, details: NewClientDetails | None) -> Client:
     """The one client a converted lead becomes: the lead's own, one with its e-mail or phone, or a new one."""
-    if lead.client_id is not None:
+    if lead.client is not None:
         return lead.client
     details = details or NewClientDetails()
     email = (details.email or lead.email).strip().lower()
@@ -200,9 +200,10 @@ def _client_for(lead: Lead, details: NewClientDetails | None) -> Client:
         problems.append(gettext("the e-mail"))
     if details.sex not in Sex.values:
         problems.append(gettext("the sex"))
-    if details.birth_date is None:
+    birth_date = details.birth_date
+    if birth_date is None:
         problems.append(gettext("the date of birth"))
-    if problems:
+    if problems or birth_date is None:
         raise CallQueueError(
             gettext("To make %(lead)s a client, enter %(missing)s.") % {"lead": lead, "missing": ", ".join(problems)}
         )
@@ -210,7 +211,7 @@ def _client_for(lead: Lead, details: NewClientDetails | None) -> Client:
         validate_email(email)
     except ValidationError:
         raise CallQueueError(gettext("“%(email)s” is not an e-mail address.") % {"email": email}) from None
-    if details.birth_date > _years_ago(timezone.localdate(), MIN_CLIENT_AGE_YEARS):
+    if birth_date > _years_ago(timezone.localdate(), MIN_CLIENT_AGE_YEARS):
         raise CallQueueError(
             gettext("A client must be at least %(years)s years old; check the date of birth.")
             % {"years": MIN_CLIENT_AGE_YEARS}
@@ -224,7 +225,7 @@ def _client_for(lead: Lead, details: NewClientDetails | None) -> Client:
                 phone=lead.phone,
                 email=email,
                 sex=details.sex,
-                birth_date=details.birth_date,
+                birth_date=birth_date,
             )
     except IntegrityError:
         raise CallQueueError(

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from django.db import models, transaction
 from django.db.models import DecimalField, F, OuterRef, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
@@ -13,6 +15,7 @@ from audit.models import AuditAction
 from audit.services import record_event
 from campaigns.models import Campaign, CampaignStatus, Product
 from campaigns.services.errors import CampaignTransitionError
+from core.money import MONEY
 
 
 def recalculate_budget(*, campaign_id: int) -> None:
@@ -24,7 +27,7 @@ def recalculate_budget(*, campaign_id: int) -> None:
         .annotate(total=Sum("cost"))
         .values("total")
     )
-    money = DecimalField(max_digits=18, decimal_places=2)
+    money: DecimalField[Decimal, Decimal] = DecimalField(**MONEY)
     with transaction.atomic():
         Campaign.objects.filter(pk=campaign_id).update(
             budget=F("base_amount")
@@ -68,7 +71,7 @@ def change_campaign_status(*, campaign: Campaign, action: str, actor: Account | 
     """
     if action not in _LIFECYCLE:
         raise CampaignTransitionError(gettext("Unknown campaign action “%(action)s”.") % {"action": action})
-    required, target = _LIFECYCLE[action]
+    required, target = _LIFECYCLE[CampaignAction(action)]
     with transaction.atomic():
         locked = Campaign.objects.select_for_update().get(pk=campaign.pk)
         if locked.status != required:
