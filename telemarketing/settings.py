@@ -77,6 +77,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "axes.middleware.AxesMiddleware",
+    "telemarketing.middleware.DatabaseUnavailableMiddleware",
 ]
 
 ROOT_URLCONF = "telemarketing.urls"

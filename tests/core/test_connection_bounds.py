@@ -83,8 +83,10 @@ def test_fifty_customers_paying_on_postgresql_use_at_most_the_pool(tmp_path):
             held = sampler.largest - baseline
         finally:
             server.stop()
-    print(f"\n50 customers on PostgreSQL: {outcome.requests} requests, {outcome.payments} payments, "
-          f"at most {held} connections of daphne (pool max {POOL_MAX_SIZE}), pid {pid}")
+    print(
+        f"\n50 customers on PostgreSQL: {outcome.requests} requests, {outcome.payments} payments, "
+        f"at most {held} connections of daphne (pool max {POOL_MAX_SIZE}), pid {pid}"
+    )
     assert outcome.errors == []
     assert outcome.payments == 150
     assert 0 < held <= POOL_MAX_SIZE
@@ -115,8 +117,9 @@ def test_sqlite_handles_of_finished_requests_are_closed(tmp_path):
         after = database_handles(server.process.pid, database)
     finally:
         server.stop()
-    print(f"\n20 customers on SQLite: {outcome.requests} requests, at most {sampler.largest} open handles, "
-          f"{after} after")
+    print(
+        f"\n20 customers on SQLite: {outcome.requests} requests, at most {sampler.largest} open handles, {after} after"
+    )
     assert outcome.errors == []
     assert outcome.payments == 60
     assert after <= 1
