@@ -39,13 +39,13 @@ _SQLITE_CONN_MAX_AGE = 60
 class Limits:
     """How many connections a process may hold and how long a request may wait for the database."""
 
-    pool_max_size: int = 10  # DATABASE_POOL_MAX_SIZE
+    pool_max_size: int = 10  # DATABASE_POOL_MAX_SIZE; 0: no pool (manage.py's commands need one connection)
     connect_timeout: int = 5  # DATABASE_CONNECT_TIMEOUT, seconds
     statement_timeout: int = 30  # DATABASE_STATEMENT_TIMEOUT, seconds
 
     def __post_init__(self) -> None:
-        if self.pool_max_size < 1:
-            raise ImproperlyConfigured("DATABASE_POOL_MAX_SIZE must be at least 1")
+        if self.pool_max_size < 0:
+            raise ImproperlyConfigured("DATABASE_POOL_MAX_SIZE must be 0 (no pool) or more")
         # libpq and psycopg take any connect_timeout under 2 s as 2 s.
         if self.connect_timeout < 2 or self.statement_timeout < 1:
             raise ImproperlyConfigured(
@@ -82,13 +82,14 @@ def database_from_url(url: str | None, *, base_dir: Path, limits: Limits | None 
         **config.get("OPTIONS", {}),
         "connect_timeout": limits.connect_timeout,
         "options": f"-c statement_timeout={limits.statement_timeout * 1000}",
-        "pool": {
+    }
+    if limits.pool_max_size:
+        config["OPTIONS"]["pool"] = {
             "min_size": min(2, limits.pool_max_size),
             "max_size": limits.pool_max_size,
             "timeout": limits.connect_timeout,
             "max_idle": 300,
-        },
-    }
+        }
     return config
 
 
