@@ -117,7 +117,11 @@ def threads_and_sockets(pid: int) -> tuple[int, int]:
 def test_healthz_answers_503_within_two_seconds_when_the_database_never_answers(tmp_path):
     hole = BlackHole()
     env = server_environment(tmp_path / "unused.sqlite3")
-    env.update(DATABASE_URL=f"postgres://postgres@127.0.0.1:{hole.port}/telemarketing", DATABASE_CONNECT_TIMEOUT="3")
+    env.update(
+        DATABASE_URL=f"postgres://postgres@127.0.0.1:{hole.port}/telemarketing",
+        DATABASE_CONNECT_TIMEOUT="3",
+        DATABASE_POOL_MAX_SIZE="4",
+    )
     server = Daphne(env, tmp_path, "black-hole").start()
     pid = server.process.pid
     try:
@@ -161,7 +165,7 @@ def test_a_database_outage_shows_503_everywhere_and_the_same_server_recovers(tmp
     proxy = SwitchableProxy((database["HOST"] or "127.0.0.1", int(database["PORT"] or 5432)))
     env = server_environment(tmp_path / "unused.sqlite3")
     env.update(DATABASE_URL=postgres_url().replace(f":{database['PORT'] or 5432}/", f":{proxy.port}/"))
-    env["DATABASE_CONNECT_TIMEOUT"] = "2"
+    env.update(DATABASE_CONNECT_TIMEOUT="2", DATABASE_POOL_MAX_SIZE="4")
     [customer] = make_customers(env, 1)
     server = Daphne(env, tmp_path, "outage").start()
     browser = customer_session(server.http, customer["session"])
