@@ -7,6 +7,9 @@ import sys
 
 def main() -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "telemarketing.settings")
+    # A command needs one connection, and its failure should name the server's reason, not a pool timeout;
+    # the pool is for serving processes (daphne, telemarketing.serve).
+    os.environ.setdefault("DATABASE_POOL_MAX_SIZE", "0")
     from django.core.management import execute_from_command_line
     from django.db import Error, connection
 

@@ -19,6 +19,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from chat import events, selectors, services
+from core.db_availability import is_database_unavailable
 
 logger = logging.getLogger(__name__)
 
@@ -29,6 +30,33 @@ class CloseCode:
     NOT_AUTHENTICATED = 4401
     FORBIDDEN = 4403
     NOT_FOUND = 4404
+    UNAVAILABLE = 4503  # the database cannot be reached: reconnect with backoff
+
+
+class DatabaseUnavailableClose:
+    """Wraps the websocket stack: when the database cannot be reached while a socket connects (reading its
+    session and user, or its conversation), the socket is closed with 4503 instead of failing with 1011."""
+
+    def __init__(self, app) -> None:
+        self.app = app
+
+    async def __call__(self, scope, receive, send):
+        accepted = False
+
+        async def send_noting_accept(message):
+            nonlocal accepted
+            accepted = accepted or message["type"] == "websocket.accept"
+            await send(message)
+
+        try:
+            return await self.app(scope, receive, send_noting_accept)
+        except Exception as error:
+            if scope["type"] != "websocket" or not is_database_unavailable(error):
+                raise
+            logger.warning("database unavailable for websocket %s: %s", scope.get("path"), error)
+            if not accepted:  # a close before the handshake would reach the client as 403
+                await send({"type": "websocket.accept"})
+            await send({"type": "websocket.close", "code": CloseCode.UNAVAILABLE})
 
 
 # A text frame longer than this is refused before it is parsed. A 4,000-character message fits

@@ -65,6 +65,10 @@ class ServerFailure(ApiProblem):
     pass
 
 
+class ServiceUnavailable(ApiProblem):
+    """The server is up but cannot serve now (its database is unreachable): try again later."""
+
+
 def normalise_server_address(address: str, tr: Translator) -> str:
     """ "bank.example:8443" → "https://bank.example:8443"; plain http only to this computer (for testing)."""
     address = address.strip().rstrip("/")
@@ -144,6 +148,10 @@ class ApiClient:
             return NotFound(message or self.tr("Not found: perhaps someone else removed it."), details)
         if status in (400, 415):
             return InvalidInput(message or self.tr("The server refused the input."), details)
+        if status == 503:
+            return ServiceUnavailable(
+                message or self.tr("The service is temporarily unavailable; try again in a minute.")
+            )
         return ServerFailure(self.tr("The server failed (HTTP {status}); try again later.", status=status))
 
     def _problem_from_connection(self, reason: object) -> ApiProblem:

@@ -34,6 +34,8 @@ RUSSIAN = {
     "This login may not use the program.": "Этому пользователю программа недоступна.",
     "Not found: perhaps someone else removed it.": "Не найдено: возможно, запись уже удалена.",
     "The server refused the input.": "Сервер не принял данные.",
+    "The service is temporarily unavailable; try again in a minute.": "Сервис временно недоступен; попробуйте "
+    "ещё раз через минуту.",
     "The server failed (HTTP {status}); try again later.": "Ошибка сервера (HTTP {status}); попробуйте позже.",
     "The server answered something that is not the management API.": "Сервер ответил не так, как API управления.",
     "The server's certificate cannot be trusted ({reason}). If your bank uses its own certificate authority, "

@@ -9,7 +9,11 @@ class TelemarketingConfig(AppConfig):
 
     def ready(self) -> None:
         from django.core.checks import Tags, register
+        from django.core.handlers.asgi import ASGIHandler
+        from django.core.signals import request_finished
 
         from telemarketing.checks import check_sql_server_tde
+        from telemarketing.database import close_connections_of_finished_request
 
         register(check_sql_server_tde, Tags.database, Tags.security)
+        request_finished.connect(close_connections_of_finished_request, sender=ASGIHandler)

@@ -8,11 +8,13 @@ does not know about.
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import parse_qsl, unquote, urlsplit
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
+from django.db import connections
 
 MSSQL_SCHEMES = ("mssql", "sqlserver")
 DEFAULT_ODBC_DRIVER = "ODBC Driver 18 for SQL Server"
@@ -26,12 +28,33 @@ _BACKEND_PARAMETERS = {"driver", "python_driver", "encrypt", "trust_server_certi
 # with "database is locked" halfway through a transfer. WAL lets readers go on while one writes and
 # commits with one fsync instead of a rollback journal's several (synchronous stays FULL: durable).
 _SQLITE_OPTIONS = {"timeout": 20, "transaction_mode": "IMMEDIATE", "init_command": "PRAGMA journal_mode=WAL;"}
-# Connections are kept between requests: a new SQLite connection re-reads the whole schema on its first
+# Connections are kept between uses: a new SQLite connection re-reads the whole schema on its first
 # query, and the chat's consumers would otherwise open one for every frame (see docs/benchmarks.md).
+# Under daphne every HTTP request runs in a thread of its own, so a kept connection of a request could
+# never be used again: telemarketing.apps closes those at the end of each request (docs/deployment.md).
 _SQLITE_CONN_MAX_AGE = 60
 
 
-def database_from_url(url: str | None, *, base_dir: Path) -> dict:
+@dataclass(frozen=True)
+class Limits:
+    """How many connections a process may hold and how long a request may wait for the database."""
+
+    pool_max_size: int = 10  # DATABASE_POOL_MAX_SIZE; 0: no pool (manage.py's commands need one connection)
+    connect_timeout: int = 5  # DATABASE_CONNECT_TIMEOUT, seconds
+    statement_timeout: int = 30  # DATABASE_STATEMENT_TIMEOUT, seconds
+
+    def __post_init__(self) -> None:
+        if self.pool_max_size < 0:
+            raise ImproperlyConfigured("DATABASE_POOL_MAX_SIZE must be 0 (no pool) or more")
+        # libpq and psycopg take any connect_timeout under 2 s as 2 s.
+        if self.connect_timeout < 2 or self.statement_timeout < 1:
+            raise ImproperlyConfigured(
+                "DATABASE_CONNECT_TIMEOUT must be at least 2 seconds and DATABASE_STATEMENT_TIMEOUT at least 1"
+            )
+
+
+def database_from_url(url: str | None, *, base_dir: Path, limits: Limits | None = None) -> dict:
+    limits = limits or Limits()
     if not url:
         return {
             "ENGINE": "django.db.backends.sqlite3",
@@ -41,18 +64,36 @@ def database_from_url(url: str | None, *, base_dir: Path) -> dict:
         }
     scheme = url.split(":", 1)[0].lower()
     if scheme in MSSQL_SCHEMES:
-        return _mssql_database(url)
+        return _mssql_database(url, limits)
     if scheme not in ("sqlite", "postgres", "postgresql", "pgsql"):
         raise ImproperlyConfigured(
             f"DATABASE_URL scheme {scheme!r} is not supported; use sqlite://, postgres:// or mssql://"
         )
-    config = dj_database_url.parse(url, conn_max_age=_SQLITE_CONN_MAX_AGE if scheme == "sqlite" else 60)
-    if config["ENGINE"] == "django.db.backends.sqlite3":
+    if scheme == "sqlite":
+        config = dj_database_url.parse(url, conn_max_age=_SQLITE_CONN_MAX_AGE)
         config["OPTIONS"] = dict(_SQLITE_OPTIONS)
+        return dict(config)
+    # PostgreSQL: one pool of at most pool_max_size connections per process, shared by all its threads
+    # (the pool requires CONN_MAX_AGE = 0: a connection goes back to the pool when a request or a chat
+    # frame is done). A request waits at most `timeout` for a free connection, connect_timeout for a new
+    # one, and statement_timeout for a statement; a connection that died while in the pool is replaced.
+    config = dj_database_url.parse(url, conn_max_age=0, conn_health_checks=True)
+    config["OPTIONS"] = {
+        **config.get("OPTIONS", {}),
+        "connect_timeout": limits.connect_timeout,
+        "options": f"-c statement_timeout={limits.statement_timeout * 1000}",
+    }
+    if limits.pool_max_size:
+        config["OPTIONS"]["pool"] = {
+            "min_size": min(2, limits.pool_max_size),
+            "max_size": limits.pool_max_size,
+            "timeout": limits.connect_timeout,
+            "max_idle": 300,
+        }
     return dict(config)
 
 
-def _mssql_database(url: str) -> dict:
+def _mssql_database(url: str, limits: Limits) -> dict:
     parts = urlsplit(url)
     if not parts.hostname:
         raise ImproperlyConfigured("DATABASE_URL for SQL Server needs a host: mssql://user:pass@host:1433/db")
@@ -67,8 +108,9 @@ def _mssql_database(url: str) -> dict:
     options: dict = {
         "driver": query.get("driver", DEFAULT_ODBC_DRIVER),
         "extra_params": ";".join(f"{key}={value}" for key, value in extra.items()),
-        "connection_timeout": int(query.get("timeout", "15")),
+        "connection_timeout": int(query.get("timeout", str(limits.connect_timeout))),
         "connection_retries": 0,
+        "query_timeout": limits.statement_timeout,
     }
     if query.get("python_driver"):
         options["python_driver"] = query["python_driver"]
@@ -80,7 +122,10 @@ def _mssql_database(url: str) -> dict:
         "USER": unquote(parts.username or ""),
         "PASSWORD": unquote(parts.password or ""),
         "OPTIONS": options,
-        "CONN_MAX_AGE": 60,
+        # Closed after each request and chat frame; the ODBC driver manager keeps the physical connection
+        # for the next one (Pooling=Yes in the odbcinst.ini of register_odbc_driver; docs/sql-server.md).
+        "CONN_MAX_AGE": 0,
+        "CONN_HEALTH_CHECKS": True,
     }
 
 
@@ -143,3 +188,14 @@ def _with_tcp_meaning(text: str) -> str:
     if match and int(match.group(1), 16) in _TCP_ERRORS:
         return f"{text} ({_TCP_ERRORS[int(match.group(1), 16)]})"
     return text
+
+
+def close_connections_of_finished_request(**kwargs) -> None:
+    """Close the database connections of an HTTP request served through ASGI (daphne), when it is done.
+
+    Django runs each ASGI request's synchronous code in a thread of its own, which ends with the request,
+    so a connection kept for CONN_MAX_AGE could never be used again: it stayed open until the garbage
+    collector found it (100 and more open SQLite handles under load). The chat's consumers run on one
+    long-lived thread and keep theirs.
+    """
+    connections.close_all()

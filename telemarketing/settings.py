@@ -12,7 +12,7 @@ from pathlib import Path
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
-from telemarketing.database import database_from_url
+from telemarketing.database import Limits, database_from_url
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -82,6 +82,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "axes.middleware.AxesMiddleware",
+    "telemarketing.middleware.DatabaseUnavailableMiddleware",
 ]
 
 ROOT_URLCONF = "telemarketing.urls"
@@ -104,7 +105,14 @@ TEMPLATES = [
     },
 ]
 
-DATABASES = {"default": database_from_url(os.environ.get("DATABASE_URL"), base_dir=BASE_DIR)}
+# Per process: at most DATABASE_POOL_MAX_SIZE PostgreSQL connections (the pool); connect and statement
+# timeouts for PostgreSQL and SQL Server (docs/deployment.md, "Faults").
+DATABASE_LIMITS = Limits(
+    pool_max_size=int(os.environ.get("DATABASE_POOL_MAX_SIZE", "10")),
+    connect_timeout=int(os.environ.get("DATABASE_CONNECT_TIMEOUT", "5")),
+    statement_timeout=int(os.environ.get("DATABASE_STATEMENT_TIMEOUT", "30")),
+)
+DATABASES = {"default": database_from_url(os.environ.get("DATABASE_URL"), base_dir=BASE_DIR, limits=DATABASE_LIMITS)}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = os.environ.get("REDIS_URL", "")

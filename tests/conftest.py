@@ -9,6 +9,9 @@ from urllib.parse import urlsplit
 import pytest
 from django.conf import settings
 
+# The test process makes no pool (its idle connections would keep the test database from being dropped);
+# the live servers the tests start are given the pool they test.
+os.environ.setdefault("DATABASE_POOL_MAX_SIZE", "0")
 IN_CI = os.environ.get("CI", "").lower() == "true"
 REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
 

@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 from django.core.exceptions import ImproperlyConfigured
 
-from telemarketing.database import database_from_url, describe_connection_failure
+from telemarketing.database import Limits, database_from_url, describe_connection_failure
 
 BASE = Path("/srv/bank")
 
@@ -70,3 +70,21 @@ def test_connection_failure_is_one_line_naming_the_host():
         "Cannot connect to the postgresql database 'telemarketing' on host db.example:6432: "
         "connection refused is the server running?"
     )
+
+
+def test_postgres_connections_come_from_a_bounded_pool_with_timeouts():
+    limits = Limits(pool_max_size=7, connect_timeout=3, statement_timeout=12)
+    config = database_from_url("postgres://bank@db.example/telemarketing", base_dir=BASE, limits=limits)
+    assert config["CONN_MAX_AGE"] == 0
+    assert config["OPTIONS"]["pool"]["max_size"] == 7
+    assert config["OPTIONS"]["connect_timeout"] == 3
+    assert config["OPTIONS"]["options"] == "-c statement_timeout=12000"
+    unpooled = database_from_url("postgres://bank@db.example/telemarketing", base_dir=BASE, limits=Limits(0))
+    assert "pool" not in unpooled["OPTIONS"]
+
+
+def test_sql_server_gets_the_same_timeouts():
+    limits = Limits(connect_timeout=4, statement_timeout=20)
+    config = database_from_url("mssql://app:pw@sql/bank", base_dir=BASE, limits=limits)
+    assert (config["OPTIONS"]["connection_timeout"], config["OPTIONS"]["query_timeout"]) == (4, 20)
+    assert config["CONN_MAX_AGE"] == 0
