@@ -9,6 +9,8 @@ from urllib.parse import urlsplit
 import pytest
 from django.conf import settings
 
+from tests import tsql_shadow
+
 IN_CI = os.environ.get("CI", "").lower() == "true"
 REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
 
@@ -33,6 +35,7 @@ def require_service(name: str, url: str, default_port: int) -> None:
 
 
 def pytest_configure(config) -> None:
+    tsql_shadow.register(config)
     database = settings.DATABASES["default"]
     if database["ENGINE"].endswith("postgresql"):
         url = f"postgres://{database.get('HOST') or '127.0.0.1'}:{database.get('PORT') or 5432}"
