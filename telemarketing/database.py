@@ -16,6 +16,9 @@ from django.core.exceptions import ImproperlyConfigured
 
 MSSQL_SCHEMES = ("mssql", "sqlserver")
 DEFAULT_ODBC_DRIVER = "ODBC Driver 18 for SQL Server"
+# The collation sql/create_database.sql gives the database (docs/sql-server.md, "Collation"); the
+# test databases created on SQL Server (scripts/test-sqlserver) get it too.
+SQL_SERVER_COLLATION = "Latin1_General_100_CI_AS_SC_UTF8"
 
 # Query parameters of an mssql:// URL that configure the backend itself; any other parameter
 # is passed to the ODBC driver as a connection-string keyword.
@@ -81,6 +84,7 @@ def _mssql_database(url: str) -> dict:
         "PASSWORD": unquote(parts.password or ""),
         "OPTIONS": options,
         "CONN_MAX_AGE": 60,
+        "TEST": {"COLLATION": SQL_SERVER_COLLATION},
     }
 
 

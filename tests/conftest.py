@@ -47,6 +47,20 @@ def pytest_configure(config) -> None:
             config.issue_config_time_warning(pytest.PytestWarning(f"{message}: PostgreSQL tests skipped"), 2)
 
 
+# A test that needs a server database is marked "serverdb" (or, as before, "postgres"): each marker
+# implies the other, so CI's `-m postgres` and scripts/test-sqlserver's `-m serverdb` select the same tests.
+SERVER_DATABASE_MARKERS = ("serverdb", "postgres")
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_collection_modifyitems(items) -> None:
+    for item in items:
+        if any(item.get_closest_marker(name) for name in SERVER_DATABASE_MARKERS):
+            for name in SERVER_DATABASE_MARKERS:
+                if item.get_closest_marker(name) is None:
+                    item.add_marker(name)
+
+
 @pytest.fixture
 def redis_url() -> str:
     require_service("Redis", REDIS_URL, 6379)
