@@ -226,9 +226,9 @@ class ShadowCompiler:
         features = self.connection.features
         on_conflict = getattr(query, "on_conflict", None)
         if on_conflict == OnConflict.IGNORE and not features.supports_ignore_conflicts:
-            raise NotSupportedError("bulk_create(ignore_conflicts=True): SQL Server does not support ignoring conflicts")
+            raise NotSupportedError("bulk_create(ignore_conflicts=True): SQL Server cannot ignore conflicts")
         if on_conflict == OnConflict.UPDATE and not features.supports_update_conflicts:
-            raise NotSupportedError("bulk_create(update_conflicts=True): SQL Server does not support updating conflicts")
+            raise NotSupportedError("bulk_create(update_conflicts=True): SQL Server cannot update conflicts")
 
     def sent_text(self, sql: str, params) -> str:
         """The text mssql-django's cursor would send for this SQL (CursorWrapper.execute's formatting)."""
