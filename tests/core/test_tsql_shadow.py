@@ -15,7 +15,7 @@ from tests.tsql_shadow import parse_query
 
 BASE_DIR = Path(settings.BASE_DIR)
 
-TESTS = '''
+TESTS = """
 import pytest
 from django.contrib.auth.models import Group
 from django.db import transaction
@@ -32,7 +32,7 @@ def test_locks_with_of():
 def test_counts_groups():
     Group.objects.create(name="shadow")
     assert Group.objects.filter(name__startswith="shadow").count() == 1
-'''
+"""
 
 
 def run_pytest(tmp_path: Path, *arguments: str) -> subprocess.CompletedProcess:
