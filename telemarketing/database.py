@@ -18,6 +18,9 @@ from django.db import connections
 
 MSSQL_SCHEMES = ("mssql", "sqlserver")
 DEFAULT_ODBC_DRIVER = "ODBC Driver 18 for SQL Server"
+# The collation sql/create_database.sql gives the database (docs/sql-server.md, "Collation"); the
+# test databases created on SQL Server (scripts/test-sqlserver) get it too.
+SQL_SERVER_COLLATION = "Latin1_General_100_CI_AS_SC_UTF8"
 
 # Query parameters of an mssql:// URL that configure the backend itself; any other parameter
 # is passed to the ODBC driver as a connection-string keyword.
@@ -126,6 +129,7 @@ def _mssql_database(url: str, limits: Limits) -> dict:
         # for the next one (Pooling=Yes in the odbcinst.ini of register_odbc_driver; docs/sql-server.md).
         "CONN_MAX_AGE": 0,
         "CONN_HEALTH_CHECKS": True,
+        "TEST": {"COLLATION": SQL_SERVER_COLLATION},
     }
 
 

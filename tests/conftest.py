@@ -9,6 +9,8 @@ from urllib.parse import urlsplit
 import pytest
 from django.conf import settings
 
+from tests import tsql_shadow
+
 # The test process makes no pool (its idle connections would keep the test database from being dropped);
 # the live servers the tests start are given the pool they test.
 os.environ.setdefault("DATABASE_POOL_MAX_SIZE", "0")
@@ -36,6 +38,7 @@ def require_service(name: str, url: str, default_port: int) -> None:
 
 
 def pytest_configure(config) -> None:
+    tsql_shadow.register(config)
     database = settings.DATABASES["default"]
     if database["ENGINE"].endswith("postgresql"):
         url = f"postgres://{database.get('HOST') or '127.0.0.1'}:{database.get('PORT') or 5432}"
@@ -45,6 +48,20 @@ def pytest_configure(config) -> None:
                 pytest.exit(f"{message}, and CI=true requires it", returncode=3)
             config.option.markexpr = "postgres and not postgres"  # nothing to run: report it below
             config.issue_config_time_warning(pytest.PytestWarning(f"{message}: PostgreSQL tests skipped"), 2)
+
+
+# A test that needs a server database is marked "serverdb" (or, as before, "postgres"): each marker
+# implies the other, so CI's `-m postgres` and scripts/test-sqlserver's `-m serverdb` select the same tests.
+SERVER_DATABASE_MARKERS = ("serverdb", "postgres")
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_collection_modifyitems(items) -> None:
+    for item in items:
+        if any(item.get_closest_marker(name) for name in SERVER_DATABASE_MARKERS):
+            for name in SERVER_DATABASE_MARKERS:
+                if item.get_closest_marker(name) is None:
+                    item.add_marker(name)
 
 
 @pytest.fixture

@@ -452,6 +452,11 @@ class OfflineSqlServerWrapper(DatabaseWrapper):
     def get_new_connection(self, conn_params):
         raise OfflineExportError("export_tsql never connects to SQL Server")
 
+    def get_autocommit(self) -> bool:
+        # Queries compiled here (tests/tsql_shadow.py) run inside their caller's transaction, as a
+        # select_for_update() must; asking the base class would connect.
+        return False
+
     def cursor(self):
         return OfflineCursor(self.catalog)
 

@@ -17,7 +17,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import models
 
-from telemarketing.database import database_from_url
+from telemarketing.database import SQL_SERVER_COLLATION, database_from_url
 from telemarketing.management.odbc_driver import DRIVER_NAME, bundled_driver_path, register_driver
 from telemarketing.management.tsql_export import (
     OfflineExportError,
@@ -364,3 +364,51 @@ def test_an_unregistered_driver_is_reported_with_the_fix(closed_port, tmp_path):
         "the ODBC driver 'ODBC Driver 18 for SQL Server' is not installed or not registered with unixODBC; "
         "run `python manage.py register_odbc_driver` and export ODBCSYSINI (docs/sql-server.md)"
     )
+
+
+# --- scripts/test-sqlserver, up to the connection ----------------------------------------------------
+
+
+def run_test_sqlserver(database_url: str | None, odbcsysini: Path) -> subprocess.CompletedProcess:
+    environment = {**os.environ, "ODBCSYSINI": str(odbcsysini), "PYTHONDONTWRITEBYTECODE": "1"}
+    environment.pop("DATABASE_URL", None)
+    if database_url is not None:
+        environment["DATABASE_URL"] = database_url
+    return subprocess.run(
+        [str(BASE_DIR / "scripts" / "test-sqlserver")],
+        cwd=BASE_DIR,
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+
+def test_test_sqlserver_needs_a_sql_server_url(tmp_path):
+    completed = run_test_sqlserver("postgres://postgres@127.0.0.1:5432/telemarketing", tmp_path)
+    assert completed.returncode == 2
+    assert completed.stderr.strip().splitlines() == [
+        "scripts/test-sqlserver: set DATABASE_URL=mssql://login:password@host:1433/master (docs/sql-server.md)"
+    ]
+
+
+def test_test_sqlserver_stops_in_one_line_when_the_server_is_unreachable(closed_port, odbc_directory):
+    completed = run_test_sqlserver(f"mssql://dba:secret@127.0.0.1:{closed_port}/master?timeout=2", odbc_directory)
+    assert completed.returncode == 2, completed.stdout + completed.stderr
+    lines = completed.stderr.strip().splitlines()
+    assert len(lines) == 1, completed.stderr
+    assert lines[0].startswith(f"Cannot connect to the SQL Server database 'master' on host 127.0.0.1:{closed_port}: ")
+    assert "(ODBC Driver 18 for SQL Server, SQLSTATE" in lines[0]
+    assert "secret" not in completed.stderr
+    assert "test session starts" not in completed.stdout  # pytest never started
+
+
+def test_scratch_test_databases_on_sql_server_get_the_collation_of_create_database_sql():
+    script = (BASE_DIR / "sql" / "create_database.sql").read_text(encoding="utf-8")
+    config = database_from_url("mssql://app:pw@sql.bank.local/telemarketing", base_dir=BASE_DIR)
+    assert config["TEST"]["COLLATION"] == SQL_SERVER_COLLATION
+    code = "\n".join(line for line in script.splitlines() if not line.startswith("--"))
+    assert f"CREATE DATABASE [$(DatabaseName)] COLLATE {SQL_SERVER_COLLATION};" in code
+    # an existing database with another collation stops the script (sqlcmd -b)
+    assert re.search(rf"IF @collation <> N'{SQL_SERVER_COLLATION}'\s+RAISERROR \(", code)
+    assert "SET READ_COMMITTED_SNAPSHOT ON" in code

@@ -157,11 +157,11 @@ class DemoSeeder:
         }
 
     def _add_to_group(self, accounts: list[Account], role: str) -> None:
+        """Put logins created by this run in their role's group (no ignore_conflicts: SQL Server refuses it)."""
         through = Account.groups.through
         through.objects.bulk_create(
             [through(account_id=account.pk, group_id=self.groups[role].pk) for account in accounts],
             batch_size=BATCH,
-            ignore_conflicts=True,
         )
 
     def seed_workers(self) -> None:
