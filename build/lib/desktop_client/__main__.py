@@ -1,3 +1,0 @@
-from desktop_client.app import main
-
-main()
