@@ -19,12 +19,8 @@ from django.db import models
 
 from telemarketing.database import SQL_SERVER_COLLATION, database_from_url
 from telemarketing.management.odbc_driver import DRIVER_NAME, bundled_driver_path, register_driver
-from telemarketing.management.tsql_export import (
-    OfflineExportError,
-    SchemaCatalog,
-    export_schema_sql,
-    offline_connection,
-)
+from telemarketing.management.tsql_catalog import OfflineExportError, SchemaCatalog
+from telemarketing.management.tsql_export import export_schema_sql, offline_connection
 
 BASE_DIR = Path(settings.BASE_DIR)
 SCHEMA = BASE_DIR / "sql" / "schema.sql"
