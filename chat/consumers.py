@@ -18,7 +18,7 @@ from django.conf import settings
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from chat import events, selectors, services
+from chat import delivery, events, selectors, services
 
 logger = logging.getLogger(__name__)
 
@@ -29,6 +29,8 @@ class CloseCode:
     NOT_AUTHENTICATED = 4401
     FORBIDDEN = 4403
     NOT_FOUND = 4404
+    # Live delivery stopped (the channel layer failed) or cannot start: reconnect with backoff, then sync.
+    DELIVERY_LOST = 4503
 
 
 # A text frame longer than this is refused before it is parsed. A 4,000-character message fits
@@ -86,6 +88,8 @@ class ChatSocket(AsyncWebsocketConsumer):
     async def websocket_connect(self, message):
         self.language = _language_of(self.scope)
         self.limiter = TokenBucket(rate=self.rate_per_second, burst=self.burst)
+        self.watch = None
+        self.closing = False
         with translation.override(self.language):
             await super().websocket_connect(message)
 
@@ -93,6 +97,51 @@ class ChatSocket(AsyncWebsocketConsumer):
         """Accept, then close with the code: a close before the handshake would reach the client as 403."""
         await self.accept()
         await self.close(code=code)
+
+    async def join(self, *groups: str) -> bool:
+        """Subscribe to the groups before accepting; if the channel layer is not delivering, refuse with 4503."""
+        self.watch = delivery.watch(self.channel_layer)
+        if self.watch is not None and not self.watch.live:
+            await self.refuse(CloseCode.DELIVERY_LOST)
+            return False
+        try:
+            for group in groups:
+                await self.channel_layer.group_add(group, self.channel_name)
+        except Exception as error:
+            logger.warning("chat: refusing a socket, the channel layer failed: %r", error)
+            if self.watch is not None:
+                self.watch.lost()
+            await self.refuse(CloseCode.DELIVERY_LOST)
+            return False
+        if self.watch is not None:
+            self.watch.sockets.add(self)
+        return True
+
+    async def leave(self, *groups: str) -> None:
+        if self.watch is not None:
+            self.watch.sockets.discard(self)
+        try:
+            for group in groups:
+                await self.channel_layer.group_discard(group, self.channel_name)
+        except Exception as error:  # the layer is down: there is nothing to leave until it is back
+            logger.warning("chat: could not leave the groups of a closed socket: %r", error)
+
+    async def publish(self, call, *args) -> None:
+        """A best-effort channel-layer call (presence, typing): if it fails, delivery has stopped, and the
+        socket is closed with 4503 so that its client reconnects and catches up."""
+        try:
+            await call(*args)
+        except Exception as error:
+            logger.warning("chat: the channel layer failed: %r", error)
+            if self.watch is not None:
+                self.watch.lost()
+            else:
+                await self.delivery_lost()
+
+    async def delivery_lost(self) -> None:
+        if not self.closing:
+            self.closing = True
+            await self.close(code=CloseCode.DELIVERY_LOST)
 
     async def send_frame(self, frame: dict) -> None:
         await self.send(text_data=json.dumps(frame, ensure_ascii=False))
@@ -175,12 +224,14 @@ class ConversationConsumer(ChatSocket):
         self.customer_id = participation.conversation.customer_id
         self.peer_channels: set[str] = set()
         self.online_agents: dict[str, int] = {}
-        self.group = events.conversation_group(self.conversation_id)
-        await self.channel_layer.group_add(self.group, self.channel_name)
+        groups = [events.conversation_group(self.conversation_id)]
         if self.role == "customer":
-            await self.channel_layer.group_add(events.AGENT_PRESENCE_GROUP, self.channel_name)
+            groups.append(events.AGENT_PRESENCE_GROUP)
+        if not await self.join(*groups):
+            return
+        self.group = groups[0]
         await self.accept()
-        last_message_id = await database_sync_to_async(selectors.last_message_id)(conversation_id=self.conversation_id)
+        last_message_id, last_seq = await database_sync_to_async(self.last_marks)()
         await self.send_frame(
             {
                 "type": "hello",
@@ -188,28 +239,36 @@ class ConversationConsumer(ChatSocket):
                 "user": events.person_payload(self.user),
                 "conversation": events.conversation_payload(participation.conversation),
                 "last_message_id": last_message_id,
+                "last_seq": last_seq,
             }
         )
         await self.announce_presence(online=True, ask_back=True)
         if self.role == "customer":
             await self.send_frame({"type": "agents_online", "count": 0})
-            await self.channel_layer.group_send(
-                events.AGENTS_GROUP, {"type": "desk.presence_query", "reply_to": self.channel_name}
+            await self.publish(
+                self.channel_layer.group_send,
+                events.AGENTS_GROUP,
+                {"type": "desk.presence_query", "reply_to": self.channel_name},
             )
+
+    def last_marks(self) -> tuple[int, int]:
+        return (
+            selectors.last_message_id(conversation_id=self.conversation_id),
+            selectors.last_message_seq(conversation_id=self.conversation_id),
+        )
 
     async def disconnect(self, code):
         if self.group is None:
             return
-        await self.announce_presence(online=False, ask_back=False)
-        await self.channel_layer.group_discard(self.group, self.channel_name)
-        if self.role == "customer":
-            await self.channel_layer.group_discard(events.AGENT_PRESENCE_GROUP, self.channel_name)
+        if not self.closing:
+            await self.announce_presence(online=False, ask_back=False)
+        await self.leave(self.group, *([events.AGENT_PRESENCE_GROUP] if self.role == "customer" else []))
 
     async def announce_presence(self, *, online: bool, ask_back: bool) -> None:
         event = {"type": "chat.presence", "role": self.role, "channel": self.channel_name, "online": online}
         if ask_back:
             event["reply_to"] = self.channel_name
-        await self.channel_layer.group_send(self.group, event)
+        await self.publish(self.channel_layer.group_send, self.group, event)
 
     # Frames from the client
 
@@ -225,14 +284,22 @@ class ConversationConsumer(ChatSocket):
         )
 
     async def on_sync(self, frame: dict) -> None:
-        after = _positive_int(frame, "after", default=0)
-        messages = await database_sync_to_async(selectors.messages_after)(
-            conversation_id=self.conversation_id, after_id=after
-        )
+        if "after_seq" in frame:
+            after_seq = _positive_int(frame, "after_seq")
+            messages = await database_sync_to_async(selectors.messages_after_seq)(
+                conversation_id=self.conversation_id, after_seq=after_seq
+            )
+            mark = {"after_seq": after_seq}
+        else:
+            after = _positive_int(frame, "after", default=0)
+            messages = await database_sync_to_async(selectors.messages_after)(
+                conversation_id=self.conversation_id, after_id=after
+            )
+            mark = {"after": after}
         await self.send_frame(
             {
                 "type": "history",
-                "after": after,
+                **mark,
                 "messages": [self.message_payload(message) for message in messages],
                 "more": len(messages) == selectors.HISTORY_PAGE_SIZE,
             }
@@ -242,8 +309,10 @@ class ConversationConsumer(ChatSocket):
         typing = frame.get("typing", True)
         if not isinstance(typing, bool):
             raise FrameError("bad_frame", _("The field “typing” must be true or false."))
-        await self.channel_layer.group_send(
-            self.group, {"type": "chat.typing", "role": self.role, "channel": self.channel_name, "typing": typing}
+        await self.publish(
+            self.channel_layer.group_send,
+            self.group,
+            {"type": "chat.typing", "role": self.role, "channel": self.channel_name, "typing": typing},
         )
 
     async def on_close(self, frame: dict) -> None:
@@ -275,7 +344,8 @@ class ConversationConsumer(ChatSocket):
         if bool(self.peer_channels) != was_online:
             await self.send_frame({"type": "presence", "role": event["role"], "online": bool(self.peer_channels)})
         if event.get("reply_to"):
-            await self.channel_layer.send(
+            await self.publish(
+                self.channel_layer.send,
                 event["reply_to"],
                 {"type": "chat.presence", "role": self.role, "channel": self.channel_name, "online": True},
             )
@@ -305,7 +375,8 @@ class AgentDeskConsumer(ChatSocket):
         if not await database_sync_to_async(selectors.is_chat_agent)(self.user):
             await self.refuse(CloseCode.FORBIDDEN)
             return
-        await self.channel_layer.group_add(events.AGENTS_GROUP, self.channel_name)
+        if not await self.join(events.AGENTS_GROUP):
+            return
         self.joined = True
         await self.accept()
         await self.on_refresh({})
@@ -314,11 +385,14 @@ class AgentDeskConsumer(ChatSocket):
     async def disconnect(self, code):
         if not self.joined:
             return
-        await self.announce(online=False)
-        await self.channel_layer.group_discard(events.AGENTS_GROUP, self.channel_name)
+        if not self.closing:
+            await self.announce(online=False)
+        await self.leave(events.AGENTS_GROUP)
 
     async def announce(self, *, online: bool) -> None:
-        await self.channel_layer.group_send(events.AGENT_PRESENCE_GROUP, self.presence_event(online=online))
+        await self.publish(
+            self.channel_layer.group_send, events.AGENT_PRESENCE_GROUP, self.presence_event(online=online)
+        )
 
     def presence_event(self, *, online: bool) -> dict:
         return {"type": "agents.presence", "channel": self.channel_name, "agent": self.user.pk, "online": online}
@@ -352,7 +426,7 @@ class AgentDeskConsumer(ChatSocket):
         await self.send_frame({"type": "conversation", "conversation": event["conversation"]})
 
     async def desk_presence_query(self, event: dict) -> None:
-        await self.channel_layer.send(event["reply_to"], self.presence_event(online=True))
+        await self.publish(self.channel_layer.send, event["reply_to"], self.presence_event(online=True))
 
 
 class UnknownEndpointConsumer(AsyncWebsocketConsumer):

@@ -801,6 +801,35 @@ GO
 COMMIT TRANSACTION;
 GO
 
+-- Migration chat.0003_message_seq
+BEGIN TRANSACTION;
+GO
+-- Add field last_message_seq to conversation
+ALTER TABLE [chat_conversation] ADD [last_message_seq] int DEFAULT 0 NOT NULL CHECK ([last_message_seq] >= 0);
+GO
+-- SQL Server named the DEFAULT constraint of [chat_conversation].[last_message_seq] itself: look the name up, then drop it.
+DECLARE @constraint_name sysname = (SELECT d.name FROM sys.default_constraints AS d JOIN sys.columns AS c ON c.object_id = d.parent_object_id AND c.column_id = d.parent_column_id WHERE d.parent_object_id = OBJECT_ID(N'[chat_conversation]') AND c.name = N'last_message_seq');
+IF @constraint_name IS NULL RAISERROR (N'No DEFAULT constraint of [chat_conversation].[last_message_seq] to drop.', 16, 1);
+DECLARE @drop_constraint nvarchar(max) = N'ALTER TABLE [chat_conversation] DROP CONSTRAINT ' + QUOTENAME(@constraint_name);
+EXEC sp_executesql @drop_constraint;
+GO
+-- Add field seq to chatmessage
+ALTER TABLE [chat_chatmessage] ADD [seq] int NULL CHECK ([seq] >= 0);
+GO
+-- Raw Python operation
+-- THIS OPERATION CANNOT BE WRITTEN AS SQL
+-- Alter field seq on chatmessage
+ALTER TABLE [chat_chatmessage] ALTER COLUMN [seq] int NOT NULL;
+GO
+-- Create constraint chat_message_seq_once on model chatmessage
+ALTER TABLE [chat_chatmessage] ADD CONSTRAINT [chat_message_seq_once] UNIQUE ([conversation_id], [seq]);
+GO
+-- Create constraint chat_message_seq_positive on model chatmessage
+ALTER TABLE [chat_chatmessage] ADD CONSTRAINT [chat_message_seq_positive] CHECK ([seq] >= 1);
+GO
+COMMIT TRANSACTION;
+GO
+
 -- Migration sessions.0001_initial
 BEGIN TRANSACTION;
 GO
