@@ -14,6 +14,7 @@ import time
 
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncWebsocketConsumer
+from channels.layers import get_channel_layer
 from django.conf import settings
 from django.utils import translation
 from django.utils.translation import gettext as _
@@ -85,10 +86,28 @@ class ChatSocket(AsyncWebsocketConsumer):
     burst = 20
     frame_handlers: dict[str, str] = {}
 
+    async def __call__(self, scope, receive, send):
+        """Channels makes the socket's own channel before the handshake; if the channel layer fails there
+        (or is known not to deliver), refuse with 4503 instead of the HTTP 500 that the error would become."""
+        self.watch = delivery.watch(get_channel_layer(self.channel_layer_alias))
+        self.dispatching = False
+        if self.watch is None or self.watch.live:
+            try:
+                await super().__call__(scope, receive, send)
+                return
+            except Exception as error:
+                if self.dispatching:
+                    raise
+                logger.warning("chat: refusing a socket, the channel layer failed: %r", error)
+                self.watch.lost()
+        await receive()  # websocket.connect
+        await send({"type": "websocket.accept"})
+        await send({"type": "websocket.close", "code": CloseCode.DELIVERY_LOST})
+
     async def websocket_connect(self, message):
+        self.dispatching = True
         self.language = _language_of(self.scope)
         self.limiter = TokenBucket(rate=self.rate_per_second, burst=self.burst)
-        self.watch = None
         self.closing = False
         with translation.override(self.language):
             await super().websocket_connect(message)
@@ -100,7 +119,6 @@ class ChatSocket(AsyncWebsocketConsumer):
 
     async def join(self, *groups: str) -> bool:
         """Subscribe to the groups before accepting; if the channel layer is not delivering, refuse with 4503."""
-        self.watch = delivery.watch(self.channel_layer)
         if self.watch is not None and not self.watch.live:
             await self.refuse(CloseCode.DELIVERY_LOST)
             return False
