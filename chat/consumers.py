@@ -14,11 +14,12 @@ import time
 
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncWebsocketConsumer
+from channels.layers import get_channel_layer
 from django.conf import settings
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from chat import events, selectors, services
+from chat import delivery, events, selectors, services
 from core.db_availability import is_database_unavailable
 
 logger = logging.getLogger(__name__)
@@ -30,7 +31,9 @@ class CloseCode:
     NOT_AUTHENTICATED = 4401
     FORBIDDEN = 4403
     NOT_FOUND = 4404
-    UNAVAILABLE = 4503  # the database cannot be reached: reconnect with backoff
+    # The database cannot be reached, or live delivery stopped (the channel layer failed):
+    # reconnect with backoff, then sync.
+    UNAVAILABLE = 4503
 
 
 class DatabaseUnavailableClose:
@@ -111,9 +114,29 @@ class ChatSocket(AsyncWebsocketConsumer):
     burst = 20
     frame_handlers: dict[str, str] = {}
 
+    async def __call__(self, scope, receive, send):
+        """Channels makes the socket's own channel before the handshake; if the channel layer fails there
+        (or is known not to deliver), refuse with 4503 instead of the HTTP 500 that the error would become."""
+        self.watch = delivery.watch(get_channel_layer(self.channel_layer_alias))
+        self.dispatching = False
+        if self.watch is None or self.watch.live:
+            try:
+                await super().__call__(scope, receive, send)
+                return
+            except Exception as error:
+                if self.dispatching:
+                    raise
+                logger.warning("chat: refusing a socket, the channel layer failed: %r", error)
+                self.watch.lost()
+        await receive()  # websocket.connect
+        await send({"type": "websocket.accept"})
+        await send({"type": "websocket.close", "code": CloseCode.UNAVAILABLE})
+
     async def websocket_connect(self, message):
+        self.dispatching = True
         self.language = _language_of(self.scope)
         self.limiter = TokenBucket(rate=self.rate_per_second, burst=self.burst)
+        self.closing = False
         with translation.override(self.language):
             await super().websocket_connect(message)
 
@@ -121,6 +144,50 @@ class ChatSocket(AsyncWebsocketConsumer):
         """Accept, then close with the code: a close before the handshake would reach the client as 403."""
         await self.accept()
         await self.close(code=code)
+
+    async def join(self, *groups: str) -> bool:
+        """Subscribe to the groups before accepting; if the channel layer is not delivering, refuse with 4503."""
+        if self.watch is not None and not self.watch.live:
+            await self.refuse(CloseCode.UNAVAILABLE)
+            return False
+        try:
+            for group in groups:
+                await self.channel_layer.group_add(group, self.channel_name)
+        except Exception as error:
+            logger.warning("chat: refusing a socket, the channel layer failed: %r", error)
+            if self.watch is not None:
+                self.watch.lost()
+            await self.refuse(CloseCode.UNAVAILABLE)
+            return False
+        if self.watch is not None:
+            self.watch.sockets.add(self)
+        return True
+
+    async def leave(self, *groups: str) -> None:
+        if self.watch is not None:
+            self.watch.sockets.discard(self)
+        try:
+            for group in groups:
+                await self.channel_layer.group_discard(group, self.channel_name)
+        except Exception as error:  # the layer is down: there is nothing to leave until it is back
+            logger.warning("chat: could not leave the groups of a closed socket: %r", error)
+
+    async def publish(self, call, *args) -> None:
+        """A best-effort channel-layer call (presence, typing): if it fails, delivery has stopped, and the
+        socket is closed with 4503 so that its client reconnects and catches up."""
+        try:
+            await call(*args)
+        except Exception as error:
+            logger.warning("chat: the channel layer failed: %r", error)
+            if self.watch is not None:
+                self.watch.lost()
+            else:
+                await self.delivery_lost()
+
+    async def delivery_lost(self) -> None:
+        if not self.closing:
+            self.closing = True
+            await self.close(code=CloseCode.UNAVAILABLE)
 
     async def send_frame(self, frame: dict) -> None:
         await self.send(text_data=json.dumps(frame, ensure_ascii=False))
@@ -203,12 +270,14 @@ class ConversationConsumer(ChatSocket):
         self.customer_id = participation.conversation.customer_id
         self.peer_channels: set[str] = set()
         self.online_agents: dict[str, int] = {}
-        self.group = events.conversation_group(self.conversation_id)
-        await self.channel_layer.group_add(self.group, self.channel_name)
+        groups = [events.conversation_group(self.conversation_id)]
         if self.role == "customer":
-            await self.channel_layer.group_add(events.AGENT_PRESENCE_GROUP, self.channel_name)
+            groups.append(events.AGENT_PRESENCE_GROUP)
+        if not await self.join(*groups):
+            return
+        self.group = groups[0]
         await self.accept()
-        last_message_id = await database_sync_to_async(selectors.last_message_id)(conversation_id=self.conversation_id)
+        last_message_id, last_seq = await database_sync_to_async(self.last_marks)()
         await self.send_frame(
             {
                 "type": "hello",
@@ -216,28 +285,36 @@ class ConversationConsumer(ChatSocket):
                 "user": events.person_payload(self.user),
                 "conversation": events.conversation_payload(participation.conversation),
                 "last_message_id": last_message_id,
+                "last_seq": last_seq,
             }
         )
         await self.announce_presence(online=True, ask_back=True)
         if self.role == "customer":
             await self.send_frame({"type": "agents_online", "count": 0})
-            await self.channel_layer.group_send(
-                events.AGENTS_GROUP, {"type": "desk.presence_query", "reply_to": self.channel_name}
+            await self.publish(
+                self.channel_layer.group_send,
+                events.AGENTS_GROUP,
+                {"type": "desk.presence_query", "reply_to": self.channel_name},
             )
+
+    def last_marks(self) -> tuple[int, int]:
+        return (
+            selectors.last_message_id(conversation_id=self.conversation_id),
+            selectors.last_message_seq(conversation_id=self.conversation_id),
+        )
 
     async def disconnect(self, code):
         if self.group is None:
             return
-        await self.announce_presence(online=False, ask_back=False)
-        await self.channel_layer.group_discard(self.group, self.channel_name)
-        if self.role == "customer":
-            await self.channel_layer.group_discard(events.AGENT_PRESENCE_GROUP, self.channel_name)
+        if not self.closing:
+            await self.announce_presence(online=False, ask_back=False)
+        await self.leave(self.group, *([events.AGENT_PRESENCE_GROUP] if self.role == "customer" else []))
 
     async def announce_presence(self, *, online: bool, ask_back: bool) -> None:
         event = {"type": "chat.presence", "role": self.role, "channel": self.channel_name, "online": online}
         if ask_back:
             event["reply_to"] = self.channel_name
-        await self.channel_layer.group_send(self.group, event)
+        await self.publish(self.channel_layer.group_send, self.group, event)
 
     # Frames from the client
 
@@ -253,14 +330,22 @@ class ConversationConsumer(ChatSocket):
         )
 
     async def on_sync(self, frame: dict) -> None:
-        after = _positive_int(frame, "after", default=0)
-        messages = await database_sync_to_async(selectors.messages_after)(
-            conversation_id=self.conversation_id, after_id=after
-        )
+        if "after_seq" in frame:
+            after_seq = _positive_int(frame, "after_seq")
+            messages = await database_sync_to_async(selectors.messages_after_seq)(
+                conversation_id=self.conversation_id, after_seq=after_seq
+            )
+            mark = {"after_seq": after_seq}
+        else:
+            after = _positive_int(frame, "after", default=0)
+            messages = await database_sync_to_async(selectors.messages_after)(
+                conversation_id=self.conversation_id, after_id=after
+            )
+            mark = {"after": after}
         await self.send_frame(
             {
                 "type": "history",
-                "after": after,
+                **mark,
                 "messages": [self.message_payload(message) for message in messages],
                 "more": len(messages) == selectors.HISTORY_PAGE_SIZE,
             }
@@ -270,8 +355,10 @@ class ConversationConsumer(ChatSocket):
         typing = frame.get("typing", True)
         if not isinstance(typing, bool):
             raise FrameError("bad_frame", _("The field “typing” must be true or false."))
-        await self.channel_layer.group_send(
-            self.group, {"type": "chat.typing", "role": self.role, "channel": self.channel_name, "typing": typing}
+        await self.publish(
+            self.channel_layer.group_send,
+            self.group,
+            {"type": "chat.typing", "role": self.role, "channel": self.channel_name, "typing": typing},
         )
 
     async def on_close(self, frame: dict) -> None:
@@ -303,7 +390,8 @@ class ConversationConsumer(ChatSocket):
         if bool(self.peer_channels) != was_online:
             await self.send_frame({"type": "presence", "role": event["role"], "online": bool(self.peer_channels)})
         if event.get("reply_to"):
-            await self.channel_layer.send(
+            await self.publish(
+                self.channel_layer.send,
                 event["reply_to"],
                 {"type": "chat.presence", "role": self.role, "channel": self.channel_name, "online": True},
             )
@@ -333,7 +421,8 @@ class AgentDeskConsumer(ChatSocket):
         if not await database_sync_to_async(selectors.is_chat_agent)(self.user):
             await self.refuse(CloseCode.FORBIDDEN)
             return
-        await self.channel_layer.group_add(events.AGENTS_GROUP, self.channel_name)
+        if not await self.join(events.AGENTS_GROUP):
+            return
         self.joined = True
         await self.accept()
         await self.on_refresh({})
@@ -342,11 +431,14 @@ class AgentDeskConsumer(ChatSocket):
     async def disconnect(self, code):
         if not self.joined:
             return
-        await self.announce(online=False)
-        await self.channel_layer.group_discard(events.AGENTS_GROUP, self.channel_name)
+        if not self.closing:
+            await self.announce(online=False)
+        await self.leave(events.AGENTS_GROUP)
 
     async def announce(self, *, online: bool) -> None:
-        await self.channel_layer.group_send(events.AGENT_PRESENCE_GROUP, self.presence_event(online=online))
+        await self.publish(
+            self.channel_layer.group_send, events.AGENT_PRESENCE_GROUP, self.presence_event(online=online)
+        )
 
     def presence_event(self, *, online: bool) -> dict:
         return {"type": "agents.presence", "channel": self.channel_name, "agent": self.user.pk, "online": online}
@@ -380,7 +472,7 @@ class AgentDeskConsumer(ChatSocket):
         await self.send_frame({"type": "conversation", "conversation": event["conversation"]})
 
     async def desk_presence_query(self, event: dict) -> None:
-        await self.channel_layer.send(event["reply_to"], self.presence_event(online=True))
+        await self.publish(self.channel_layer.send, event["reply_to"], self.presence_event(online=True))
 
 
 class UnknownEndpointConsumer(AsyncWebsocketConsumer):

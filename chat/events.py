@@ -12,6 +12,7 @@ import logging
 from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
 
+from chat import delivery
 from chat.models import ChatMessage, Conversation
 from chat.selectors import display_name
 
@@ -54,6 +55,7 @@ def message_payload(message: ChatMessage, *, customer_id: int) -> dict:
     return {
         "id": message.pk,
         "conversation": message.conversation_id,
+        "seq": message.seq,
         "client_id": message.client_message_id,
         "sender": {
             "id": message.sender_id,
@@ -65,12 +67,18 @@ def message_payload(message: ChatMessage, *, customer_id: int) -> dict:
     }
 
 
-def _group_send(group: str, event: dict) -> None:
-    """Best effort: the data is already committed, and a client that missed it catches up on reconnect."""
+async def _publish(group: str, event: dict) -> None:
     try:
-        async_to_sync(get_channel_layer().group_send)(group, event)
+        await get_channel_layer().group_send(group, event)
     except Exception:
         logger.exception("could not publish %s to %s", event.get("type"), group)
+        delivery.publish_failed()
+
+
+def _group_send(group: str, event: dict) -> None:
+    """Best effort: the data is already committed. If publishing fails, this process's chat sockets are
+    closed (chat/delivery.py), and their clients catch up when they reconnect."""
+    async_to_sync(_publish)(group, event)
 
 
 def publish_message(message: ChatMessage, *, customer_id: int) -> None:

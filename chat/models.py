@@ -35,6 +35,12 @@ class Conversation(models.Model):
     created_at = models.DateTimeField(_("started"), auto_now_add=True)
     claimed_at = models.DateTimeField(_("claimed"), null=True, blank=True)
     closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
+    last_message_seq = models.PositiveIntegerField(
+        _("last message number"),
+        default=0,
+        editable=False,
+        help_text=_("The number of the conversation's latest message; the next one gets the number after it."),
+    )
     rating = models.ForeignKey(
         "surveys.Survey",
         verbose_name=_("customer's rating"),
@@ -87,6 +93,11 @@ class ChatMessage(models.Model):
         max_length=64,
         help_text=_("Chosen by the sender, so that a resent message is stored once."),
     )
+    seq = models.PositiveIntegerField(
+        _("number in the conversation"),
+        editable=False,
+        help_text=_("1, 2, 3… without gaps within a conversation, so a client can tell which messages it missed."),
+    )
     text = models.CharField(_("text"), max_length=MAX_MESSAGE_LENGTH)
     created_at = models.DateTimeField(_("sent"), auto_now_add=True)
 
@@ -98,6 +109,8 @@ class ChatMessage(models.Model):
             models.UniqueConstraint(
                 fields=["conversation", "sender", "client_message_id"], name="chat_message_sent_once"
             ),
+            models.UniqueConstraint(fields=["conversation", "seq"], name="chat_message_seq_once"),
+            models.CheckConstraint(condition=Q(seq__gte=1), name="chat_message_seq_positive"),
             models.CheckConstraint(condition=~Q(text=""), name="chat_message_not_empty"),
         ]
 

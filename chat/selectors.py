@@ -109,6 +109,22 @@ def messages_after(*, conversation_id: int, after_id: int, limit: int | None = N
     )
 
 
+def messages_after_seq(*, conversation_id: int, after_seq: int, limit: int | None = None) -> list[ChatMessage]:
+    """Up to ``limit`` (a page) messages numbered above ``after_seq``, in order: the catch-up of a client that
+    has seen every message up to that number (and perhaps some after it)."""
+    limit = limit or HISTORY_PAGE_SIZE
+    return list(
+        ChatMessage.objects.filter(conversation_id=conversation_id, seq__gt=after_seq)
+        .select_related("sender")
+        .order_by("seq")[:limit]
+    )
+
+
+def last_message_seq(*, conversation_id: int) -> int:
+    """0 when the conversation has no message yet."""
+    return Conversation.objects.values_list("last_message_seq", flat=True).get(pk=conversation_id)
+
+
 def last_message_id(*, conversation_id: int) -> int:
     """0 when the conversation has no message yet."""
     last = ChatMessage.objects.filter(conversation_id=conversation_id).order_by("-id").values_list("id", flat=True)

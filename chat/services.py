@@ -7,6 +7,7 @@ that reconnects and asks for what it missed finds it in the database.
 from __future__ import annotations
 
 from django.db import IntegrityError, transaction
+from django.db.models import F
 from django.utils import timezone
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
@@ -164,8 +165,8 @@ def _clean_text(text) -> str:
 def post_message(
     *, conversation_id: int, sender: Account, client_message_id: str, text: str
 ) -> tuple[ChatMessage, bool]:
-    """Store a message, then publish it. Returns (message, created): a message resent with the same
-    client_message_id is stored once, and the resend gets the stored one back."""
+    """Store a message as the conversation's next number (``seq``), then publish it. Returns (message, created):
+    a message resent with the same client_message_id is stored once, and the resend gets the stored one back."""
     client_message_id = _clean_client_message_id(client_message_id)
     text = _clean_text(text)
     with transaction.atomic():
@@ -183,8 +184,12 @@ def post_message(
             raise ConversationClosed()
         try:
             with transaction.atomic():
+                # Taking the next number locks the conversation's row until commit, so messages sent at once
+                # are numbered one after another; a refused insert rolls its number back (no gaps).
+                Conversation.objects.filter(pk=conversation.pk).update(last_message_seq=F("last_message_seq") + 1)
+                seq = Conversation.objects.values_list("last_message_seq", flat=True).get(pk=conversation.pk)
                 message = ChatMessage.objects.create(
-                    conversation=conversation, sender=sender, client_message_id=client_message_id, text=text
+                    conversation=conversation, sender=sender, client_message_id=client_message_id, seq=seq, text=text
                 )
         except IntegrityError:
             # The same message arrived twice at once (two connections): the other copy was stored.

@@ -654,10 +654,10 @@ GO
 BEGIN TRANSACTION;
 GO
 -- Create model Conversation
-CREATE TABLE [chat_conversation] ([id] bigint NOT NULL PRIMARY KEY IDENTITY (1, 1), [topic] nvarchar(200) NOT NULL, [status] nvarchar(8) NOT NULL, [created_at] datetimeoffset NOT NULL, [claimed_at] datetimeoffset NULL, [closed_at] datetimeoffset NULL, [agent_id] bigint NULL, [customer_id] bigint NOT NULL, [rating_id] bigint NULL);
+CREATE TABLE [chat_conversation] ([id] bigint NOT NULL PRIMARY KEY IDENTITY (1, 1), [topic] nvarchar(200) NOT NULL, [status] nvarchar(8) NOT NULL, [created_at] datetimeoffset NOT NULL, [claimed_at] datetimeoffset NULL, [closed_at] datetimeoffset NULL, [last_message_seq] int NOT NULL CONSTRAINT chat_conversation_last_message_seq_db1012b4_check CHECK ([last_message_seq] >= 0), [agent_id] bigint NULL, [customer_id] bigint NOT NULL, [rating_id] bigint NULL);
 GO
 -- Create model ChatMessage
-CREATE TABLE [chat_chatmessage] ([id] bigint NOT NULL PRIMARY KEY IDENTITY (1, 1), [client_message_id] nvarchar(64) NOT NULL, [text] nvarchar(4000) NOT NULL, [created_at] datetimeoffset NOT NULL, [sender_id] bigint NOT NULL, [conversation_id] bigint NOT NULL);
+CREATE TABLE [chat_chatmessage] ([id] bigint NOT NULL PRIMARY KEY IDENTITY (1, 1), [client_message_id] nvarchar(64) NOT NULL, [seq] int NOT NULL CONSTRAINT chat_chatmessage_seq_2af9650f_check CHECK ([seq] >= 0), [text] nvarchar(4000) NOT NULL, [created_at] datetimeoffset NOT NULL, [sender_id] bigint NOT NULL, [conversation_id] bigint NOT NULL);
 GO
 -- Create index conversation_queue on field(s) status, created_at of model conversation
 CREATE INDEX [conversation_queue] ON [chat_conversation] ([status], [created_at]);
@@ -685,6 +685,12 @@ CREATE UNIQUE INDEX [conversation_rating_once] ON [chat_conversation] ([rating_i
 GO
 -- Create constraint chat_message_sent_once on model chatmessage
 ALTER TABLE [chat_chatmessage] ADD CONSTRAINT [chat_message_sent_once] UNIQUE ([conversation_id], [sender_id], [client_message_id]);
+GO
+-- Create constraint chat_message_seq_once on model chatmessage
+ALTER TABLE [chat_chatmessage] ADD CONSTRAINT [chat_message_seq_once] UNIQUE ([conversation_id], [seq]);
+GO
+-- Create constraint chat_message_seq_positive on model chatmessage
+ALTER TABLE [chat_chatmessage] ADD CONSTRAINT [chat_message_seq_positive] CHECK ([seq] >= 1);
 GO
 -- Create constraint chat_message_not_empty on model chatmessage
 ALTER TABLE [chat_chatmessage] ADD CONSTRAINT [chat_message_not_empty] CHECK (NOT ([text] = ''));

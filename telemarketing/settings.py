@@ -248,5 +248,8 @@ LOGGING = {
         "django": {"handlers": []},
         "django.db.backends": {"level": "WARNING"},
         "axes": {"level": "WARNING"},  # not its start-up banner on every command
+        # redis-py gives this logger an unmasked console handler of its own unless it already exists (the chat's
+        # Redis channel layer): declared here, its records go to the root's masked console instead.
+        "push_response": {"handlers": []},
     },
 }

@@ -3,6 +3,7 @@
 Run by tests/chat/live.py as ``python tests/chat/live_setup.py '<json spec>'`` with the servers' settings.
 Spec: {"customers": ["anna"], "agents": ["oleg"], "conversation": {"customer": "anna", "topic": "..."}};
 prints {"people": {"anna": {"id": 1, "session": "..."}}, "conversation": 7} as the last line.
+Spec {"start": {"customer_id": 1, "topic": "..."}} starts a conversation for a customer made before.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ import django
 
 django.setup()
 
+from accounts.models import Account  # noqa: E402
 from chat import services  # noqa: E402
 from tests.chat.factories import make_agent, make_customer, session_key_for  # noqa: E402
 
@@ -32,6 +34,9 @@ def main(spec: dict) -> dict:
     result: dict = {
         "people": {name: {"id": account.pk, "session": session_key_for(account)} for name, account in people.items()}
     }
+    if "start" in spec:
+        customer = Account.objects.get(pk=spec["start"]["customer_id"])
+        result["conversation"] = services.start_conversation(customer=customer, topic=spec["start"]["topic"]).pk
     wanted = spec.get("conversation")
     if wanted:
         conversation = services.start_conversation(customer=people[wanted["customer"]], topic=wanted.get("topic", ""))

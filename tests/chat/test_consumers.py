@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import socket as tcp
 
 import pytest
 from channels.db import database_sync_to_async
@@ -433,5 +434,56 @@ def test_errors_speak_the_language_of_the_language_cookie(ws, active, settings):
         await client.connect()
         await client.send_raw(text="nope")
         assert (await client.frame("error"))["message"] == "The frame is not valid JSON."
+
+    run(scenario)
+
+
+class TestCatchingUpAfterALiveDeliveryFailure:
+    def test_sync_by_number_returns_the_messages_missed_below_the_highest_one_seen(self, ws, active, customer, agent):
+        """The agent got message 3 live but not message 2 (its publish failed): asking for everything after the
+        highest number below which it has seen all (1) brings 2 back, and 3 again, which the client de-duplicates."""
+        for n, (sender, client_id) in enumerate([(customer, "c-1"), (customer, "c-2"), (customer, "c-3")], start=1):
+            message, _created = services.post_message(
+                conversation_id=active.pk, sender=sender, client_message_id=client_id, text=f"message {n}"
+            )
+            assert message.seq == n
+
+        socket = ws(conversation_path(active), agent)
+
+        async def scenario():
+            await socket.connect()
+            hello = await socket.frame("hello")
+            assert hello["last_seq"] == 3
+            await socket.send({"type": "sync", "after_seq": 1})
+            history = await socket.frame("history")
+            assert history["after_seq"] == 1
+            assert [(m["seq"], m["client_id"]) for m in history["messages"]] == [(2, "c-2"), (3, "c-3")]
+            await socket.send({"type": "sync", "after_seq": -1})
+            assert (await socket.frame("error"))["code"] == "bad_frame"
+            await socket.disconnect()
+
+        run(scenario)
+
+
+def test_a_handshake_while_the_channel_layer_is_down_is_refused_with_4503(ws, active, customer, agent, settings):
+    """Redis is not reachable (nothing listens on its port): the socket is accepted and closed with the
+    documented "live delivery stopped" code, never an HTTP 500, and the desk alike."""
+    with tcp.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    settings.CHANNEL_LAYERS = {
+        "default": {
+            "BACKEND": "channels_redis.pubsub.RedisPubSubChannelLayer",
+            "CONFIG": {"hosts": [f"redis://127.0.0.1:{port}/0"]},
+        }
+    }
+
+    clients = [ws(conversation_path(active), customer), ws(DESK, agent)]
+
+    async def scenario():
+        for client in clients:
+            connected, _subprotocol = await client.connect()
+            assert connected
+            assert await client.closed_with() == CloseCode.UNAVAILABLE
 
     run(scenario)

@@ -243,3 +243,44 @@ class TestRate:
         services.close_conversation(conversation_id=active.pk, by=active.customer)
         with pytest.raises(services.ConversationNotFound):
             services.rate_conversation(conversation_id=active.pk, customer=make_customer(), rating=5)
+
+
+class TestMessageNumbers:
+    def test_messages_are_numbered_without_gaps_even_when_one_is_resent(self, customer, agent):
+        conversation = services.claim_conversation(
+            conversation_id=services.start_conversation(customer=customer).pk, agent=agent
+        )
+        first, _created = post(conversation, customer, "c-1")
+        again, created = post(conversation, customer, "c-1")  # the same message sent twice: stored once
+        reply, _created = post(conversation, agent, "a-1", "Good afternoon")
+        assert (first.seq, again.seq, created, reply.seq) == (1, 1, False, 2)
+        assert Conversation.objects.get().last_message_seq == 2
+        other = services.start_conversation(customer=make_customer())
+        assert post(other, other.customer, "c-1")[0].seq == 1  # each conversation counts from 1
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_messages_sent_at_the_same_moment_get_consecutive_numbers():
+    if connection.vendor == "sqlite":
+        pytest.skip("SQLite's shared in-memory test database locks whole tables between threads")
+    customer, agent = make_customer(), make_agent()
+    conversation = services.claim_conversation(
+        conversation_id=services.start_conversation(customer=customer).pk, agent=agent
+    )
+    senders = [customer, agent] * 4
+    start = threading.Barrier(len(senders))
+
+    def send(n, sender):
+        try:
+            start.wait()
+            post(conversation, sender, f"m-{n}", f"message {n}")
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=send, args=(n, sender)) for n, sender in enumerate(senders)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    assert sorted(ChatMessage.objects.values_list("seq", flat=True)) == list(range(1, len(senders) + 1))

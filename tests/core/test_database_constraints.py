@@ -230,8 +230,14 @@ def test_conversation_state_and_messages_sent_once():
     assert_refused(Conversation, lambda: Conversation.objects.create(
         customer=customer, agent=customer, status="active"))
     conversation = Conversation.objects.create(customer=customer, agent=agent, status="active")
-    ChatMessage.objects.create(conversation=conversation, sender=customer, client_message_id="m-1", text="Здравствуйте")
+    ChatMessage.objects.create(
+        conversation=conversation, sender=customer, client_message_id="m-1", seq=1, text="Здравствуйте")
     assert_refused(ChatMessage, lambda: ChatMessage.objects.create(
-        conversation=conversation, sender=customer, client_message_id="m-1", text="Здравствуйте"))
+        conversation=conversation, sender=customer, client_message_id="m-1", seq=2, text="Здравствуйте"))
     assert_refused(ChatMessage, lambda: ChatMessage.objects.create(
-        conversation=conversation, sender=customer, client_message_id="m-2", text=""))
+        conversation=conversation, sender=customer, client_message_id="m-2", seq=2, text=""))
+    # Two messages cannot share a number in one conversation, and numbers start at 1.
+    assert_refused(ChatMessage, lambda: ChatMessage.objects.create(
+        conversation=conversation, sender=agent, client_message_id="a-1", seq=1, text="Добрый день"))
+    assert_refused(ChatMessage, lambda: ChatMessage.objects.create(
+        conversation=conversation, sender=agent, client_message_id="a-1", seq=0, text="Добрый день"))

@@ -2,8 +2,9 @@
  *
  * Every text from the server is put on the page with textContent, never as HTML.
  * Messages carry our own client_id; until the server acknowledges one it stays "pending" and is
- * sent again (same client_id, so stored once) after a reconnect. On every (re)connect the panel
- * asks for the messages after the last id it has seen. */
+ * sent again (same client_id, so stored once) after a reconnect. Messages are numbered per conversation
+ * (seq): on every (re)connect, and whenever a number is skipped, the panel asks for the messages after the
+ * highest number below which it has seen them all. While the connection is down a banner says so. */
 (function () {
   "use strict";
 
@@ -59,12 +60,12 @@
       this.typingLine = root.querySelector(".chat-typing");
       this.errorLine = root.querySelector(".chat-error");
       this.connection = root.querySelector(".chat-connection");
+      this.outage = root.querySelector(".chat-outage");
       this.closeButton = root.querySelector(".chat-close");
       this.pending = new Map();
-      this.lastSeenId = 0;
-      this.list.querySelectorAll("[data-id]").forEach((item) => {
-        this.lastSeenId = Math.max(this.lastSeenId, Number(item.dataset.id));
-      });
+      this.seqs = new Set();
+      this.contiguousSeq = 0; // every message numbered up to this one is on the page
+      this.list.querySelectorAll("[data-seq]").forEach((item) => this.noteSeq(Number(item.dataset.seq)));
       this.retryDelay = 500;
       this.stopped = false;
       this.lastTypingSent = 0;
@@ -103,7 +104,7 @@
       socket.addEventListener("open", () => {
         this.retryDelay = 500;
         this.showConnection("connected");
-        this.send({ type: "sync", after: this.lastSeenId });
+        this.send({ type: "sync", after_seq: this.contiguousSeq });
         this.pending.forEach((entry, clientId) => {
           this.send({ type: "message", client_id: clientId, text: entry.text });
         });
@@ -131,6 +132,7 @@
           return;
         }
         this.showConnection("reconnecting");
+        this.outage.hidden = false;
         window.setTimeout(() => this.connect(), this.retryDelay);
         this.retryDelay = Math.min(this.retryDelay * 2, 10000);
       });
@@ -154,17 +156,23 @@
     onFrame(frame) {
       switch (frame.type) {
         case "hello":
+          this.outage.hidden = true;
+          this.applyConversation(frame.conversation);
+          break;
         case "status":
           this.applyConversation(frame.conversation);
           break;
         case "history":
           frame.messages.forEach((message) => this.addMessage(message));
           if (frame.more) {
-            this.send({ type: "sync", after: this.lastSeenId });
+            this.send({ type: "sync", after_seq: this.contiguousSeq });
           }
           break;
         case "message":
         case "ack":
+          if (frame.message.seq > this.contiguousSeq + 1) {
+            this.send({ type: "sync", after_seq: this.contiguousSeq }); // a message was skipped: fetch it
+          }
           this.addMessage(frame.message);
           break;
         case "typing":
@@ -261,12 +269,21 @@
         item = this.renderMessage(message, mine);
       }
       item.dataset.id = String(message.id);
+      item.dataset.seq = String(message.seq);
       this.insertInOrder(item, Number(message.id));
-      this.lastSeenId = Math.max(this.lastSeenId, Number(message.id));
+      this.noteSeq(Number(message.seq));
       if (!mine) {
         this.showTyping(message.sender.role, false);
       }
       this.scrollDown();
+    }
+
+    noteSeq(seq) {
+      this.seqs.add(seq);
+      while (this.seqs.has(this.contiguousSeq + 1)) {
+        this.seqs.delete(this.contiguousSeq + 1);
+        this.contiguousSeq += 1;
+      }
     }
 
     insertInOrder(item, id) {
@@ -340,6 +357,17 @@
     }
 
     showError(frame) {
+      if (frame.code === "rate_limited" && frame.client_id && this.pending.has(frame.client_id)) {
+        // Many messages resent after a reconnect can overrun the rate limit: send this one again shortly.
+        const clientId = frame.client_id;
+        window.setTimeout(() => {
+          const entry = this.pending.get(clientId);
+          if (entry) {
+            this.send({ type: "message", client_id: clientId, text: entry.text });
+          }
+        }, 1000 + Math.random() * 2000);
+        return;
+      }
       if (frame.client_id && this.pending.has(frame.client_id)) {
         const entry = this.pending.get(frame.client_id);
         this.pending.delete(frame.client_id);

@@ -18,6 +18,7 @@
   const panelsEmpty = desk.querySelector(".desk-panels-empty");
   const errorLine = desk.querySelector(".desk-error");
   const connection = desk.querySelector(".desk-connection");
+  const outage = desk.querySelector(".desk-outage");
   const template = document.getElementById("chat-panel-template");
   let socket = null;
   let retryDelay = 500;
@@ -141,6 +142,7 @@
 
   function onFrame(frame) {
     if (frame.type === "desk") {
+      outage.hidden = true; // the queue as it is now, including conversations started while we were away
       queueList.replaceChildren();
       mineList.replaceChildren();
       frame.queue.forEach(upsertQueued);
@@ -188,6 +190,7 @@
         return;
       }
       showConnection("reconnecting");
+      outage.hidden = false;
       window.setTimeout(connect, retryDelay);
       retryDelay = Math.min(retryDelay * 2, 10000);
     });

@@ -625,6 +625,7 @@ class DemoSeeder:
                 closed_at=claimed + timedelta(minutes=len(said) * 2 + 1)
                 if status == ConversationStatus.CLOSED
                 else None,
+                last_message_seq=len(said),
             )
             conversations.append(conversation)
             for position, text in enumerate(said):
@@ -633,6 +634,7 @@ class DemoSeeder:
                         conversation=conversation,
                         sender=account if position % 2 == 0 else agent,
                         client_message_id=uuid.UUID(int=fake.random.getrandbits(128)).hex,
+                        seq=position + 1,
                         text=text,
                         created_at=started + timedelta(minutes=position * 2, seconds=fake.random.randint(0, 59)),
                     )
