@@ -128,8 +128,14 @@ if REDIS_URL:
     CHANNEL_LAYERS = {
         "default": {
             "BACKEND": "channels_redis.pubsub.RedisPubSubChannelLayer",
-            # A distinct prefix keeps deployments (or test runs) sharing one Redis apart.
-            "CONFIG": {"hosts": [REDIS_URL], "prefix": os.environ.get("CHANNELS_REDIS_PREFIX", "asgi")},
+            "CONFIG": {
+                # A Redis that is down is noticed in 2 s (connect), not after the kernel's minutes; one that
+                # hangs is noticed by chat.delivery's probe, which closes the sockets with 4503. No read
+                # timeout: the subscriber's socket is rightly silent while nobody chats.
+                "hosts": [{"address": REDIS_URL, "socket_connect_timeout": 2, "socket_keepalive": True}],
+                # A distinct prefix keeps deployments (or test runs) sharing one Redis apart.
+                "prefix": os.environ.get("CHANNELS_REDIS_PREFIX", "asgi"),
+            },
         }
     }
 else:
