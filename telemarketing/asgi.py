@@ -11,7 +11,7 @@ from channels.auth import AuthMiddlewareStack  # noqa: E402  (needs Django set u
 from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
 from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E402
 
-from chat.consumers import DatabaseUnavailableClose  # noqa: E402
+from chat.sockets import DatabaseUnavailableClose  # noqa: E402
 from telemarketing.routing import websocket_urlpatterns  # noqa: E402
 
 application = ProtocolTypeRouter(

@@ -9,8 +9,8 @@ import pytest
 from channels.db import database_sync_to_async
 
 from chat import services
-from chat.consumers import ChatSocket, CloseCode
 from chat.models import ChatMessage, Conversation
+from chat.sockets import ChatSocket, CloseCode
 from tests.chat.conftest import run
 from tests.chat.factories import make_agent, make_customer, make_worker
 

@@ -1,0 +1,234 @@
+"""What every chat websocket shares: close codes, frame parsing and rate limits, the database-outage guard,
+and ``ChatSocket``, the base of the chat's consumers (protocol: docs/chat-protocol.md)."""
+
+from __future__ import annotations
+
+import json
+import logging
+import time
+
+from channels.generic.websocket import AsyncWebsocketConsumer
+from channels.layers import get_channel_layer
+from django.conf import settings
+from django.utils import translation
+from django.utils.translation import gettext as _
+
+from chat import delivery, services
+from core.db_availability import is_database_unavailable
+
+logger = logging.getLogger(__name__)
+
+
+class CloseCode:
+    """Close codes sent after the handshake, so every client can tell why (documented in the protocol)."""
+
+    NOT_AUTHENTICATED = 4401
+    FORBIDDEN = 4403
+    NOT_FOUND = 4404
+    # The database cannot be reached, or live delivery stopped (the channel layer failed):
+    # reconnect with backoff, then sync.
+    UNAVAILABLE = 4503
+
+
+class DatabaseUnavailableClose:
+    """Wraps the websocket stack: when the database cannot be reached while a socket connects (reading its
+    session and user, or its conversation), the socket is closed with 4503 instead of failing with 1011."""
+
+    def __init__(self, app) -> None:
+        self.app = app
+
+    async def __call__(self, scope, receive, send):
+        accepted = False
+
+        async def send_noting_accept(message):
+            nonlocal accepted
+            accepted = accepted or message["type"] == "websocket.accept"
+            await send(message)
+
+        try:
+            return await self.app(scope, receive, send_noting_accept)
+        except Exception as error:
+            if scope["type"] != "websocket" or not is_database_unavailable(error):
+                raise
+            logger.warning("database unavailable for websocket %s: %s", scope.get("path"), error)
+            if not accepted:  # a close before the handshake would reach the client as 403
+                await send({"type": "websocket.accept"})
+            await send({"type": "websocket.close", "code": CloseCode.UNAVAILABLE})
+
+
+# A text frame longer than this is refused before it is parsed. A 4,000-character message fits
+# with room for JSON escapes; anything bigger is not a frame of this protocol.
+MAX_FRAME_CHARS = 32_000
+
+
+class TokenBucket:
+    """Allows ``burst`` frames at once and ``rate`` per second after that, per connection."""
+
+    def __init__(self, *, rate: float, burst: int) -> None:
+        self.rate = rate
+        self.burst = burst
+        self.tokens = float(burst)
+        self.updated = time.monotonic()
+
+    def allow(self) -> bool:
+        now = time.monotonic()
+        self.tokens = min(self.burst, self.tokens + (now - self.updated) * self.rate)
+        self.updated = now
+        if self.tokens < 1:
+            return False
+        self.tokens -= 1
+        return True
+
+
+class FrameError(Exception):
+    def __init__(self, code: str, message: str) -> None:
+        super().__init__(message)
+        self.code = code
+        self.message = message
+
+
+def _language_of(scope) -> str:
+    requested = scope.get("cookies", {}).get(settings.LANGUAGE_COOKIE_NAME, "")
+    if requested and translation.check_for_language(requested):
+        return requested
+    return settings.LANGUAGE_CODE
+
+
+def positive_int(frame: dict, field: str, *, default: int | None = None) -> int:
+    value = frame.get(field, default)
+    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+        raise FrameError("bad_frame", _("The field “%(field)s” must be a whole number.") % {"field": field})
+    return value
+
+
+class ChatSocket(AsyncWebsocketConsumer):
+    """Frame parsing, rate limiting and error frames shared by the chat's sockets."""
+
+    rate_per_second = 5.0
+    burst = 20
+    frame_handlers: dict[str, str] = {}
+
+    async def __call__(self, scope, receive, send):
+        """Channels makes the socket's own channel before the handshake; if the channel layer fails there
+        (or is known not to deliver), refuse with 4503 instead of the HTTP 500 that the error would become."""
+        self.watch = delivery.watch(get_channel_layer(self.channel_layer_alias))
+        self.dispatching = False
+        if self.watch is None or self.watch.live:
+            try:
+                await super().__call__(scope, receive, send)
+                return
+            except Exception as error:
+                if self.dispatching:
+                    raise
+                logger.warning("chat: refusing a socket, the channel layer failed: %r", error)
+                self.watch.lost()
+        await receive()  # websocket.connect
+        await send({"type": "websocket.accept"})
+        await send({"type": "websocket.close", "code": CloseCode.UNAVAILABLE})
+
+    async def websocket_connect(self, message):
+        self.dispatching = True
+        self.language = _language_of(self.scope)
+        self.limiter = TokenBucket(rate=self.rate_per_second, burst=self.burst)
+        self.closing = False
+        with translation.override(self.language):
+            await super().websocket_connect(message)
+
+    async def refuse(self, code: int) -> None:
+        """Accept, then close with the code: a close before the handshake would reach the client as 403."""
+        await self.accept()
+        await self.close(code=code)
+
+    async def join(self, *groups: str) -> bool:
+        """Subscribe to the groups before accepting; if the channel layer is not delivering, refuse with 4503."""
+        if self.watch is not None and not self.watch.live:
+            await self.refuse(CloseCode.UNAVAILABLE)
+            return False
+        try:
+            for group in groups:
+                await self.channel_layer.group_add(group, self.channel_name)
+        except Exception as error:
+            logger.warning("chat: refusing a socket, the channel layer failed: %r", error)
+            if self.watch is not None:
+                self.watch.lost()
+            await self.refuse(CloseCode.UNAVAILABLE)
+            return False
+        if self.watch is not None:
+            self.watch.sockets.add(self)
+        return True
+
+    async def leave(self, *groups: str) -> None:
+        if self.watch is not None:
+            self.watch.sockets.discard(self)
+        try:
+            for group in groups:
+                await self.channel_layer.group_discard(group, self.channel_name)
+        except Exception as error:  # the layer is down: there is nothing to leave until it is back
+            logger.warning("chat: could not leave the groups of a closed socket: %r", error)
+
+    async def publish(self, call, *args) -> None:
+        """A best-effort channel-layer call (presence, typing): if it fails, delivery has stopped, and the
+        socket is closed with 4503 so that its client reconnects and catches up."""
+        try:
+            await call(*args)
+        except Exception as error:
+            logger.warning("chat: the channel layer failed: %r", error)
+            if self.watch is not None:
+                self.watch.lost()
+            else:
+                await self.delivery_lost()
+
+    async def delivery_lost(self) -> None:
+        if not self.closing:
+            self.closing = True
+            await self.close(code=CloseCode.UNAVAILABLE)
+
+    async def send_frame(self, frame: dict) -> None:
+        await self.send(text_data=json.dumps(frame, ensure_ascii=False))
+
+    async def send_error(self, code: str, message: str, *, frame: dict | None = None) -> None:
+        error = {"type": "error", "code": code, "message": message}
+        if isinstance(frame, dict):
+            for echoed in ("type", "client_id"):
+                if isinstance(frame.get(echoed), str):
+                    error["in_reply_to" if echoed == "type" else echoed] = frame[echoed]
+        await self.send_frame(error)
+
+    async def receive(self, text_data=None, bytes_data=None):
+        with translation.override(self.language):
+            allowed = self.limiter.allow()  # every frame counts, good or bad
+            frame = None
+            try:
+                try:
+                    frame = self.parse(text_data)
+                except FrameError:
+                    if allowed:
+                        raise
+                if not allowed:
+                    raise FrameError("rate_limited", _("Too many frames: slow down."))
+                await getattr(self, self.frame_handlers[frame["type"]])(frame)
+            except FrameError as error:
+                await self.send_error(error.code, error.message, frame=frame)
+            except services.ChatError as error:
+                await self.send_error(error.code, str(error), frame=frame)
+            except Exception:
+                logger.exception("chat frame failed")
+                await self.send_error("server_error", _("Something went wrong; please try again."), frame=frame)
+
+    def parse(self, text_data) -> dict:
+        if text_data is None:
+            raise FrameError("bad_frame", _("Frames must be JSON text, not binary."))
+        if len(text_data) > MAX_FRAME_CHARS:
+            raise FrameError("too_large", _("The frame is too large."))
+        try:
+            frame = json.loads(text_data)
+        except ValueError:
+            raise FrameError("bad_json", _("The frame is not valid JSON.")) from None
+        if not isinstance(frame, dict) or not isinstance(frame.get("type"), str):
+            raise FrameError("bad_frame", _("A frame must be a JSON object with a “type”."))
+        if frame["type"] not in self.frame_handlers:
+            raise FrameError("unknown_type", _("Unknown frame type “%(type)s”.") % {"type": frame["type"][:50]})
+        return frame
+
+    async def on_ping(self, frame: dict) -> None:
+        await self.send_frame({"type": "pong"})
