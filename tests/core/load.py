@@ -11,6 +11,7 @@ import threading
 from dataclasses import dataclass, field
 
 import requests
+from django.conf import settings
 
 from tests.chat.live import REPO
 
@@ -96,3 +97,11 @@ def run_customers(base: str, customers: list[dict], *, rounds: int) -> Outcome:
     for thread in threads:
         thread.join()
     return outcome
+
+
+def postgres_url() -> str:
+    """The test database, for live servers and for reading it from outside the test's transaction."""
+    database = settings.DATABASES["default"]
+    return (
+        f"postgres://{database['USER']}@{database['HOST'] or '127.0.0.1'}:{database['PORT'] or 5432}/{database['NAME']}"
+    )

@@ -18,7 +18,7 @@ import pytest
 from django.conf import settings
 
 from tests.chat.live import Daphne, migrate, server_environment
-from tests.core.load import make_customers, run_customers
+from tests.core.load import make_customers, postgres_url, run_customers
 
 POOL_MAX_SIZE = 8
 
@@ -43,12 +43,6 @@ class Sampler(threading.Thread):
         self.stopped.set()
         self.join()
 
-
-def postgres_url() -> str:
-    database = settings.DATABASES["default"]
-    return (
-        f"postgres://{database['USER']}@{database['HOST'] or '127.0.0.1'}:{database['PORT'] or 5432}/{database['NAME']}"
-    )
 
 
 @pytest.mark.postgres

@@ -22,8 +22,7 @@ from websockets.sync.client import connect
 from desktop_client.api import ApiClient, ServiceUnavailable
 from desktop_client.i18n import Translator
 from tests.chat.live import Daphne, server_environment
-from tests.core.load import customer_session, make_customers
-from tests.core.test_connection_bounds import postgres_url
+from tests.core.load import customer_session, make_customers, postgres_url
 
 
 class BlackHole:
