@@ -14,8 +14,8 @@ import phonenumbers
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import F, Q, Value
-from django.db.models.functions import Length, Replace
+from django.db.models import F, Func, Q, Value
+from django.db.models.functions import Length
 from django.db.models.lookups import Exact, GreaterThanOrEqual, LessThanOrEqual
 from django.utils.translation import gettext, gettext_lazy
 
@@ -112,6 +112,20 @@ def validate_phone(value: str) -> None:
         )
 
 
+class PlainReplace(Func):
+    """REPLACE(text, old, new), written the same for SQLite, PostgreSQL and SQL Server.
+
+    Django's Replace is compiled by mssql-django with the database's collation, which it asks the server
+    for: a CHECK constraint must not depend on that (nor could ``export_tsql`` write it without a server).
+    """
+
+    function = "REPLACE"
+    output_field = models.CharField()
+
+    def __init__(self, expression, text, replacement=None, **extra):
+        super().__init__(expression, text, replacement if replacement is not None else Value(""), **extra)
+
+
 def e164_condition(field: str, *, blank: bool = False) -> Q:
     """A CHECK condition that the column holds an E.164-shaped number: +, then digits only, 8–16 characters.
 
@@ -120,10 +134,10 @@ def e164_condition(field: str, *, blank: bool = False) -> Q:
     must leave exactly "+". T-SQL's "=" ignores trailing spaces ('+ ' = '+'), so spaces are first made
     visible as "_".
     """
-    visible = Replace(F(field), Value(" "), Value("_"))
+    visible = PlainReplace(F(field), Value(" "), Value("_"))
     without_digits = visible
     for digit in "0123456789":
-        without_digits = Replace(without_digits, Value(digit))
+        without_digits = PlainReplace(without_digits, Value(digit))
     shaped = (
         Q(**{f"{field}__startswith": "+"})
         & Exact(without_digits, Value("+"))

@@ -228,6 +228,26 @@ GO
 COMMIT TRANSACTION;
 GO
 
+-- Migration accounts.0003_phones_e164
+BEGIN TRANSACTION;
+GO
+-- Raw Python operation
+-- THIS OPERATION CANNOT BE WRITTEN AS SQL
+-- Alter field phone on client
+ALTER TABLE [accounts_client] ALTER COLUMN [phone] nvarchar(16) NOT NULL;
+GO
+-- Alter field phone on worker
+ALTER TABLE [accounts_worker] ALTER COLUMN [phone] nvarchar(16) NOT NULL;
+GO
+-- Create constraint client_phone_e164 on model client
+ALTER TABLE [accounts_client] ADD CONSTRAINT [client_phone_e164] CHECK ((REPLACE([phone], ' ', '_') = '' OR ([phone] LIKE '+%' ESCAPE '\' AND REPLACE(REPLACE(REPLACE(REPLACE(REPLACE(REPLACE(REPLACE(REPLACE(REPLACE(REPLACE(REPLACE([phone], ' ', '_'), '0', ''), '1', ''), '2', ''), '3', ''), '4', ''), '5', ''), '6', ''), '7', ''), '8', ''), '9', '') = '+' AND LEN([phone]) >= 8 AND LEN([phone]) <= 16)));
+GO
+-- Create constraint worker_phone_e164 on model worker
+ALTER TABLE [accounts_worker] ADD CONSTRAINT [worker_phone_e164] CHECK ((REPLACE([phone], ' ', '_') = '' OR ([phone] LIKE '+%' ESCAPE '\' AND REPLACE(REPLACE(REPLACE(REPLACE(REPLACE(REPLACE(REPLACE(REPLACE(REPLACE(REPLACE(REPLACE([phone], ' ', '_'), '0', ''), '1', ''), '2', ''), '3', ''), '4', ''), '5', ''), '6', ''), '7', ''), '8', ''), '9', '') = '+' AND LEN([phone]) >= 8 AND LEN([phone]) <= 16)));
+GO
+COMMIT TRANSACTION;
+GO
+
 -- Migration admin.0001_initial
 BEGIN TRANSACTION;
 GO
@@ -629,6 +649,20 @@ GO
 CREATE INDEX [campaigns_lead_client_id_07bcfdf4] ON [campaigns_lead] ([client_id]);
 GO
 CREATE INDEX [campaigns_product_campaign_id_b2276eca] ON [campaigns_product] ([campaign_id]);
+GO
+COMMIT TRANSACTION;
+GO
+
+-- Migration campaigns.0002_lead_phone_e164
+BEGIN TRANSACTION;
+GO
+-- Remove constraint lead_phone_international from model lead
+ALTER TABLE [campaigns_lead] DROP CONSTRAINT [lead_phone_international];
+GO
+-- Alter field phone on lead
+-- (no-op)
+-- Create constraint lead_phone_e164 on model lead
+ALTER TABLE [campaigns_lead] ADD CONSTRAINT [lead_phone_e164] CHECK (([phone] LIKE '+%' ESCAPE '\' AND REPLACE(REPLACE(REPLACE(REPLACE(REPLACE(REPLACE(REPLACE(REPLACE(REPLACE(REPLACE(REPLACE([phone], ' ', '_'), '0', ''), '1', ''), '2', ''), '3', ''), '4', ''), '5', ''), '6', ''), '7', ''), '8', ''), '9', '') = '+' AND LEN([phone]) >= 8 AND LEN([phone]) <= 16));
 GO
 COMMIT TRANSACTION;
 GO
