@@ -15,6 +15,7 @@ from django.utils import translation
 
 from accounts import roles
 from accounts.models import Client, Worker
+from accounts.selectors import search_clients
 from campaigns.models import Lead
 from campaigns.services import ImportMode, import_leads_csv
 from core.phones import InvalidPhone, format_phone, parse_phone
@@ -171,6 +172,15 @@ def test_the_lead_import_page_gives_each_rejected_row_its_reason_in_russian(back
     )
     assert "Номер телефона указан неверно: такого номера не существует; проверьте код после +7." in response.text
     assert list(campaign.leads.values_list("phone", flat=True)) == ["+79161234567"]
+
+
+@pytest.mark.django_db
+def test_the_desktop_client_picker_finds_a_client_by_a_number_written_any_way():
+    wanted = make_client(email="wanted@example.ru", phone="+79031447602")
+    make_client(email="other@example.ru", phone="+79031447603")
+    for written in ("+7 903 144-76-02", "8 (903) 144-76-02", "9031447602"):
+        assert search_clients(query=written) == [wanted], written
+    assert len(search_clients(query="903 144")) == 2, "parts of a number still find every client that has them"
 
 
 # --- the services ----------------------------------------------------------------------------------
