@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import Account, Client, Worker
 from accounts.roles import ROLE_LABELS
 from core.admin import BackOfficeAdmin
+from core.phones import phone_column
 
 OWNER_BOTH_MESSAGE = _("An account belongs to a client or to a worker, not to both: clear one of them.")
 
@@ -34,7 +35,7 @@ class AccountOwnerInline(admin.TabularInline):
 
 @admin.register(Client)
 class ClientAdmin(BackOfficeAdmin):
-    list_display = ("full_name", "email", "phone", "sex", "birth_date", "login_count", "created_at")
+    list_display = ("full_name", "email", phone_column(), "sex", "birth_date", "login_count", "created_at")
     list_filter = ("sex", "created_at")
     search_fields = ("surname", "name", "patronymic", "email", "phone")
     date_hierarchy = "created_at"
@@ -60,7 +61,7 @@ class ClientAdmin(BackOfficeAdmin):
 
 @admin.register(Worker)
 class WorkerAdmin(BackOfficeAdmin):
-    list_display = ("full_name", "position", "email", "phone", "hired_on")
+    list_display = ("full_name", "position", "email", phone_column(), "hired_on")
     list_filter = ("position", "hired_on")
     search_fields = ("surname", "name", "patronymic", "position", "email", "phone")
     fieldsets = (

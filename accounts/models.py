@@ -7,6 +7,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from core.phones import PHONE_HELP, PhoneField, e164_condition
+
 
 class Sex(models.TextChoices):
     MALE = "M", _("male")
@@ -17,7 +19,7 @@ class Person(models.Model):
     surname = models.CharField(_("surname"), max_length=100)
     name = models.CharField(_("name"), max_length=100)
     patronymic = models.CharField(_("patronymic"), max_length=100, blank=True)
-    phone = models.CharField(_("phone"), max_length=20, blank=True)
+    phone = PhoneField(_("phone"), blank=True, help_text=PHONE_HELP)
 
     class Meta:
         abstract = True
@@ -44,6 +46,7 @@ class Client(Person):
         constraints = [
             models.CheckConstraint(condition=Q(sex__in=Sex.values), name="client_sex_valid"),
             models.CheckConstraint(condition=~Q(email=""), name="client_email_not_empty"),
+            models.CheckConstraint(condition=e164_condition("phone", blank=True), name="client_phone_e164"),
         ]
 
 
@@ -56,6 +59,9 @@ class Worker(Person):
         verbose_name = _("worker")
         verbose_name_plural = _("workers")
         ordering = ["surname", "name", "patronymic"]
+        constraints = [
+            models.CheckConstraint(condition=e164_condition("phone", blank=True), name="worker_phone_e164"),
+        ]
 
 
 class Account(AbstractUser):

@@ -18,6 +18,7 @@ from campaigns import admin_tools
 from campaigns.models import CallAttempt, Campaign, CampaignLead, Lead, Product
 from core.admin import BackOfficeAdmin, HistoryAdmin
 from core.money import format_money
+from core.phones import format_phone, phone_column
 
 
 def _count_of(model, *, field: str):
@@ -141,7 +142,7 @@ class LeadCampaignInline(admin.TabularInline):
 
 @admin.register(Lead)
 class LeadAdmin(BackOfficeAdmin):
-    list_display = ("__str__", "phone", "email", "source", "client", "campaign_count", "created_at")
+    list_display = ("__str__", phone_column(), "email", "source", "client", "campaign_count", "created_at")
     list_filter = ("source", "created_at")
     list_select_related = ("client",)
     search_fields = ("surname", "name", "patronymic", "phone", "email")
@@ -191,7 +192,7 @@ class CampaignLeadAdmin(BackOfficeAdmin):
 
     @admin.display(description=_("phone"), ordering="lead__phone")
     def lead_phone(self, campaign_lead: CampaignLead) -> str:
-        return campaign_lead.lead.phone
+        return format_phone(campaign_lead.lead.phone)
 
 
 @admin.register(CallAttempt)
@@ -212,7 +213,7 @@ class CallAttemptAdmin(HistoryAdmin):
 
     @admin.display(description=_("lead"), ordering="campaign_lead__lead__surname")
     def lead(self, call: CallAttempt) -> str:
-        return f"{call.campaign_lead.lead} ({call.campaign_lead.lead.phone})"
+        return f"{call.campaign_lead.lead} ({format_phone(call.campaign_lead.lead.phone)})"
 
     @admin.display(description=_("campaign"), ordering="campaign_lead__campaign__name")
     def campaign(self, call: CallAttempt) -> str:

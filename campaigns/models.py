@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Client, Worker
 from core.money import MONEY
+from core.phones import PHONE_HELP, PhoneField, e164_condition
 
 
 class CampaignStatus(models.TextChoices):
@@ -128,7 +129,7 @@ class Lead(models.Model):
     surname = models.CharField(_("surname"), max_length=100)
     name = models.CharField(_("name"), max_length=100)
     patronymic = models.CharField(_("patronymic"), max_length=100, blank=True)
-    phone = models.CharField(_("phone"), max_length=16, unique=True, help_text=_("International format, +79161234567"))
+    phone = PhoneField(_("phone"), unique=True, help_text=PHONE_HELP)
     email = models.EmailField(_("e-mail"), max_length=254, blank=True)
     source = models.CharField(_("source"), max_length=100, blank=True)
     client = models.ForeignKey(
@@ -140,7 +141,7 @@ class Lead(models.Model):
         verbose_name = _("lead")
         verbose_name_plural = _("leads")
         ordering = ["surname", "name"]
-        constraints = [models.CheckConstraint(condition=Q(phone__startswith="+"), name="lead_phone_international")]
+        constraints = [models.CheckConstraint(condition=e164_condition("phone"), name="lead_phone_e164")]
 
     def __str__(self) -> str:
         return " ".join(part for part in (self.surname, self.name, self.patronymic) if part)

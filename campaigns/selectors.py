@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from accounts.models import Account
 from campaigns.models import CallAttempt, CallOutcome, Campaign, CampaignLead, CampaignStatus, LeadState
+from core.phones import format_phone
 
 
 def campaigns_for_picker() -> QuerySet[Campaign]:
@@ -195,7 +196,8 @@ def _cell(value: str) -> str:
 def write_campaign_leads_csv(*, campaign_ids: list[int], stream: TextIO) -> None:
     """The leads of the given campaigns as CSV, in the columns the import reads (plus where each stands).
 
-    The phone is E.164 and written as it is; every other text is guarded against spreadsheet formulas.
+    The phone is written as people read it (+7 903 144-76-02, which the import reads back); being only digits,
+    spaces and dashes it cannot carry a formula. Every other text is guarded against spreadsheet formulas.
     """
     writer = csv.writer(stream)
     writer.writerow(EXPORT_COLUMNS)
@@ -211,7 +213,7 @@ def write_campaign_leads_csv(*, campaign_ids: list[int], stream: TextIO) -> None
                 _cell(lead.surname),
                 _cell(lead.name),
                 _cell(lead.patronymic),
-                lead.phone,
+                format_phone(lead.phone),
                 _cell(lead.email),
                 _cell(lead.source),
                 _cell(row.campaign.name),

@@ -176,11 +176,11 @@ GO
 -- Migration accounts.0001_initial
 BEGIN TRANSACTION;
 GO
--- Create model Worker
-CREATE TABLE [accounts_worker] ([id] bigint NOT NULL PRIMARY KEY IDENTITY (1, 1), [surname] nvarchar(100) NOT NULL, [name] nvarchar(100) NOT NULL, [patronymic] nvarchar(100) NOT NULL, [phone] nvarchar(20) NOT NULL, [position] nvarchar(150) NOT NULL, [email] nvarchar(254) NOT NULL, [hired_on] date NULL);
-GO
 -- Create model Client
-CREATE TABLE [accounts_client] ([id] bigint NOT NULL PRIMARY KEY IDENTITY (1, 1), [surname] nvarchar(100) NOT NULL, [name] nvarchar(100) NOT NULL, [patronymic] nvarchar(100) NOT NULL, [phone] nvarchar(20) NOT NULL, [sex] nvarchar(1) NOT NULL, [birth_date] date NOT NULL, [email] nvarchar(254) NOT NULL UNIQUE, [preferences] nvarchar(max) NOT NULL, [created_at] datetimeoffset NOT NULL, CONSTRAINT [client_sex_valid] CHECK ([sex] IN ('M', 'F')), CONSTRAINT [client_email_not_empty] CHECK (NOT ([email] = '')));
+CREATE TABLE [accounts_client] ([id] bigint NOT NULL PRIMARY KEY IDENTITY (1, 1), [surname] nvarchar(100) NOT NULL, [name] nvarchar(100) NOT NULL, [patronymic] nvarchar(100) NOT NULL, [phone] nvarchar(16) NOT NULL, [sex] nvarchar(1) NOT NULL, [birth_date] date NOT NULL, [email] nvarchar(254) NOT NULL UNIQUE, [preferences] nvarchar(max) NOT NULL, [created_at] datetimeoffset NOT NULL, CONSTRAINT [client_sex_valid] CHECK ([sex] IN ('M', 'F')), CONSTRAINT [client_email_not_empty] CHECK (NOT ([email] = '')), CONSTRAINT [client_phone_e164] CHECK ((REPLACE([phone], ' ', '_') = '' OR ([phone] LIKE '+%' ESCAPE '\' AND REPLACE(REPLACE(REPLACE(REPLACE(REPLACE(REPLACE(REPLACE(REPLACE(REPLACE(REPLACE(REPLACE([phone], ' ', '_'), '0', ''), '1', ''), '2', ''), '3', ''), '4', ''), '5', ''), '6', ''), '7', ''), '8', ''), '9', '') = '+' AND LEN([phone]) >= 8 AND LEN([phone]) <= 16))));
+GO
+-- Create model Worker
+CREATE TABLE [accounts_worker] ([id] bigint NOT NULL PRIMARY KEY IDENTITY (1, 1), [surname] nvarchar(100) NOT NULL, [name] nvarchar(100) NOT NULL, [patronymic] nvarchar(100) NOT NULL, [phone] nvarchar(16) NOT NULL, [position] nvarchar(150) NOT NULL, [email] nvarchar(254) NOT NULL, [hired_on] date NULL, CONSTRAINT [worker_phone_e164] CHECK ((REPLACE([phone], ' ', '_') = '' OR ([phone] LIKE '+%' ESCAPE '\' AND REPLACE(REPLACE(REPLACE(REPLACE(REPLACE(REPLACE(REPLACE(REPLACE(REPLACE(REPLACE(REPLACE([phone], ' ', '_'), '0', ''), '1', ''), '2', ''), '3', ''), '4', ''), '5', ''), '6', ''), '7', ''), '8', ''), '9', '') = '+' AND LEN([phone]) >= 8 AND LEN([phone]) <= 16))));
 GO
 -- Create model Account
 CREATE TABLE [accounts_account] ([id] bigint NOT NULL PRIMARY KEY IDENTITY (1, 1), [password] nvarchar(128) NOT NULL, [last_login] datetimeoffset NULL, [is_superuser] bit NOT NULL, [username] nvarchar(150) NOT NULL UNIQUE, [first_name] nvarchar(150) NOT NULL, [last_name] nvarchar(150) NOT NULL, [email] nvarchar(254) NOT NULL, [is_staff] bit NOT NULL, [is_active] bit NOT NULL, [date_joined] datetimeoffset NOT NULL, [client_id] bigint NULL, [worker_id] bigint NULL, CONSTRAINT [account_client_or_worker_not_both] CHECK (([client_id] IS NULL OR [worker_id] IS NULL)));
@@ -551,8 +551,8 @@ GO
 -- Create model CallAttempt
 CREATE TABLE [campaigns_callattempt] ([id] bigint NOT NULL PRIMARY KEY IDENTITY (1, 1), [outcome] nvarchar(15) NOT NULL, [note] nvarchar(max) NOT NULL, [callback_at] datetimeoffset NULL, [called_at] datetimeoffset NOT NULL, [agent_id] bigint NOT NULL, [campaign_lead_id] bigint NOT NULL, CONSTRAINT [call_attempt_outcome_valid] CHECK ([outcome] IN ('callback', 'interested', 'not_interested', 'converted', 'do_not_call')), CONSTRAINT [call_attempt_callback_has_time] CHECK ((NOT ([outcome] = 'callback') OR [callback_at] IS NOT NULL)));
 GO
--- Create constraint lead_phone_international on model lead
-ALTER TABLE [campaigns_lead] ADD CONSTRAINT [lead_phone_international] CHECK ([phone] LIKE '+%' ESCAPE '\');
+-- Create constraint lead_phone_e164 on model lead
+ALTER TABLE [campaigns_lead] ADD CONSTRAINT [lead_phone_e164] CHECK (([phone] LIKE '+%' ESCAPE '\' AND REPLACE(REPLACE(REPLACE(REPLACE(REPLACE(REPLACE(REPLACE(REPLACE(REPLACE(REPLACE(REPLACE([phone], ' ', '_'), '0', ''), '1', ''), '2', ''), '3', ''), '4', ''), '5', ''), '6', ''), '7', ''), '8', ''), '9', '') = '+' AND LEN([phone]) >= 8 AND LEN([phone]) <= 16));
 GO
 -- Create index campaign_lead_queue on field(s) campaign, state, callback_at, id of model campaignlead
 CREATE INDEX [campaign_lead_queue] ON [campaigns_campaignlead] ([campaign_id], [state], [callback_at], [id]);

@@ -18,6 +18,7 @@ from audit.models import AuditAction
 from audit.services import record_event
 from campaigns.models import CallAttempt, CallOutcome, Campaign, CampaignLead, CampaignStatus, Lead, LeadState
 from campaigns.services.errors import CallQueueError
+from core.phones import format_phone
 
 # How many queue candidates one request tries before it reports the queue as busy; a candidate fails only
 # when another agent claimed it in the same instant.
@@ -293,7 +294,7 @@ def record_outcome(
             actor=agent,
             action=AuditAction.LEAD_OUTCOME,
             target=locked,
-            summary=f"{lead} ({lead.phone}): {outcome}"
+            summary=f"{lead} ({format_phone(lead.phone)}): {outcome}"
             + (f", call back {callback_at:%Y-%m-%d %H:%M}" if callback_at else ""),
         )
     campaign_lead.state, campaign_lead.callback_at, campaign_lead.note = locked.state, callback_at, note

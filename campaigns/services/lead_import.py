@@ -12,8 +12,8 @@ from django.db import IntegrityError, models, transaction
 from django.utils.translation import gettext, gettext_lazy
 
 from campaigns.models import Campaign, CampaignLead, CampaignStatus, Lead, LeadState
-from campaigns.phones import InvalidPhone, normalise_phone
 from campaigns.services.errors import LeadImportError
+from core.phones import InvalidPhone, parse_phone
 
 
 class ImportMode(models.TextChoices):
@@ -98,7 +98,7 @@ def _validate_row(values: dict[str, str]) -> tuple[dict[str, str], list[str]]:
                 gettext("The %(column)s is longer than %(limit)s characters.") % {"column": column, "limit": limit}
             )
     try:
-        values["phone"] = normalise_phone(values["phone"])
+        values["phone"] = parse_phone(values["phone"])
     except InvalidPhone as error:
         reasons.append(str(error))
     if values["email"]:

@@ -109,6 +109,7 @@ def _money(value: float) -> Decimal:
 
 
 def _mobile_phone(fake: Faker) -> str:
+    """A Russian mobile in E.164: every +79… number is a valid one (Faker's phone_number() may not be)."""
     return "+79" + fake.numerify("#########")
 
 
