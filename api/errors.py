@@ -22,6 +22,8 @@ def field_message(error: dict) -> str:
     match kind:
         case "missing":
             return _("This field is required.")
+        case "extra_forbidden" if context.get("expected"):
+            return _("Unknown field; expected: %(fields)s.") % {"fields": ", ".join(context["expected"])}
         case "extra_forbidden":
             return _("Unknown field.")
         case "string_type":

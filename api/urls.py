@@ -1,5 +1,9 @@
+import typing
+
 from django.urls import URLPattern, path, re_path
 from ninja import NinjaAPI
+from ninja.errors import ValidationError, ValidationErrorContext
+from pydantic import BaseModel
 
 from api import http, views
 from api.auth import ProductManagerToken
@@ -15,6 +19,21 @@ class ManagementApi(NinjaAPI):
         schema = super().get_openapi_schema(path_prefix="", path_params=path_params)
         schema["servers"] = [{"url": self.get_root_path(path_params or {}).rstrip("/")}]
         return schema
+
+    def validation_error_from_error_contexts(self, error_contexts: list[ValidationErrorContext]) -> ValidationError:
+        """Each unknown field is refused with the fields its place (query string or body) expects."""
+        error = super().validation_error_from_error_contexts(error_contexts)
+        expected: dict[str, set[str]] = {}
+        for context in error_contexts:
+            for field in context.model.model_fields.values():
+                for model in (field.annotation, *typing.get_args(field.annotation)):
+                    if isinstance(model, type) and issubclass(model, BaseModel):
+                        names = {inner.alias or name for name, inner in model.model_fields.items()}
+                        expected.setdefault(context.model.__ninja_param_source__, set()).update(names)
+        for problem in error.errors:
+            if problem["type"] == "extra_forbidden":
+                problem["ctx"] = {"expected": sorted(expected.get(problem["loc"][0], ()))}
+        return error
 
 
 management_api = ManagementApi(
