@@ -1,6 +1,6 @@
 import typing
 
-from django.urls import URLPattern, path, re_path
+from django.urls import URLPattern, re_path, reverse
 from ninja import NinjaAPI
 from ninja.errors import ValidationError, ValidationErrorContext
 from pydantic import BaseModel
@@ -17,7 +17,8 @@ class ManagementApi(NinjaAPI):
     def get_openapi_schema(self, *, path_prefix: str | None = None, path_params: dict | None = None):
         """Paths relative to the API's root, which is the document's server (as the desktop program sees it)."""
         schema = super().get_openapi_schema(path_prefix="", path_params=path_params)
-        schema["servers"] = [{"url": self.get_root_path(path_params or {}).rstrip("/")}]
+        openapi_url = reverse(f"{self.urls_namespace}:openapi-json", kwargs=path_params)
+        schema["servers"] = [{"url": openapi_url.removesuffix(self.openapi_url).rstrip("/")}]
         return schema
 
     def validation_error_from_error_contexts(self, error_contexts: list[ValidationErrorContext]) -> ValidationError:
@@ -60,6 +61,5 @@ urlpatterns = [
         for pattern in management_api.urls[0]
         if pattern.name != "api-root"  # ninja's root view answers HTML; the root is a JSON 404 below
     ),
-    path("", http.not_found, name="api-root"),
     re_path(r"^(?P<unmatched>.*)$", http.not_found, name="not-found"),
 ]
