@@ -1,10 +1,10 @@
 """Management API: survey statistics and sorted survey lists over 100,000 surveys.
 
 Measured in this process through the selectors the API calls (``surveys.selectors``, with the API's
-presenter for the lists), against the equivalent raw SQL: the same aggregates (months in the bank's time
-zone) and the same ORDER BY … LIMIT/OFFSET with the client joined. Then each endpoint once more through the
-whole HTTP layer (Django test client, bearer token, middleware, JSON), to show what the layer adds.
-Each figure is the median of several repeats.
+output schema ``api.schemas.SurveyPage`` for the lists), against the equivalent raw SQL: the same aggregates
+(months in the bank's time zone) and the same ORDER BY … LIMIT/OFFSET with the client joined. Then each
+endpoint once more through the whole HTTP layer (Django test client, bearer token, middleware, JSON), to
+show what the layer adds. Each figure is the median of several repeats.
 """
 
 from __future__ import annotations
