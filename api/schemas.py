@@ -96,9 +96,11 @@ class QueryParameters(BaseModel):
     @classmethod
     def _with_unknown_parameters(cls, data: dict, info: ValidationInfo) -> dict:
         """ninja hands over only the parameters it knows: put the others back, for ``extra="forbid"`` to refuse."""
+        request = (info.context or {}).get("request")
+        if request is None:
+            return data
         known = {field.alias or name for name, field in cls.model_fields.items()}
-        query = info.context["request"].GET
-        return {**data, **{name: query[name] for name in query if name not in known}}
+        return {**data, **{name: request.GET[name] for name in request.GET if name not in known}}
 
 
 class Paging(QueryParameters):
