@@ -22,7 +22,7 @@ def revoke_tokens(model_admin, request, queryset) -> None:
 class ApiTokenAdmin(admin.ModelAdmin):
     """Administrators see who holds desktop-program tokens and revoke them; secrets are never shown."""
 
-    list_display = ["account", "created_at", "expires_at", "last_used_at", "revoked_at", "user_agent"]
+    list_display = ("account", "created_at", "expires_at", "last_used_at", "revoked_at", "user_agent")
     list_filter = [("revoked_at", admin.EmptyFieldListFilter), "expires_at"]
     search_fields = ["account__username", "user_agent"]
     list_select_related = ["account"]

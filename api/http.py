@@ -1,21 +1,16 @@
-"""The management API's plumbing: JSON errors, bearer-token sign-in of product managers, method dispatch."""
+"""The management API's HTTP plumbing around django-ninja: JSON errors, strict JSON bodies, JSON 404 and 405."""
 
 from __future__ import annotations
 
 import json
 from collections.abc import Callable
+from functools import wraps
 
-from django.http import HttpRequest, JsonResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed, JsonResponse
+from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext as _
-from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
-
-from api.selectors import usable_token
-from api.services import note_token_used
-from outreach.services import NewsError, NewsNotFound
-from surveys.services import InvalidSurvey, SurveyError
-
-Handler = Callable[..., JsonResponse]
+from ninja.parser import Parser
 
 
 class ApiError(Exception):
@@ -27,89 +22,55 @@ class ApiError(Exception):
         super().__init__(message)
         self.status, self.message, self.details, self.headers = status, message, details or {}, headers or {}
 
+    def response(self) -> JsonResponse:
+        return error_response(self.status, self.message, self.details, self.headers)
+
 
 def error_response(status: int, message: str, details: dict | None = None, headers: dict | None = None) -> JsonResponse:
     return JsonResponse({"error": message, "details": details or {}}, status=status, headers=headers)
 
 
-def from_domain_error(error: Exception) -> ApiError:
-    """The services' refusals, as HTTP answers."""
-    if isinstance(error, NewsNotFound):
-        return ApiError(404, str(error))
-    if isinstance(error, NewsError):
-        return ApiError(400, str(error), details=error.errors)
-    if isinstance(error, InvalidSurvey):
-        return ApiError(400, _("The survey was not saved: %(reasons)s") % {"reasons": error}, details=error.errors)
-    return ApiError(400, str(error))
+class JsonObjectParser(Parser):
+    """A request body is a JSON object sent as application/json, or the request is refused (415/400)."""
+
+    def parse_body(self, request: HttpRequest) -> dict:
+        if request.content_type != "application/json":
+            raise ApiError(415, _("Send the request body as JSON (Content-Type: application/json)."))
+        try:
+            data = json.loads(request.body)
+        except (ValueError, UnicodeDecodeError):
+            raise ApiError(400, _("The request body is not valid JSON.")) from None
+        if not isinstance(data, dict):
+            raise ApiError(400, _("The request body must be a JSON object."))
+        return data
 
 
-def read_json_object(request: HttpRequest) -> dict:
-    if request.content_type != "application/json":
-        raise ApiError(415, _("Send the request body as JSON (Content-Type: application/json)."))
-    try:
-        data = json.loads(request.body or b"null")
-    except (ValueError, UnicodeDecodeError):
-        raise ApiError(400, _("The request body is not valid JSON.")) from None
-    if not isinstance(data, dict):
-        raise ApiError(400, _("The request body must be a JSON object."))
-    return data
+def answered_in_json(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """One of ninja's views, whose answers are never cached, with a wrong method refused in JSON (405, ``Allow``),
+    and with fields in the address of a request that must send them in its JSON body refused (400)."""
 
-
-def sign_in_product_manager(request: HttpRequest) -> None:
-    """Who sends this request: a product manager's bearer token, or the request is refused (401/403)."""
-    scheme, _space, secret = request.headers.get("Authorization", "").partition(" ")
-    if scheme.lower() != "bearer" or not secret.strip():
-        raise ApiError(
-            401,
-            _("Sign in first, and send the token as the header “Authorization: Bearer <token>”."),
-            headers={"WWW-Authenticate": 'Bearer realm="management API"'},
-        )
-    token = usable_token(secret=secret.strip())
-    if token is None or not token.account.is_active:
-        raise ApiError(
-            401,
-            _("Your session has expired or was closed; sign in again."),
-            headers={"WWW-Authenticate": 'Bearer realm="management API", error="invalid_token"'},
-        )
-    if not token.is_product_manager:
-        raise ApiError(403, _("Only product managers may use the management API."))
-    note_token_used(token=token)
-    request.user = token.account
-    request.api_token = token
-
-
-def endpoint(*, public: bool = False, **handlers: Handler):
-    """A view answering the given HTTP methods (GET=..., POST=...) with JSON, for product managers unless
-    ``public``. Bearer tokens are not sent by browsers on their own, so these views need no CSRF token."""
-    allowed = ", ".join(sorted(handlers))
-
-    @csrf_exempt
-    @never_cache
-    def view(request: HttpRequest, **kwargs) -> JsonResponse:
-        handler = handlers.get(request.method)
-        if handler is None:
-            return error_response(
+    @wraps(view)
+    def answer(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        response: HttpResponse
+        if request.method not in ("GET", "HEAD") and request.GET:
+            response = error_response(
+                400,
+                _("Send the fields in the JSON body, not in the address."),
+                details={name: _("Unknown field.") for name in request.GET},
+            )
+        else:
+            response = view(request, *args, **kwargs)
+        if isinstance(response, HttpResponseNotAllowed):
+            allowed = sorted(method.strip() for method in response["Allow"].split(","))
+            response = error_response(
                 405,
                 _("This address does not accept %(method)s.") % {"method": request.method},
-                headers={"Allow": allowed},
+                headers={"Allow": ", ".join(allowed)},
             )
-        try:
-            if not public:
-                sign_in_product_manager(request)
-            if request.method != "GET" and request.GET:
-                raise ApiError(
-                    400,
-                    _("Send the fields in the JSON body, not in the address."),
-                    details={name: _("Unknown field.") for name in request.GET},
-                )
-            try:
-                return handler(request, **kwargs)
-            except (SurveyError, NewsError) as error:
-                raise from_domain_error(error) from error
-        except ApiError as error:
-            return error_response(error.status, error.message, error.details, error.headers)
+        add_never_cache_headers(response)
+        return response
 
-    return view
+    return csrf_exempt(answer)
 
 
 @csrf_exempt

@@ -1,17 +1,21 @@
-"""The management API's endpoints: parse the input, call one service or selector, answer JSON (see docs/api.md)."""
+"""The management API's operations, one ninja router per resource: each reads its validated input, calls one
+service or selector and returns what api.schemas describes (see docs/api.md)."""
 
 from __future__ import annotations
 
+import math
+
 from django.contrib.auth import authenticate, user_logged_in
-from django.http import HttpRequest, JsonResponse
+from django.db.models import QuerySet
+from django.http import HttpRequest
 from django.utils.translation import gettext as _
+from ninja import Path, Query, Router, Status
 
 from accounts import selectors as account_selectors
-from api import presenters
-from api.http import ApiError, endpoint, read_json_object
-from api.inputs import ID_MAX, Inputs
-from api.openapi import openapi_schema
-from api.presenters import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE
+from api import schemas
+from api.auth import SignedInRequest
+from api.http import ApiError
+from api.schemas import Error
 from api.selectors import is_product_manager
 from api.services import issue_token, revoke_token
 from campaigns import selectors as campaign_selectors
@@ -19,28 +23,44 @@ from outreach import selectors as news_selectors
 from outreach import services as news_services
 from surveys import selectors as survey_selectors
 from surveys import services as survey_services
-from surveys.models import SurveyKind, SurveySource
+
+SIGNED_IN = {400: Error, 401: Error, 403: Error}  # 400: a parameter the operation does not know
+WITH_BODY = {**SIGNED_IN, 415: Error}
+# An operation without parameters still refuses any in its address (ninja gives an empty model nothing to check).
+NO_PARAMETERS = Query({}, validate_default=True, include_in_schema=False)
+NEWS_ID = Path(..., ge=1, le=schemas.ID_MAX, description="News row number.")
 
 
-def _page(fields: Inputs) -> tuple[int, int]:
-    page = fields.integer("page", minimum=1, maximum=1_000_000, default=1)
-    page_size = fields.integer("page_size", minimum=1, maximum=MAX_PAGE_SIZE, default=DEFAULT_PAGE_SIZE)
-    return page, page_size
+def page_of(queryset: QuerySet, *, page: int, page_size: int) -> dict:
+    """One page of a sorted list: two queries (the count and the rows)."""
+    count = queryset.count()
+    return {
+        "count": count,
+        "page": page,
+        "page_size": page_size,
+        "pages": max(1, math.ceil(count / page_size)),
+        "results": list(queryset[(page - 1) * page_size : page * page_size]),
+    }
 
 
 # --- signing in and out -------------------------------------------------------------------------------------------
 
+auth = Router(tags=["signing in"])
 
-def sign_in(request: HttpRequest) -> JsonResponse:
-    """Username and password for a bearer token; failures count towards the website's lock-out (django-axes)."""
-    fields = Inputs(read_json_object(request), from_query=False)
-    username = fields.text("username", required=True, max_length=150)
-    password = fields.text("password", required=True, max_length=4096)
-    fields.check()
-    account = authenticate(request=request, username=username, password=password)
+
+@auth.post(
+    "/token",
+    auth=None,
+    response={201: schemas.Token, 400: Error, 401: Error, 403: Error, 415: Error, 429: Error},
+    summary="Sign in with username and password; get a bearer token",
+    description="Failed attempts count towards the same lock-out as the website's sign-in.",
+    operation_id="signIn",
+)
+def sign_in(request: HttpRequest, credentials: schemas.Credentials):
+    account = authenticate(request=request, username=credentials.username, password=credentials.password)
     if getattr(request, "axes_locked_out", False):
         # Answered here, as JSON; otherwise axes' middleware would replace this answer with its HTML page.
-        request.axes_locked_out = False
+        request.axes_locked_out = False  # type: ignore[attr-defined]  # set by django-axes
         raise ApiError(
             429,
             _("Too many failed attempts: this login is locked for a while. Try again later or call the back office."),
@@ -51,178 +71,144 @@ def sign_in(request: HttpRequest) -> JsonResponse:
         raise ApiError(403, _("Only product managers may use the management API."))
     user_logged_in.send(sender=account.__class__, request=request, user=account)
     token, secret = issue_token(account=account, user_agent=request.headers.get("User-Agent", ""))
-    return JsonResponse(
-        {
-            "token": secret,
-            "token_type": "Bearer",
-            "expires_at": presenters.moment(token.expires_at),
-            "account": presenters.account_json(account),
-        },
-        status=201,
-    )
+    return Status(201, {"token": secret, "token_type": "Bearer", "expires_at": token.expires_at, "account": account})
 
 
-def sign_out(request: HttpRequest) -> JsonResponse:
-    revoke_token(token=request.api_token)
-    return JsonResponse({"signed_out": True})
+@auth.get(
+    "/session",
+    response={200: schemas.Session, **SIGNED_IN},
+    summary="The signed-in account and when its token expires",
+    operation_id="whoAmI",
+)
+def who_am_i(request: SignedInRequest, no_parameters: schemas.QueryParameters = NO_PARAMETERS):
+    return {"account": request.auth.account, "expires_at": request.auth.expires_at}
 
 
-def who_am_i(request: HttpRequest) -> JsonResponse:
-    Inputs(request.GET, from_query=True).check()
-    return JsonResponse(
-        {
-            "account": presenters.account_json(request.user),
-            "expires_at": presenters.moment(request.api_token.expires_at),
-        }
-    )
+@auth.delete(
+    "/session",
+    response={200: schemas.SignedOut, **SIGNED_IN},
+    summary="Sign out: the token stops working at once",
+    operation_id="signOut",
+)
+def sign_out(request: SignedInRequest):
+    revoke_token(token=request.auth)
+    return {"signed_out": True}
 
 
 # --- surveys ------------------------------------------------------------------------------------------------------
 
-
-def _survey_filters(fields: Inputs) -> dict:
-    filters = {
-        "kind": fields.choice("kind", SurveyKind.values),
-        "source": fields.choice("source", SurveySource.values),
-        "client_id": fields.identifier("client_id"),
-        "rating": fields.integer("rating", minimum=1, maximum=5),
-        "date_from": fields.date("date_from"),
-        "date_to": fields.date("date_to"),
-    }
-    if filters["date_from"] and filters["date_to"] and filters["date_from"] > filters["date_to"]:
-        fields.errors["date_to"] = _("The end of the period comes before its start.")
-    return filters
+surveys = Router(tags=["surveys"])
 
 
-def list_surveys(request: HttpRequest) -> JsonResponse:
-    fields = Inputs(request.GET, from_query=True)
-    filters = _survey_filters(fields)
-    sort = fields.choice("sort", survey_selectors.SURVEY_SORT_KEYS, default="-created_at")
-    page, page_size = _page(fields)
-    fields.check()
-    surveys = survey_selectors.surveys_for_management(sort=sort, **filters)
-    return JsonResponse(presenters.page_of(surveys, page=page, page_size=page_size, present=presenters.survey_json))
+@surveys.get(
+    "",
+    response={200: schemas.SurveyPage, **SIGNED_IN},
+    summary="Surveys, filtered, sorted by any column and paginated",
+    operation_id="listSurveys",
+)
+def list_surveys(request: HttpRequest, query: Query[schemas.SurveyListQuery]):
+    rows = survey_selectors.surveys_for_management(sort=query.sort, **query.selection())
+    return page_of(rows, page=query.page, page_size=query.page_size)
 
 
-def create_survey(request: HttpRequest) -> JsonResponse:
-    fields = Inputs(read_json_object(request), from_query=False)
-    arguments = {
-        "client_id": fields.identifier("client_id", nullable=True),
-        "client_email": fields.email("client_email"),
-        "kind": fields.choice("kind", survey_services.ON_BEHALF_KINDS, required=True),
-        "rating": fields.integer("rating", required=True, minimum=1, maximum=5),
-        "text": fields.text("text", max_length=survey_services.REVIEW_TEXT_MAX_LENGTH),
-        "suggestions": fields.text("suggestions", max_length=survey_services.REVIEW_TEXT_MAX_LENGTH),
-        "source": fields.choice("source", survey_services.ON_BEHALF_SOURCES, default=SurveySource.PHONE),
-    }
-    fields.check()
-    survey = survey_services.record_survey_on_behalf(**arguments)
-    return JsonResponse(presenters.survey_json(survey), status=201)
+@surveys.post(
+    "",
+    response={201: schemas.SurveyOut, **WITH_BODY},
+    summary="Take down a survey on a client's behalf (a phone call, or at the desk)",
+    operation_id="createSurvey",
+)
+def create_survey(request: HttpRequest, survey: schemas.NewSurvey):
+    return Status(201, survey_services.record_survey_on_behalf(**survey.model_dump()))
 
 
-def survey_statistics(request: HttpRequest) -> JsonResponse:
-    fields = Inputs(request.GET, from_query=True)
-    filters = _survey_filters(fields)
-    fields.check()
-    return JsonResponse(survey_selectors.survey_statistics(**filters))
+@surveys.get(
+    "/statistics",
+    response={200: schemas.SurveyStatistics, **SIGNED_IN},
+    summary="Count per kind and per month, average rating and its distribution",
+    operation_id="surveyStatistics",
+)
+def survey_statistics(request: HttpRequest, filters: Query[schemas.SurveyFilters]):
+    return survey_selectors.survey_statistics(**filters.selection())
 
 
 # --- news ---------------------------------------------------------------------------------------------------------
 
-
-def list_news(request: HttpRequest) -> JsonResponse:
-    fields = Inputs(request.GET, from_query=True)
-    filters = {
-        "search": fields.text("q", max_length=200).strip(),
-        "account_id": fields.identifier("account_id"),
-        "withdrawn": fields.boolean("withdrawn"),
-        "published_from": fields.date("date_from"),
-        "published_to": fields.date("date_to"),
-        "sort": fields.choice("sort", news_selectors.NEWS_SORT_KEYS, default="-published_at"),
-    }
-    page, page_size = _page(fields)
-    fields.check()
-    news = news_selectors.news_for_management(**filters)
-    return JsonResponse(presenters.page_of(news, page=page, page_size=page_size, present=presenters.news_json))
+news = Router(tags=["news"])
 
 
-def publish_news(request: HttpRequest) -> JsonResponse:
-    fields = Inputs(read_json_object(request), from_query=False)
-    arguments = {
-        "title": fields.text("title", required=True),
-        "body": fields.text("body", required=True),
-        "audience": fields.choice("audience", news_services.NEWS_AUDIENCES, required=True),
-        "account_id": fields.identifier("account_id", nullable=True),
-        "campaign_id": fields.identifier("campaign_id", nullable=True),
-    }
-    fields.check()
-    publication = news_services.publish_news(**arguments, actor=request.user)
-    return JsonResponse(
-        {"published": publication.published, "already_had": publication.already_had},
-        status=201 if publication.published else 200,
+@news.get(
+    "",
+    response={200: schemas.NewsPage, **SIGNED_IN},
+    summary="News rows (one per login they went to), filtered, sorted by any column and paginated",
+    operation_id="listNews",
+)
+def list_news(request: HttpRequest, query: Query[schemas.NewsListQuery]):
+    rows = news_selectors.news_for_management(
+        search=query.q.strip(),
+        account_id=query.account_id,
+        withdrawn=query.withdrawn,
+        published_from=query.date_from,
+        published_to=query.date_to,
+        sort=query.sort,
     )
+    return page_of(rows, page=query.page, page_size=query.page_size)
 
 
-def _existing_key(news_id: int) -> int:
-    if news_id > ID_MAX:
-        raise ApiError(404, _("There is no news with this number."))
-    return news_id
+@news.post(
+    "",
+    response={201: schemas.Publication, 200: schemas.Publication, **WITH_BODY},
+    summary="Publish news to one login, all customers or a campaign's customers, never twice to a login",
+    description="201 if it was published to at least one login; 200 if every login of the audience had it already.",
+    operation_id="publishNews",
+)
+def publish_news(request: SignedInRequest, news: schemas.NewNews):
+    publication = news_services.publish_news(**news.model_dump(), actor=request.auth.account)
+    return Status(201 if publication.published else 200, publication)
 
 
-def edit_news(request: HttpRequest, news_id: int) -> JsonResponse:
-    fields = Inputs(read_json_object(request), from_query=False)
-    arguments = {
-        "title": fields.text("title", required=True),
-        "body": fields.text("body", required=True),
-        "everywhere": fields.boolean("everywhere", default=False),
-    }
-    fields.check()
-    changed = news_services.edit_news(news_id=_existing_key(news_id), **arguments, actor=request.user)
-    return JsonResponse({"changed": changed})
+@news.patch(
+    "/{int:news_id}",
+    response={200: schemas.Changed, 404: Error, **WITH_BODY},
+    summary="Correct the title and text of news",
+    operation_id="editNews",
+)
+def edit_news(request: SignedInRequest, correction: schemas.NewsCorrection, news_id: int = NEWS_ID):
+    changed = news_services.edit_news(news_id=news_id, **correction.model_dump(), actor=request.auth.account)
+    return {"changed": changed}
 
 
-def withdraw_news(request: HttpRequest, news_id: int) -> JsonResponse:
-    fields = Inputs(read_json_object(request) if request.body else {}, from_query=False)
-    everywhere = fields.boolean("everywhere", default=False)
-    fields.check()
-    return JsonResponse(
-        {
-            "withdrawn": news_services.withdraw_news(
-                news_id=_existing_key(news_id), everywhere=everywhere, actor=request.user
-            )
-        }
-    )
+@news.post(
+    "/{int:news_id}/withdraw",
+    response={200: schemas.Withdrawn, 404: Error, **WITH_BODY},
+    summary="Withdraw news: customers no longer see it",
+    operation_id="withdrawNews",
+)
+def withdraw_news(request: SignedInRequest, withdrawal: schemas.Withdrawal | None = None, news_id: int = NEWS_ID):
+    everywhere = withdrawal.everywhere if withdrawal else False
+    withdrawn = news_services.withdraw_news(news_id=news_id, everywhere=everywhere, actor=request.auth.account)
+    return {"withdrawn": withdrawn}
 
 
 # --- pickers ------------------------------------------------------------------------------------------------------
 
-
-def search_clients(request: HttpRequest) -> JsonResponse:
-    fields = Inputs(request.GET, from_query=True)
-    query = fields.text("q", max_length=200).strip()
-    limit = fields.integer("limit", minimum=1, maximum=account_selectors.CLIENT_SEARCH_LIMIT, default=10)
-    fields.check()
-    clients = account_selectors.search_clients(query=query, limit=limit)
-    return JsonResponse({"results": [presenters.client_json(client) for client in clients]})
+pickers = Router(tags=["pickers"])
 
 
-def list_campaigns(request: HttpRequest) -> JsonResponse:
-    Inputs(request.GET, from_query=True).check()
-    campaigns = campaign_selectors.campaigns_for_picker()
-    return JsonResponse({"results": [presenters.campaign_json(campaign) for campaign in campaigns]})
+@pickers.get(
+    "/clients",
+    response={200: schemas.ClientList, **SIGNED_IN},
+    summary="Clients whose name, e-mail or phone contain every word of `q`, for pickers",
+    operation_id="searchClients",
+)
+def search_clients(request: HttpRequest, query: Query[schemas.ClientSearchQuery]):
+    return {"results": account_selectors.search_clients(query=query.q.strip(), limit=query.limit)}
 
 
-def schema(request: HttpRequest) -> JsonResponse:
-    return JsonResponse(openapi_schema(), json_dumps_params={"ensure_ascii": False})
-
-
-token = endpoint(public=True, POST=sign_in)
-session = endpoint(GET=who_am_i, DELETE=sign_out)
-surveys = endpoint(GET=list_surveys, POST=create_survey)
-statistics = endpoint(GET=survey_statistics)
-news = endpoint(GET=list_news, POST=publish_news)
-news_item = endpoint(PATCH=edit_news)
-news_withdrawal = endpoint(POST=withdraw_news)
-clients = endpoint(GET=search_clients)
-campaigns = endpoint(GET=list_campaigns)
-openapi = endpoint(public=True, GET=schema)
+@pickers.get(
+    "/campaigns",
+    response={200: schemas.CampaignList, **SIGNED_IN},
+    summary="Campaigns, newest first, for the news audience picker",
+    operation_id="listCampaigns",
+)
+def list_campaigns(request: HttpRequest, no_parameters: schemas.QueryParameters = NO_PARAMETERS):
+    return {"results": campaign_selectors.campaigns_for_picker()}

@@ -1,10 +1,10 @@
 """Management API: survey statistics and sorted survey lists over 100,000 surveys.
 
 Measured in this process through the selectors the API calls (``surveys.selectors``, with the API's
-presenter for the lists), against the equivalent raw SQL: the same aggregates (months in the bank's time
-zone) and the same ORDER BY … LIMIT/OFFSET with the client joined. Then each endpoint once more through the
-whole HTTP layer (Django test client, bearer token, middleware, JSON), to show what the layer adds.
-Each figure is the median of several repeats.
+output schema ``api.schemas.SurveyPage`` for the lists), against the equivalent raw SQL: the same aggregates
+(months in the bank's time zone) and the same ORDER BY … LIMIT/OFFSET with the client joined. Then each
+endpoint once more through the whole HTTP layer (Django test client, bearer token, middleware, JSON), to
+show what the layer adds. Each figure is the median of several repeats.
 """
 
 from __future__ import annotations
@@ -19,8 +19,9 @@ from django.test import Client as TestClient
 from django.utils import timezone
 
 from accounts.roles import PRODUCT_MANAGERS
-from api import presenters
+from api.schemas import SurveyPage
 from api.services import issue_token
+from api.views import page_of
 from bench import data
 from bench.stats import median, ratio
 from surveys import selectors
@@ -121,7 +122,7 @@ def raw_page(order_by: str, page: int) -> dict:
 
 def selector_page(sort: str, page: int) -> dict:
     surveys = selectors.surveys_for_management(sort=sort)
-    return presenters.page_of(surveys, page=page, page_size=PAGE_SIZE, present=presenters.survey_json)
+    return SurveyPage.model_validate(page_of(surveys, page=page, page_size=PAGE_SIZE)).model_dump()
 
 
 def timed(function, repeats: int) -> tuple[float, object]:

@@ -298,7 +298,7 @@ def markdown(document: dict, charts: list[str]) -> str:
         parts += [
             "## Management API",
             "",
-            "Selector (with the API's presenter for lists) vs raw SQL, median "
+            "Selector (with the API's output schema for lists) vs raw SQL, median "
             "ms; then through the HTTP layer (test client, bearer token).",
             "",
         ]
