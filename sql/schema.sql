@@ -293,6 +293,20 @@ GO
 COMMIT TRANSACTION;
 GO
 
+-- Migration audit.0002_back_office_actions
+BEGIN TRANSACTION;
+GO
+-- Remove constraint audit_event_action_valid from model auditevent
+ALTER TABLE [audit_auditevent] DROP CONSTRAINT [audit_event_action_valid];
+GO
+-- Alter field action on auditevent
+-- (no-op)
+-- Create constraint audit_event_action_valid on model auditevent
+ALTER TABLE [audit_auditevent] ADD CONSTRAINT [audit_event_action_valid] CHECK ([action] IN ('admin.add', 'admin.change', 'admin.delete', 'payment', 'campaign.transition', 'lead.outcome', 'news.publish', 'news.change', 'lead.state', 'lead.release', 'message.compose', 'message.status', 'chat.close', 'chat.reassign', 'bank_account.close'));
+GO
+COMMIT TRANSACTION;
+GO
+
 -- Migration axes.0001_initial
 BEGIN TRANSACTION;
 GO
