@@ -647,6 +647,14 @@ GO
 COMMIT TRANSACTION;
 GO
 
+-- Migration campaigns.0002_constraint_messages
+BEGIN TRANSACTION;
+GO
+-- Alter constraint campaign_lead_callback_has_time on campaignlead
+-- (no-op)
+COMMIT TRANSACTION;
+GO
+
 -- Migration surveys.0001_initial
 BEGIN TRANSACTION;
 GO
@@ -755,6 +763,14 @@ CREATE INDEX [outreach_message_written_by_id_8ca48703] ON [outreach_message] ([w
 GO
 CREATE INDEX [outreach_news_account_id_5d0a0d83] ON [outreach_news] ([account_id]);
 GO
+COMMIT TRANSACTION;
+GO
+
+-- Migration outreach.0002_constraint_messages
+BEGIN TRANSACTION;
+GO
+-- Alter constraint message_to_client_or_lead on message
+-- (no-op)
 COMMIT TRANSACTION;
 GO
 
