@@ -73,19 +73,15 @@ class ServiceFormAdmin(BackOfficeAdmin):
 
 
 def _refused_form(form_class, refusal: Exception):
-    """The form class again, failing validation with the service's refusal (on the fields it names, if any)."""
+    """The form class again, failing validation with the service's refusal, also beside the fields it names."""
 
     class RefusedForm(form_class):
         def clean(self):
-            cleaned_data = super().clean()
-            by_field = {
-                field: message for field, message in getattr(refusal, "errors", {}).items() if field in self.fields
-            }
-            if not by_field:
-                raise ValidationError(str(refusal))
-            for field, message in by_field.items():
-                self.add_error(field, message)
-            return cleaned_data
+            super().clean()
+            for field, message in getattr(refusal, "errors", {}).items():
+                if field in self.fields:
+                    self.add_error(field, message)
+            raise ValidationError(str(refusal))
 
     return RefusedForm
 

@@ -44,13 +44,13 @@ class _FormFields(HTMLParser):
             self.data[self._textarea] += data.removeprefix("\n") if not self.data[self._textarea] else data
 
 
-def post_admin_form(client, url: str, **changes: str):
+def post_admin_form(browser, url: str, /, **changes: str):
     """GET the admin page at ``url``, then POST its form with ``changes`` over what it shows (field → value)."""
-    page = client.get(url)
+    page = browser.get(url)
     assert page.status_code == 200, page.status_code
     fields = _FormFields()
     fields.feed(page.text)
-    return client.post(url, {**fields.data, **changes})
+    return browser.post(url, {**fields.data, **changes})
 
 
 def messages_of(response) -> list[str]:
