@@ -21,7 +21,8 @@ from campaigns.services.errors import CallQueueError
 
 
 def _locked(campaign_lead: CampaignLead) -> CampaignLead:
-    return CampaignLead.objects.select_for_update().select_related("lead", "held_by").get(pk=campaign_lead.pk)
+    # Joined with its lead only: PostgreSQL cannot lock the nullable side of an outer join (held_by).
+    return CampaignLead.objects.select_for_update().select_related("lead").get(pk=campaign_lead.pk)
 
 
 def _is_held_now(campaign_lead: CampaignLead) -> bool:

@@ -15,7 +15,8 @@ from banking.services import AccountClosed, deposit, open_bank_account, transfer
 from tests.admin_forms import messages_of
 from tests.campaigns.factories import make_account, make_client
 
-pytestmark = pytest.mark.django_db
+# On PostgreSQL too: the services lock rows, and PostgreSQL refuses some locks that SQLite ignores.
+pytestmark = [pytest.mark.django_db, pytest.mark.postgres]
 
 CHANGELIST = reverse("admin:banking_bankaccount_changelist")
 

@@ -143,6 +143,7 @@ def events_of(action: str) -> list[AuditEvent]:
     return list(AuditEvent.objects.filter(action=action))
 
 
+@pytest.mark.postgres  # the services lock the row: PostgreSQL refuses some locks SQLite ignores
 def test_a_call_back_set_in_the_admin_needs_a_time_in_the_future(back_office):
     campaign_lead = add_leads(make_campaign(), 1)[0]
 
@@ -183,6 +184,7 @@ def test_a_call_back_set_in_the_admin_needs_a_time_in_the_future(back_office):
     assert LogEntry.objects.filter(object_id=str(campaign_lead.pk)).exists(), "the admin history keeps working"
 
 
+@pytest.mark.postgres  # the services lock the row: PostgreSQL refuses some locks SQLite ignores
 def test_in_progress_cannot_be_set_by_hand_and_a_lead_on_a_call_cannot_be_changed(back_office, agent):
     campaign = make_campaign()
     campaign_lead = add_leads(campaign, 1)[0]
@@ -199,6 +201,7 @@ def test_in_progress_cannot_be_set_by_hand_and_a_lead_on_a_call_cannot_be_change
     assert not events_of(AuditAction.LEAD_STATE)
 
 
+@pytest.mark.postgres  # the services lock the row: PostgreSQL refuses some locks SQLite ignores
 def test_converted_by_hand_only_once_the_lead_is_a_client(back_office):
     campaign_lead = add_leads(make_campaign(), 1)[0]
     refused = post_admin_form(back_office, lead_page(campaign_lead), state="converted")
@@ -210,6 +213,7 @@ def test_converted_by_hand_only_once_the_lead_is_a_client(back_office):
     assert campaign_lead.state == LeadState.CONVERTED
 
 
+@pytest.mark.postgres  # the services lock the row: PostgreSQL refuses some locks SQLite ignores
 def test_the_holder_is_read_only_and_the_release_action_puts_the_lead_back_in_the_queue(back_office, agent):
     campaign = make_campaign()
     add_leads(campaign, 1)

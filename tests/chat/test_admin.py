@@ -17,7 +17,8 @@ from chat.models import Conversation, ConversationStatus
 from tests.admin_forms import messages_of, post_admin_form
 from tests.chat.factories import make_agent, make_customer, make_worker
 
-pytestmark = pytest.mark.django_db
+# On PostgreSQL too: the services lock rows, and PostgreSQL refuses some locks that SQLite ignores.
+pytestmark = [pytest.mark.django_db, pytest.mark.postgres]
 
 
 @pytest.fixture

@@ -13,7 +13,8 @@ from outreach.services import publish_news
 from tests.admin_forms import messages_of, post_admin_form
 from tests.campaigns.factories import add_leads, make_account, make_campaign, make_client
 
-pytestmark = pytest.mark.django_db
+# On PostgreSQL too: the services lock rows, and PostgreSQL refuses some locks that SQLite ignores.
+pytestmark = [pytest.mark.django_db, pytest.mark.postgres]
 
 MESSAGE_ADD = reverse("admin:outreach_message_add")
 NEWS_ADD = reverse("admin:outreach_news_add")

@@ -10,7 +10,8 @@ from surveys.models import Survey, SurveySource
 from tests.admin_forms import post_admin_form
 from tests.campaigns.factories import make_account, make_client
 
-pytestmark = pytest.mark.django_db
+# On PostgreSQL too: the services lock rows, and PostgreSQL refuses some locks that SQLite ignores.
+pytestmark = [pytest.mark.django_db, pytest.mark.postgres]
 
 ADD = reverse("admin:surveys_survey_add")
 
