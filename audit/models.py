@@ -14,6 +14,13 @@ class AuditAction(models.TextChoices):
     LEAD_OUTCOME = "lead.outcome", _("call outcome recorded")
     NEWS_PUBLISH = "news.publish", _("news published")
     NEWS_CHANGE = "news.change", _("news edited or withdrawn")
+    LEAD_STATE = "lead.state", _("lead state changed")
+    LEAD_RELEASE = "lead.release", _("lead released to the queue")
+    MESSAGE_COMPOSE = "message.compose", _("message written")
+    MESSAGE_STATUS = "message.status", _("message status changed")
+    CHAT_CLOSE = "chat.close", _("conversation closed by the back office")
+    CHAT_REASSIGN = "chat.reassign", _("conversation reassigned")
+    BANK_ACCOUNT_CLOSE = "bank_account.close", _("bank account closed")
 
 
 class AuditEvent(models.Model):

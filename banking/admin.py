@@ -1,7 +1,8 @@
 """Back office for bank accounts and the ledger, which is only looked at here.
 
-Money never moves through the admin: balances, transfers and receipts are read-only, and a bank
-account opened here is opened by banking.services.open_bank_account.
+Money never moves through the admin: balances, transfers and receipts are read-only, a bank account
+opened here is opened by banking.services.open_bank_account and closed by the action, through
+close_bank_account (which refuses an account that still holds money).
 """
 
 from __future__ import annotations
@@ -11,12 +12,13 @@ from django.contrib import admin
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from accounts.admin import AccountAdmin
 from accounts.models import Account
 from banking.models import BankAccount, Receipt, Transfer
-from banking.services import open_bank_account
-from core.admin import BackOfficeAdmin, HistoryAdmin
+from banking.services import PaymentError, close_bank_account, open_bank_account
+from core.admin import HistoryAdmin, ServiceFormAdmin, apply_to_each
 from core.money import format_money
 
 
@@ -38,8 +40,6 @@ class BankAccountInline(admin.TabularInline):
         return format_money(bank_account.balance, bank_account.currency)
 
 
-
-
 class AccountWithBankAccountsAdmin(AccountAdmin):
     """A login's page shows its bank accounts (once the login exists; they are opened on their own page)."""
 
@@ -59,8 +59,22 @@ class BankAccountOpenForm(forms.ModelForm):
         fields = ("owner", "currency")
 
 
+@admin.action(description=_("Close the selected bank accounts"), permissions=["change"])
+def close_bank_accounts(model_admin, request, queryset) -> None:
+    apply_to_each(
+        model_admin,
+        request,
+        queryset.order_by("pk"),
+        lambda bank_account: close_bank_account(bank_account=bank_account, actor=request.user),
+        refusals=(PaymentError,),
+        done=lambda count: (
+            ngettext("%(count)d bank account closed.", "%(count)d bank accounts closed.", count) % {"count": count}
+        ),
+    )
+
+
 @admin.register(BankAccount)
-class BankAccountAdmin(BackOfficeAdmin):
+class BankAccountAdmin(ServiceFormAdmin):
     list_display = (
         "number",
         "owner",
@@ -77,6 +91,8 @@ class BankAccountAdmin(BackOfficeAdmin):
     autocomplete_fields = ("owner",)
     date_hierarchy = "opened_at"
     ordering = ("number",)
+    actions = (close_bank_accounts,)
+    refusals = (PaymentError,)
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         if obj is None:
@@ -91,13 +107,10 @@ class BankAccountAdmin(BackOfficeAdmin):
     def get_readonly_fields(self, request, obj=None):
         if obj is None:
             return ()
-        return ("number", "owner", "currency", "balance_money", "opened_at")
+        return ("number", "owner", "currency", "balance_money", "is_closed", "opened_at")
 
-    def save_model(self, request, obj: BankAccount, form, change: bool) -> None:
-        if change:
-            super().save_model(request, obj, form, change)
-            return
-        opened = open_bank_account(owner=obj.owner, currency=obj.currency)
+    def save_through_service(self, request, obj: BankAccount, form, change: bool) -> None:
+        opened = open_bank_account(owner=form.cleaned_data["owner"], currency=form.cleaned_data["currency"])
         obj.pk, obj.number, obj.opened_at = opened.pk, opened.number, opened.opened_at
         obj._state.adding = False
 

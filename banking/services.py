@@ -103,6 +103,37 @@ def open_bank_account(*, owner: Account, currency: str, opening_deposit: Decimal
     return bank_account
 
 
+def close_bank_account(*, bank_account: BankAccount, actor: Account | None) -> BankAccount:
+    """Close a bank account for good: no payment reaches or leaves it afterwards. Audited.
+
+    Refused while it holds money (the customer moves it out first) and for an account already closed.
+    ``bank_account`` is updated in place.
+    """
+    with transaction.atomic():
+        locked = BankAccount.objects.select_for_update().get(pk=bank_account.pk)
+        if locked.is_closed:
+            raise AccountClosed(_("Account %(number)s is already closed.") % {"number": locked.number})
+        if locked.balance != 0:
+            raise PaymentError(
+                _("Account %(number)s still holds %(balance)s %(currency)s: move the money out before closing it.")
+                % {
+                    "number": locked.number,
+                    "balance": number_format(locked.balance, 2, force_grouping=True),
+                    "currency": locked.currency,
+                }
+            )
+        locked.is_closed = True
+        locked.save(update_fields=["is_closed"])
+        record_event(
+            actor=actor,
+            action=AuditAction.BANK_ACCOUNT_CLOSE,
+            target=locked,
+            summary=f"{locked.masked_number} ({locked.currency}) closed",
+        )
+    bank_account.is_closed = True
+    return bank_account
+
+
 def deposit(*, bank_account: BankAccount, amount: Decimal, description: str) -> Receipt:
     """Money arriving from outside the bank (cash, salary): a credit receipt and nothing debited."""
     amount = parse_amount(amount)

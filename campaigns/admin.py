@@ -1,7 +1,8 @@
 """Back office for campaigns, their products, leads and calls.
 
 A campaign's status, start and end times change only through the campaign transitions, and its
-budget follows its products by itself (campaigns.signals), so all of them are read-only here.
+budget follows its products by itself (campaigns.signals), so all of them are read-only here. A lead's
+state and holder in a campaign change only through the services of campaigns.services.lead_state.
 """
 
 from __future__ import annotations
@@ -14,9 +15,9 @@ from django.db.models.functions import Coalesce
 from django.urls import path
 from django.utils.translation import gettext_lazy as _
 
-from campaigns import admin_tools
+from campaigns import admin_tools, services
 from campaigns.models import CallAttempt, Campaign, CampaignLead, Lead, Product
-from core.admin import BackOfficeAdmin, HistoryAdmin
+from core.admin import BackOfficeAdmin, HistoryAdmin, ServiceFormAdmin
 from core.money import format_money
 from core.phones import format_phone, phone_column
 
@@ -35,13 +36,27 @@ class ProductInline(admin.TabularInline):
     extra = 0
 
 
-class CampaignLeadInline(admin.TabularInline):
-    """The campaign's leads and where each stands; a lead is picked by name or phone, not from a list."""
+class CampaignLeadInlineBase(admin.TabularInline):
+    """A campaign's leads, or a lead's campaigns: new ones are added here, where each stands is only shown.
+
+    A lead's state and holder change on its campaign-lead page or by its actions, through the services
+    (campaigns.services.change_lead_state, release_lead), so rows already saved are read-only here.
+    """
 
     model = CampaignLead
-    fields = ("lead", "state", "callback_at", "held_by", "held_since", "note")
-    autocomplete_fields = ("lead", "held_by")
+    readonly_fields = ("state", "callback_at", "held_by", "held_since", "note")
     extra = 0
+    show_change_link = True
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+
+class CampaignLeadInline(CampaignLeadInlineBase):
+    """The campaign's leads and where each stands; a lead is picked by name or phone, not from a list."""
+
+    fields = ("lead", *CampaignLeadInlineBase.readonly_fields)
+    autocomplete_fields = ("lead",)
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("lead", "held_by")
@@ -126,13 +141,11 @@ class ProductAdmin(BackOfficeAdmin):
         return format_money(product.cost)
 
 
-class LeadCampaignInline(admin.TabularInline):
+class LeadCampaignInline(CampaignLeadInlineBase):
     """The campaigns a lead takes part in, with the outcome in each."""
 
-    model = CampaignLead
-    fields = ("campaign", "state", "callback_at", "held_by", "held_since", "note")
-    autocomplete_fields = ("campaign", "held_by")
-    extra = 0
+    fields = ("campaign", *CampaignLeadInlineBase.readonly_fields)
+    autocomplete_fields = ("campaign",)
     verbose_name = _("campaign")
     verbose_name_plural = _("campaigns")
 
@@ -180,15 +193,36 @@ class CallAttemptInline(admin.TabularInline):
 
 
 @admin.register(CampaignLead)
-class CampaignLeadAdmin(BackOfficeAdmin):
+class CampaignLeadAdmin(ServiceFormAdmin):
+    """A lead joins a campaign here as new; its state changes through change_lead_state, its holder is
+    taken back by the "release" action (release_lead). The note is the last call's, written by the call."""
+
     list_display = ("lead", "lead_phone", "campaign", "state", "callback_at", "held_by", "updated_at")
     list_filter = ("state", "campaign__status", "campaign")
     list_select_related = ("lead", "campaign", "held_by")
     search_fields = ("lead__surname", "lead__name", "lead__phone", "campaign__name", "note")
-    autocomplete_fields = ("campaign", "lead", "held_by")
+    autocomplete_fields = ("campaign", "lead")
     date_hierarchy = "updated_at"
-    readonly_fields = ("updated_at",)
+    fields = ("campaign", "lead", "state", "callback_at", "held_by", "held_since", "note", "updated_at")
     inlines = (CallAttemptInline,)
+    actions = (admin_tools.release_leads,)
+    refusals = (services.CampaignError,)
+
+    def get_readonly_fields(self, request, obj=None):
+        if obj is None:
+            return ("state", "callback_at", "held_by", "held_since", "note", "updated_at")
+        return ("campaign", "lead", "held_by", "held_since", "note", "updated_at")
+
+    def save_through_service(self, request, obj: CampaignLead, form, change: bool) -> None:
+        if not change:
+            obj.save()  # joining a campaign as a new lead: no rule of the call queue is involved
+            return
+        services.change_lead_state(
+            campaign_lead=obj,
+            state=form.cleaned_data["state"],
+            callback_at=form.cleaned_data["callback_at"],
+            actor=request.user,
+        )
 
     @admin.display(description=_("phone"), ordering="lead__phone")
     def lead_phone(self, campaign_lead: CampaignLead) -> str:

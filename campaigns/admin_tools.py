@@ -1,4 +1,4 @@
-"""The campaign admin's actions and its lead-import page; they call the same services as the staff pages."""
+"""The campaign admins' actions and the lead-import page; they call the same services as the staff pages."""
 
 from __future__ import annotations
 
@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy, ngettext
 from campaigns import selectors, services
 from campaigns.forms import LeadImportForm
 from campaigns.models import Campaign
+from core.admin import apply_to_each
 
 MAX_REPORTED_ROWS = 1000  # a page of rejected rows a person can still read
 
@@ -67,6 +68,21 @@ def export_leads_csv(model_admin, request, queryset) -> HttpResponse:
 
 
 CAMPAIGN_ACTIONS = (start_campaigns, pause_campaigns, resume_campaigns, finish_campaigns, export_leads_csv)
+
+
+@admin.action(description=gettext_lazy("Release the selected leads back to the call queue"), permissions=["change"])
+def release_leads(model_admin, request, queryset) -> None:
+    apply_to_each(
+        model_admin,
+        request,
+        queryset.select_related("lead", "campaign").order_by("pk"),
+        lambda campaign_lead: services.release_lead(campaign_lead=campaign_lead, actor=request.user),
+        refusals=(services.CampaignError,),
+        done=lambda count: (
+            ngettext("%(count)d lead is back in the call queue.", "%(count)d leads are back in the call queue.", count)
+            % {"count": count}
+        ),
+    )
 
 
 def may_import_leads(user) -> bool:

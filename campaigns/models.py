@@ -184,7 +184,9 @@ class CampaignLead(models.Model):
             models.UniqueConstraint(fields=["campaign", "lead"], name="campaign_lead_unique"),
             models.CheckConstraint(condition=Q(state__in=LeadState.values), name="campaign_lead_state_valid"),
             models.CheckConstraint(
-                condition=~Q(state="callback") | Q(callback_at__isnull=False), name="campaign_lead_callback_has_time"
+                condition=~Q(state="callback") | Q(callback_at__isnull=False),
+                name="campaign_lead_callback_has_time",
+                violation_error_message=_("Enter when to call back."),
             ),
             models.CheckConstraint(
                 condition=Q(held_by__isnull=True, held_since__isnull=True)

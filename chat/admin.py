@@ -1,5 +1,6 @@
 """Back office for live-chat conversations: every one, closed ones included, can be found by topic,
-customer or anything written in it. What was written is kept as it was: messages are read-only here."""
+customer or anything written in it. What was written is kept as it was: messages are read-only here.
+A conversation's status and agent change only through the chat services, which tell the live parties."""
 
 from __future__ import annotations
 
@@ -7,9 +8,11 @@ from django.contrib import admin
 from django.db.models import Count, OuterRef, Subquery
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
+from chat import services
 from chat.models import ChatMessage, Conversation
-from core.admin import BackOfficeAdmin, HistoryAdmin
+from core.admin import HistoryAdmin, ServiceFormAdmin, apply_to_each
 
 
 class ChatMessageInline(admin.TabularInline):
@@ -29,8 +32,26 @@ class ChatMessageInline(admin.TabularInline):
         return super().get_queryset(request).select_related("sender")
 
 
+@admin.action(description=_("Close the selected conversations"), permissions=["change"])
+def close_conversations(model_admin, request, queryset) -> None:
+    apply_to_each(
+        model_admin,
+        request,
+        queryset.order_by("pk"),
+        lambda conversation: services.close_conversation_by_staff(conversation_id=conversation.pk, actor=request.user),
+        refusals=(services.ChatError,),
+        done=lambda count: (
+            ngettext("%(count)d conversation closed.", "%(count)d conversations closed.", count) % {"count": count}
+        ),
+    )
+
+
 @admin.register(Conversation)
-class ConversationAdmin(BackOfficeAdmin):
+class ConversationAdmin(ServiceFormAdmin):
+    """A conversation opened here is started for its customer (start_conversation); its agent changes
+    through reassign_conversation and it is closed by the action (close_conversation_by_staff), so that
+    its customer and agents hear of it at once, as when they do it themselves."""
+
     list_display = (
         "__str__",
         "customer",
@@ -55,8 +76,22 @@ class ConversationAdmin(BackOfficeAdmin):
     autocomplete_fields = ("customer", "agent")
     date_hierarchy = "created_at"
     fields = ("topic", "customer", "agent", "status", "created_at", "claimed_at", "closed_at", "rating")
-    readonly_fields = ("created_at", "rating")
     inlines = (ChatMessageInline,)
+    actions = (close_conversations,)
+    refusals = (services.ChatError,)
+
+    def get_readonly_fields(self, request, obj=None):
+        written_by_services = ("status", "created_at", "claimed_at", "closed_at", "rating")
+        if obj is None:
+            return ("agent", *written_by_services)
+        return ("topic", "customer", *written_by_services)
+
+    def save_through_service(self, request, obj: Conversation, form, change: bool) -> None:
+        if change:
+            services.reassign_conversation(conversation_id=obj.pk, agent=form.cleaned_data["agent"], actor=request.user)
+            return
+        started = services.start_conversation(customer=form.cleaned_data["customer"], topic=form.cleaned_data["topic"])
+        obj.pk, obj.status, obj.created_at = started.pk, started.status, started.created_at
 
     def get_queryset(self, request):
         counted = (

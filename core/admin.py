@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
-from django.contrib import admin
+from collections.abc import Callable, Iterable
+
+from django.contrib import admin, messages
 from django.contrib.admin.utils import lookup_spawns_duplicates
+from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
@@ -50,3 +53,77 @@ class HistoryAdmin(BackOfficeAdmin):
 
     def has_delete_permission(self, request, obj=None) -> bool:
         return False
+
+
+class ServiceFormAdmin(BackOfficeAdmin):
+    """A model admin whose add or change form is saved by a service, never by the form.
+
+    Subclasses define ``save_through_service(request, obj, form, change)``, which calls the ONE service
+    that makes the write (and sets ``obj.pk`` when it adds a row, for the admin's history and redirect).
+
+    A refusal of the service (an exception listed in ``refusals``) leaves the database as it was: it leaves
+    the admin's transaction, which rolls back, so neither the write nor its history entry is kept. The
+    form is then shown again with what the person typed and the refusal as its error, instead of a 500.
+    A change form saved with nothing changed calls no service.
+    """
+
+    refusals: tuple[type[Exception], ...] = ()
+
+    def save_through_service(self, request, obj, form, change: bool) -> None:
+        raise NotImplementedError(f"{type(self).__name__} must save its form through a service")
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except self.refusals as refusal:
+            request.service_refusal = refusal
+            return super().changeform_view(request, object_id, form_url, extra_context)
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change, **kwargs)
+        refusal = getattr(request, "service_refusal", None)
+        return form if refusal is None else _refused_form(form, refusal)
+
+    def save_model(self, request, obj, form, change: bool) -> None:
+        if change and not form.has_changed():
+            return
+        self.save_through_service(request, obj, form, change)
+
+
+def _refused_form(form_class, refusal: Exception):
+    """The form class again, failing validation with the service's refusal, also beside the fields it names."""
+
+    class RefusedForm(form_class):
+        def clean(self):
+            super().clean()
+            for field, message in getattr(refusal, "errors", {}).items():
+                if field in self.fields:
+                    self.add_error(field, message)
+            raise ValidationError(str(refusal))
+
+    return RefusedForm
+
+
+def apply_to_each(
+    model_admin: admin.ModelAdmin,
+    request,
+    objects: Iterable,
+    write: Callable,
+    *,
+    refusals: tuple[type[Exception], ...],
+    done: Callable[[int], str],
+) -> None:
+    """An admin action's body: one service write per selected row, each refusal reported beside its row.
+
+    A refused row does not stop the others; the rows done are reported once, by ``done(count)``.
+    """
+    count = 0
+    for obj in objects:
+        try:
+            write(obj)
+        except refusals as refusal:
+            model_admin.message_user(request, f"{obj}: {refusal}", messages.ERROR)
+        else:
+            count += 1
+    if count:
+        model_admin.message_user(request, done(count), messages.SUCCESS)

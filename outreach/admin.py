@@ -2,17 +2,19 @@
 
 from __future__ import annotations
 
-from django import forms
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from core.admin import BackOfficeAdmin
-from outreach import admin_actions
-from outreach.models import Message, News, news_digest
+from core.admin import ServiceFormAdmin
+from outreach import admin_actions, services
+from outreach.models import Message, News
 
 
 @admin.register(Message)
-class MessageAdmin(BackOfficeAdmin):
+class MessageAdmin(ServiceFormAdmin):
+    """A message is written here through compose_message and then only read: its status moves through the
+    delivery transitions (the actions, change_message_status), which stamp the times."""
+
     list_display = ("subject", "recipient", "campaign", "status", "written_by", "created_at", "sent_at", "read_at")
     list_filter = ("status", "created_at", "sent_at")
     list_select_related = ("client", "lead", "campaign", "written_by")
@@ -32,41 +34,34 @@ class MessageAdmin(BackOfficeAdmin):
         (None, {"fields": ("subject", "body")}),
         (_("Delivery"), {"fields": ("status", "written_by", "created_at", "sent_at", "read_at")}),
     )
-    # The status moves only through the delivery transitions (the actions), which stamp the times.
-    readonly_fields = ("status", "written_by", "created_at", "sent_at", "read_at")
     actions = admin_actions.MESSAGE_ACTIONS
+    refusals = (services.OutreachError,)
+
+    def get_readonly_fields(self, request, obj=None):
+        delivery = ("status", "written_by", "created_at", "sent_at", "read_at")
+        return delivery if obj is None else ("client", "lead", "campaign", "subject", "body", *delivery)
 
     @admin.display(description=_("to"))
     def recipient(self, message: Message) -> str:
         return str(message.client or message.lead)
 
-    def save_model(self, request, obj: Message, form, change: bool) -> None:
-        if not change:
-            obj.written_by = request.user
-        super().save_model(request, obj, form, change)
-
-
-class NewsForm(forms.ModelForm):
-    """News is published once per account: the same title and text again is refused with a message, not a 500."""
-
-    class Meta:
-        model = News
-        fields = ("account", "title", "body", "withdrawn_at")
-
-    def clean(self):
-        cleaned_data = super().clean()
-        account, title, body = (cleaned_data.get(key) for key in ("account", "title", "body"))
-        if account is not None and title and body:
-            digest = news_digest(title=title, body=body)
-            already = News.objects.filter(account=account, digest=digest).exclude(pk=self.instance.pk)
-            if already.exists():
-                raise forms.ValidationError(_("This news has already been published to this account."))
-        return cleaned_data
+    def save_through_service(self, request, obj: Message, form, change: bool) -> None:
+        composed = services.compose_message(
+            author=request.user,
+            client=form.cleaned_data["client"],
+            lead=form.cleaned_data["lead"],
+            campaign=form.cleaned_data["campaign"],
+            subject=form.cleaned_data["subject"],
+            body=form.cleaned_data["body"],
+        )
+        obj.pk, obj.client, obj.lead = composed.pk, composed.client, composed.lead
 
 
 @admin.register(News)
-class NewsAdmin(BackOfficeAdmin):
-    form = NewsForm
+class NewsAdmin(ServiceFormAdmin):
+    """News is published to one login through publish_news (which publishes it once per account), corrected
+    through edit_news and withdrawn by the action (withdraw_news): never written to the table directly."""
+
     list_display = ("title", "account", "published_at", "withdrawn_at")
     list_filter = ("published_at", "withdrawn_at")
     list_select_related = ("account",)
@@ -74,4 +69,19 @@ class NewsAdmin(BackOfficeAdmin):
     autocomplete_fields = ("account",)
     date_hierarchy = "published_at"
     fields = ("account", "title", "body", "published_at", "withdrawn_at", "digest")
-    readonly_fields = ("published_at", "digest")
+    actions = (admin_actions.withdraw_news,)
+    refusals = (services.OutreachError,)
+
+    def get_readonly_fields(self, request, obj=None):
+        written_by_services = ("published_at", "withdrawn_at", "digest")
+        return written_by_services if obj is None else ("account", *written_by_services)
+
+    def save_through_service(self, request, obj: News, form, change: bool) -> None:
+        title, body = form.cleaned_data["title"], form.cleaned_data["body"]
+        if change:
+            services.edit_news(news_id=obj.pk, title=title, body=body, actor=request.user)
+            return
+        published = services.publish_news_to_account(
+            account_id=form.cleaned_data["account"].pk, title=title, body=body, actor=request.user
+        )
+        obj.pk, obj.digest, obj.published_at = published.pk, published.digest, published.published_at

@@ -1,10 +1,12 @@
-"""The message admin's actions: each moves messages along their delivery through the service."""
+"""The message and news admins' actions: each moves messages along their delivery, or withdraws news,
+through the service."""
 
 from __future__ import annotations
 
 from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy, ngettext
 
+from core.admin import apply_to_each
 from outreach import services
 from outreach.models import MessageStatus
 
@@ -15,7 +17,7 @@ def _message_transition(status: MessageStatus, description):
         done = 0
         for message in queryset.order_by("pk"):
             try:
-                services.change_message_status(message=message, status=status)
+                services.change_message_status(message=message, status=status, actor=request.user)
             except services.OutreachError as error:
                 model_admin.message_user(request, f"{message}: {error}", messages.ERROR)
             else:
@@ -34,3 +36,17 @@ MESSAGE_ACTIONS = (
     _message_transition(MessageStatus.FAILED, gettext_lazy("Mark the selected messages as failed")),
     _message_transition(MessageStatus.AWAIT, gettext_lazy("Queue the selected failed messages again")),
 )
+
+
+@admin.action(description=gettext_lazy("Withdraw the selected news from their customers"), permissions=["change"])
+def withdraw_news(model_admin, request, queryset) -> None:
+    apply_to_each(
+        model_admin,
+        request,
+        queryset.filter(withdrawn_at__isnull=True).order_by("pk"),
+        lambda news: services.withdraw_news(news_id=news.pk, actor=request.user),
+        refusals=(services.OutreachError,),
+        done=lambda count: (
+            ngettext("%(count)d news item withdrawn.", "%(count)d news items withdrawn.", count) % {"count": count}
+        ),
+    )

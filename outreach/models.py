@@ -70,6 +70,7 @@ class Message(models.Model):
             models.CheckConstraint(
                 condition=Q(client__isnull=False, lead__isnull=True) | Q(client__isnull=True, lead__isnull=False),
                 name="message_to_client_or_lead",
+                violation_error_message=_("Choose one recipient: a client or a lead."),
             ),
             models.CheckConstraint(condition=Q(status__in=MessageStatus.values), name="message_status_valid"),
         ]

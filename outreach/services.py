@@ -144,6 +144,16 @@ def _publish_once(*, title: str, body: str, recipients, actor: Account | None, a
     return NewsPublication(published=len(newcomers), already_had=len(had_it))
 
 
+def publish_news_to_account(*, account_id: int, title: str, body: str, actor: Account | None) -> News:
+    """The back office's publication to one customer's login: the news published, or a refusal when that
+    login already has the same news (rule 6, applied by ``publish_news``)."""
+    with transaction.atomic():
+        publication = publish_news(title=title, body=body, audience="account", account_id=account_id, actor=actor)
+        if not publication.published:
+            raise NewsError(_("This news has already been published to this account."))
+        return News.objects.get(account_id=account_id, digest=news_digest(title=title, body=body))
+
+
 def _news_rows(*, news_id: int, everywhere: bool):
     """The news row, or every account's copy of the same news when ``everywhere``."""
     news = News.objects.select_for_update().filter(pk=news_id).first()
@@ -241,12 +251,19 @@ def compose_message(
                 raise MessageError(gettext("%(lead)s asked not to be contacted.") % {"lead": lead})
             if lead.client_id is not None:
                 client, lead = lead.client, None
-        return Message.objects.create(
+        message = Message.objects.create(
             client=client, lead=lead, campaign=campaign, subject=subject, body=body, written_by=author
         )
+        record_event(
+            actor=author,
+            action=AuditAction.MESSAGE_COMPOSE,
+            target=message,
+            summary=f"“{subject}” to {client or lead}" + (f" ({campaign})" if campaign else ""),
+        )
+    return message
 
 
-def change_message_status(*, message: Message, status: str) -> Message:
+def change_message_status(*, message: Message, status: str, actor: Account | None = None) -> Message:
     """Move a message along its delivery: the times of sending and reading are stamped on the way."""
     if status not in MessageStatus.values:
         raise MessageError(gettext("Unknown message status “%(status)s”.") % {"status": status})
@@ -258,11 +275,17 @@ def change_message_status(*, message: Message, status: str) -> Message:
                 % {"current": locked.get_status_display(), "wanted": MessageStatus(status).label}
             )
         now = timezone.now()
-        locked.status = status
+        previous, locked.status = locked.status, status
         if status in (MessageStatus.SENT, MessageStatus.DELIVERED, MessageStatus.READ) and locked.sent_at is None:
             locked.sent_at = now
         if status == MessageStatus.READ:
             locked.read_at = now
         locked.save(update_fields=["status", "sent_at", "read_at"])
+        record_event(
+            actor=actor,
+            action=AuditAction.MESSAGE_STATUS,
+            target=locked,
+            summary=f"“{locked.subject}”: {previous} → {status}",
+        )
     message.status, message.sent_at, message.read_at = locked.status, locked.sent_at, locked.read_at
     return message

@@ -278,7 +278,7 @@ GO
 BEGIN TRANSACTION;
 GO
 -- Create model AuditEvent
-CREATE TABLE [audit_auditevent] ([id] bigint NOT NULL PRIMARY KEY IDENTITY (1, 1), [created_at] datetimeoffset NOT NULL, [actor_username] nvarchar(150) NOT NULL, [action] nvarchar(32) NOT NULL, [target_type] nvarchar(100) NOT NULL, [target_id] nvarchar(64) NOT NULL, [summary] nvarchar(500) NOT NULL, [actor_id] bigint NULL, CONSTRAINT [audit_event_action_valid] CHECK ([action] IN ('admin.add', 'admin.change', 'admin.delete', 'payment', 'campaign.transition', 'lead.outcome', 'news.publish', 'news.change')));
+CREATE TABLE [audit_auditevent] ([id] bigint NOT NULL PRIMARY KEY IDENTITY (1, 1), [created_at] datetimeoffset NOT NULL, [actor_username] nvarchar(150) NOT NULL, [action] nvarchar(32) NOT NULL, [target_type] nvarchar(100) NOT NULL, [target_id] nvarchar(64) NOT NULL, [summary] nvarchar(500) NOT NULL, [actor_id] bigint NULL, CONSTRAINT [audit_event_action_valid] CHECK ([action] IN ('admin.add', 'admin.change', 'admin.delete', 'payment', 'campaign.transition', 'lead.outcome', 'news.publish', 'news.change', 'lead.state', 'lead.release', 'message.compose', 'message.status', 'chat.close', 'chat.reassign', 'bank_account.close')));
 GO
 ALTER TABLE [audit_auditevent] ADD CONSTRAINT [audit_auditevent_actor_id_270bb4b7_fk_accounts_account_id] FOREIGN KEY ([actor_id]) REFERENCES [accounts_account] ([id]);
 GO

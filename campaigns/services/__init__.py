@@ -1,4 +1,5 @@
-"""Every write and business rule of campaigns, by concern: lifecycle and budget, lead import, the call queue."""
+"""Every write and business rule of campaigns, by concern: lifecycle and budget, lead import, the call queue,
+and the back office's changes to a lead's state."""
 
 from campaigns.services.call_queue import (
     MAX_CALLBACK_AHEAD,
@@ -20,6 +21,7 @@ from campaigns.services.lead_import import (
     RejectedRow,
     import_leads_csv,
 )
+from campaigns.services.lead_state import change_lead_state, release_lead
 from campaigns.services.lifecycle import (
     CampaignAction,
     change_campaign_status,
@@ -48,6 +50,7 @@ __all__ = [
     "RejectedRow",
     "call_queue",
     "change_campaign_status",
+    "change_lead_state",
     "finish_campaign",
     "hold_timeout",
     "import_leads_csv",
@@ -55,6 +58,7 @@ __all__ = [
     "pause_campaign",
     "recalculate_budget",
     "record_outcome",
+    "release_lead",
     "resume_campaign",
     "start_campaign",
 ]

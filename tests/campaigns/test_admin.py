@@ -1,18 +1,25 @@
-"""The back office's campaign admin: transitions, lead import with its report, export, results, message delivery."""
+"""The back office's campaign admin: transitions, lead import with its report, export, results, message delivery,
+and a lead's state and holder changed through the services."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
+from django.contrib.admin.models import LogEntry
 from django.contrib.messages import get_messages
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils import timezone
 
 from accounts import roles
-from campaigns.models import Campaign, CampaignStatus, Lead
-from campaigns.services import ImportMode
+from audit.models import AuditAction, AuditEvent
+from campaigns.models import Campaign, CampaignStatus, Lead, LeadState
+from campaigns.services import CallQueueError, ImportMode, next_lead, record_outcome
 from outreach.models import Message, MessageStatus
 from outreach.services import compose_message
-from tests.campaigns.factories import add_leads, make_account, make_campaign, make_client
+from tests.admin_forms import post_admin_form
+from tests.campaigns.factories import add_leads, make_account, make_agent, make_campaign, make_client
 
 pytestmark = pytest.mark.django_db
 
@@ -123,3 +130,108 @@ def test_message_actions_move_messages_through_delivery(back_office):
     response = run_action(back_office, "mark_messages_await", message, url=url)
     assert any("cannot become" in text for text in texts(response))
     assert Message.objects.get(pk=message.pk).status == MessageStatus.SENT
+
+
+# --- a lead's state and holder: through campaigns.services.lead_state ---------------------------------------------
+
+
+def lead_page(campaign_lead) -> str:
+    return reverse("admin:campaigns_campaignlead_change", args=[campaign_lead.pk])
+
+
+def events_of(action: str) -> list[AuditEvent]:
+    return list(AuditEvent.objects.filter(action=action))
+
+
+@pytest.mark.postgres  # the services lock the row: PostgreSQL refuses some locks SQLite ignores
+def test_a_call_back_set_in_the_admin_needs_a_time_in_the_future(back_office):
+    campaign_lead = add_leads(make_campaign(), 1)[0]
+
+    refused = post_admin_form(back_office, lead_page(campaign_lead), state="callback")
+
+    assert refused.status_code == 200
+    assert "Enter when to call back." in refused.text
+    campaign_lead.refresh_from_db()
+    assert campaign_lead.state == LeadState.NEW
+    assert not events_of(AuditAction.LEAD_STATE)
+    assert not LogEntry.objects.exists(), "a refused change leaves no admin history either"
+
+    yesterday = timezone.localtime() - dt.timedelta(days=1)
+    past = post_admin_form(
+        back_office,
+        lead_page(campaign_lead),
+        state="callback",
+        callback_at_0=yesterday.strftime("%Y-%m-%d"),
+        callback_at_1="10:30:00",
+    )
+    assert "The call-back time must be in the future." in past.text
+
+    when = timezone.localtime() + dt.timedelta(days=2)
+    saved = post_admin_form(
+        back_office,
+        lead_page(campaign_lead),
+        state="callback",
+        callback_at_0=when.strftime("%Y-%m-%d"),
+        callback_at_1="10:30:00",
+    )
+
+    assert saved.status_code == 302
+    campaign_lead.refresh_from_db()
+    assert campaign_lead.state == LeadState.CALLBACK
+    assert timezone.localtime(campaign_lead.callback_at).strftime("%H:%M") == "10:30"
+    [event] = events_of(AuditAction.LEAD_STATE)
+    assert event.actor_username == "office" and "new → callback" in event.summary
+    assert LogEntry.objects.filter(object_id=str(campaign_lead.pk)).exists(), "the admin history keeps working"
+
+
+@pytest.mark.postgres  # the services lock the row: PostgreSQL refuses some locks SQLite ignores
+def test_in_progress_cannot_be_set_by_hand_and_a_lead_on_a_call_cannot_be_changed(back_office, agent):
+    campaign = make_campaign()
+    campaign_lead = add_leads(campaign, 1)[0]
+    held = next_lead(agent=agent, campaign=campaign)
+
+    on_call = post_admin_form(back_office, lead_page(held), state="not_interested")
+    assert "is calling" in on_call.text and "release the lead first" in on_call.text
+
+    campaign_lead.refresh_from_db()
+    assert (campaign_lead.state, campaign_lead.held_by) == (LeadState.IN_PROGRESS, agent)
+    other = add_leads(campaign, 1)[0]
+    by_hand = post_admin_form(back_office, lead_page(other), state="in_progress")
+    assert "only while an agent holds it" in by_hand.text
+    assert not events_of(AuditAction.LEAD_STATE)
+
+
+@pytest.mark.postgres  # the services lock the row: PostgreSQL refuses some locks SQLite ignores
+def test_converted_by_hand_only_once_the_lead_is_a_client(back_office):
+    campaign_lead = add_leads(make_campaign(), 1)[0]
+    refused = post_admin_form(back_office, lead_page(campaign_lead), state="converted")
+    assert "is not a client yet" in refused.text
+
+    Lead.objects.filter(pk=campaign_lead.lead_id).update(client=make_client())
+    assert post_admin_form(back_office, lead_page(campaign_lead), state="converted").status_code == 302
+    campaign_lead.refresh_from_db()
+    assert campaign_lead.state == LeadState.CONVERTED
+
+
+@pytest.mark.postgres  # the services lock the row: PostgreSQL refuses some locks SQLite ignores
+def test_the_holder_is_read_only_and_the_release_action_puts_the_lead_back_in_the_queue(back_office, agent):
+    campaign = make_campaign()
+    add_leads(campaign, 1)
+    held = next_lead(agent=agent, campaign=campaign)
+    page = back_office.get(lead_page(held)).text
+    assert 'name="held_by"' not in page and 'name="held_since"' not in page
+    free = add_leads(campaign, 1)[0]
+
+    response = run_action(
+        back_office, "release_leads", held, free, url=reverse("admin:campaigns_campaignlead_changelist")
+    )
+
+    assert "1 lead is back in the call queue." in texts(response)
+    assert any("Nobody holds" in text for text in texts(response))
+    held.refresh_from_db()
+    assert (held.state, held.held_by, held.held_since) == (LeadState.NEW, None, None)
+    [event] = events_of(AuditAction.LEAD_RELEASE)
+    assert event.actor_username == "office" and "taken from agent" in event.summary
+    with pytest.raises(CallQueueError, match="no longer hold"):
+        record_outcome(agent=agent, campaign_lead=held, outcome="interested")
+    assert next_lead(agent=make_agent("second"), campaign=campaign).pk == held.pk, "the queue hands it out again"

@@ -86,7 +86,7 @@ def test_balances_are_shown_but_cannot_be_typed_in(administrator):
     bank_account = BankAccount.objects.filter(balance__gt=0).order_by("pk").first()
     page = administrator.get(_url(BankAccount, "change", bank_account.pk)).text
     assert 'name="balance"' not in page
-    assert 'name="is_closed"' in page
+    assert 'name="is_closed"' not in page, "a bank account is closed by its action, through close_bank_account"
     account_page = administrator.get(_url(Account, "change", bank_account.owner_id)).text
     assert bank_account.number in account_page
     assert 'name="bank_accounts-0-balance"' not in account_page
@@ -110,7 +110,9 @@ def test_budget_and_status_of_a_campaign_are_read_only(administrator):
         assert f'name="{field}"' not in page
     assert 'name="base_amount"' in page
     assert 'name="products-0-cost"' in page
-    assert 'name="campaign_leads-0-state"' in page
+    assert 'name="campaign_leads-0-state"' not in page, "a lead's state changes through change_lead_state"
+    assert 'name="campaign_leads-0-lead"' not in page, "saved rows of the lead inline are read-only"
+    assert 'name="campaign_leads-__prefix__-lead"' in page, "a lead is still added to the campaign here"
 
 
 def test_news_already_published_to_an_account_is_refused_with_a_message(administrator):
