@@ -8,7 +8,21 @@ from django.utils.translation import gettext_lazy as _
 
 from core.admin import BackOfficeAdmin
 from outreach import admin_actions
-from outreach.models import Message, News, news_digest
+from outreach.models import Delivery, Message, News, OptOut, news_digest
+
+
+class DeliveryInline(admin.TabularInline):
+    """Where the message went and how: the outbox rows, changed only by the outbox's actions."""
+
+    model = Delivery
+    extra = 0
+    can_delete = False
+    fields = ("channel", "address", "status", "attempts", "last_error", "next_attempt_at", "sent_at")
+    readonly_fields = fields
+    show_change_link = True
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
 
 
 @admin.register(Message)
@@ -35,6 +49,7 @@ class MessageAdmin(BackOfficeAdmin):
     # The status moves only through the delivery transitions (the actions), which stamp the times.
     readonly_fields = ("status", "written_by", "created_at", "sent_at", "read_at")
     actions = admin_actions.MESSAGE_ACTIONS
+    inlines = (DeliveryInline,)
 
     @admin.display(description=_("to"))
     def recipient(self, message: Message) -> str:
@@ -75,3 +90,47 @@ class NewsAdmin(BackOfficeAdmin):
     date_hierarchy = "published_at"
     fields = ("account", "title", "body", "published_at", "withdrawn_at", "digest")
     readonly_fields = ("published_at", "digest")
+
+
+@admin.register(Delivery)
+class DeliveryAdmin(BackOfficeAdmin):
+    """The outbox: what goes out, by which channel, and why something did not; retried or cancelled by actions."""
+
+    list_display = ("message", "channel", "address", "status", "attempts", "last_error", "next_attempt_at", "sent_at")
+    list_filter = ("status", "channel", "created_at", "sent_at")
+    list_select_related = ("message",)
+    search_fields = ("address", "message__subject", "last_error", "idempotency_key")
+    date_hierarchy = "created_at"
+    actions = admin_actions.DELIVERY_ACTIONS
+    fields = (
+        "message",
+        "channel",
+        "address",
+        "status",
+        "attempts",
+        "last_error",
+        "next_attempt_at",
+        "idempotency_key",
+        "provider_id",
+        "claimed_by",
+        "claimed_until",
+        "created_at",
+        "sent_at",
+        "finished_at",
+    )
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(OptOut)
+class OptOutAdmin(BackOfficeAdmin):
+    list_display = ("__str__", "source", "created_at")
+    list_select_related = ("client", "lead")
+    search_fields = ("client__surname", "client__email", "lead__surname", "lead__phone")
+    autocomplete_fields = ("client", "lead")
+    list_filter = ("source", "created_at")

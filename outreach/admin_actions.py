@@ -34,3 +34,35 @@ MESSAGE_ACTIONS = (
     _message_transition(MessageStatus.FAILED, gettext_lazy("Mark the selected messages as failed")),
     _message_transition(MessageStatus.AWAIT, gettext_lazy("Queue the selected failed messages again")),
 )
+
+
+def _delivery_action(service, description, done_text):
+    @admin.action(description=description, permissions=["change"])
+    def run(model_admin, request, queryset) -> None:
+        done = 0
+        for delivery in queryset.order_by("pk"):
+            try:
+                service(delivery_id=delivery.pk, actor=request.user)
+            except services.OutreachError as error:
+                model_admin.message_user(request, f"{delivery}: {error}", messages.ERROR)
+            else:
+                done += 1
+        if done:
+            model_admin.message_user(request, done_text(done) % {"count": done}, messages.SUCCESS)
+
+    run.__name__ = service.__name__
+    return run
+
+
+DELIVERY_ACTIONS = (
+    _delivery_action(
+        services.retry_delivery,
+        gettext_lazy("Retry the selected deliveries"),
+        lambda n: ngettext("%(count)d delivery will be retried now.", "%(count)d deliveries will be retried now.", n),
+    ),
+    _delivery_action(
+        services.cancel_delivery,
+        gettext_lazy("Cancel the selected deliveries"),
+        lambda n: ngettext("%(count)d delivery was cancelled.", "%(count)d deliveries were cancelled.", n),
+    ),
+)

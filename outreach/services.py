@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.core import signing
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext
@@ -14,8 +15,11 @@ from accounts.selectors import customer_accounts
 from audit.models import AuditAction
 from audit.services import record_event
 from campaigns.models import Campaign, CampaignLead, Lead, LeadState
-from outreach.models import Message, MessageStatus, News, news_digest
+from outreach.delivery import outbox
+from outreach.delivery.consent import read_unsubscribe_token
+from outreach.models import Delivery, DeliveryStatus, Message, MessageStatus, News, OptOut, news_digest
 from outreach.selectors import MESSAGE_STATUSES_SHOWN_TO_CUSTOMERS, campaign_customer_accounts
+from outreach.tasks import deliver_messages
 
 
 class OutreachError(Exception):
@@ -242,9 +246,18 @@ def compose_message(
                 raise MessageError(gettext("%(lead)s asked not to be contacted.") % {"lead": lead})
             if lead.client_id is not None:
                 client, lead = lead.client, None
-        return Message.objects.create(
+        message = Message.objects.create(
             client=client, lead=lead, campaign=campaign, subject=subject, body=body, written_by=author
         )
+        _send_after_commit(outbox.create_deliveries(message=message))
+        return message
+
+
+def _send_after_commit(deliveries: list[Delivery]) -> None:
+    """Queue a background task for these outbox rows once they are committed (the worker must see them)."""
+    ids = [delivery.pk for delivery in deliveries]
+    if ids:
+        transaction.on_commit(lambda: deliver_messages.enqueue(delivery_ids=ids))
 
 
 def change_message_status(*, message: Message, status: str) -> Message:
@@ -267,3 +280,66 @@ def change_message_status(*, message: Message, status: str) -> Message:
         locked.save(update_fields=["status", "sent_at", "read_at"])
     message.status, message.sent_at, message.read_at = locked.status, locked.sent_at, locked.read_at
     return message
+
+
+class DeliveryError(OutreachError):
+    pass
+
+
+def retry_delivery(*, delivery_id: int, actor: Account | None = None) -> Delivery:
+    """Send a failed or cancelled delivery again, now; its message waits again."""
+    with transaction.atomic():
+        delivery = Delivery.objects.select_for_update().get(pk=delivery_id)
+        if delivery.status not in (DeliveryStatus.FAILED, DeliveryStatus.CANCELLED):
+            raise DeliveryError(
+                gettext("Only a failed or cancelled delivery can be retried; this one is %(status)s.")
+                % {"status": delivery.get_status_display()}
+            )
+        delivery.status, delivery.next_attempt_at = DeliveryStatus.AWAIT, timezone.now()
+        delivery.finished_at = None
+        delivery.save(update_fields=["status", "next_attempt_at", "finished_at"])
+        outbox.sync_message(delivery.message_id)
+        record_event(
+            actor=actor, action=AuditAction.ADMIN_CHANGE, target=delivery, summary=f"retry {delivery.address}"
+        )
+        _send_after_commit([delivery])
+    return delivery
+
+
+def cancel_delivery(*, delivery_id: int, actor: Account | None = None) -> Delivery:
+    """Stop a delivery that has not gone yet (waiting, or failed); a message being sent now cannot be stopped."""
+    with transaction.atomic():
+        delivery = Delivery.objects.select_for_update().get(pk=delivery_id)
+        if delivery.status not in (DeliveryStatus.AWAIT, DeliveryStatus.FAILED):
+            raise DeliveryError(
+                gettext("Only a waiting or failed delivery can be cancelled; this one is %(status)s.")
+                % {"status": delivery.get_status_display()}
+            )
+        delivery.status, delivery.finished_at = DeliveryStatus.CANCELLED, timezone.now()
+        delivery.save(update_fields=["status", "finished_at"])
+        outbox.sync_message(delivery.message_id)
+        record_event(
+            actor=actor, action=AuditAction.ADMIN_CHANGE, target=delivery, summary=f"cancel {delivery.address}"
+        )
+    return delivery
+
+
+def unsubscribe(*, token: str, source: str = "unsubscribe link") -> OptOut:
+    """The recipient named by a signed link asks for no more messages; asking twice changes nothing.
+
+    Raises ``DeliveryError`` for a link the bank did not make, or one whose recipient is gone.
+    """
+    try:
+        who = read_unsubscribe_token(token)
+    except signing.BadSignature:
+        raise DeliveryError(gettext("This unsubscribe link is damaged. Copy the whole link from the e-mail.")) from None
+    try:
+        with transaction.atomic():
+            opt_out, _created = OptOut.objects.get_or_create(
+                client_id=who.get("client"), lead_id=who.get("lead"), defaults={"source": source}
+            )
+    except IntegrityError:  # the recipient was deleted, or clicked twice at the same moment
+        opt_out = OptOut.objects.filter(client_id=who.get("client"), lead_id=who.get("lead")).first()
+        if opt_out is None:
+            raise DeliveryError(gettext("This unsubscribe link is no longer valid.")) from None
+    return opt_out
