@@ -3,7 +3,7 @@
 Each job of ``settings.PERIODIC_JOBS`` has a ``ScheduledJob`` row. A worker takes a due job with a
 conditional UPDATE (after ``select_for_update(skip_locked=True)`` where the database has it, so that
 workers never wait for each other): the UPDATE sets ``locked_until``, and only one worker's UPDATE can
-match. A worker that dies while running a job leaves the lock to expire after ``JOB_LEASE``; the job then
+match. A worker that dies while running a job leaves the lock to expire after ``job_lease()``; the job then
 runs again, so every job must be safe to run again (they are: each reads what is due and does it).
 """
 
@@ -24,8 +24,10 @@ from core.models import ScheduledJob
 
 logger = logging.getLogger(__name__)
 
-# How long a worker may run one job before another worker may take it over (it is presumed dead).
-JOB_LEASE = timedelta(minutes=10)
+
+def job_lease() -> timedelta:
+    """How long a worker may run one job before another worker may take it over (it is presumed dead)."""
+    return timedelta(seconds=settings.PERIODIC_JOB_LEASE_SECONDS)
 
 
 def periodic_jobs() -> dict[str, tuple[Callable[[], object], timedelta]]:
@@ -60,11 +62,10 @@ def claim_due_job(*, now: datetime | None = None, names: list[str] | None = None
         if connection.features.has_select_for_update_skip_locked:
             due = due.select_for_update(skip_locked=True)
         for job in due[:5]:
-            taken = ScheduledJob.objects.filter(_free(now), pk=job.pk).update(
-                locked_until=now + JOB_LEASE, last_started_at=now
-            )
+            until = now + job_lease()
+            taken = ScheduledJob.objects.filter(_free(now), pk=job.pk).update(locked_until=until, last_started_at=now)
             if taken == 1:
-                job.locked_until, job.last_started_at = now + JOB_LEASE, now
+                job.locked_until, job.last_started_at = until, now
                 return job
     return None
 

@@ -176,6 +176,8 @@ PERIODIC_JOBS = {
     "outreach.deliver_due": ("outreach.delivery.outbox.deliver_due_now", 30),
     "sessions.purge_expired": ("core.scheduling.purge_expired_sessions", 3600),
 }
+# A worker that runs a job longer than this is presumed dead, and another worker may run the job.
+PERIODIC_JOB_LEASE_SECONDS = int(os.environ.get("PERIODIC_JOB_LEASE_SECONDS", "600"))
 
 # Outbound delivery of personal messages. E-mail: SMTP when EMAIL_HOST is set, else files under var/mail/
 # that a person can open. SMS: SMSC.ru when SMSC_LOGIN is set, else files under var/sms/.
