@@ -79,10 +79,10 @@ def release_job(*, job: ScheduledJob, every: timedelta, error: str = "") -> None
 
 
 def run_due_jobs(*, now: datetime | None = None) -> list[str]:
-    """Run every job that is due and that no other worker is running; the names of those run here."""
+    """Run, once each, the jobs that are due and that no other worker is running; the names of those run here."""
     jobs = periodic_jobs()
-    ran = []
-    while (job := claim_due_job(now=now, names=list(jobs))) is not None:
+    ran: list[str] = []
+    while (job := claim_due_job(now=now, names=[name for name in jobs if name not in ran])) is not None:
         function, every = jobs[job.name]
         try:
             function()
