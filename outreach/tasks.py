@@ -9,5 +9,8 @@ from outreach.delivery import outbox
 
 @task()
 def deliver_messages(delivery_ids: list[int]) -> int:
-    """Send these outbox rows now; the periodic job ``outreach.deliver_due`` catches any this one misses."""
-    return outbox.deliver(delivery_ids=delivery_ids)
+    """Send these outbox rows now, and whatever else is due, in batches over one connection per batch.
+
+    The periodic job ``outreach.deliver_due`` also recovers rows of dead workers and retries after back-off.
+    """
+    return outbox.deliver(delivery_ids=delivery_ids) + outbox.send_due()

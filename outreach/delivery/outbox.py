@@ -206,9 +206,8 @@ def recover_abandoned(*, now: datetime | None = None) -> int:
     return recovered
 
 
-def deliver_due(*, now: datetime | None = None, limit: int = 10 * BATCH) -> int:
-    """Recover abandoned claims, then send what is due (new messages and retries after their back-off)."""
-    recover_abandoned(now=now)
+def send_due(*, now: datetime | None = None, limit: int = 10 * BATCH) -> int:
+    """Send what is due (new messages, and retries after their back-off), batch by batch; how many were sent."""
     sent = 0
     with translation.override(settings.LANGUAGE_CODE):
         while limit > 0:
@@ -218,6 +217,12 @@ def deliver_due(*, now: datetime | None = None, limit: int = 10 * BATCH) -> int:
             sent += _send_batch(batch)
             limit -= len(batch)
     return sent
+
+
+def deliver_due(*, now: datetime | None = None, limit: int = 10 * BATCH) -> int:
+    """Recover abandoned claims, then send what is due."""
+    recover_abandoned(now=now)
+    return send_due(now=now, limit=limit)
 
 
 def deliver_due_now() -> None:

@@ -29,7 +29,7 @@ class SmtpServer:
         self.port = port or free_port()
         self.controller = Controller(self, hostname="127.0.0.1", port=self.port)
 
-    async def handle_DATA(self, server, session, envelope) -> str:  # noqa: N802 (aiosmtpd's hook name)
+    async def handle_DATA(self, server, session, envelope) -> str:
         if self.delay:
             await asyncio.sleep(self.delay)
         self.received.append(message_from_bytes(envelope.content, policy=policy.default))
@@ -52,7 +52,7 @@ class SmscServer:
     ``answers`` maps a phone number to the error code to answer for it; ``login``/``psw`` must match.
     """
 
-    def __init__(self, *, login: str = "bank", password: str = "secret") -> None:
+    def __init__(self, *, login: str = "bank", password: str = "secret") -> None:  # noqa: S107 (a test server)
         self.login, self.password = login, password
         self.requests: list[dict[str, str]] = []
         self.answers: dict[str, int] = {}
@@ -60,7 +60,7 @@ class SmscServer:
         owner = self
 
         class Handler(BaseHTTPRequestHandler):
-            def do_POST(self) -> None:  # noqa: N802
+            def do_POST(self) -> None:
                 length = int(self.headers.get("Content-Length", "0"))
                 form = {key: values[0] for key, values in parse_qs(self.rfile.read(length).decode()).items()}
                 owner.requests.append(form)

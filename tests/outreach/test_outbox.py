@@ -25,7 +25,9 @@ def write(recipient, subject: str = "Вклад «Осень»", *, commit_hooks
     """Compose as an agent does; the commit hook queues the delivery task, as after a real request."""
     kind = "client" if recipient._meta.model_name == "client" else "lead"
     with commit_hooks(execute=True):
-        return compose_message(author=make_agent(f"agent{next(_agents)}"), subject=subject, body="Ставка 12% годовых.", **{kind: recipient})
+        return compose_message(
+            author=make_agent(f"agent{next(_agents)}"), subject=subject, body="Ставка 12% годовых.", **{kind: recipient}
+        )
 
 
 def test_a_message_reaches_the_mail_server_once_with_an_unsubscribe_link(smtp, django_capture_on_commit_callbacks):
@@ -46,9 +48,7 @@ def test_a_message_reaches_the_mail_server_once_with_an_unsubscribe_link(smtp, d
     assert message.status == MessageStatus.SENT and message.sent_at is not None
 
 
-def test_a_malformed_address_fails_that_message_alone_with_a_readable_reason(
-    smtp, django_capture_on_commit_callbacks
-):
+def test_a_malformed_address_fails_that_message_alone_with_a_readable_reason(smtp, django_capture_on_commit_callbacks):
     bad = write(make_client(email="anna@@example"), commit_hooks=django_capture_on_commit_callbacks)
     good = write(make_client(email="boris@example.com"), commit_hooks=django_capture_on_commit_callbacks)
     run_worker()
@@ -146,8 +146,7 @@ def test_a_worker_that_died_mid_batch_leaves_one_uncertain_row_for_a_person_and_
     settings, django_capture_on_commit_callbacks
 ):
     messages = [
-        write(make_client(email=f"c{n}@example.com"), commit_hooks=django_capture_on_commit_callbacks)
-        for n in range(3)
+        write(make_client(email=f"c{n}@example.com"), commit_hooks=django_capture_on_commit_callbacks) for n in range(3)
     ]
     claimed = outbox._claim(Delivery.objects.all(), now=timezone.now(), limit=10)  # then the worker "dies"
     assert [row.status for row in claimed] == [DeliveryStatus.SENDING] * 3
