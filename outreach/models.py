@@ -148,7 +148,7 @@ class Delivery(models.Model):
     )
     provider_id = models.CharField(_("provider's id"), max_length=100, blank=True)
     next_attempt_at = models.DateTimeField(_("next attempt"), default=timezone.now)
-    claimed_by = models.CharField(_("worker"), max_length=100, blank=True)
+    claimed_by = models.CharField(_("worker process"), max_length=100, blank=True)
     claimed_until = models.DateTimeField(_("claimed until"), null=True, blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
