@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 import hashlib
-import uuid
 
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Length
 from django.db.models.lookups import Exact
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Client
@@ -121,10 +119,6 @@ class DeliveryStatus(models.TextChoices):
     CANCELLED = "cancelled", _("cancelled")
 
 
-def new_idempotency_key() -> str:
-    return uuid.uuid4().hex
-
-
 class Delivery(models.Model):
     """The outbox: one personal message going out by one channel, with its attempts and their outcome.
 
@@ -143,11 +137,10 @@ class Delivery(models.Model):
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.AWAIT)
     attempts = models.PositiveIntegerField(_("attempts"), default=0)
     last_error = models.CharField(_("last error"), max_length=500, blank=True)
-    idempotency_key = models.CharField(
-        _("idempotency key"), max_length=32, unique=True, default=new_idempotency_key, editable=False
-    )
+    # Set by outreach.delivery.outbox (a random UUID); no database default, so that sql/schema.sql stays stable.
+    idempotency_key = models.CharField(_("idempotency key"), max_length=32, unique=True, editable=False)
     provider_id = models.CharField(_("provider's id"), max_length=100, blank=True)
-    next_attempt_at = models.DateTimeField(_("next attempt"), default=timezone.now)
+    next_attempt_at = models.DateTimeField(_("next attempt"))
     claimed_by = models.CharField(_("worker process"), max_length=100, blank=True)
     claimed_until = models.DateTimeField(_("claimed until"), null=True, blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)

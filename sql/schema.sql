@@ -742,7 +742,7 @@ GO
 BEGIN TRANSACTION;
 GO
 -- Add field enqueued_at to dbtaskresult
-ALTER TABLE [django_tasks_database_dbtaskresult] ADD [enqueued_at] datetimeoffset DEFAULT '2026-12-01 06:45:01.424809+00:00' NOT NULL;
+ALTER TABLE [django_tasks_database_dbtaskresult] ADD [enqueued_at] datetimeoffset DEFAULT '2000-01-01 00:00:00+00:00' NOT NULL;
 GO
 -- SQL Server named the DEFAULT constraint of [django_tasks_database_dbtaskresult].[enqueued_at] itself: look the name up, then drop it.
 DECLARE @constraint_name sysname = (SELECT d.name FROM sys.default_constraints AS d JOIN sys.columns AS c ON c.object_id = d.parent_object_id AND c.column_id = d.parent_column_id WHERE d.parent_object_id = OBJECT_ID(N'[django_tasks_database_dbtaskresult]') AND c.name = N'enqueued_at');

@@ -54,7 +54,15 @@ def create_deliveries(*, message: Message) -> list[Delivery]:
         channel, address = DeliveryChannel.SMS, recipient.phone
     else:
         return []
-    return [Delivery.objects.create(message=message, channel=channel, address=address)]
+    return [
+        Delivery.objects.create(
+            message=message,
+            channel=channel,
+            address=address,
+            idempotency_key=uuid.uuid4().hex,
+            next_attempt_at=timezone.now(),
+        )
+    ]
 
 
 def _worker_token() -> str:
