@@ -17,7 +17,8 @@ from tests.campaigns.factories import make_agent, make_campaign, make_client, ma
 from tests.outreach.conftest import run_worker
 from tests.outreach.servers import SmtpServer, free_port
 
-pytestmark = pytest.mark.django_db
+# Committed for real: the worker's loop closes a connection left inside a transaction, as it must in production.
+pytestmark = pytest.mark.django_db(transaction=True)
 _agents = itertools.count(1)
 
 
