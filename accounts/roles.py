@@ -25,7 +25,7 @@ _BACK_OFFICE_MODELS = {
     "accounts": ("client", "worker", "account"),
     "banking": ("bankaccount",),
     "campaigns": ("campaign", "product", "lead", "campaignlead"),
-    "outreach": ("message", "news"),
+    "outreach": ("message", "news", "delivery", "optout"),
     "surveys": ("survey",),
     "chat": ("conversation", "chatmessage"),
 }

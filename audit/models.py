@@ -21,6 +21,7 @@ class AuditAction(models.TextChoices):
     CHAT_CLOSE = "chat.close", _("conversation closed by the back office")
     CHAT_REASSIGN = "chat.reassign", _("conversation reassigned")
     BANK_ACCOUNT_CLOSE = "bank_account.close", _("bank account closed")
+    OPT_OUT = "outreach.opt_out", _("asked for no more messages")
 
 
 class AuditEvent(models.Model):

@@ -5,9 +5,23 @@ from __future__ import annotations
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from core.admin import ServiceFormAdmin
+from core.admin import BackOfficeAdmin, ServiceFormAdmin
 from outreach import admin_actions, services
-from outreach.models import Message, News
+from outreach.models import Delivery, Message, News, OptOut
+
+
+class DeliveryInline(admin.TabularInline):
+    """Where the message went and how: the outbox rows, changed only by the outbox's actions."""
+
+    model = Delivery
+    extra = 0
+    can_delete = False
+    fields = ("channel", "address", "status", "attempts", "last_error", "next_attempt_at", "sent_at")
+    readonly_fields = fields
+    show_change_link = True
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
 
 
 @admin.register(Message)
@@ -36,6 +50,7 @@ class MessageAdmin(ServiceFormAdmin):
     )
     actions = admin_actions.MESSAGE_ACTIONS
     refusals = (services.OutreachError,)
+    inlines = (DeliveryInline,)
 
     def get_readonly_fields(self, request, obj=None):
         delivery = ("status", "written_by", "created_at", "sent_at", "read_at")
@@ -85,3 +100,62 @@ class NewsAdmin(ServiceFormAdmin):
             account_id=form.cleaned_data["account"].pk, title=title, body=body, actor=request.user
         )
         obj.pk, obj.digest, obj.published_at = published.pk, published.digest, published.published_at
+
+
+@admin.register(Delivery)
+class DeliveryAdmin(BackOfficeAdmin):
+    """The outbox: what goes out, by which channel, and why something did not; retried or cancelled by actions."""
+
+    list_display = ("message", "channel", "address", "status", "attempts", "last_error", "next_attempt_at", "sent_at")
+    list_filter = ("status", "channel", "created_at", "sent_at")
+    list_select_related = ("message",)
+    search_fields = ("address", "message__subject", "last_error", "idempotency_key")
+    date_hierarchy = "created_at"
+    actions = admin_actions.DELIVERY_ACTIONS
+    fields = (
+        "message",
+        "channel",
+        "address",
+        "status",
+        "attempts",
+        "last_error",
+        "next_attempt_at",
+        "idempotency_key",
+        "provider_id",
+        "claimed_by",
+        "claimed_until",
+        "created_at",
+        "sent_at",
+        "finished_at",
+    )
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(OptOut)
+class OptOutAdmin(ServiceFormAdmin):
+    """Who asked for no more messages; the back office records a request made by phone or in a branch."""
+
+    refusals = (services.OutreachError,)
+    fields = ("client", "lead", "source", "created_at")
+
+    def get_readonly_fields(self, request, obj=None):
+        return ("created_at",) if obj is None else self.fields
+
+    def save_through_service(self, request, obj: OptOut, form, change: bool) -> None:
+        data = form.cleaned_data
+        recorded = services.record_opt_out(
+            client=data["client"], lead=data["lead"], source=data["source"], actor=request.user
+        )
+        obj.pk, obj.created_at = recorded.pk, recorded.created_at
+
+    list_display = ("__str__", "source", "created_at")
+    list_select_related = ("client", "lead")
+    search_fields = ("client__surname", "client__email", "lead__surname", "lead__phone")
+    autocomplete_fields = ("client", "lead")
+    list_filter = ("source", "created_at")

@@ -50,3 +50,33 @@ def withdraw_news(model_admin, request, queryset) -> None:
             ngettext("%(count)d news item withdrawn.", "%(count)d news items withdrawn.", count) % {"count": count}
         ),
     )
+
+
+def _delivery_action(service, description, done_text):
+    @admin.action(description=description, permissions=["change"])
+    def run(model_admin, request, queryset) -> None:
+        apply_to_each(
+            model_admin,
+            request,
+            queryset.order_by("pk"),
+            lambda delivery: service(delivery_id=delivery.pk, actor=request.user),
+            refusals=(services.OutreachError,),
+            done=lambda count: done_text(count) % {"count": count},
+        )
+
+    run.__name__ = service.__name__
+    return run
+
+
+DELIVERY_ACTIONS = (
+    _delivery_action(
+        services.retry_delivery,
+        gettext_lazy("Retry the selected deliveries"),
+        lambda n: ngettext("%(count)d delivery will be retried now.", "%(count)d deliveries will be retried now.", n),
+    ),
+    _delivery_action(
+        services.cancel_delivery,
+        gettext_lazy("Cancel the selected deliveries"),
+        lambda n: ngettext("%(count)d delivery was cancelled.", "%(count)d deliveries were cancelled.", n),
+    ),
+)

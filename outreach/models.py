@@ -106,3 +106,92 @@ class News(models.Model):
     def save(self, *args, **kwargs) -> None:
         self.digest = news_digest(title=self.title, body=self.body)
         super().save(*args, **kwargs)
+
+
+class DeliveryChannel(models.TextChoices):
+    EMAIL = "email", _("e-mail")
+    SMS = "sms", _("SMS")
+
+
+class DeliveryStatus(models.TextChoices):
+    AWAIT = "await", _("waiting to be sent")
+    SENDING = "sending", _("being sent")
+    SENT = "sent", _("sent")
+    DELIVERED = "delivered", _("delivered")
+    FAILED = "failed", _("failed")
+    REFUSED = "refused", _("refused by the recipient")
+    CANCELLED = "cancelled", _("cancelled")
+
+
+class Delivery(models.Model):
+    """The outbox: one personal message going out by one channel, with its attempts and their outcome.
+
+    A worker claims a row (status "sending", ``claimed_until``), hands the message to the mail server or
+    the SMS provider with the row's idempotency key, and records the outcome in the same row.
+    """
+
+    Status = DeliveryStatus
+    Channel = DeliveryChannel
+
+    message = models.ForeignKey(
+        Message, verbose_name=_("message"), on_delete=models.PROTECT, related_name="deliveries"
+    )
+    channel = models.CharField(_("channel"), max_length=5, choices=Channel.choices)
+    address = models.CharField(_("address"), max_length=254, help_text=_("E-mail address or phone number."))
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.AWAIT)
+    attempts = models.PositiveIntegerField(_("attempts"), default=0)
+    last_error = models.CharField(_("last error"), max_length=500, blank=True)
+    # Set by outreach.delivery.outbox (a random UUID); no database default, so that sql/schema.sql stays stable.
+    idempotency_key = models.CharField(_("idempotency key"), max_length=32, unique=True, editable=False)
+    provider_id = models.CharField(_("provider's id"), max_length=100, blank=True)
+    next_attempt_at = models.DateTimeField(_("next attempt"))
+    claimed_by = models.CharField(_("worker process"), max_length=100, blank=True)
+    claimed_until = models.DateTimeField(_("claimed until"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("delivery")
+        verbose_name_plural = _("outbox")
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["status", "next_attempt_at"], name="delivery_due")]
+        constraints = [
+            models.UniqueConstraint(fields=["message", "channel"], name="delivery_once_per_channel"),
+            models.CheckConstraint(condition=Q(status__in=DeliveryStatus.values), name="delivery_status_valid"),
+            models.CheckConstraint(condition=Q(channel__in=DeliveryChannel.values), name="delivery_channel_valid"),
+            models.CheckConstraint(
+                condition=~Q(status="sending") | Q(claimed_until__isnull=False), name="delivery_sending_is_claimed"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.message} → {self.address} ({self.get_channel_display()})"
+
+
+class OptOut(models.Model):
+    """A client or a lead who asked for no more messages from the bank (by the link in an e-mail, say)."""
+
+    client = models.ForeignKey(
+        Client, verbose_name=_("client"), on_delete=models.CASCADE, null=True, blank=True, related_name="opt_outs"
+    )
+    lead = models.ForeignKey(
+        Lead, verbose_name=_("lead"), on_delete=models.CASCADE, null=True, blank=True, related_name="opt_outs"
+    )
+    source = models.CharField(_("how"), max_length=50)
+    created_at = models.DateTimeField(_("since"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("opt-out")
+        verbose_name_plural = _("opt-outs")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(client__isnull=False, lead__isnull=True) | Q(client__isnull=True, lead__isnull=False),
+                name="opt_out_client_or_lead",
+            ),
+            models.UniqueConstraint(fields=["client"], condition=Q(client__isnull=False), name="opt_out_client_once"),
+            models.UniqueConstraint(fields=["lead"], condition=Q(lead__isnull=False), name="opt_out_lead_once"),
+        ]
+
+    def __str__(self) -> str:
+        return str(self.client or self.lead)

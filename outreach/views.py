@@ -1,11 +1,12 @@
-"""Staff pages that write personal messages; the call page of campaigns shows their form."""
+"""Staff pages that write personal messages (the call page of campaigns shows their form), and the unsubscribe page."""
 
 from __future__ import annotations
 
 from django.contrib import messages
-from django.shortcuts import redirect
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_http_methods, require_POST
 
 from campaigns.forms import MessageForm
 from campaigns.views import (
@@ -44,3 +45,16 @@ def write_to_lead(request, campaign_id: int, campaign_lead_id: int):
         _("The message “%(subject)s” is waiting to be sent.") % {"subject": message.subject},
     )
     return redirect("campaigns:call", campaign_id=campaign.pk)
+
+
+@csrf_exempt  # the signed token is the permission; mail programs' one-click unsubscribe (RFC 8058) posts no CSRF token
+@require_http_methods(["GET", "POST"])
+def unsubscribe(request, token: str):
+    """The link in every e-mail: no sign-in; GET asks (mail scanners open links), POST unsubscribes."""
+    if request.method == "GET":
+        return render(request, "outreach/unsubscribe.html", {"token": token})
+    try:
+        services.unsubscribe(token=token)
+    except services.OutreachError as error:
+        return render(request, "outreach/unsubscribe.html", {"error": str(error)}, status=400)
+    return render(request, "outreach/unsubscribe.html", {"done": True})

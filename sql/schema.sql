@@ -278,7 +278,7 @@ GO
 BEGIN TRANSACTION;
 GO
 -- Create model AuditEvent
-CREATE TABLE [audit_auditevent] ([id] bigint NOT NULL PRIMARY KEY IDENTITY (1, 1), [created_at] datetimeoffset NOT NULL, [actor_username] nvarchar(150) NOT NULL, [action] nvarchar(32) NOT NULL, [target_type] nvarchar(100) NOT NULL, [target_id] nvarchar(64) NOT NULL, [summary] nvarchar(500) NOT NULL, [actor_id] bigint NULL, CONSTRAINT [audit_event_action_valid] CHECK ([action] IN ('admin.add', 'admin.change', 'admin.delete', 'payment', 'campaign.transition', 'lead.outcome', 'news.publish', 'news.change', 'lead.state', 'lead.release', 'message.compose', 'message.status', 'chat.close', 'chat.reassign', 'bank_account.close')));
+CREATE TABLE [audit_auditevent] ([id] bigint NOT NULL PRIMARY KEY IDENTITY (1, 1), [created_at] datetimeoffset NOT NULL, [actor_username] nvarchar(150) NOT NULL, [action] nvarchar(32) NOT NULL, [target_type] nvarchar(100) NOT NULL, [target_id] nvarchar(64) NOT NULL, [summary] nvarchar(500) NOT NULL, [actor_id] bigint NULL, CONSTRAINT [audit_event_action_valid] CHECK ([action] IN ('admin.add', 'admin.change', 'admin.delete', 'payment', 'campaign.transition', 'lead.outcome', 'news.publish', 'news.change', 'lead.state', 'lead.release', 'message.compose', 'message.status', 'chat.close', 'chat.reassign', 'bank_account.close', 'outreach.opt_out')));
 GO
 ALTER TABLE [audit_auditevent] ADD CONSTRAINT [audit_auditevent_actor_id_270bb4b7_fk_accounts_account_id] FOREIGN KEY ([actor_id]) REFERENCES [accounts_account] ([id]);
 GO
@@ -718,14 +718,370 @@ GO
 COMMIT TRANSACTION;
 GO
 
+-- Migration core.0001_initial
+BEGIN TRANSACTION;
+GO
+-- Create model ScheduledJob
+CREATE TABLE [core_scheduledjob] ([id] bigint NOT NULL PRIMARY KEY IDENTITY (1, 1), [name] nvarchar(100) NOT NULL UNIQUE, [next_run_at] datetimeoffset NOT NULL, [locked_until] datetimeoffset NULL, [last_started_at] datetimeoffset NULL, [last_finished_at] datetimeoffset NULL, [last_error] nvarchar(500) NOT NULL, [runs] int NOT NULL CONSTRAINT core_scheduledjob_runs_7be52c32_check CHECK ([runs] >= 0));
+GO
+COMMIT TRANSACTION;
+GO
+
+-- Migration django_tasks_database.0001_initial
+BEGIN TRANSACTION;
+GO
+-- Create model DBTaskResult
+CREATE TABLE [django_tasks_database_dbtaskresult] ([id] char(32) NOT NULL PRIMARY KEY, [status] nvarchar(8) NOT NULL, [args_kwargs] nvarchar(max) NOT NULL CONSTRAINT django_tasks_database_dbtaskresult_args_kwargs_47a238ee_check CHECK ((ISJSON ("args_kwargs") = 1)), [priority] smallint NOT NULL CONSTRAINT django_tasks_database_dbtaskresult_priority_5f260db0_check CHECK ([priority] >= 0), [task_path] nvarchar(max) NOT NULL, [queue_name] nvarchar(max) NOT NULL, [backend_name] nvarchar(max) NOT NULL, [run_after] datetimeoffset NULL, [result] nvarchar(max) NULL CONSTRAINT django_tasks_database_dbtaskresult_result_9b4449e7_check CHECK ((ISJSON ("result") = 1)));
+GO
+COMMIT TRANSACTION;
+GO
+
+-- Migration django_tasks_database.0002_alter_dbtaskresult_options
+BEGIN TRANSACTION;
+GO
+-- Change Meta options on dbtaskresult
+-- (no-op)
+COMMIT TRANSACTION;
+GO
+
+-- Migration django_tasks_database.0003_dbtaskresult_enqueued_at_dbtaskresult_finished_at
+BEGIN TRANSACTION;
+GO
+-- Add field enqueued_at to dbtaskresult
+ALTER TABLE [django_tasks_database_dbtaskresult] ADD [enqueued_at] datetimeoffset DEFAULT '2000-01-01 00:00:00+00:00' NOT NULL;
+GO
+-- SQL Server named the DEFAULT constraint of [django_tasks_database_dbtaskresult].[enqueued_at] itself: look the name up, then drop it.
+DECLARE @constraint_name sysname = (SELECT d.name FROM sys.default_constraints AS d JOIN sys.columns AS c ON c.object_id = d.parent_object_id AND c.column_id = d.parent_column_id WHERE d.parent_object_id = OBJECT_ID(N'[django_tasks_database_dbtaskresult]') AND c.name = N'enqueued_at');
+IF @constraint_name IS NULL RAISERROR (N'No DEFAULT constraint of [django_tasks_database_dbtaskresult].[enqueued_at] to drop.', 16, 1);
+DECLARE @drop_constraint nvarchar(max) = N'ALTER TABLE [django_tasks_database_dbtaskresult] DROP CONSTRAINT ' + QUOTENAME(@constraint_name);
+EXEC sp_executesql @drop_constraint;
+GO
+-- Add field finished_at to dbtaskresult
+ALTER TABLE [django_tasks_database_dbtaskresult] ADD [finished_at] datetimeoffset NULL;
+GO
+COMMIT TRANSACTION;
+GO
+
+-- Migration django_tasks_database.0004_dbtaskresult_started_at
+BEGIN TRANSACTION;
+GO
+-- Add field started_at to dbtaskresult
+ALTER TABLE [django_tasks_database_dbtaskresult] ADD [started_at] datetimeoffset NULL;
+GO
+COMMIT TRANSACTION;
+GO
+
+-- Migration django_tasks_database.0005_alter_dbtaskresult_priority_and_more
+BEGIN TRANSACTION;
+GO
+-- Alter field priority on dbtaskresult
+ALTER TABLE [django_tasks_database_dbtaskresult] DROP CONSTRAINT [django_tasks_database_dbtaskresult_priority_5f260db0_check];
+GO
+ALTER TABLE [django_tasks_database_dbtaskresult] ALTER COLUMN [priority] int NOT NULL;
+GO
+-- Create constraint priority_range on model dbtaskresult
+ALTER TABLE [django_tasks_database_dbtaskresult] ADD CONSTRAINT [priority_range] CHECK ([priority] BETWEEN -100 AND 100);
+GO
+COMMIT TRANSACTION;
+GO
+
+-- Migration django_tasks_database.0006_alter_dbtaskresult_args_kwargs_and_more
+BEGIN TRANSACTION;
+GO
+-- Alter field args_kwargs on dbtaskresult
+-- (no-op)
+-- Alter field backend_name on dbtaskresult
+-- (no-op)
+-- Alter field enqueued_at on dbtaskresult
+-- (no-op)
+-- Alter field finished_at on dbtaskresult
+-- (no-op)
+-- Alter field priority on dbtaskresult
+-- (no-op)
+-- Alter field queue_name on dbtaskresult
+-- (no-op)
+-- Alter field result on dbtaskresult
+-- (no-op)
+-- Alter field run_after on dbtaskresult
+-- (no-op)
+-- Alter field started_at on dbtaskresult
+-- (no-op)
+-- Alter field status on dbtaskresult
+-- (no-op)
+-- Alter field task_path on dbtaskresult
+-- (no-op)
+COMMIT TRANSACTION;
+GO
+
+-- Migration django_tasks_database.0007_add_separate_results_fields
+BEGIN TRANSACTION;
+GO
+-- Add field exception_data to dbtaskresult
+ALTER TABLE [django_tasks_database_dbtaskresult] ADD [exception_data] nvarchar(max) NULL CHECK ((ISJSON ("exception_data") = 1));
+GO
+-- Add field return_value to dbtaskresult
+ALTER TABLE [django_tasks_database_dbtaskresult] ADD [return_value] nvarchar(max) NULL CHECK ((ISJSON ("return_value") = 1));
+GO
+COMMIT TRANSACTION;
+GO
+
+-- Migration django_tasks_database.0008_separate_results_field
+BEGIN TRANSACTION;
+GO
+-- Raw Python operation
+-- THIS OPERATION CANNOT BE WRITTEN AS SQL
+COMMIT TRANSACTION;
+GO
+
+-- Migration django_tasks_database.0009_remove_results_field
+BEGIN TRANSACTION;
+GO
+-- Remove field result from dbtaskresult
+ALTER TABLE [django_tasks_database_dbtaskresult] DROP CONSTRAINT [django_tasks_database_dbtaskresult_result_9b4449e7_check];
+GO
+ALTER TABLE [django_tasks_database_dbtaskresult] DROP COLUMN [result];
+GO
+COMMIT TRANSACTION;
+GO
+
+-- Migration django_tasks_database.0010_alter_dbtaskresult_status
+BEGIN TRANSACTION;
+GO
+-- Alter field status on dbtaskresult
+ALTER TABLE [django_tasks_database_dbtaskresult] ALTER COLUMN [status] nvarchar(9) NOT NULL;
+GO
+COMMIT TRANSACTION;
+GO
+
+-- Migration django_tasks_database.0011_rename_complete_status
+BEGIN TRANSACTION;
+GO
+-- Raw Python operation
+-- THIS OPERATION CANNOT BE WRITTEN AS SQL
+COMMIT TRANSACTION;
+GO
+
+-- Migration django_tasks_database.0012_add_separate_exception_fields
+BEGIN TRANSACTION;
+GO
+-- Add field exception_class_path to dbtaskresult
+ALTER TABLE [django_tasks_database_dbtaskresult] ADD [exception_class_path] nvarchar(max) DEFAULT '' NOT NULL;
+GO
+-- SQL Server named the DEFAULT constraint of [django_tasks_database_dbtaskresult].[exception_class_path] itself: look the name up, then drop it.
+DECLARE @constraint_name sysname = (SELECT d.name FROM sys.default_constraints AS d JOIN sys.columns AS c ON c.object_id = d.parent_object_id AND c.column_id = d.parent_column_id WHERE d.parent_object_id = OBJECT_ID(N'[django_tasks_database_dbtaskresult]') AND c.name = N'exception_class_path');
+IF @constraint_name IS NULL RAISERROR (N'No DEFAULT constraint of [django_tasks_database_dbtaskresult].[exception_class_path] to drop.', 16, 1);
+DECLARE @drop_constraint nvarchar(max) = N'ALTER TABLE [django_tasks_database_dbtaskresult] DROP CONSTRAINT ' + QUOTENAME(@constraint_name);
+EXEC sp_executesql @drop_constraint;
+GO
+-- Add field traceback to dbtaskresult
+ALTER TABLE [django_tasks_database_dbtaskresult] ADD [traceback] nvarchar(max) DEFAULT '' NOT NULL;
+GO
+-- SQL Server named the DEFAULT constraint of [django_tasks_database_dbtaskresult].[traceback] itself: look the name up, then drop it.
+DECLARE @constraint_name sysname = (SELECT d.name FROM sys.default_constraints AS d JOIN sys.columns AS c ON c.object_id = d.parent_object_id AND c.column_id = d.parent_column_id WHERE d.parent_object_id = OBJECT_ID(N'[django_tasks_database_dbtaskresult]') AND c.name = N'traceback');
+IF @constraint_name IS NULL RAISERROR (N'No DEFAULT constraint of [django_tasks_database_dbtaskresult].[traceback] to drop.', 16, 1);
+DECLARE @drop_constraint nvarchar(max) = N'ALTER TABLE [django_tasks_database_dbtaskresult] DROP CONSTRAINT ' + QUOTENAME(@constraint_name);
+EXEC sp_executesql @drop_constraint;
+GO
+COMMIT TRANSACTION;
+GO
+
+-- Migration django_tasks_database.0013_separate_exception_fields
+BEGIN TRANSACTION;
+GO
+-- Raw Python operation
+-- THIS OPERATION CANNOT BE WRITTEN AS SQL
+COMMIT TRANSACTION;
+GO
+
+-- Migration django_tasks_database.0014_remove_dbtaskresult_exception_data
+BEGIN TRANSACTION;
+GO
+-- Remove field exception_data from dbtaskresult
+-- SQL Server named the CHECK constraint of [django_tasks_database_dbtaskresult].[exception_data] itself: look the name up, then drop it.
+DECLARE @constraint_name sysname = (SELECT k.name FROM sys.check_constraints AS k JOIN sys.columns AS c ON c.object_id = k.parent_object_id AND c.column_id = k.parent_column_id WHERE k.parent_object_id = OBJECT_ID(N'[django_tasks_database_dbtaskresult]') AND c.name = N'exception_data');
+IF @constraint_name IS NULL RAISERROR (N'No CHECK constraint of [django_tasks_database_dbtaskresult].[exception_data] to drop.', 16, 1);
+DECLARE @drop_constraint nvarchar(max) = N'ALTER TABLE [django_tasks_database_dbtaskresult] DROP CONSTRAINT ' + QUOTENAME(@constraint_name);
+EXEC sp_executesql @drop_constraint;
+GO
+ALTER TABLE [django_tasks_database_dbtaskresult] DROP COLUMN [exception_data];
+GO
+COMMIT TRANSACTION;
+GO
+
+-- Migration django_tasks_database.0015_correctly_order_run_after
+BEGIN TRANSACTION;
+GO
+-- Change Meta options on dbtaskresult
+-- (no-op)
+COMMIT TRANSACTION;
+GO
+
+-- Migration django_tasks_database.0016_remove_dbtaskresult_django_task_new_ordering_idx_and_more
+BEGIN TRANSACTION;
+GO
+-- Change Meta options on dbtaskresult
+-- (no-op)
+-- Alter field backend_name on dbtaskresult
+ALTER TABLE [django_tasks_database_dbtaskresult] ALTER COLUMN [backend_name] nvarchar(32) NOT NULL;
+GO
+-- Alter field queue_name on dbtaskresult
+ALTER TABLE [django_tasks_database_dbtaskresult] ALTER COLUMN [queue_name] nvarchar(32) NOT NULL;
+GO
+-- Alter field run_after on dbtaskresult
+ALTER TABLE [django_tasks_database_dbtaskresult] ADD DEFAULT '9999-01-01 00:00:00+00:00' FOR [run_after];
+GO
+UPDATE [django_tasks_database_dbtaskresult] SET [run_after] = '9999-01-01 00:00:00+00:00' WHERE [run_after] IS NULL;
+GO
+ALTER TABLE [django_tasks_database_dbtaskresult] ALTER COLUMN [run_after] datetimeoffset NOT NULL;
+GO
+-- SQL Server named the DEFAULT constraint of [django_tasks_database_dbtaskresult].[run_after] itself: look the name up, then drop it.
+DECLARE @constraint_name sysname = (SELECT d.name FROM sys.default_constraints AS d JOIN sys.columns AS c ON c.object_id = d.parent_object_id AND c.column_id = d.parent_column_id WHERE d.parent_object_id = OBJECT_ID(N'[django_tasks_database_dbtaskresult]') AND c.name = N'run_after');
+IF @constraint_name IS NULL RAISERROR (N'No DEFAULT constraint of [django_tasks_database_dbtaskresult].[run_after] to drop.', 16, 1);
+DECLARE @drop_constraint nvarchar(max) = N'ALTER TABLE [django_tasks_database_dbtaskresult] DROP CONSTRAINT ' + QUOTENAME(@constraint_name);
+EXEC sp_executesql @drop_constraint;
+GO
+-- Alter field status on dbtaskresult
+-- (no-op)
+-- Add field worker_ids to dbtaskresult
+ALTER TABLE [django_tasks_database_dbtaskresult] ADD [worker_ids] nvarchar(max) DEFAULT '[]' NOT NULL CHECK ((ISJSON ("worker_ids") = 1));
+GO
+-- SQL Server named the DEFAULT constraint of [django_tasks_database_dbtaskresult].[worker_ids] itself: look the name up, then drop it.
+DECLARE @constraint_name sysname = (SELECT d.name FROM sys.default_constraints AS d JOIN sys.columns AS c ON c.object_id = d.parent_object_id AND c.column_id = d.parent_column_id WHERE d.parent_object_id = OBJECT_ID(N'[django_tasks_database_dbtaskresult]') AND c.name = N'worker_ids');
+IF @constraint_name IS NULL RAISERROR (N'No DEFAULT constraint of [django_tasks_database_dbtaskresult].[worker_ids] to drop.', 16, 1);
+DECLARE @drop_constraint nvarchar(max) = N'ALTER TABLE [django_tasks_database_dbtaskresult] DROP CONSTRAINT ' + QUOTENAME(@constraint_name);
+EXEC sp_executesql @drop_constraint;
+GO
+-- Raw Python operation
+-- THIS OPERATION CANNOT BE WRITTEN AS SQL
+-- Create index django_task_new_ordering_idx on F(status), OrderBy(F(priority), descending=True), OrderBy(F(run_after), descending=False) on model dbtaskresult
+-- (no-op)
+-- Create index django_task_queue_n_99c321_idx on field(s) queue_name of model dbtaskresult
+CREATE INDEX [django_task_queue_n_99c321_idx] ON [django_tasks_database_dbtaskresult] ([queue_name]);
+GO
+-- Create index django_task_backend_071754_idx on field(s) backend_name of model dbtaskresult
+CREATE INDEX [django_task_backend_071754_idx] ON [django_tasks_database_dbtaskresult] ([backend_name]);
+GO
+COMMIT TRANSACTION;
+GO
+
+-- Migration django_tasks_database.0017_dbtaskresult_metadata
+BEGIN TRANSACTION;
+GO
+-- Add field metadata to dbtaskresult
+ALTER TABLE [django_tasks_database_dbtaskresult] ADD [metadata] nvarchar(max) DEFAULT '{}' NOT NULL CHECK ((ISJSON ("metadata") = 1));
+GO
+-- SQL Server named the DEFAULT constraint of [django_tasks_database_dbtaskresult].[metadata] itself: look the name up, then drop it.
+DECLARE @constraint_name sysname = (SELECT d.name FROM sys.default_constraints AS d JOIN sys.columns AS c ON c.object_id = d.parent_object_id AND c.column_id = d.parent_column_id WHERE d.parent_object_id = OBJECT_ID(N'[django_tasks_database_dbtaskresult]') AND c.name = N'metadata');
+IF @constraint_name IS NULL RAISERROR (N'No DEFAULT constraint of [django_tasks_database_dbtaskresult].[metadata] to drop.', 16, 1);
+DECLARE @drop_constraint nvarchar(max) = N'ALTER TABLE [django_tasks_database_dbtaskresult] DROP CONSTRAINT ' + QUOTENAME(@constraint_name);
+EXEC sp_executesql @drop_constraint;
+GO
+COMMIT TRANSACTION;
+GO
+
+-- Migration django_tasks_database.0018_rename_succeeded_status
+BEGIN TRANSACTION;
+GO
+-- Alter field status on dbtaskresult
+ALTER TABLE [django_tasks_database_dbtaskresult] ALTER COLUMN [status] nvarchar(10) NOT NULL;
+GO
+-- Raw Python operation
+-- THIS OPERATION CANNOT BE WRITTEN AS SQL
+COMMIT TRANSACTION;
+GO
+
+-- Migration django_tasks_database.0019_rename_django_task_new_ordering_idx_tasks_db_new_ordering_idx_and_more
+BEGIN TRANSACTION;
+GO
+-- Rename index django_task_new_ordering_idx on dbtaskresult to tasks_db_new_ordering_idx
+-- (no-op)
+-- Remove field metadata from dbtaskresult
+-- SQL Server named the CHECK constraint of [django_tasks_database_dbtaskresult].[metadata] itself: look the name up, then drop it.
+DECLARE @constraint_name sysname = (SELECT k.name FROM sys.check_constraints AS k JOIN sys.columns AS c ON c.object_id = k.parent_object_id AND c.column_id = k.parent_column_id WHERE k.parent_object_id = OBJECT_ID(N'[django_tasks_database_dbtaskresult]') AND c.name = N'metadata');
+IF @constraint_name IS NULL RAISERROR (N'No CHECK constraint of [django_tasks_database_dbtaskresult].[metadata] to drop.', 16, 1);
+DECLARE @drop_constraint nvarchar(max) = N'ALTER TABLE [django_tasks_database_dbtaskresult] DROP CONSTRAINT ' + QUOTENAME(@constraint_name);
+EXEC sp_executesql @drop_constraint;
+GO
+ALTER TABLE [django_tasks_database_dbtaskresult] DROP COLUMN [metadata];
+GO
+COMMIT TRANSACTION;
+GO
+
+-- Migration django_tasks_database.0020_update_db_task_result_ordering
+BEGIN TRANSACTION;
+GO
+-- Change Meta options on dbtaskresult
+-- (no-op)
+-- Remove index tasks_db_new_ordering_idx from dbtaskresult
+-- (no-op)
+-- Create index tasks_db_new_ordering_idx on F(status), OrderBy(F(priority), descending=True), OrderBy(F(run_after), descending=False), OrderBy(F(enqueued_at), descending=False) on model dbtaskresult
+-- (no-op)
+COMMIT TRANSACTION;
+GO
+
+-- Migration django_tasks_database.0021_conditional_partial_index_ordering
+BEGIN TRANSACTION;
+GO
+-- Remove index tasks_db_new_ordering_idx from dbtaskresult
+-- (no-op)
+-- Create index tasks_db_new_ordering_idx on F(status), OrderBy(F(priority), descending=True), OrderBy(F(run_after), descending=False), OrderBy(F(enqueued_at), descending=False) on model dbtaskresult
+CREATE INDEX [tasks_db_new_ordering_idx] ON [django_tasks_database_dbtaskresult] ([status], [priority] DESC, [run_after] ASC, [enqueued_at] ASC) WHERE [status] = 'READY';
+GO
+COMMIT TRANSACTION;
+GO
+
 -- Migration outreach.0001_initial
 BEGIN TRANSACTION;
 GO
 -- Create model Message
-CREATE TABLE [outreach_message] ([id] bigint NOT NULL PRIMARY KEY IDENTITY (1, 1), [subject] nvarchar(200) NOT NULL, [body] nvarchar(max) NOT NULL, [status] nvarchar(10) NOT NULL, [created_at] datetimeoffset NOT NULL, [sent_at] datetimeoffset NULL, [read_at] datetimeoffset NULL, [campaign_id] bigint NULL, [client_id] bigint NULL, [lead_id] bigint NULL, [written_by_id] bigint NULL, CONSTRAINT [message_to_client_or_lead] CHECK ((([client_id] IS NOT NULL AND [lead_id] IS NULL) OR ([client_id] IS NULL AND [lead_id] IS NOT NULL))), CONSTRAINT [message_status_valid] CHECK ([status] IN ('await', 'sent', 'delivered', 'read', 'failed')));
+CREATE TABLE [outreach_message] ([id] bigint NOT NULL PRIMARY KEY IDENTITY (1, 1), [subject] nvarchar(200) NOT NULL, [body] nvarchar(max) NOT NULL, [status] nvarchar(10) NOT NULL, [created_at] datetimeoffset NOT NULL, [sent_at] datetimeoffset NULL, [read_at] datetimeoffset NULL, [campaign_id] bigint NULL, [client_id] bigint NULL, [lead_id] bigint NULL, [written_by_id] bigint NULL);
+GO
+-- Create model Delivery
+CREATE TABLE [outreach_delivery] ([id] bigint NOT NULL PRIMARY KEY IDENTITY (1, 1), [channel] nvarchar(5) NOT NULL, [address] nvarchar(254) NOT NULL, [status] nvarchar(10) NOT NULL, [attempts] int NOT NULL CONSTRAINT outreach_delivery_attempts_bc3ff830_check CHECK ([attempts] >= 0), [last_error] nvarchar(500) NOT NULL, [idempotency_key] nvarchar(32) NOT NULL UNIQUE, [provider_id] nvarchar(100) NOT NULL, [next_attempt_at] datetimeoffset NOT NULL, [claimed_by] nvarchar(100) NOT NULL, [claimed_until] datetimeoffset NULL, [created_at] datetimeoffset NOT NULL, [sent_at] datetimeoffset NULL, [finished_at] datetimeoffset NULL, [message_id] bigint NOT NULL);
 GO
 -- Create model News
-CREATE TABLE [outreach_news] ([id] bigint NOT NULL PRIMARY KEY IDENTITY (1, 1), [title] nvarchar(200) NOT NULL, [body] nvarchar(max) NOT NULL, [digest] nvarchar(64) NOT NULL, [published_at] datetimeoffset NOT NULL, [withdrawn_at] datetimeoffset NULL, [account_id] bigint NOT NULL, CONSTRAINT [news_once_per_account] UNIQUE ([account_id], [digest]), CONSTRAINT [news_digest_is_sha256] CHECK (LEN([digest]) = 64));
+CREATE TABLE [outreach_news] ([id] bigint NOT NULL PRIMARY KEY IDENTITY (1, 1), [title] nvarchar(200) NOT NULL, [body] nvarchar(max) NOT NULL, [digest] nvarchar(64) NOT NULL, [published_at] datetimeoffset NOT NULL, [withdrawn_at] datetimeoffset NULL, [account_id] bigint NOT NULL);
+GO
+-- Create model OptOut
+CREATE TABLE [outreach_optout] ([id] bigint NOT NULL PRIMARY KEY IDENTITY (1, 1), [source] nvarchar(50) NOT NULL, [created_at] datetimeoffset NOT NULL, [client_id] bigint NULL, [lead_id] bigint NULL);
+GO
+-- Create constraint message_to_client_or_lead on model message
+ALTER TABLE [outreach_message] ADD CONSTRAINT [message_to_client_or_lead] CHECK ((([client_id] IS NOT NULL AND [lead_id] IS NULL) OR ([client_id] IS NULL AND [lead_id] IS NOT NULL)));
+GO
+-- Create constraint message_status_valid on model message
+ALTER TABLE [outreach_message] ADD CONSTRAINT [message_status_valid] CHECK ([status] IN ('await', 'sent', 'delivered', 'read', 'failed'));
+GO
+-- Create index delivery_due on field(s) status, next_attempt_at of model delivery
+CREATE INDEX [delivery_due] ON [outreach_delivery] ([status], [next_attempt_at]);
+GO
+-- Create constraint delivery_once_per_channel on model delivery
+ALTER TABLE [outreach_delivery] ADD CONSTRAINT [delivery_once_per_channel] UNIQUE ([message_id], [channel]);
+GO
+-- Create constraint delivery_status_valid on model delivery
+ALTER TABLE [outreach_delivery] ADD CONSTRAINT [delivery_status_valid] CHECK ([status] IN ('await', 'sending', 'sent', 'delivered', 'failed', 'refused', 'cancelled'));
+GO
+-- Create constraint delivery_channel_valid on model delivery
+ALTER TABLE [outreach_delivery] ADD CONSTRAINT [delivery_channel_valid] CHECK ([channel] IN ('email', 'sms'));
+GO
+-- Create constraint delivery_sending_is_claimed on model delivery
+ALTER TABLE [outreach_delivery] ADD CONSTRAINT [delivery_sending_is_claimed] CHECK ((NOT ([status] = 'sending') OR [claimed_until] IS NOT NULL));
+GO
+-- Create constraint news_once_per_account on model news
+ALTER TABLE [outreach_news] ADD CONSTRAINT [news_once_per_account] UNIQUE ([account_id], [digest]);
+GO
+-- Create constraint news_digest_is_sha256 on model news
+ALTER TABLE [outreach_news] ADD CONSTRAINT [news_digest_is_sha256] CHECK (LEN([digest]) = 64);
+GO
+-- Create constraint opt_out_client_or_lead on model optout
+ALTER TABLE [outreach_optout] ADD CONSTRAINT [opt_out_client_or_lead] CHECK ((([client_id] IS NOT NULL AND [lead_id] IS NULL) OR ([client_id] IS NULL AND [lead_id] IS NOT NULL)));
+GO
+-- Create constraint opt_out_client_once on model optout
+CREATE UNIQUE INDEX [opt_out_client_once] ON [outreach_optout] ([client_id]) WHERE [client_id] IS NOT NULL;
+GO
+-- Create constraint opt_out_lead_once on model optout
+CREATE UNIQUE INDEX [opt_out_lead_once] ON [outreach_optout] ([lead_id]) WHERE [lead_id] IS NOT NULL;
+GO
+ALTER TABLE [outreach_delivery] ADD CONSTRAINT [outreach_delivery_message_id_2f01b1cb_fk_outreach_message_id] FOREIGN KEY ([message_id]) REFERENCES [outreach_message] ([id]);
 GO
 ALTER TABLE [outreach_message] ADD CONSTRAINT [outreach_message_campaign_id_66ca2454_fk_campaigns_campaign_id] FOREIGN KEY ([campaign_id]) REFERENCES [campaigns_campaign] ([id]);
 GO
@@ -737,6 +1093,12 @@ ALTER TABLE [outreach_message] ADD CONSTRAINT [outreach_message_written_by_id_8c
 GO
 ALTER TABLE [outreach_news] ADD CONSTRAINT [outreach_news_account_id_5d0a0d83_fk_accounts_account_id] FOREIGN KEY ([account_id]) REFERENCES [accounts_account] ([id]);
 GO
+ALTER TABLE [outreach_optout] ADD CONSTRAINT [outreach_optout_client_id_d6d6c2ba_fk_accounts_client_id] FOREIGN KEY ([client_id]) REFERENCES [accounts_client] ([id]);
+GO
+ALTER TABLE [outreach_optout] ADD CONSTRAINT [outreach_optout_lead_id_4ff70c54_fk_campaigns_lead_id] FOREIGN KEY ([lead_id]) REFERENCES [campaigns_lead] ([id]);
+GO
+CREATE INDEX [outreach_delivery_message_id_2f01b1cb] ON [outreach_delivery] ([message_id]);
+GO
 CREATE INDEX [outreach_message_campaign_id_66ca2454] ON [outreach_message] ([campaign_id]);
 GO
 CREATE INDEX [outreach_message_client_id_4c5bbab1] ON [outreach_message] ([client_id]);
@@ -746,6 +1108,10 @@ GO
 CREATE INDEX [outreach_message_written_by_id_8ca48703] ON [outreach_message] ([written_by_id]);
 GO
 CREATE INDEX [outreach_news_account_id_5d0a0d83] ON [outreach_news] ([account_id]);
+GO
+CREATE INDEX [outreach_optout_client_id_d6d6c2ba] ON [outreach_optout] ([client_id]);
+GO
+CREATE INDEX [outreach_optout_lead_id_4ff70c54] ON [outreach_optout] ([lead_id]);
 GO
 COMMIT TRANSACTION;
 GO

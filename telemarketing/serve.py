@@ -7,6 +7,9 @@ DJANGO_TLS_CERT_FILE and DJANGO_TLS_KEY_FILE (PEM) add daphne's own HTTPS/WSS en
 (default 8443); DJANGO_HTTP_DISABLED=true then leaves only that one. DJANGO_BEHIND_TLS_PROXY=true makes
 daphne take the client address from the proxy's X-Forwarded-For.
 
+DJANGO_TASK_WORKERS (default 1) background workers (``manage.py run_worker``: queued tasks and periodic
+jobs) start beside daphne and stop with it; production may set 0 and run workers as services of their own.
+
 daphne's access log (one line per request, with the query string) goes through the "daphne.access" logger
 instead of straight to stdout, so the LOGGING configuration, and its mask of secrets, applies to it too.
 """
@@ -15,6 +18,7 @@ from __future__ import annotations
 
 import logging
 import os
+import subprocess
 import sys
 from collections.abc import Mapping
 from pathlib import Path
@@ -73,6 +77,29 @@ class AccessLogToLogging:
         pass
 
 
+def start_workers(environ: Mapping[str, str]) -> list[subprocess.Popen]:
+    """The background workers of this server; they get Ctrl-C with it (same process group) and are stopped after it."""
+    count = int(environ.get("DJANGO_TASK_WORKERS", "1"))
+    base_dir = Path(__file__).resolve().parent.parent
+    return [
+        subprocess.Popen([sys.executable, str(base_dir / "manage.py"), "run_worker", "--no-reload"], cwd=base_dir)  # noqa: S603
+        for _ in range(count)
+    ]
+
+
+def stop_workers(workers: list[subprocess.Popen]) -> None:
+    """Ask each worker to finish its task (SIGTERM), then kill the ones still running after 30 seconds."""
+    for worker in workers:
+        if worker.poll() is None:
+            worker.terminate()
+    for worker in workers:
+        try:
+            worker.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            worker.kill()
+            worker.wait()
+
+
 def main() -> None:
     from daphne.access import AccessLogGenerator
     from daphne.cli import CommandLineInterface
@@ -89,7 +116,11 @@ def main() -> None:
     print(f"Open {site_address(os.environ)} in a browser (Ctrl+C stops the server).", flush=True)
     interface = CommandLineInterface()
     interface.server_class = LoggedAccessServer
-    interface.run(arguments)
+    workers = start_workers(os.environ)
+    try:
+        interface.run(arguments)
+    finally:
+        stop_workers(workers)
 
 
 if __name__ == "__main__":

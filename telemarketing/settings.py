@@ -56,6 +56,8 @@ INSTALLED_APPS = [
     "channels",
     "axes",
     "csp",
+    "django_tasks",
+    "django_tasks_db",
     # The house, from the bottom up: each app imports only the ones listed before it.
     "core",
     "audit",
@@ -177,6 +179,44 @@ SILENCED_SYSTEM_CHECKS = ["axes.W006"]
 
 # A lead an agent took from the call queue goes back to the queue after this many minutes without an outcome.
 CALL_QUEUE_HOLD_MINUTES = int(os.environ.get("CALL_QUEUE_HOLD_MINUTES", "15"))
+
+# Background work (django-tasks with its database backend): ``manage.py run_worker`` runs the tasks and the
+# periodic jobs below; scripts/serve starts one beside daphne. See docs/deployment.md for more workers.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+# Periodic jobs: name -> (dotted path of a function taking no arguments, seconds between runs). Each runs in
+# one worker at a time (core.scheduling); add a line here to schedule more.
+PERIODIC_JOBS = {
+    "campaigns.release_expired_holds": ("campaigns.services.call_queue.release_expired_holds", 60),
+    "outreach.deliver_due": ("outreach.delivery.outbox.deliver_due_now", 30),
+    "sessions.purge_expired": ("core.scheduling.purge_expired_sessions", 3600),
+}
+# A worker that runs a job longer than this is presumed dead, and another worker may run the job.
+PERIODIC_JOB_LEASE_SECONDS = int(os.environ.get("PERIODIC_JOB_LEASE_SECONDS", "600"))
+
+# Outbound delivery of personal messages. E-mail: SMTP when EMAIL_HOST is set, else files under var/mail/
+# that a person can open. SMS: SMSC.ru when SMSC_LOGIN is set, else files under var/sms/.
+SITE_URL = os.environ.get("DJANGO_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+DEFAULT_FROM_EMAIL = os.environ.get("DJANGO_DEFAULT_FROM_EMAIL", "Банк <noreply@bank.example>")
+EMAIL_TIMEOUT = int(os.environ.get("EMAIL_TIMEOUT", "10"))
+if os.environ.get("EMAIL_HOST"):
+    EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    EMAIL_HOST = os.environ["EMAIL_HOST"]
+    EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "587"))
+    EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+    EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+    EMAIL_USE_TLS = env_flag("EMAIL_USE_TLS", EMAIL_PORT == 587)
+    EMAIL_USE_SSL = env_flag("EMAIL_USE_SSL", EMAIL_PORT == 465)
+else:
+    EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
+    EMAIL_FILE_PATH = BASE_DIR / "var" / "mail"
+SMS_BACKEND = "smsc" if os.environ.get("SMSC_LOGIN") else "file"
+SMSC_URL = os.environ.get("SMSC_URL", "https://smsc.ru").rstrip("/")
+SMSC_LOGIN = os.environ.get("SMSC_LOGIN", "")
+SMSC_PASSWORD = os.environ.get("SMSC_PASSWORD", "")
+SMSC_SENDER = os.environ.get("SMSC_SENDER", "")
+SMS_FILE_PATH = BASE_DIR / "var" / "sms"
+# How long a worker may take over one batch of the outbox before another presumes it dead and takes over.
+OUTBOX_CLAIM_SECONDS = int(os.environ.get("OUTBOX_CLAIM_SECONDS", "600"))
 
 # Transport security. Behind a TLS-terminating proxy, trust its X-Forwarded-Proto header only when told
 # to (DJANGO_BEHIND_TLS_PROXY), since anyone can send that header to a process exposed directly.

@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from outreach.views import unsubscribe
 from telemarketing import views
 
 urlpatterns = [
@@ -11,5 +12,6 @@ urlpatterns = [
     path("chat/", include("chat.urls")),
     path("staff/campaigns/", include("campaigns.urls")),
     path("staff/campaigns/", include("outreach.urls")),
+    path("unsubscribe/<str:token>/", unsubscribe, name="unsubscribe"),
     path("", include("portal.urls")),
 ]

@@ -160,6 +160,26 @@ def next_lead(*, agent: Account, campaign: Campaign) -> CampaignLead | None:
     raise CallQueueError(gettext("Many agents are taking leads right now; ask for the next lead again."))
 
 
+def release_expired_holds(*, now: datetime | None = None) -> int:
+    """Give back to the queue every lead held past the hold timeout without an outcome (a periodic job).
+
+    The queue already hands such leads out again; releasing them also frees the agent's name on them in
+    the back office and the results. A lead taken as a due call-back goes back as a call-back.
+    """
+    now = now or timezone.now()
+    expired = CampaignLead.objects.filter(
+        state=LeadState.IN_PROGRESS, held_by__isnull=False, held_since__lt=now - hold_timeout()
+    )
+    with transaction.atomic():
+        released = expired.filter(callback_at__isnull=False).update(
+            state=LeadState.CALLBACK, held_by=None, held_since=None, updated_at=now
+        )
+        released += expired.filter(callback_at__isnull=True).update(
+            state=LeadState.NEW, held_by=None, held_since=None, updated_at=now
+        )
+    return released
+
+
 def _with_details(campaign_lead_id: int) -> CampaignLead:
     return CampaignLead.objects.select_related("lead", "lead__client", "campaign").get(pk=campaign_lead_id)
 

@@ -11,6 +11,7 @@ Anything else the editor would ask is refused with a clear error instead of bein
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections import defaultdict
 from collections.abc import Iterator
@@ -21,6 +22,7 @@ import django
 from django.db import connections
 from django.db.migrations.loader import MigrationLoader
 from django.db.utils import ConnectionHandler
+from django.utils import timezone as django_timezone
 from mssql.base import DatabaseWrapper
 from mssql.introspection import DatabaseIntrospection
 from mssql.schema import DatabaseSchemaEditor
@@ -184,12 +186,30 @@ def header() -> str:
     )
 
 
+class _MidnightOf2000(dt.datetime):
+    @classmethod
+    def now(cls, tz=None):
+        return dt.datetime(2000, 1, 1, tzinfo=tz)
+
+
+@contextmanager
+def _fixed_clock() -> Iterator[None]:
+    """``timezone.now`` answers one fixed instant: an AddField whose default is ``timezone.now`` (django-tasks-db's
+    ``enqueued_at``) writes that value once, for the rows already there, so the file stays the same on every run."""
+    original = django_timezone.datetime
+    django_timezone.datetime = _MidnightOf2000
+    try:
+        yield
+    finally:
+        django_timezone.datetime = original
+
+
 def export_schema_sql() -> str:
     """The whole of sql/schema.sql, the same text on every run for the same migrations."""
     connection = offline_connection()
     loader = MigrationLoader(None, ignore_no_migrations=True)
     lines = [header(), "SET XACT_ABORT ON;", BATCH_SEPARATOR]
-    with _registered(connection):
+    with _registered(connection), _fixed_clock():
         plan = migration_plan(loader)
         state = loader.project_state(plan[0], at_end=False) if plan else None
         for key in plan:

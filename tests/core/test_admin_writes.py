@@ -32,8 +32,8 @@ from campaigns.models import CallAttempt, Campaign, CampaignLead, Lead, Product
 from chat.admin import ConversationAdmin
 from chat.models import ChatMessage, Conversation
 from core.admin import ServiceFormAdmin
-from outreach.admin import MessageAdmin, NewsAdmin
-from outreach.models import Message, News
+from outreach.admin import MessageAdmin, NewsAdmin, OptOutAdmin
+from outreach.models import Delivery, Message, News, OptOut
 from surveys.admin import SurveyAdmin
 from surveys.models import Survey
 
@@ -62,6 +62,8 @@ DIRECT: dict[type, set[str]] = {
     CallAttempt: set(),
     Message: set(),
     News: set(),
+    OptOut: set(),
+    Delivery: set(),  # the outbox moves it; back office retries or cancels by actions
     Survey: set(),
     Conversation: set(),
     ChatMessage: set(),
@@ -75,6 +77,7 @@ SERVICE_FORMS: dict[tuple[type, str], set[str]] = {
     (MessageAdmin, "add"): {"client", "lead", "campaign", "subject", "body"},  # outreach.services.compose_message
     (NewsAdmin, "add"): {"account", "title", "body"},  # outreach.services.publish_news_to_account
     (NewsAdmin, "change"): {"title", "body"},  # outreach.services.edit_news
+    (OptOutAdmin, "add"): {"client", "lead", "source"},  # outreach.services.record_opt_out
     (ConversationAdmin, "add"): {"customer", "topic"},  # chat.services.start_conversation
     (ConversationAdmin, "change"): {"agent"},  # chat.services.reassign_conversation
     (SurveyAdmin, "add"): {"client", "kind", "rating", "source", "text", "suggestions"},  # record_survey_on_behalf

@@ -29,6 +29,8 @@ TOKENIZED_ONLY = (
     ("ALTER", "ROLE"),
     ("GRANT", ""),
     ("PRINT", ""),
+    # mssql-django's DEFAULT constraint for django-tasks-db's run_after (a third-party migration).
+    ("ALTER", "TABLE [DJANGO_TASKS_DATABASE_DBTASKRESULT] ADD DEFAULT"),
 )
 
 

@@ -8,7 +8,7 @@ from django.urls import reverse
 from accounts import roles
 from audit.models import AuditAction, AuditEvent
 from campaigns.models import CampaignLead, LeadState
-from outreach.models import Message, MessageStatus, News
+from outreach.models import Message, MessageStatus, News, OptOut
 from outreach.services import publish_news
 from tests.admin_forms import messages_of, post_admin_form
 from tests.campaigns.factories import add_leads, make_account, make_campaign, make_client
@@ -116,3 +116,29 @@ def test_news_is_corrected_by_edit_news_and_withdrawn_by_the_action(back_office,
     news.refresh_from_db()
     assert news.withdrawn_at is not None
     assert AuditEvent.objects.filter(action=AuditAction.NEWS_CHANGE, summary__startswith="withdrawn").count() == 1
+
+
+def test_an_opt_out_recorded_by_the_back_office_is_audited_and_kept_once(back_office):
+    client = make_client(email="boris@example.com")
+    add = reverse("admin:outreach_optout_add")
+
+    first = post_admin_form(back_office, add, client=str(client.pk), source="звонок в банк")
+    again = post_admin_form(back_office, add, client=str(client.pk), source="письмо")
+
+    assert first.status_code == 302
+    assert again.status_code == 200, "a second opt-out of the same client is refused on the form"
+    opt_out = OptOut.objects.get()
+    assert (opt_out.client_id, opt_out.source) == (client.pk, "звонок в банк")
+    assert [event.actor_username for event in events_of(AuditAction.OPT_OUT)] == ["office"]
+
+
+def test_an_opt_out_needs_one_recipient_and_a_reason(back_office):
+    client = make_client(email="vera@example.com")
+    lead = add_leads(make_campaign(), 1)[0].lead
+    add = reverse("admin:outreach_optout_add")
+
+    both = post_admin_form(back_office, add, client=str(client.pk), lead=str(lead.pk), source="звонок")
+    no_reason = post_admin_form(back_office, add, client=str(client.pk), source="   ")
+
+    assert both.status_code == 200 and no_reason.status_code == 200
+    assert not OptOut.objects.exists()

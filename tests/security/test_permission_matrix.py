@@ -50,6 +50,8 @@ ROLES = ("anonymous", "customer", "chat_agent", "caller", "manager", "back_offic
 PAGES = """
 method path                                              anon   customer chat   caller pm     office admin
 GET    /healthz                                          200    200      200    200    200    200    200
+GET    /unsubscribe/not-a-token/                         200    200      200    200    200    200    200
+POST   /unsubscribe/not-a-token/                         400    400      400    400    400    400    400
 POST   /i18n/setlang/                                    →home  →home    →home  →home  →home  →home  →home
 GET    /                                                 →login 200      →staff →staff →staff →staff →staff
 GET    /login/                                           200    →home    →home  →home  →home  →home  →home
@@ -112,6 +114,9 @@ campaigns.CampaignLead 200         200        200        200
 campaigns.CallAttempt  200         403        200        403
 outreach.Message      200         200        200        200
 outreach.News         200         200        200        200
+outreach.Delivery     200         403        200        403
+outreach.OptOut       200         200        200        200
+django_tasks_database.DBTaskResult 403 403       403        403
 surveys.Survey         200         200        200        200
 chat.Conversation      200         200        200        200
 chat.ChatMessage       200         403        200        403

@@ -34,7 +34,7 @@ from banking.services import deposit, open_bank_account, transfer
 from campaigns.models import CallAttempt, CallOutcome, Campaign, CampaignLead, CampaignStatus, Lead, LeadState, Product
 from campaigns.services import recalculate_budget
 from chat.models import ChatMessage, Conversation, ConversationStatus
-from outreach.models import Message, MessageStatus, News, news_digest
+from outreach.models import Delivery, DeliveryChannel, DeliveryStatus, Message, MessageStatus, News, OptOut, news_digest
 from surveys.models import Survey, SurveyKind, SurveySource
 from telemarketing.management.commands import _demo_texts as texts
 
@@ -98,6 +98,8 @@ COUNTED = {
     "calls": CallAttempt,
     "messages": Message,
     "news": News,
+    "deliveries": Delivery,
+    "opt-outs": OptOut,
     "surveys": Survey,
     "conversations": Conversation,
     "chat messages": ChatMessage,
@@ -552,7 +554,39 @@ class DemoSeeder:
             fake = self.record("lead-messages", lead.phone)
             if fake.random.random() < 0.3:
                 rows.append(self._message(fake, offers, name=f"{lead.name} {lead.patronymic}".strip(), lead=lead))
-        _bulk_create(Message, rows, backdate="created_at")
+        messages = _bulk_create(Message, rows, backdate="created_at")
+        self.seed_outbox(messages)
+        if leads:
+            OptOut.objects.get_or_create(lead=leads[-1], client=None, defaults={"source": "unsubscribe link"})
+
+    def seed_outbox(self, messages: list[Message]) -> None:
+        """Each demo message's outbox row, in step with its status; waiting ones are sent by the demo's worker."""
+        outcome = {
+            MessageStatus.AWAIT: DeliveryStatus.AWAIT,
+            MessageStatus.FAILED: DeliveryStatus.FAILED,
+        }
+        rows = []
+        for message in messages:
+            recipient = message.client or message.lead
+            channel = DeliveryChannel.EMAIL if recipient.email else DeliveryChannel.SMS
+            status = outcome.get(message.status, DeliveryStatus.SENT)
+            rows.append(
+                Delivery(
+                    message=message,
+                    idempotency_key=uuid.UUID(int=self.fake.random.getrandbits(128)).hex,
+                    channel=channel,
+                    address=recipient.email or recipient.phone,
+                    status=status,
+                    attempts=0 if status == DeliveryStatus.AWAIT else 1,
+                    last_error="The mail server refused the address: 550 mailbox unavailable"
+                    if status == DeliveryStatus.FAILED
+                    else "",
+                    next_attempt_at=message.created_at,
+                    sent_at=message.sent_at,
+                    finished_at=message.sent_at,
+                )
+            )
+        Delivery.objects.bulk_create(rows, batch_size=BATCH)
 
     def seed_news(self, customers: list[Account], *, per_customer: tuple[int, int]) -> None:
         rows = []

@@ -1,0 +1,160 @@
+"""Personal messages leave through the outbox: e-mail to a real SMTP server, once, with the recipient's consent."""
+
+from __future__ import annotations
+
+import itertools
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from campaigns.models import CampaignLead, LeadState
+from outreach.delivery import outbox
+from outreach.delivery.consent import unsubscribe_token
+from outreach.models import Delivery, DeliveryStatus, Message, MessageStatus, OptOut
+from outreach.services import compose_message
+from tests.campaigns.factories import make_agent, make_campaign, make_client, make_lead
+from tests.outreach.conftest import run_worker
+from tests.outreach.servers import SmtpServer, free_port
+
+# Committed for real: the worker's loop closes a connection left inside a transaction, as it must in production.
+pytestmark = pytest.mark.django_db(transaction=True)
+_agents = itertools.count(1)
+
+
+def write(recipient, subject: str = "Вклад «Осень»", *, commit_hooks) -> Message:
+    """Compose as an agent does; the commit hook queues the delivery task, as after a real request."""
+    kind = "client" if recipient._meta.model_name == "client" else "lead"
+    with commit_hooks(execute=True):
+        return compose_message(
+            author=make_agent(f"agent{next(_agents)}"), subject=subject, body="Ставка 12% годовых.", **{kind: recipient}
+        )
+
+
+def test_a_message_reaches_the_mail_server_once_with_an_unsubscribe_link(smtp, django_capture_on_commit_callbacks):
+    message = write(make_client(email="anna@example.com"), commit_hooks=django_capture_on_commit_callbacks)
+    run_worker()
+    run_worker()  # a second run finds nothing more to send
+    outbox.deliver_due()
+
+    delivery = Delivery.objects.get(message=message)
+    assert len(smtp.received) == 1
+    mail = smtp.received[0]
+    assert (mail["To"], mail["Subject"]) == ("anna@example.com", "Вклад «Осень»")
+    assert mail["Message-ID"].startswith(f"<{delivery.idempotency_key}@")
+    assert "/unsubscribe/" in mail["List-Unsubscribe"]
+    assert "/unsubscribe/" in mail.get_content()
+    assert (delivery.status, delivery.attempts, delivery.last_error) == (DeliveryStatus.SENT, 1, "")
+    message.refresh_from_db()
+    assert message.status == MessageStatus.SENT and message.sent_at is not None
+
+
+def test_a_malformed_address_fails_that_message_alone_with_a_readable_reason(smtp, django_capture_on_commit_callbacks):
+    bad = write(make_client(email="anna@@example"), commit_hooks=django_capture_on_commit_callbacks)
+    good = write(make_client(email="boris@example.com"), commit_hooks=django_capture_on_commit_callbacks)
+    run_worker()
+
+    assert [mail["To"] for mail in smtp.received] == ["boris@example.com"]
+    failed = Delivery.objects.get(message=bad)
+    assert failed.status == DeliveryStatus.FAILED
+    assert failed.last_error == "“anna@@example” is not an e-mail address."
+    assert Message.objects.get(pk=bad.pk).status == MessageStatus.FAILED
+    assert Message.objects.get(pk=good.pk).status == MessageStatus.SENT
+
+
+def test_an_unreachable_mail_server_leaves_the_message_queued_with_the_reason_and_retries_later(
+    settings, django_capture_on_commit_callbacks
+):
+    port = free_port()
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_USE_TLS = "127.0.0.1", port, False
+    message = write(make_client(email="anna@example.com"), commit_hooks=django_capture_on_commit_callbacks)
+    run_worker()
+
+    delivery = Delivery.objects.get(message=message)
+    assert delivery.status == DeliveryStatus.AWAIT and delivery.attempts == 1
+    assert delivery.last_error.startswith("The mail server cannot be reached")
+    assert timedelta(seconds=50) < delivery.next_attempt_at - timezone.now() <= timedelta(minutes=1)
+    assert outbox.deliver_due() == 0  # not due yet: backing off
+
+    with SmtpServer(port=port) as server:
+        assert outbox.deliver_due(now=timezone.now() + timedelta(minutes=2)) == 1
+    delivery.refresh_from_db()
+    assert (delivery.status, delivery.attempts, len(server.received)) == (DeliveryStatus.SENT, 2, 1)
+    assert Message.objects.get(pk=message.pk).status == MessageStatus.SENT
+
+
+def test_back_off_doubles_and_gives_up_after_the_last_attempt(settings, django_capture_on_commit_callbacks):
+    assert [outbox.retry_delay(n).total_seconds() / 60 for n in (1, 2, 3, 4)] == [1, 2, 4, 8]
+    assert outbox.retry_delay(20) == timedelta(hours=6)
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_USE_TLS = "127.0.0.1", free_port(), False
+    message = write(make_client(email="anna@example.com"), commit_hooks=django_capture_on_commit_callbacks)
+    Delivery.objects.filter(message=message).update(attempts=outbox.MAX_ATTEMPTS - 1)
+    outbox.deliver_due()
+    delivery = Delivery.objects.get(message=message)
+    assert delivery.status == DeliveryStatus.FAILED
+    assert delivery.last_error.startswith(f"Gave up after {outbox.MAX_ATTEMPTS} attempts.")
+
+
+def test_a_lead_put_on_the_do_not_call_list_after_writing_gets_nothing_and_the_refusal_is_recorded(
+    smtp, django_capture_on_commit_callbacks
+):
+    campaign, lead = make_campaign(), make_lead(email="lead@example.com")
+    message = write(lead, commit_hooks=django_capture_on_commit_callbacks)
+    CampaignLead.objects.create(campaign=campaign, lead=lead, state=LeadState.DO_NOT_CALL)
+    run_worker()
+
+    assert smtp.received == []
+    delivery = Delivery.objects.get(message=message)
+    assert delivery.status == DeliveryStatus.REFUSED
+    assert "do-not-call" in delivery.last_error
+    assert Message.objects.get(pk=message.pk).status == MessageStatus.FAILED
+
+
+def test_the_unsubscribe_link_works_without_signing_in_and_later_messages_are_refused(
+    client, smtp, django_capture_on_commit_callbacks
+):
+    anna = make_client(email="anna@example.com")
+    first = write(anna, commit_hooks=django_capture_on_commit_callbacks)
+    run_worker()
+    link = smtp.received[0]["List-Unsubscribe"].strip("<>").split("8000", 1)[1]
+
+    page = client.get(link)
+    assert page.status_code == 200 and "Unsubscribe from the bank" in page.content.decode()
+    assert not OptOut.objects.exists()  # opening the link (as mail scanners do) changes nothing
+    done = client.post(link)
+    assert done.status_code == 200 and "You have unsubscribed" in done.content.decode()
+    assert client.post(link).status_code == 200  # twice is the same as once
+    assert OptOut.objects.get().client == anna
+
+    second = write(anna, "Кредит", commit_hooks=django_capture_on_commit_callbacks)
+    run_worker()
+    assert len(smtp.received) == 1
+    assert Delivery.objects.get(message=second).status == DeliveryStatus.REFUSED
+    assert Message.objects.get(pk=first.pk).status == MessageStatus.SENT
+
+
+def test_a_damaged_unsubscribe_link_is_refused_with_a_message(client, django_capture_on_commit_callbacks):
+    message = write(make_client(), commit_hooks=django_capture_on_commit_callbacks)
+    token = unsubscribe_token(message)
+    answer = client.post(f"/unsubscribe/{token[:-3]}xyz/")
+    assert answer.status_code == 400 and "damaged" in answer.content.decode()
+    assert not OptOut.objects.exists()
+
+
+def test_a_worker_that_died_mid_batch_leaves_one_uncertain_row_for_a_person_and_the_rest_queued(
+    settings, django_capture_on_commit_callbacks
+):
+    messages = [
+        write(make_client(email=f"c{n}@example.com"), commit_hooks=django_capture_on_commit_callbacks) for n in range(3)
+    ]
+    claimed = outbox._claim(Delivery.objects.all(), now=timezone.now(), limit=10)  # then the worker "dies"
+    assert [row.status for row in claimed] == [DeliveryStatus.SENDING] * 3
+
+    assert outbox.recover_abandoned(now=timezone.now() + timedelta(seconds=settings.OUTBOX_CLAIM_SECONDS + 1)) == 3
+    rows = list(Delivery.objects.order_by("pk"))
+    assert [row.status for row in rows] == [DeliveryStatus.FAILED, DeliveryStatus.AWAIT, DeliveryStatus.AWAIT]
+    assert "may have gone" in rows[0].last_error
+    assert [row.attempts for row in rows] == [1, 0, 0]
+    assert [Message.objects.get(pk=m.pk).status for m in messages] == [MessageStatus.FAILED] + [MessageStatus.AWAIT] * 2
