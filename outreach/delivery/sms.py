@@ -9,7 +9,6 @@ own message id (``id``), so that the provider's records name the delivery.
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
 import requests
@@ -17,11 +16,11 @@ from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext
 
+from core.phones import InvalidPhone, parse_phone
 from outreach.delivery.errors import PermanentFailure, TemporaryFailure
 from outreach.models import Delivery
 
 SMS_MAX_LENGTH = 1000  # SMSC.ru's limit for one message (it splits it into parts)
-_PHONE = re.compile(r"^\+[1-9]\d{7,14}$")
 # The provider's errors that concern this message alone; the others concern every message (try later).
 _MESSAGE_ERRORS = {1, 5, 6, 7, 8}
 
@@ -32,10 +31,11 @@ def sms_text(delivery: Delivery) -> str:
 
 
 def check_phone(phone: str) -> str:
-    phone = phone.replace(" ", "").replace("-", "")
-    if not _PHONE.match(phone):
-        raise PermanentFailure(gettext("“%(phone)s” is not a phone number in international format.") % {"phone": phone})
-    return phone
+    """The number as the provider takes it; one that cannot be called fails its message alone."""
+    try:
+        return parse_phone(phone)
+    except InvalidPhone as refusal:
+        raise PermanentFailure(str(refusal)) from None
 
 
 class SmscChannel:
