@@ -22,7 +22,7 @@ from chat.models import Conversation
 from core.phones import parse_phone
 from outreach.models import Message, News
 from surveys.models import Survey
-from telemarketing.management.commands.seed_demo import COUNTED, DEMO_LOGINS
+from telemarketing.demo.basics import COUNTED, DEMO_LOGINS
 
 PASSWORD = "demo-bank-2026"
 
