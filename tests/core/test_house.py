@@ -1,4 +1,5 @@
-"""The house holds: imports between the bank's apps point down the house, so that no two apps import each other."""
+"""The house holds: imports between the bank's apps point down the house, so that no two apps import each other;
+and no module of the code outgrows what a reader takes in at once."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from django.conf import settings
 REPO = Path(__file__).resolve().parents[2]
 # INSTALLED_APPS lists the bank's apps from the bottom of the house up: each may import those before it.
 HOUSE = [app for app in settings.INSTALLED_APPS if (REPO / app / "apps.py").exists()]
+MAX_MODULE_LINES = 400  # migrations, tests and generated files aside
 
 
 def _modules(app: str) -> list[Path]:
@@ -52,3 +54,12 @@ def test_the_check_sees_an_upward_import(tmp_path, monkeypatch):
     fake.write_text("from portal.views import home\nimport chat.services\n")
     assert _imported_apps(fake) == {"portal", "chat"}
 
+
+def test_no_module_of_the_code_outgrows_four_hundred_lines():
+    code = [path for app in [*HOUSE, "bench", "desktop_client"] for path in _modules(app)]
+    long = {
+        str(path.relative_to(REPO)): lines
+        for path in code
+        if (lines := len(path.read_text().splitlines())) > MAX_MODULE_LINES
+    }
+    assert long == {}
