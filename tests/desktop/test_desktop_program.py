@@ -113,7 +113,7 @@ def test_surveys_sorting_adding_and_export(window, tmp_path):
 def test_bad_filter_dates_are_pointed_out(window):
     sign_in(window)
     surveys = window.main_frame.surveys
-    surveys.date_from.set("31.01.2024")
+    surveys.date_from.set("31.02.2024")
     surveys.apply_filters()
     assert window.main_frame.status.cget("text") == "Dates are written as YYYY-MM-DD, for example 2024-03-31."
 
