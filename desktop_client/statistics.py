@@ -91,7 +91,7 @@ class StatisticsTab(ttk.Frame):
         months = figures["per_month"]
         by_month.set_title(tr("Surveys by month"))
         if months:
-            labels = [row["month"] for row in months]
+            labels = [month_label(row["month"], tr.language) for row in months]
             by_month.bar(labels, [row["count"] for row in months], color=BAR_COLOUR, label=tr("count"))
             by_month.set_ylabel(tr("count"))
             averages = by_month.twinx()
@@ -112,3 +112,8 @@ class StatisticsTab(ttk.Frame):
         for axes in (by_kind, ratings, by_month):
             axes.yaxis.get_major_locator().set_params(integer=True)
         self.canvas.draw()
+
+
+def month_label(month: str, language: str) -> str:
+    """The API's "2024-03" as the reader writes a month: "03.2024" in Russian."""
+    return f"{month[5:]}.{month[:4]}" if language == "ru" else month

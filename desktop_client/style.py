@@ -38,6 +38,8 @@ def apply_style(root: tk.Tk) -> ttk.Style:
     style.configure("Today.TButton", padding=(2, 2), background=SELECTED)
     style.configure("TEntry", padding=(6, 3))
     style.configure("TCombobox", padding=(6, 3))
+    style.map("TCombobox", fieldbackground=[("readonly", SURFACE)], selectbackground=[("readonly", SURFACE)],
+              selectforeground=[("readonly", TEXT)])  # fmt: skip
     style.configure("Heading.TLabel", font="TkHeadingFont")
     style.configure("Muted.TLabel", foreground=MUTED)
     style.configure("Toolbar.TFrame", background=BACKGROUND)

@@ -83,11 +83,11 @@ class SurveysTab(ttk.Frame):
             on_open=self.open_survey,
             columns=[
                 Column("id", tr("No."), 60, lambda s: s["id"]),
-                Column("created_at", tr("Date"), 130, lambda s: moment(s["created_at"], language)),
+                Column("created_at", tr("Date"), 140, lambda s: moment(s["created_at"], language)),
                 Column("client", tr("Client"), 190, lambda s: s["client"]["full_name"]),
                 Column("client_email", tr("E-mail"), 170, lambda s: s["client"]["email"]),
                 Column("kind", tr("Kind"), 110, lambda s: tr(KIND_LABELS.get(s["kind"], s["kind_label"]))),
-                Column("rating", tr("Rating"), 60, lambda s: s["rating"]),
+                Column("rating", tr("Rating"), 76, lambda s: s["rating"]),
                 Column("source", tr("Source"), 130, lambda s: tr(SOURCE_LABELS.get(s["source"], s["source_label"]))),
                 Column("text", tr("Text"), 230, lambda s: s["text"]),
                 Column("suggestions", tr("Suggestions"), 200, lambda s: s["suggestions"]),
