@@ -168,6 +168,11 @@ class NewSurvey(JsonBody):
     text: Text(REVIEW_TEXT_MAX_LENGTH) = ""
     suggestions: Text(REVIEW_TEXT_MAX_LENGTH) = ""
     source: Choice(ON_BEHALF_SOURCES) = str(SurveySource.PHONE)
+    taken_on: Annotated[
+        dt.date | None,
+        Field(strict=False, description="The day the client answered, YYYY-MM-DD, not in the future; default today."),
+        BeforeValidator(lambda value: value if value is None else _iso_day(value)),
+    ] = None
 
 
 class NewNews(JsonBody):

@@ -11,8 +11,9 @@ from tkinter import filedialog, ttk
 from desktop_client.api import ApiClient, ApiProblem, SessionExpired
 from desktop_client.background import Background
 from desktop_client.i18n import Translator, choose_language
+from desktop_client.style import ERROR_COLOUR, apply_style
 
-ERROR_COLOUR = "#b00020"
+__all__ = ["ERROR_COLOUR", "Application", "main"]
 
 
 def release_widgets() -> None:
@@ -28,6 +29,7 @@ class Application:
         self.root, self.tr = root, tr
         self.background = Background(root)
         self.client: ApiClient | None = None
+        apply_style(root)
         root.title(tr("Telemarketing centre — product manager"))
         root.geometry("1180x760")
         root.minsize(900, 600)
@@ -57,6 +59,7 @@ class Application:
         if self.main_frame is not None:
             self.main_frame.destroy()
             self.main_frame = None
+            self.root.configure(menu="")
             release_widgets()
         self.sign_in_frame.password.set("")
         self.sign_in_frame.message.configure(text=message)
@@ -118,7 +121,7 @@ class SignInFrame(ttk.Frame):
             entry.grid(row=row, column=1, sticky="ew", pady=4)
             self.entries.append(entry)
         ttk.Button(box, text=tr("Choose…"), command=self.choose_ca_bundle).grid(row=4, column=2, padx=(6, 0))
-        self.button = ttk.Button(box, text=tr("Sign in"), command=self.sign_in)
+        self.button = ttk.Button(box, text=tr("Sign in"), command=self.sign_in, style="Accent.TButton")
         self.button.grid(row=5, column=1, sticky="e", pady=(12, 4))
         self.message = ttk.Label(box, text="", foreground=ERROR_COLOUR, wraplength=460, justify="left")
         self.message.grid(row=6, column=0, columnspan=3, sticky="w")
@@ -186,10 +189,49 @@ class MainFrame(ttk.Frame):
         self.notebook.add(self.news, text=tr("News"))
         self.surveys.reload()
         self.notebook.bind("<<NotebookTabChanged>>", self.tab_changed)
+        self.shortcuts = self.add_shortcuts()
+
+    def add_shortcuts(self) -> dict[str, str]:
+        """The main actions from the keyboard, also listed with their keys in the window's menu."""
+        tr, root = self.app.tr, self.app.root
+        actions = [
+            (tr("New…"), "Ctrl+N", ("<Control-n>", "<Control-N>"), lambda: self.act("create")),
+            (tr("Export CSV…"), "Ctrl+E", ("<Control-e>",), lambda: self.act("export", "csv")),
+            (tr("Export XLSX…"), "Ctrl+Shift+E", ("<Control-E>",), lambda: self.act("export", "xlsx")),
+            (tr("Refresh"), "F5", ("<F5>",), lambda: self.current().reload()),
+        ]
+        for number, tab in enumerate((self.surveys, self.statistics, self.news), start=1):
+            actions.append((self.notebook.tab(tab, "text"), f"Ctrl+{number}", (f"<Control-Key-{number}>",),
+                            lambda tab=tab: self.notebook.select(tab)))  # fmt: skip
+        menubar = tk.Menu(root)
+        menu = tk.Menu(menubar, tearoff=False)
+        menubar.add_cascade(label=tr("Actions"), menu=menu)
+        for label, keys, events, command in actions:
+            menu.add_command(label=label, accelerator=keys, command=command)
+            for event in events:
+                self.bind_all(event, lambda _event, command=command: (command(), "break")[1])
+        menu.add_separator()
+        menu.add_command(label=tr("Sign out"), command=self.app.sign_out)
+        root.configure(menu=menubar)
+        return {keys: label for label, keys, _events, _command in actions}
+
+    def destroy(self) -> None:
+        for event in ("<Control-n>", "<Control-N>", "<Control-e>", "<Control-E>", "<F5>",
+                      "<Control-Key-1>", "<Control-Key-2>", "<Control-Key-3>"):  # fmt: skip
+            self.unbind_all(event)
+        super().destroy()
+
+    def current(self):
+        return self.notebook.nametowidget(self.notebook.select())
+
+    def act(self, action: str, *args) -> None:
+        """A shortcut's action on the open tab, if that tab has it (statistics have nothing to add)."""
+        method = getattr(self.current(), action, None)
+        if method is not None:
+            method(*args)
 
     def tab_changed(self, _event=None) -> None:
-        current = self.notebook.nametowidget(self.notebook.select())
-        current.reload()
+        self.current().reload()
 
     def show_activity(self, change: int) -> None:
         """A "Loading…" sign while calls are under way; the window itself stays usable."""

@@ -6,38 +6,38 @@ import tkinter as tk
 from tkinter import ttk
 
 from desktop_client.app import ERROR_COLOUR, Application
+from desktop_client.datepicker import DateField
 from desktop_client.dialog import TabDialog
-from desktop_client.forms import period_filters
-from desktop_client.table import Column, SortableTable, short_time
+from desktop_client.formats import moment
+from desktop_client.forms import bad_day_message, period_filters
+from desktop_client.style import FlowBar
+from desktop_client.table import Column, SortableTable
 
 TITLE_LIMIT, BODY_LIMIT = 200, 10_000
 
 
 class NewsTab(ttk.Frame):
     def __init__(self, master: tk.Misc, app: Application) -> None:
-        super().__init__(master, padding=6)
+        super().__init__(master, padding=8)
         self.app, tr = app, app.tr
-        bar = ttk.Frame(self)
-        bar.pack(fill="x", pady=(0, 6))
-        self.words, self.date_from, self.date_to = tk.StringVar(), tk.StringVar(), tk.StringVar()
+        self.bar = bar = FlowBar(self)
+        bar.pack(fill="x", pady=(0, 8))
+        self.words = tk.StringVar()
         self.states = {tr("All"): None, tr("Visible"): "false", tr("Withdrawn"): "true"}
         self.state = tk.StringVar(value=tr("All"))
-        ttk.Label(bar, text=tr("Words")).pack(side="left")
-        ttk.Entry(bar, textvariable=self.words, width=16).pack(side="left", padx=(4, 10))
-        ttk.Label(bar, text=tr("Status")).pack(side="left")
-        ttk.Combobox(bar, textvariable=self.state, values=list(self.states), state="readonly", width=10).pack(
-            side="left", padx=(4, 10)
+        bar.labelled(tr("Words"), lambda parent: ttk.Entry(parent, textvariable=self.words, width=16))
+        bar.labelled(tr("Status"), lambda parent: ttk.Combobox(
+            parent, textvariable=self.state, values=list(self.states), state="readonly", width=10))  # fmt: skip
+        self.date_from = bar.labelled(tr("From"), lambda parent: DateField(parent, tr=tr))
+        self.date_to = bar.labelled(tr("To"), lambda parent: DateField(parent, tr=tr))
+        self.apply_button = bar.add(ttk.Button(bar, text=tr("Apply filters"), command=self.apply_filters))
+        self.publish_button = bar.add(
+            ttk.Button(bar, text=tr("Publish…"), command=self.open_publish_form, style="Accent.TButton")
         )
-        for label, variable in ((tr("From (YYYY-MM-DD)"), self.date_from), (tr("To (YYYY-MM-DD)"), self.date_to)):
-            ttk.Label(bar, text=label).pack(side="left")
-            ttk.Entry(bar, textvariable=variable, width=11).pack(side="left", padx=(4, 10))
-        ttk.Button(bar, text=tr("Apply filters"), command=self.apply_filters).pack(side="left")
+        self.withdraw_button = bar.add(ttk.Button(bar, text=tr("Withdraw"), command=self.ask_withdraw))
         self.everywhere = tk.BooleanVar(value=False)
-        ttk.Checkbutton(bar, text=tr("every copy"), variable=self.everywhere).pack(side="right")
-        self.withdraw_button = ttk.Button(bar, text=tr("Withdraw"), command=self.ask_withdraw)
-        self.withdraw_button.pack(side="right", padx=4)
-        self.publish_button = ttk.Button(bar, text=tr("Publish…"), command=self.open_publish_form)
-        self.publish_button.pack(side="right", padx=4)
+        self.everywhere_box = bar.add(ttk.Checkbutton(bar, text=tr("every copy"), variable=self.everywhere))
+        language = tr.language
         self.table = SortableTable(
             self,
             tr=tr,
@@ -45,11 +45,11 @@ class NewsTab(ttk.Frame):
             on_change=self.reload,
             columns=[
                 Column("id", tr("No."), 60, lambda n: n["id"]),
-                Column("published_at", tr("Published"), 140, lambda n: short_time(n["published_at"])),
+                Column("published_at", tr("Published"), 140, lambda n: moment(n["published_at"], language)),
                 Column("title", tr("Title"), 260, lambda n: n["title"]),
                 Column("client", tr("Client"), 190, lambda n: n["account"]["full_name"]),
                 Column("account", tr("Login"), 120, lambda n: n["account"]["username"]),
-                Column("withdrawn_at", tr("Withdrawn"), 140, lambda n: short_time(n["withdrawn_at"])),
+                Column("withdrawn_at", tr("Withdrawn"), 140, lambda n: moment(n["withdrawn_at"], language)),
                 Column("body", tr("Text"), 300, lambda n: n["body"]),
             ],
         )
@@ -58,9 +58,9 @@ class NewsTab(ttk.Frame):
 
     def apply_filters(self) -> None:
         try:
-            period = period_filters(self.date_from.get(), self.date_to.get())
+            period = period_filters(self.date_from, self.date_to)
         except ValueError:
-            self.app.main_frame.say(self.app.tr("Dates are written as YYYY-MM-DD, for example 2024-03-31."), error=True)
+            self.app.main_frame.say(bad_day_message(self.app.tr), error=True)
             return
         self.filters = {"q": self.words.get().strip(), "withdrawn": self.states.get(self.state.get()), **period}
         self.table.page = 1
@@ -70,6 +70,9 @@ class NewsTab(ttk.Frame):
         self.app.call(
             "news", **self.filters, sort=self.table.sort, page=self.table.page, page_size=50, on_success=self.table.show
         )
+
+    def create(self) -> PublishForm:
+        return self.open_publish_form()
 
     def open_publish_form(self) -> PublishForm:
         return PublishForm(self)
@@ -116,7 +119,7 @@ class PublishForm(TabDialog):
     def __init__(self, tab: NewsTab) -> None:
         tr = tab.app.tr
         super().__init__(tab, title=tr("Publish news"))
-        self.news_title, self.audience = tk.StringVar(), tk.StringVar(value="all_customers")
+        self.news_title, self.audience = tk.StringVar(), tk.StringVar()  # no default: the PM chooses
         self.search, self.login, self.campaign = tk.StringVar(), tk.StringVar(), tk.StringVar()
         self.logins: dict[str, int] = {}
         self.campaigns: dict[str, int] = {}
@@ -148,7 +151,7 @@ class PublishForm(TabDialog):
         self.message.grid(row=6, column=0, columnspan=4, sticky="w", pady=6)
         buttons = ttk.Frame(body)
         buttons.grid(row=7, column=0, columnspan=4, sticky="e")
-        self.publish_button = ttk.Button(buttons, text=tr("Publish"), command=self.publish)
+        self.publish_button = ttk.Button(buttons, text=tr("Publish"), command=self.publish, style="Accent.TButton")
         self.publish_button.pack(side="right")
         ttk.Button(buttons, text=tr("Cancel"), command=self.destroy).pack(side="right", padx=6)
         self.app.call("campaigns", on_success=self.show_campaigns)
@@ -187,7 +190,9 @@ class PublishForm(TabDialog):
         elif len(body) > BODY_LIMIT:
             problems.append(f"{tr('Text')}: {tr('At most {limit} characters.', limit=BODY_LIMIT)}")
         fields = {"title": title, "body": body, "audience": self.audience.get()}
-        if fields["audience"] == "account":
+        if not fields["audience"]:
+            problems.append(tr("Choose who gets the news."))
+        elif fields["audience"] == "account":
             if self.login.get() not in self.logins:
                 problems.append(tr("Find the customer and choose their login."))
             else:

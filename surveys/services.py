@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import Client
@@ -65,8 +68,12 @@ def record_survey_on_behalf(
     text: str = "",
     suggestions: str = "",
     source: str = SurveySource.PHONE,
+    taken_on: dt.date | None = None,
 ) -> Survey:
-    """A survey a product manager takes down for a client, who is found by id or by e-mail (as in a phone call)."""
+    """A survey a product manager takes down for a client, who is found by id or by e-mail (as in a phone call).
+
+    ``taken_on`` is the day the client answered (the bank's local day, not in the future): a survey written down
+    later keeps its own day, at noon; without it, or for today, the survey is dated now."""
     errors: dict[str, str] = {}
     text, suggestions, client_email = text.strip(), suggestions.strip(), client_email.strip()
     client = None
@@ -95,9 +102,21 @@ def record_survey_on_behalf(
         }
     if source not in ON_BEHALF_SOURCES:
         errors["source"] = _("A survey taken down for a client comes from a phone call or the desktop program.")
+    today = timezone.localdate()
+    if taken_on is not None and taken_on > today:
+        errors["taken_on"] = _("The survey's date cannot be in the future.")
     if errors or client is None:
         raise InvalidSurvey(errors)
+    created_at = timezone.now()
+    if taken_on is not None and taken_on != today:
+        created_at = dt.datetime.combine(taken_on, dt.time(12), tzinfo=timezone.get_current_timezone())
     with transaction.atomic():
         return Survey.objects.create(
-            client=client, kind=kind, text=text, suggestions=suggestions, rating=rating, source=source
+            client=client,
+            kind=kind,
+            text=text,
+            suggestions=suggestions,
+            rating=rating,
+            source=source,
+            created_at=created_at,
         )

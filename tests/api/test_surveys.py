@@ -141,6 +141,13 @@ def test_adding_a_survey_for_a_client_found_by_number_comes_from_a_phone_call(ap
     assert Survey.objects.get().source == SurveySource.PHONE
 
 
+def test_a_survey_written_down_later_keeps_the_day_it_was_taken(api):
+    client = make_client()
+    response = api.post("surveys", {"client_id": client.pk, "kind": "thanks", "rating": 5, "taken_on": "2024-03-21"})
+    assert response.status_code == 201, response.json()
+    assert response.json()["created_at"].startswith("2024-03-21T12:00:00+03:00")
+
+
 @pytest.mark.parametrize(
     ("body", "fields"),
     [
@@ -156,6 +163,8 @@ def test_adding_a_survey_for_a_client_found_by_number_comes_from_a_phone_call(ap
         ({"client_id": "CLIENT", "kind": "thanks", "rating": 5, "source": "website"}, {"source"}),
         ({"client_id": "CLIENT", "kind": "thanks", "rating": 5, "text": "x" * 4001}, {"text"}),
         ({"client_id": "CLIENT", "kind": "thanks", "rating": 5, "mood": "good"}, {"mood"}),
+        ({"client_id": "CLIENT", "kind": "thanks", "rating": 5, "taken_on": "21.03.2024"}, {"taken_on"}),
+        ({"client_id": "CLIENT", "kind": "thanks", "rating": 5, "taken_on": "2999-01-01"}, {"taken_on"}),
     ],
 )
 def test_bad_surveys_are_explained_and_not_saved(api, body, fields):

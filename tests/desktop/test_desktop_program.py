@@ -113,7 +113,7 @@ def test_surveys_sorting_adding_and_export(window, tmp_path):
 def test_bad_filter_dates_are_pointed_out(window):
     sign_in(window)
     surveys = window.main_frame.surveys
-    surveys.date_from.set("31.01.2024")
+    surveys.date_from.set("31.02.2024")
     surveys.apply_filters()
     assert window.main_frame.status.cget("text") == "Dates are written as YYYY-MM-DD, for example 2024-03-31."
 
@@ -222,3 +222,74 @@ def test_the_russian_interface(display, server, language):
         screenshot(app, "10-surveys-in-russian")
     finally:
         root.destroy()
+
+
+def test_a_survey_opens_in_full_and_the_shortcuts_work(window, tmp_path):
+    import datetime as dt
+    import zipfile
+
+    sign_in(window)
+    main, surveys = window.main_frame, window.main_frame.surveys
+    tree = surveys.table.tree
+    first = tree.get_children()[0]
+    tree.selection_set(first)
+    tree.focus(first)
+    tree.focus_force()
+    window.root.update()
+    tree.event_generate("<Return>", when="now")
+    settle(window)
+    opened = [child for child in window.root.winfo_children() if child.winfo_class() == "Toplevel"]
+    opened += [c for c in surveys.winfo_children() if c.winfo_class() == "Toplevel"]
+    details = opened[-1]
+    survey = surveys.table.rows[first]
+    assert details.title() == f"Survey No. {survey['id']}"
+    assert details.text.get("1.0", "end").strip() == survey["text"]
+    same_client = [row for row in surveys.table.rows.values() if row["client"]["id"] == survey["client"]["id"]]
+    assert details.history.cget("text").startswith(f"This client's surveys: {len(same_client)}.")
+    screenshot(window, "11-survey-in-full", widget=details)
+    details.destroy()
+
+    form = surveys.open_add_form()
+    settle(window)
+    picker = form.taken_on.open_calendar()
+    window.root.update()
+    tomorrow = dt.date.today() + dt.timedelta(days=1)
+    if tomorrow in picker.day_buttons:
+        assert picker.day_buttons[tomorrow].instate(["disabled"])  # no survey from the future
+    picker.turn(-1)
+    earlier = min(picker.day_buttons)
+    screenshot(window, "12-date-picker", widget=picker)
+    picker.day_buttons[earlier].invoke()
+    assert form.taken_on.value() == earlier
+    form.client.set("vera@example.ru")
+    form.kind.set("thanks")
+    form.rating.set("5")
+    form.text.insert("1.0", "Спасибо за звонок")
+    form.save_button.invoke()
+    settle(window)
+    assert not form.winfo_exists()
+    rows = surveys.table.rows.values()
+    vera = next(row["client"]["id"] for row in rows if row["client"]["email"] == "vera@example.ru")
+    surveys.client.set(str(vera))
+    surveys.source.set("phone call")  # the seed's surveys came from the website
+    surveys.apply_filters()
+    settle(window)
+    assert surveys.table.column_values("text") == ["Спасибо за звонок"]
+    added = next(row for row in surveys.table.rows.values() if row["text"] == "Спасибо за звонок")
+    assert added["created_at"][:10] == earlier.isoformat()  # the day chosen, not the day it was typed in
+
+    exported = tmp_path / "surveys.xlsx"
+    surveys.export_to(exported)
+    settle(window)
+    with zipfile.ZipFile(exported) as archive:
+        sheet = archive.read("xl/worksheets/sheet1.xml").decode()
+    assert "Спасибо за звонок" in sheet and "<v>5</v>" in sheet
+
+    main.notebook.select(main.news)
+    settle(window)
+    main.news.focus_force()
+    window.root.update()
+    main.news.event_generate("<Control-n>", when="now")  # Ctrl+N on the News tab: the publish form
+    window.root.update()
+    publish_forms = [c for c in main.news.winfo_children() if c.winfo_class() == "Toplevel"]
+    assert publish_forms and publish_forms[-1].audience.get() == ""  # nobody chosen for the PM

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import datetime as dt
 import os
 import subprocess
 import sys
@@ -11,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from desktop_client.api import ApiProblem, normalise_server_address
-from desktop_client.forms import parse_day
+from desktop_client.formats import day, moment, number, parse_day
 from desktop_client.i18n import RUSSIAN, Translator, choose_language
 
 PACKAGE = Path(__file__).resolve().parents[2] / "desktop_client"
@@ -82,12 +83,20 @@ def test_bad_server_addresses(typed):
         normalise_server_address(typed, Translator("en"))
 
 
-def test_days():
-    assert parse_day(" 2024-02-29 ") == "2024-02-29"
+def test_days_are_read_as_typed_in_either_format():
+    assert parse_day(" 2024-02-29 ") == dt.date(2024, 2, 29)
+    assert parse_day("29.02.2024") == parse_day("1.3.2024") - dt.timedelta(days=1)
     assert parse_day("") is None
-    for bad in ("2023-02-29", "29.02.2024", "2024-2-9"):
+    for bad in ("2023-02-29", "31.04.2024", "2024-2-9", "29/02/2024"):
         with pytest.raises(ValueError):
             parse_day(bad)
+
+
+def test_numbers_and_dates_in_the_readers_locale():
+    assert number(3.391, "ru") == "3,39" and number(3.391, "en") == "3.39"
+    assert number(12345, "ru") == "12\u202f345" and number(None, "ru") == "—"
+    assert day("2024-03-21", "ru") == "21.03.2024" and day("2024-03-21", "en") == "2024-03-21"
+    assert moment("2024-03-21T11:05:00+03:00", "ru") == "21.03.2024 11:05"
 
 
 def test_without_a_display_it_says_so_in_one_line():
