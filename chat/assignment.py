@@ -88,7 +88,7 @@ def _last_claims():
     )
 
 
-def _candidates(*, excluding: int | None) -> list[int]:
+def _candidates() -> list[int]:
     """Ids of agents who may be given a conversation now, the best first."""
     rows = (
         AgentSettings.objects.filter(
@@ -98,8 +98,6 @@ def _candidates(*, excluding: int | None) -> list[int]:
         .filter(open__lt=F("capacity"))
         .order_by("open", F("last_claim").asc(nulls_first=True), "agent_id")
     )
-    if excluding is not None:
-        rows = rows.exclude(agent_id=excluding)
     return list(rows.values_list("agent_id", flat=True))
 
 
@@ -122,23 +120,21 @@ def _give(conversation: Conversation, agent_id: int) -> bool:
     return bool(won)
 
 
-def assign_waiting(*, not_back_to: tuple[int, int] | None = None) -> int:
+def assign_waiting() -> int:
     """Hand waiting conversations, oldest first, to available agents; returns how many were handed out.
-    ``not_back_to`` is (conversation id, agent id): an agent who sent a conversation back to the queue is not
-    given that one again in this pass."""
+    An agent who sent a conversation back to the queue is not given it again (they may still claim it)."""
     assigned = 0
     with transaction.atomic():
         waiting = list(
             Conversation.objects.filter(status=ConversationStatus.WAITING).order_by("created_at", "id")[:ASSIGN_BATCH]
         )
         for conversation in waiting:
-            excluding = not_back_to[1] if not_back_to and not_back_to[0] == conversation.pk else None
-            candidates = [agent for agent in _candidates(excluding=excluding) if agent != conversation.customer_id]
+            candidates = _candidates()
             if not candidates:
-                if excluding is None:
-                    break  # nobody can take anything more
-                continue
+                break  # nobody can take anything more
             for agent_id in candidates:
+                if agent_id in (conversation.customer_id, conversation.returned_by_id):
+                    continue
                 if _give(conversation, agent_id):
                     assigned += 1
                     break
@@ -188,7 +184,7 @@ def transfer_conversation(
         if conversation.status == ConversationStatus.CLOSED:
             raise ConversationClosed()
         if to_agent_id is None:
-            changes = {"status": ConversationStatus.WAITING, "agent": None, "claimed_at": None}
+            changes = {"status": ConversationStatus.WAITING, "agent": None, "claimed_at": None, "returned_by": by}
         else:
             target = Account.objects.filter(pk=to_agent_id).first()
             if target is None or not is_chat_agent(target) or target.pk in (by.pk, conversation.customer_id):
@@ -199,5 +195,5 @@ def transfer_conversation(
             _write_note(conversation_id, by, note)
         events.publish_conversation_on_commit(conversation_id)
         if to_agent_id is None:
-            assign_waiting(not_back_to=(conversation_id, by.pk))
+            assign_waiting()
     return Conversation.objects.select_related("customer", "agent").get(pk=conversation_id)

@@ -42,6 +42,15 @@ class Conversation(models.Model):
         editable=False,
         help_text=_("The number of the conversation's latest message; the next one gets the number after it."),
     )
+    returned_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("returned to the queue by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text=_("The agent who last sent it back to the queue: it is not given to them automatically again."),
+    )
     rating = models.ForeignKey(
         "surveys.Survey",
         verbose_name=_("customer's rating"),
