@@ -58,7 +58,8 @@ class TestAutomaticAssignment:
         agent = make_agent()
         online(agent, capacity=2)
         states = list(Conversation.objects.filter(pk__in=[c.pk for c in waiting]).order_by("created_at", "id"))
-        assert [(c.status, c.agent_id) for c in states] == [("active", agent.pk), ("active", agent.pk), ("waiting", None)]
+        expected = [("active", agent.pk), ("active", agent.pk), ("waiting", None)]
+        assert [(c.status, c.agent_id) for c in states] == expected
 
     @pytest.mark.parametrize("availability", [Availability.BUSY, Availability.AWAY])
     def test_a_busy_or_away_agent_keeps_their_conversations_and_gets_no_new_one(self, availability):
@@ -147,8 +148,12 @@ class TestSavedReplies:
     def test_personal_replies_override_the_teams_and_placeholders_are_filled_safely(self):
         agent = make_agent(first_name="Олег", last_name="Кузнецов")
         SavedReply.objects.create(shortcut="hi", text="Team hello")
-        SavedReply.objects.create(shortcut="bye", text="Goodbye, {first_name}! {agent_name}, {unknown}, {first_name.__class__}")
-        replies.save_personal_reply(agent=agent, shortcut="/Hi", text="Здравствуйте, {first_name}! Меня зовут {agent_first_name}.")
+        SavedReply.objects.create(
+            shortcut="bye", text="Goodbye, {first_name}! {agent_name}, {unknown}, {first_name.__class__}"
+        )
+        replies.save_personal_reply(
+            agent=agent, shortcut="/Hi", text="Здравствуйте, {first_name}! Меня зовут {agent_first_name}."
+        )
         chosen = {reply.shortcut: reply for reply in selectors.saved_replies(agent=agent)}
         assert set(chosen) == {"hi", "bye"} and chosen["hi"].owner_id == agent.pk
         customer = make_customer(first_name="{agent_name}<b>", last_name="Смирнова")
@@ -206,7 +211,7 @@ class TestCustomerContext:
 
         with django_assert_max_num_queries(9):
             context = selectors.customer_context(agent=agent, conversation_id=current.pk)
-            offers = [(offer.campaign.name, [p.name for p in offer.campaign.products.all()]) for offer in context.offers]
+            offers = [(o.campaign.name, [p.name for p in o.campaign.products.all()]) for o in context.offers]
         assert [a.masked_number for a in context.bank_accounts] == [bank_account.masked_number]
         assert context.bank_accounts[0].balance == Decimal("1206.00")
         assert len(context.operations) == 10 and context.operations[0].description == "salary 11"
