@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 from importlib import import_module
 from typing import Literal
@@ -17,6 +18,7 @@ from accounts.roles import CHAT_AGENTS
 from banking.selectors import customer_bank_accounts, latest_receipts
 from campaigns.selectors import client_open_offers
 from chat.models import Availability, ChatMessage, Conversation, ConversationNote, ConversationStatus, SavedReply
+from core.querying import contains_in_any_case, local_days
 from surveys.selectors import customer_reviews
 
 QUEUE_LIMIT = 100
@@ -287,3 +289,36 @@ def session_is_current(*, session_key: str | None, user) -> bool:
     if password is None:
         return False
     return constant_time_compare(data.get(HASH_SESSION_KEY, ""), Account(password=password).get_session_auth_hash())
+
+
+SEARCH_LIMIT = 50
+
+
+def search_conversations(*, agent: Account, query: str, day: dt.date | None) -> list[Conversation]:
+    """The agent's own conversations (any status) whose messages, topic or customer's name contain every word of
+    the query, started on the given local day; newest first, with the first message."""
+    conversations = Conversation.objects.filter(agent=agent)
+    for word in query.split():
+        conversations = conversations.filter(
+            contains_in_any_case(word, ("topic", "customer__first_name", "customer__last_name"))
+            | Q(pk__in=ChatMessage.objects.filter(contains_in_any_case(word, ("text",))).values("conversation"))
+        )
+    if day is not None:
+        conversations = conversations.filter(local_days("created_at", day, day))
+    return list(
+        with_first_message(conversations)
+        .select_related("customer", "agent")
+        .order_by("-created_at", "-id")[:SEARCH_LIMIT]
+    )
+
+
+def open_conversation_of(*, customer: Account) -> Conversation | None:
+    """The customer's latest conversation that is still open (the widget continues it), or None."""
+    return (
+        Conversation.objects.filter(
+            customer=customer, status__in=(ConversationStatus.WAITING, ConversationStatus.ACTIVE)
+        )
+        .select_related("customer", "agent")
+        .order_by("-created_at", "-id")
+        .first()
+    )
