@@ -8,7 +8,7 @@ from django.db.models import Count, OuterRef, Subquery
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
-from chat.models import ChatMessage, Conversation
+from chat.models import AgentSettings, ChatMessage, Conversation, SavedReply
 from core.admin import BackOfficeAdmin, HistoryAdmin
 
 
@@ -86,3 +86,28 @@ class ChatMessageAdmin(HistoryAdmin):
     date_hierarchy = "created_at"
     fields = ("created_at", "conversation", "sender", "client_message_id", "text")
     readonly_fields = fields
+
+
+@admin.register(AgentSettings)
+class AgentSettingsAdmin(BackOfficeAdmin):
+    """The back office sets each chat agent's capacity; availability is the agent's own (the desk)."""
+
+    list_display = ("agent", "availability", "capacity", "changed_at")
+    list_filter = ("availability",)
+    list_select_related = ("agent",)
+    search_fields = ("agent__username", "agent__first_name", "agent__last_name")
+    autocomplete_fields = ("agent",)
+    fields = ("agent", "availability", "capacity", "changed_at")
+    readonly_fields = ("availability", "changed_at")
+
+
+@admin.register(SavedReply)
+class SavedReplyAdmin(BackOfficeAdmin):
+    """Team-wide replies (no owner) are kept here; agents keep their own too."""
+
+    list_display = ("__str__", "owner", "text", "created_at")
+    list_filter = (("owner", admin.EmptyFieldListFilter),)
+    list_select_related = ("owner",)
+    search_fields = ("shortcut", "text")
+    autocomplete_fields = ("owner",)
+    fields = ("shortcut", "text", "owner")

@@ -56,7 +56,6 @@ def chat_labels() -> dict:
         "waiting_now": _("just now"),
         "note": _("Private note"),
         "note_placeholder": _("A note for agents only: the customer never sees it"),
-        "add_note": _("Add note"),
         "transfer": _("Transfer"),
         "to_queue": _("Back to the queue"),
         "transfer_note": _("Note for the next agent (optional)"),

@@ -501,14 +501,19 @@
       let line = "";
       if (this.status === "closed") {
         line = "";
-      } else if (this.role === "customer" && this.status === "waiting" && this.queuePlace) {
-        const place = this.queuePlace;
-        line = place.position === 1 ? this.text.queue_next : format(this.text.queue_place, { position: place.position });
-        if (place.wait_seconds) {
-          line += " " + format(this.text.queue_wait, { minutes: Math.max(1, Math.round(place.wait_seconds / 60)) });
+      } else if (this.role === "customer" && this.status === "waiting") {
+        const parts = [];
+        if (this.agentsOnline !== null) {
+          parts.push(this.agentsOnline ? format(this.text.agents_online, { count: this.agentsOnline }) : this.text.no_agents_online);
         }
-      } else if (this.role === "customer" && this.status === "waiting" && this.agentsOnline !== null) {
-        line = this.agentsOnline ? format(this.text.agents_online, { count: this.agentsOnline }) : this.text.no_agents_online;
+        const place = this.queuePlace;
+        if (place) {
+          parts.push(place.position === 1 ? this.text.queue_next : format(this.text.queue_place, { position: place.position }));
+          if (place.wait_seconds) {
+            parts.push(format(this.text.queue_wait, { minutes: Math.max(1, Math.round(place.wait_seconds / 60)) }));
+          }
+        }
+        line = parts.join(" ");
       } else if (this.role === "customer" && this.status === "active" && this.peerOnline !== null) {
         line = this.peerOnline ? this.text.agent_online : this.text.agent_offline;
       } else if (this.role === "agent" && this.peerOnline !== null) {
