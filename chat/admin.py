@@ -8,7 +8,7 @@ from django.db.models import Count, OuterRef, Subquery
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
-from chat.models import AgentSettings, ChatMessage, Conversation, SavedReply
+from chat.models import AgentSettings, ChatMessage, Conversation, ConversationNote, SavedReply
 from core.admin import BackOfficeAdmin, HistoryAdmin
 
 
@@ -111,3 +111,15 @@ class SavedReplyAdmin(BackOfficeAdmin):
     search_fields = ("shortcut", "text")
     autocomplete_fields = ("owner",)
     fields = ("shortcut", "text", "owner")
+
+
+@admin.register(ConversationNote)
+class ConversationNoteAdmin(HistoryAdmin):
+    """Agents' private notes, kept as written (read-only here, like the messages)."""
+
+    list_display = ("created_at", "conversation", "author", "text")
+    list_select_related = ("conversation", "author")
+    search_fields = ("text", "conversation__topic", "author__username")
+    date_hierarchy = "created_at"
+    fields = ("created_at", "conversation", "author", "text")
+    readonly_fields = fields

@@ -76,10 +76,13 @@ def _origin_of(url: str) -> tuple[str, str, int] | None:
 
 
 def site_origin(scope) -> tuple[str, str, int] | None:
-    """The origin the socket was opened at: the scheme of the connection (wss: https; behind the TLS proxy, the
-    forwarded scheme when DJANGO_BEHIND_TLS_PROXY trusts it) and the Host header, which must be an allowed host."""
+    """The origin the socket was opened at: the scheme of the connection (wss: https; https wherever the session
+    cookie is Secure; behind the TLS proxy, the forwarded scheme when DJANGO_BEHIND_TLS_PROXY trusts it) and the
+    Host header, which must be an allowed host."""
     headers = {name.decode("latin1").lower(): value.decode("latin1") for name, value in scope.get("headers", [])}
-    secure = scope.get("scheme") in ("wss", "https")
+    # daphne puts no scheme in a websocket's scope; a site whose session cookie is Secure (production) is
+    # served over https only, so that is its origin's scheme there.
+    secure = scope.get("scheme") in ("wss", "https") or settings.SESSION_COOKIE_SECURE
     proxy_header = getattr(settings, "SECURE_PROXY_SSL_HEADER", None)
     if proxy_header:
         name = proxy_header[0].removeprefix("HTTP_").replace("_", "-").lower()

@@ -161,6 +161,14 @@ def start(request):
 
 
 @login_required
+def current(request):
+    """The widget asks which conversation to continue: the customer's latest open one, or none."""
+    _require_customer(request)
+    found = selectors.open_conversation_of(customer=request.user)
+    return JsonResponse({"conversation": found.pk if found else None, "labels": chat_labels()})
+
+
+@login_required
 def agent_context(request, conversation_id: int):
     """The customer's context beside a conversation: for the agent it is assigned to now, 404 for anyone else."""
     _require_agent(request)

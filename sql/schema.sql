@@ -718,6 +718,48 @@ GO
 COMMIT TRANSACTION;
 GO
 
+-- Migration chat.0002_desk
+BEGIN TRANSACTION;
+GO
+-- Add field returned_by to conversation
+ALTER TABLE [chat_conversation] ADD [returned_by_id] bigint NULL;
+GO
+-- Create model AgentSettings
+CREATE TABLE [chat_agentsettings] ([id] bigint NOT NULL PRIMARY KEY IDENTITY (1, 1), [availability] nvarchar(6) NOT NULL, [capacity] smallint NOT NULL CONSTRAINT chat_agentsettings_capacity_ff2de639_check CHECK ([capacity] >= 0), [changed_at] datetimeoffset NOT NULL, [agent_id] bigint NOT NULL UNIQUE, CONSTRAINT [chat_agent_availability_valid] CHECK ([availability] IN ('online', 'busy', 'away')), CONSTRAINT [chat_agent_capacity_range] CHECK (([capacity] >= 1 AND [capacity] <= 20)));
+GO
+-- Create model ConversationNote
+CREATE TABLE [chat_conversationnote] ([id] bigint NOT NULL PRIMARY KEY IDENTITY (1, 1), [text] nvarchar(2000) NOT NULL, [created_at] datetimeoffset NOT NULL, [author_id] bigint NOT NULL, [conversation_id] bigint NOT NULL, CONSTRAINT [chat_note_not_empty] CHECK (NOT ([text] = '')));
+GO
+-- Create model SavedReply
+CREATE TABLE [chat_savedreply] ([id] bigint NOT NULL PRIMARY KEY IDENTITY (1, 1), [shortcut] nvarchar(32) NOT NULL, [text] nvarchar(4000) NOT NULL, [created_at] datetimeoffset NOT NULL, [owner_id] bigint NULL, CONSTRAINT [saved_reply_shortcut_not_empty] CHECK (NOT ([shortcut] = '')), CONSTRAINT [saved_reply_text_not_empty] CHECK (NOT ([text] = '')));
+GO
+ALTER TABLE [chat_agentsettings] ADD CONSTRAINT [chat_agentsettings_agent_id_09d631da_fk_accounts_account_id] FOREIGN KEY ([agent_id]) REFERENCES [accounts_account] ([id]);
+GO
+ALTER TABLE [chat_conversation] ADD CONSTRAINT [chat_conversation_returned_by_id_5522bc52_fk_accounts_account_id] FOREIGN KEY ([returned_by_id]) REFERENCES [accounts_account] ([id]);
+GO
+ALTER TABLE [chat_conversationnote] ADD CONSTRAINT [chat_conversationnote_author_id_5173c891_fk_accounts_account_id] FOREIGN KEY ([author_id]) REFERENCES [accounts_account] ([id]);
+GO
+ALTER TABLE [chat_conversationnote] ADD CONSTRAINT [chat_conversationnote_conversation_id_3f5e9479_fk_chat_conversation_id] FOREIGN KEY ([conversation_id]) REFERENCES [chat_conversation] ([id]);
+GO
+ALTER TABLE [chat_savedreply] ADD CONSTRAINT [chat_savedreply_owner_id_af451ed1_fk_accounts_account_id] FOREIGN KEY ([owner_id]) REFERENCES [accounts_account] ([id]);
+GO
+CREATE INDEX [chat_agent_availability] ON [chat_agentsettings] ([availability]);
+GO
+CREATE INDEX [chat_conversation_returned_by_id_5522bc52] ON [chat_conversation] ([returned_by_id]);
+GO
+CREATE INDEX [chat_conversationnote_author_id_5173c891] ON [chat_conversationnote] ([author_id]);
+GO
+CREATE INDEX [chat_conversationnote_conversation_id_3f5e9479] ON [chat_conversationnote] ([conversation_id]);
+GO
+CREATE INDEX [chat_savedreply_owner_id_af451ed1] ON [chat_savedreply] ([owner_id]);
+GO
+CREATE UNIQUE INDEX [saved_reply_own_shortcut_once] ON [chat_savedreply] ([owner_id], [shortcut]) WHERE [owner_id] IS NOT NULL;
+GO
+CREATE UNIQUE INDEX [saved_reply_team_shortcut_once] ON [chat_savedreply] ([shortcut]) WHERE [owner_id] IS NULL;
+GO
+COMMIT TRANSACTION;
+GO
+
 -- Migration outreach.0001_initial
 BEGIN TRANSACTION;
 GO

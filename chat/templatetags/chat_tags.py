@@ -6,7 +6,6 @@ from django import template
 
 from chat import selectors
 from chat.models import MAX_MESSAGE_LENGTH
-from chat.views import chat_labels
 from core.money import format_money
 
 register = template.Library()
@@ -22,7 +21,8 @@ def money(amount, currency: str = "") -> str:
 
 @register.inclusion_tag("chat/_widget.html", takes_context=True)
 def chat_widget(context) -> dict:
-    """The chat button and panel for a signed-in customer, on every page but the chat's own."""
+    """The chat button and panel for a signed-in customer, on every page but the chat's own. The page makes no
+    query for it: the widget asks for the conversation to continue (chat:current) once loaded."""
     request = context.get("request")
     user = getattr(request, "user", None)
     match = getattr(request, "resolver_match", None)
@@ -31,7 +31,5 @@ def chat_widget(context) -> dict:
     return {
         "show": True,
         "user": user,
-        "conversation": selectors.open_conversation_of(customer=user),
-        "labels": chat_labels(),
         "max_length": MAX_MESSAGE_LENGTH,
     }

@@ -49,8 +49,11 @@ def test_the_widget_starts_a_conversation_without_a_form_and_sits_on_customer_pa
     client.force_login(customer)
     assert 'id="chat-widget"' in client.get(reverse("portal:reviews")).content.decode()
     assert 'id="chat-widget"' not in client.get(reverse("chat:conversations")).content.decode()
+    assert client.get(reverse("chat:current")).json()["conversation"] is None
     answer = client.post(reverse("chat:start"))
     assert answer.status_code == 201
     assert customer.conversations.get().pk == answer.json()["conversation"]
+    resumed = client.get(reverse("chat:current")).json()
+    assert resumed["conversation"] == answer.json()["conversation"] and resumed["labels"]["chat"] == "Chat"
     client.force_login(make_agent())
     assert client.post(reverse("chat:start")).status_code == 403

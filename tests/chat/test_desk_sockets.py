@@ -217,3 +217,17 @@ def test_a_trusted_origin_from_settings_is_allowed(ws, active, customer, setting
         assert (await client.connect())[0]
 
     run(scenario)
+
+
+def test_where_the_site_is_https_only_an_http_origin_is_refused(ws, active, customer, settings):
+    settings.SESSION_COOKIE_SECURE = True  # production: the site is served over https only
+
+    plain, secure = (
+        ws(path(active), customer, origin=origin) for origin in ("http://testserver", "https://testserver")
+    )
+
+    async def scenario():
+        assert not (await plain.connect())[0]
+        assert (await secure.connect())[0]
+
+    run(scenario)

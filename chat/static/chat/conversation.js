@@ -175,6 +175,15 @@
       }
     }
 
+    resume(conversationId) {
+      // The widget found an open conversation to continue: show and connect it.
+      this.conversationId = String(conversationId);
+      this.root.dataset.conversationId = this.conversationId;
+      this.connection.hidden = false;
+      this.closeButton.parentElement.hidden = false;
+      this.connect();
+    }
+
     start() {
       // The widget's first message: start the conversation, then connect; the pending message goes on "open".
       if (this.starting) {
@@ -193,12 +202,7 @@
             this.showError(answer.error || { message: this.text.closed });
             return;
           }
-          this.conversationId = String(answer.conversation);
-          this.root.dataset.conversationId = this.conversationId;
-          this.connection.hidden = false;
-          this.closeButton.parentElement.hidden = false;
-          this.root.dispatchEvent(new CustomEvent("chat:started", { bubbles: true, detail: answer.conversation }));
-          this.connect();
+          this.resume(answer.conversation);
         })
         .catch(() => {
           this.starting = false;
@@ -567,7 +571,7 @@
   }
 
   window.ChatPanel = ChatPanel;
-  document.querySelectorAll("[data-chat-panel]").forEach((root) => {
+  document.querySelectorAll("[data-chat-panel]:not([data-deferred])").forEach((root) => {
     root.chatPanel = new ChatPanel(root);
   });
 })();

@@ -11,7 +11,7 @@
   const panel = widget.querySelector(".chat-widget-panel");
   const badge = widget.querySelector(".chat-widget-unread");
   const root = widget.querySelector("[data-chat-panel]");
-  const text = JSON.parse(document.getElementById("chat-labels").textContent);
+  let text = {};
   let unread = 0;
 
   function seenKey() {
@@ -56,6 +56,30 @@
       showUnread();
     }
   });
-  toggle.addEventListener("click", () => open(panel.hidden));
+  toggle.addEventListener("click", () => {
+    if (root.chatPanel) {
+      open(panel.hidden);
+    }
+  });
+  // The page carries no chat text or query of its own: the widget asks for its words and the conversation to
+  // continue once the page is loaded.
+  window
+    .fetch(widget.dataset.currentUrl, { credentials: "same-origin" })
+    .then((response) => (response.ok ? response.json() : Promise.reject(response.status)))
+    .then((answer) => {
+      text = answer.labels;
+      const labels = document.createElement("script");
+      labels.type = "application/json";
+      labels.id = "chat-labels";
+      labels.textContent = JSON.stringify(answer.labels);
+      document.body.appendChild(labels);
+      root.chatPanel = new window.ChatPanel(root);
+      if (answer.conversation) {
+        root.chatPanel.resume(answer.conversation);
+      }
+    })
+    .catch(() => {
+      widget.hidden = true; // the chat cannot be reached now; the page works without it
+    });
   widget.querySelector(".chat-widget-close").addEventListener("click", () => open(false));
 })();

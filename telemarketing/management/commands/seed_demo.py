@@ -33,7 +33,7 @@ from banking.models import BankAccount, Receipt, Transfer
 from banking.services import deposit, open_bank_account, transfer
 from campaigns.models import CallAttempt, CallOutcome, Campaign, CampaignLead, CampaignStatus, Lead, LeadState, Product
 from campaigns.services import recalculate_budget
-from chat.models import ChatMessage, Conversation, ConversationStatus
+from chat.models import AgentSettings, ChatMessage, Conversation, ConversationNote, ConversationStatus, SavedReply
 from outreach.models import Message, MessageStatus, News, news_digest
 from surveys.models import Survey, SurveyKind, SurveySource
 from telemarketing.management.commands import _demo_texts as texts
@@ -101,6 +101,14 @@ COUNTED = {
     "surveys": Survey,
     "conversations": Conversation,
     "chat messages": ChatMessage,
+}
+
+
+# The team's saved replies on the chat desk (the agent types "/shortcut"; placeholders: chat/replies.py).
+DEMO_REPLIES = {
+    "hello": "Здравствуйте, {first_name}! Меня зовут {agent_first_name}, чем могу помочь?",
+    "wait": "Проверяю, {first_name}; это займёт пару минут.",
+    "thanks": "Спасибо за обращение, {first_name}! Хорошего дня.",
 }
 
 
@@ -662,6 +670,18 @@ class DemoSeeder:
         _bulk_create(Survey, [conversation.rating for conversation in rated])
         Conversation.objects.bulk_update(rated, ["rating"], batch_size=BATCH)
 
+    def seed_desk(self, chat_agents: list[Account]) -> None:
+        """Each chat agent's settings (away until they go online on the desk) and the team's saved replies."""
+        for agent in chat_agents:
+            AgentSettings.objects.get_or_create(agent=agent)
+        for shortcut, text in DEMO_REPLIES.items():
+            SavedReply.objects.get_or_create(owner=None, shortcut=shortcut, defaults={"text": text})
+        served = Conversation.objects.filter(agent__isnull=False).order_by("pk").first()
+        if served is not None and not ConversationNote.objects.exists():
+            ConversationNote.objects.create(
+                conversation=served, author=served.agent, text="Клиент просил перезвонить после 18:00."
+            )
+
     # --- the whole run ----------------------------------------------------------------------------
 
     def run(self, *, password: str | None) -> tuple[dict[str, Account], set[str], str | None]:
@@ -681,6 +701,7 @@ class DemoSeeder:
         self.seed_news(customers, per_customer=(1, 3))
         self.seed_surveys(customers, per_customer=(0, 2))
         self.seed_chats(customers, chat_agents, share=0.2, statuses=CHAT_STATUSES)
+        self.seed_desk(chat_agents)
         if "demo_customer" in created_logins:
             demo = [demo_customer]
             self.seed_payments(demo, kind="demo-payments", payments=(3, 4))
