@@ -4,10 +4,11 @@ transfer with private notes, saved replies and their placeholders, the customer'
 from __future__ import annotations
 
 import datetime as dt
+import threading
 from decimal import Decimal
 
 import pytest
-from django.db import IntegrityError
+from django.db import IntegrityError, connection
 from django.utils import timezone
 
 from banking.services import deposit, open_bank_account
@@ -244,3 +245,35 @@ class TestQueuePlace:
         assert snapshot.waiting == [first.pk, second.pk]
         assert snapshot.seconds_per_place == 600  # nobody online: one agent's pace
         assert snapshot.estimated_wait(2) == 1200
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_customers_arriving_at_once_never_overfill_an_agent():
+    """Eight customers start at the same moment with one online agent of capacity 2: the agent's settings row is
+    locked while each is assigned, so exactly two conversations are theirs and the rest wait."""
+    if connection.vendor == "sqlite":
+        pytest.skip("SQLite's shared in-memory test database locks whole tables between threads")
+    agent = make_agent()
+    online(agent, capacity=2)
+    customers = [make_customer() for _ in range(8)]
+    gate = threading.Barrier(len(customers))
+    failures: list[BaseException] = []
+
+    def arrive(customer):
+        try:
+            gate.wait()
+            services.start_conversation(customer=customer)
+        except BaseException as error:  # reported below
+            failures.append(error)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=arrive, args=(customer,)) for customer in customers]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    assert failures == []
+    assert Conversation.objects.filter(agent=agent, status="active").count() == 2
+    assert Conversation.objects.filter(status="waiting").count() == 6
