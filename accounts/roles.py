@@ -27,7 +27,7 @@ _BACK_OFFICE_MODELS = {
     "campaigns": ("campaign", "product", "lead", "campaignlead"),
     "outreach": ("message", "news", "delivery", "optout"),
     "surveys": ("survey",),
-    "chat": ("conversation", "chatmessage"),
+    "chat": ("conversation", "chatmessage", "conversationnote", "agentsettings", "savedreply"),
 }
 
 # What each role may do, as "app_label.codename". The ledger (transfers, receipts) is only ever

@@ -223,3 +223,20 @@ def write_campaign_leads_csv(*, campaign_ids: list[int], stream: TextIO) -> None
                 _cell(lead.client.email) if lead.client is not None else "",
             ]
         )
+
+
+# A lead in one of these states still has an offer open: nobody has closed it either way.
+OPEN_OFFER_STATES = (LeadState.NEW, LeadState.IN_PROGRESS, LeadState.CALLBACK, LeadState.INTERESTED)
+
+
+def client_open_offers(*, client_id: int) -> list[CampaignLead]:
+    """The active campaigns that still offer something to this client (through their leads), with the
+    campaigns' products: what a chat agent can mention. Two queries."""
+    return list(
+        CampaignLead.objects.filter(
+            lead__client_id=client_id, state__in=OPEN_OFFER_STATES, campaign__status=CampaignStatus.ACTIVE
+        )
+        .select_related("campaign")
+        .prefetch_related("campaign__products")
+        .order_by("-campaign__started_at", "campaign_id")
+    )

@@ -11,8 +11,8 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from chat import services
-from chat.models import ChatMessage, Conversation
-from core.admin import HistoryAdmin, ServiceFormAdmin, apply_to_each
+from chat.models import AgentSettings, ChatMessage, Conversation, ConversationNote, SavedReply
+from core.admin import BackOfficeAdmin, HistoryAdmin, ServiceFormAdmin, apply_to_each
 
 
 class ChatMessageInline(admin.TabularInline):
@@ -120,4 +120,41 @@ class ChatMessageAdmin(HistoryAdmin):
     search_fields = ("text", "conversation__topic", "sender__username")
     date_hierarchy = "created_at"
     fields = ("created_at", "conversation", "sender", "client_message_id", "text")
+    readonly_fields = fields
+
+
+@admin.register(AgentSettings)
+class AgentSettingsAdmin(BackOfficeAdmin):
+    """The back office sets each chat agent's capacity; availability is the agent's own (the desk)."""
+
+    list_display = ("agent", "availability", "capacity", "changed_at")
+    list_filter = ("availability",)
+    list_select_related = ("agent",)
+    search_fields = ("agent__username", "agent__first_name", "agent__last_name")
+    autocomplete_fields = ("agent",)
+    fields = ("agent", "availability", "capacity", "changed_at")
+    readonly_fields = ("availability", "changed_at")
+
+
+@admin.register(SavedReply)
+class SavedReplyAdmin(BackOfficeAdmin):
+    """Team-wide replies (no owner) are kept here; agents keep their own too."""
+
+    list_display = ("__str__", "owner", "text", "created_at")
+    list_filter = (("owner", admin.EmptyFieldListFilter),)
+    list_select_related = ("owner",)
+    search_fields = ("shortcut", "text")
+    autocomplete_fields = ("owner",)
+    fields = ("shortcut", "text", "owner")
+
+
+@admin.register(ConversationNote)
+class ConversationNoteAdmin(HistoryAdmin):
+    """Agents' private notes, kept as written (read-only here, like the messages)."""
+
+    list_display = ("created_at", "conversation", "author", "text")
+    list_select_related = ("conversation", "author")
+    search_fields = ("text", "conversation__topic", "author__username")
+    date_hierarchy = "created_at"
+    fields = ("created_at", "conversation", "author", "text")
     readonly_fields = fields

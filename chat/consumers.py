@@ -12,7 +12,7 @@ from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncWebsocketConsumer
 from django.utils.translation import gettext as _
 
-from chat import events, selectors, services
+from chat import assignment, events, replies, selectors, services
 from chat.sockets import ChatSocket, CloseCode, FrameError, positive_int
 
 
@@ -24,6 +24,7 @@ class ConversationConsumer(ChatSocket):
         "sync": "on_sync",
         "typing": "on_typing",
         "close": "on_close",
+        "note": "on_note",
         "ping": "on_ping",
     }
 
@@ -46,14 +47,15 @@ class ConversationConsumer(ChatSocket):
         self.customer_id = participation.conversation.customer_id
         self.peer_channels: set[str] = set()
         self.online_agents: dict[str, int] = {}
+        self.queue_place: dict | None = None
         groups = [events.conversation_group(self.conversation_id)]
         if self.role == "customer":
-            groups.append(events.AGENT_PRESENCE_GROUP)
+            groups += [events.AGENT_PRESENCE_GROUP, events.QUEUE_GROUP]
         if not await self.join(*groups):
             return
         self.group = groups[0]
         await self.accept()
-        last_message_id, last_seq = await database_sync_to_async(self.last_marks)()
+        last_message_id, last_seq, extra = await database_sync_to_async(self.opening)(participation.conversation)
         await self.send_frame(
             {
                 "type": "hello",
@@ -64,6 +66,8 @@ class ConversationConsumer(ChatSocket):
                 "last_seq": last_seq,
             }
         )
+        for frame in extra:
+            await self.send_frame(frame)
         await self.announce_presence(online=True, ask_back=True)
         if self.role == "customer":
             await self.send_frame({"type": "agents_online", "count": 0})
@@ -73,10 +77,35 @@ class ConversationConsumer(ChatSocket):
                 {"type": "desk.presence_query", "reply_to": self.channel_name},
             )
 
-    def last_marks(self) -> tuple[int, int]:
+    def opening(self, conversation) -> tuple[int, int, list[dict]]:
+        """The marks of the hello frame, and the frames that follow it: a waiting customer's place in the queue;
+        an agent's private notes and saved replies (filled in for this customer)."""
+        extra = []
+        if self.role == "customer" and conversation.status == conversation.Status.WAITING:
+            self.queue_place = events.queue_payload(selectors.queue_snapshot(), self.conversation_id)
+            if self.queue_place is not None:
+                extra.append({"type": "queue", **self.queue_place})
+        if self.role == "agent":
+            notes = selectors.conversation_notes(conversation_id=self.conversation_id)
+            extra.append({"type": "notes", "notes": [events.note_payload(note) for note in notes]})
+            values = replies.placeholder_values(conversation, self.user)
+            extra.append(
+                {
+                    "type": "replies",
+                    "replies": [
+                        {
+                            "shortcut": reply.shortcut,
+                            "text": replies.fill(reply.text, values),
+                            "own": bool(reply.owner_id),
+                        }
+                        for reply in selectors.saved_replies(agent=self.user)
+                    ],
+                }
+            )
         return (
             selectors.last_message_id(conversation_id=self.conversation_id),
             selectors.last_message_seq(conversation_id=self.conversation_id),
+            extra,
         )
 
     async def disconnect(self, code):
@@ -84,7 +113,9 @@ class ConversationConsumer(ChatSocket):
             return
         if not self.closing:
             await self.announce_presence(online=False, ask_back=False)
-        await self.leave(self.group, *([events.AGENT_PRESENCE_GROUP] if self.role == "customer" else []))
+        await self.leave(
+            self.group, *([events.AGENT_PRESENCE_GROUP, events.QUEUE_GROUP] if self.role == "customer" else [])
+        )
 
     async def announce_presence(self, *, online: bool, ask_back: bool) -> None:
         event = {"type": "chat.presence", "role": self.role, "channel": self.channel_name, "online": online}
@@ -140,6 +171,13 @@ class ConversationConsumer(ChatSocket):
     async def on_close(self, frame: dict) -> None:
         await database_sync_to_async(services.close_conversation)(conversation_id=self.conversation_id, by=self.user)
 
+    async def on_note(self, frame: dict) -> None:
+        if self.role != "agent":
+            raise services.NotAllowed(_("Only agents can write private notes."))
+        await database_sync_to_async(assignment.add_note)(
+            conversation_id=self.conversation_id, author=self.user, text=frame.get("text")
+        )
+
     def message_payload(self, message) -> dict:
         return events.message_payload(message, customer_id=self.customer_id)
 
@@ -149,7 +187,27 @@ class ConversationConsumer(ChatSocket):
         await self.send_frame({"type": "message", "message": event["message"]})
 
     async def chat_status(self, event: dict) -> None:
-        await self.send_frame({"type": "status", "conversation": event["conversation"]})
+        conversation = event["conversation"]
+        await self.send_frame({"type": "status", "conversation": conversation})
+        if self.role == "agent" and (conversation["agent"] or {}).get("id") != self.user.pk and not self.closing:
+            # Handed to a colleague or back to the queue: this agent no longer takes part.
+            self.closing = True
+            await self.announce_presence(online=False, ask_back=False)
+            await self.close(code=CloseCode.FORBIDDEN)
+
+    async def chat_note(self, event: dict) -> None:
+        """Private notes reach agents only: the customer's socket drops them here, whatever the page shows."""
+        if self.role == "agent":
+            await self.send_frame({"type": "note", "note": event["note"]})
+
+    async def chat_queue(self, event: dict) -> None:
+        if self.role != "customer":
+            return
+        snapshot = selectors.QueueSnapshot(waiting=event["waiting"], seconds_per_place=event["seconds_per_place"])
+        place = events.queue_payload(snapshot, self.conversation_id)
+        if place is not None and place != self.queue_place:
+            await self.send_frame({"type": "queue", **place})
+        self.queue_place = place
 
     async def chat_typing(self, event: dict) -> None:
         if event["role"] != self.role:
@@ -186,7 +244,14 @@ class ConversationConsumer(ChatSocket):
 class AgentDeskConsumer(ChatSocket):
     """An agent's live queue and own active conversations; claiming happens here."""
 
-    frame_handlers = {"claim": "on_claim", "refresh": "on_refresh", "ping": "on_ping"}
+    frame_handlers = {
+        "claim": "on_claim",
+        "refresh": "on_refresh",
+        "availability": "on_availability",
+        "transfer": "on_transfer",
+        "agents": "on_agents",
+        "ping": "on_ping",
+    }
 
     async def connect(self):
         self.user = self.scope.get("user")
@@ -229,18 +294,49 @@ class AgentDeskConsumer(ChatSocket):
         await self.send_frame({"type": "claimed", "conversation": events.conversation_payload(conversation)})
 
     async def on_refresh(self, frame: dict) -> None:
-        queue, mine = await database_sync_to_async(self.desk)()
+        queue, mine, settings = await database_sync_to_async(self.desk)()
         await self.send_frame(
             {
                 "type": "desk",
                 "user": events.person_payload(self.user),
+                "availability": settings.availability,
+                "capacity": settings.capacity,
                 "queue": [events.conversation_payload(conversation) for conversation in queue],
                 "mine": [events.conversation_payload(conversation) for conversation in mine],
             }
         )
 
     def desk(self):
-        return selectors.waiting_queue(), selectors.agent_active_conversations(agent=self.user)
+        return (
+            selectors.waiting_queue(),
+            selectors.agent_active_conversations(agent=self.user),
+            assignment.agent_settings(agent=self.user),
+        )
+
+    async def on_availability(self, frame: dict) -> None:
+        settings = await database_sync_to_async(assignment.set_availability)(
+            agent=self.user, availability=frame.get("availability")
+        )
+        await self.send_frame(
+            {"type": "availability", "availability": settings.availability, "capacity": settings.capacity}
+        )
+
+    async def on_transfer(self, frame: dict) -> None:
+        conversation_id = positive_int(frame, "conversation")
+        to = frame.get("to")
+        if to is not None:
+            to = positive_int(frame, "to")
+        note = frame.get("note", "")
+        if not isinstance(note, str):
+            raise FrameError("bad_frame", _("The field “%(field)s” must be text.") % {"field": "note"})
+        conversation = await database_sync_to_async(assignment.transfer_conversation)(
+            conversation_id=conversation_id, by=self.user, to_agent_id=to, note=note
+        )
+        await self.send_frame({"type": "transferred", "conversation": events.conversation_payload(conversation)})
+
+    async def on_agents(self, frame: dict) -> None:
+        agents = await database_sync_to_async(selectors.transfer_targets)(agent=self.user)
+        await self.send_frame({"type": "agents", "agents": agents})
 
     # Events from the channel layer
 

@@ -11,9 +11,10 @@ import logging
 
 from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
+from django.db import transaction
 
-from chat import delivery
-from chat.models import ChatMessage, Conversation
+from chat import delivery, selectors
+from chat.models import ChatMessage, Conversation, ConversationNote
 from chat.selectors import display_name
 
 logger = logging.getLogger(__name__)
@@ -22,6 +23,10 @@ logger = logging.getLogger(__name__)
 AGENTS_GROUP = "chat.agents"
 # Customer sockets listen here to learn how many agents are online.
 AGENT_PRESENCE_GROUP = "chat.agent-presence"
+# Sockets of customers whose conversation waits listen here for their place in the queue.
+QUEUE_GROUP = "chat.queue"
+# How many characters of the customer's first message the desk's queue shows.
+PREVIEW_LENGTH = 140
 
 
 def conversation_group(conversation_id: int) -> str:
@@ -48,7 +53,35 @@ def conversation_payload(conversation: Conversation) -> dict:
         "claimed_at": _when(conversation.claimed_at),
         "closed_at": _when(conversation.closed_at),
         "rated": conversation.rating_id is not None,
+        "first_message": _preview(conversation),
     }
+
+
+def _preview(conversation: Conversation) -> str | None:
+    """The customer's first message, shortened, when the conversation was loaded with it (selectors)."""
+    text = getattr(conversation, "first_text", None)
+    if not text:
+        return None
+    return text if len(text) <= PREVIEW_LENGTH else text[: PREVIEW_LENGTH - 1].rstrip() + "…"
+
+
+def note_payload(note: ConversationNote) -> dict:
+    """Expects ``author`` to be loaded with the note."""
+    return {
+        "id": note.pk,
+        "conversation": note.conversation_id,
+        "author": person_payload(note.author),
+        "text": note.text,
+        "created_at": _when(note.created_at),
+    }
+
+
+def queue_payload(snapshot: selectors.QueueSnapshot, conversation_id: int) -> dict | None:
+    """A waiting customer's place in the queue (1 = next) and the estimated wait in seconds (None: unknown)."""
+    if conversation_id not in snapshot.waiting:
+        return None
+    position = snapshot.waiting.index(conversation_id) + 1
+    return {"position": position, "wait_seconds": snapshot.estimated_wait(position)}
 
 
 def message_payload(message: ChatMessage, *, customer_id: int) -> dict:
@@ -89,7 +122,27 @@ def publish_message(message: ChatMessage, *, customer_id: int) -> None:
 
 
 def publish_conversation(conversation: Conversation) -> None:
-    """A conversation was started, claimed or closed: tell its participants and every agent's desk."""
+    """A conversation was started, claimed, transferred or closed: tell its participants, every agent's desk,
+    and the waiting customers (their places in the queue moved)."""
     payload = conversation_payload(conversation)
     _group_send(conversation_group(conversation.pk), {"type": "chat.status", "conversation": payload})
     _group_send(AGENTS_GROUP, {"type": "desk.conversation", "conversation": payload})
+    snapshot = selectors.queue_snapshot()
+    _group_send(
+        QUEUE_GROUP,
+        {"type": "chat.queue", "waiting": snapshot.waiting, "seconds_per_place": snapshot.seconds_per_place},
+    )
+
+
+def publish_conversation_on_commit(conversation_id: int) -> None:
+    """Publish the conversation as it is once the current transaction commits."""
+
+    def publish() -> None:
+        publish_conversation(selectors.conversation_for_desk(conversation_id=conversation_id))
+
+    transaction.on_commit(publish)
+
+
+def publish_note(note: ConversationNote) -> None:
+    """A private note: the conversation's sockets pass it on to agents only (consumers.py checks the role)."""
+    _group_send(conversation_group(note.conversation_id), {"type": "chat.note", "note": note_payload(note)})

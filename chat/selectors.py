@@ -2,14 +2,24 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
+from importlib import import_module
 from typing import Literal
 
-from django.db.models import QuerySet
+from django.conf import settings
+from django.contrib.auth import HASH_SESSION_KEY, SESSION_KEY
+from django.db.models import Count, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models.functions import Coalesce
+from django.utils.crypto import constant_time_compare
 
 from accounts.models import Account
 from accounts.roles import CHAT_AGENTS
-from chat.models import ChatMessage, Conversation, ConversationStatus
+from banking.selectors import customer_bank_accounts, latest_receipts
+from campaigns.selectors import client_open_offers
+from chat.models import Availability, ChatMessage, Conversation, ConversationNote, ConversationStatus, SavedReply
+from core.querying import contains_in_any_case, local_days
+from surveys.selectors import customer_reviews
 
 QUEUE_LIMIT = 100
 HISTORY_PAGE_SIZE = 200
@@ -81,10 +91,20 @@ def participation(*, user: Account, conversation_id: int) -> Participation:
     raise NotParticipant(hidden=not agent)
 
 
+def with_first_message(conversations: QuerySet[Conversation]) -> QuerySet[Conversation]:
+    """Adds ``first_text``: the customer's first message, which the desk shows in the queue."""
+    first = ChatMessage.objects.filter(conversation=OuterRef("pk"), sender=OuterRef("customer")).order_by("seq")
+    return conversations.annotate(first_text=Subquery(first.values("text")[:1]))
+
+
+def conversation_for_desk(*, conversation_id: int) -> Conversation:
+    return with_first_message(Conversation.objects.select_related("customer", "agent")).get(pk=conversation_id)
+
+
 def waiting_queue(*, limit: int = QUEUE_LIMIT) -> list[Conversation]:
     """The oldest waiting conversations first: the order in which agents should take them."""
     return list(
-        Conversation.objects.filter(status=ConversationStatus.WAITING)
+        with_first_message(Conversation.objects.filter(status=ConversationStatus.WAITING))
         .select_related("customer")
         .order_by("created_at", "id")[:limit]
     )
@@ -92,10 +112,74 @@ def waiting_queue(*, limit: int = QUEUE_LIMIT) -> list[Conversation]:
 
 def agent_active_conversations(*, agent: Account) -> list[Conversation]:
     return list(
-        Conversation.objects.filter(agent=agent, status=ConversationStatus.ACTIVE)
+        with_first_message(Conversation.objects.filter(agent=agent, status=ConversationStatus.ACTIVE))
         .select_related("customer", "agent")
         .order_by("claimed_at", "id")
     )
+
+
+# The estimate of a waiting customer's wait is drawn from this many recently closed conversations.
+ESTIMATE_SAMPLE = 20
+
+
+@dataclass(frozen=True)
+class QueueSnapshot:
+    """The waiting conversations' ids, next first, and the expected seconds of wait per place in the queue
+    (None when there is no closed conversation to learn from)."""
+
+    waiting: list[int]
+    seconds_per_place: int | None
+
+    def estimated_wait(self, position: int) -> int | None:
+        return None if self.seconds_per_place is None else position * self.seconds_per_place
+
+
+def queue_snapshot(*, limit: int = QUEUE_LIMIT) -> QueueSnapshot:
+    """The queue as customers see it. One place takes the average time an agent spent on a recent conversation,
+    shared among the agents online now (at least one: a customer waiting for nobody still waits)."""
+    waiting = list(
+        Conversation.objects.filter(status=ConversationStatus.WAITING)
+        .order_by("created_at", "id")
+        .values_list("pk", flat=True)[:limit]
+    )
+    if not waiting:
+        return QueueSnapshot(waiting=[], seconds_per_place=None)
+    recent = list(
+        Conversation.objects.filter(status=ConversationStatus.CLOSED, claimed_at__isnull=False)
+        .order_by("-closed_at", "-id")
+        .values_list("claimed_at", "closed_at")[:ESTIMATE_SAMPLE]
+    )
+    if not recent:
+        return QueueSnapshot(waiting=waiting, seconds_per_place=None)
+    average = sum(max(0.0, (closed - claimed).total_seconds()) for claimed, closed in recent) / len(recent)
+    online = Account.objects.filter(
+        is_active=True, groups__name=CHAT_AGENTS, chat_settings__availability=Availability.ONLINE
+    ).count()
+    return QueueSnapshot(waiting=waiting, seconds_per_place=max(30, round(average / max(1, online))))
+
+
+def transfer_targets(*, agent: Account) -> list[dict]:
+    """The colleagues a conversation can be handed to: every active chat agent but the asking one, with their
+    availability and how many conversations they have open; online ones first."""
+    rows = (
+        Account.objects.filter(is_active=True, groups__name=CHAT_AGENTS)
+        .exclude(pk=agent.pk)
+        .annotate(
+            open=Count("handled_conversations", filter=Q(handled_conversations__status=ConversationStatus.ACTIVE)),
+            availability=Coalesce("chat_settings__availability", Value(Availability.AWAY)),
+        )
+        .order_by("last_name", "first_name", "id")
+    )
+    order = {Availability.ONLINE: 0, Availability.BUSY: 1, Availability.AWAY: 2}
+    targets = [
+        {"id": row.pk, "name": display_name(row), "availability": row.availability, "open": row.open} for row in rows
+    ]
+    return sorted(targets, key=lambda target: order[target["availability"]])
+
+
+def conversation_notes(*, conversation_id: int) -> list[ConversationNote]:
+    """The private notes of a conversation, oldest first: for its agent only (the callers check that)."""
+    return list(ConversationNote.objects.filter(conversation_id=conversation_id).select_related("author"))
 
 
 def messages_after(*, conversation_id: int, after_id: int, limit: int | None = None) -> list[ChatMessage]:
@@ -134,3 +218,107 @@ def last_message_id(*, conversation_id: int) -> int:
 def conversation_messages(*, conversation: Conversation) -> list[ChatMessage]:
     """The whole history, for the page that shows a conversation."""
     return list(conversation.messages.select_related("sender").order_by("id"))
+
+
+def saved_replies(*, agent: Account) -> list[SavedReply]:
+    """The replies an agent can insert: their own, and the team's whose shortcut they have not taken for one of
+    their own; by shortcut."""
+    rows = SavedReply.objects.filter(Q(owner=agent) | Q(owner__isnull=True)).order_by("shortcut", "owner_id")
+    chosen: dict[str, SavedReply] = {}
+    for reply in rows:
+        if reply.shortcut not in chosen or reply.owner_id is not None:
+            chosen[reply.shortcut] = reply
+    return list(chosen.values())
+
+
+CONTEXT_OPERATIONS = 10
+CONTEXT_CONVERSATIONS = 10
+CONTEXT_REVIEWS = 5
+
+
+@dataclass(frozen=True)
+class CustomerContext:
+    """What an agent sees beside a conversation: read-only, through the other apps' selectors."""
+
+    conversation: Conversation
+    bank_accounts: list
+    operations: list
+    past_conversations: list[Conversation]
+    reviews: list
+    offers: list
+
+
+def customer_context(*, agent: Account, conversation_id: int) -> CustomerContext | None:
+    """The customer's accounts, last operations, past conversations, reviews and open offers, for the agent the
+    conversation is assigned to now (None for anyone else). A constant number of queries."""
+    if not is_chat_agent(agent):
+        return None
+    conversation = (
+        Conversation.objects.select_related("customer", "customer__client", "agent")
+        .filter(pk=conversation_id, agent=agent, status=ConversationStatus.ACTIVE)
+        .first()
+    )
+    if conversation is None:
+        return None
+    customer = conversation.customer
+    past = list(
+        Conversation.objects.filter(customer=customer)
+        .exclude(pk=conversation.pk)
+        .select_related("agent", "rating")
+        .order_by("-created_at", "-id")[:CONTEXT_CONVERSATIONS]
+    )
+    return CustomerContext(
+        conversation=conversation,
+        bank_accounts=customer_bank_accounts(account=customer),
+        operations=latest_receipts(account=customer, limit=CONTEXT_OPERATIONS),
+        past_conversations=past,
+        reviews=list(customer_reviews(account=customer)[:CONTEXT_REVIEWS]),
+        offers=client_open_offers(client_id=customer.client_id) if customer.client_id else [],
+    )
+
+
+def session_is_current(*, session_key: str | None, user) -> bool:
+    """The session still exists, has not expired, belongs to this active user, and was made with their current
+    password (as Django's own check of each request: a password change ends the other sessions)."""
+    if not session_key or user is None or not user.is_authenticated:
+        return False
+    data = import_module(settings.SESSION_ENGINE).SessionStore(session_key).load()  # {} if gone or expired
+    if data.get(SESSION_KEY) != str(user.pk):
+        return False
+    password = Account.objects.filter(pk=user.pk, is_active=True).values_list("password", flat=True).first()
+    if password is None:
+        return False
+    return constant_time_compare(data.get(HASH_SESSION_KEY, ""), Account(password=password).get_session_auth_hash())
+
+
+SEARCH_LIMIT = 50
+
+
+def search_conversations(*, agent: Account, query: str, day: dt.date | None) -> list[Conversation]:
+    """The agent's own conversations (any status) whose messages, topic or customer's name contain every word of
+    the query, started on the given local day; newest first, with the first message."""
+    conversations = Conversation.objects.filter(agent=agent)
+    for word in query.split():
+        conversations = conversations.filter(
+            contains_in_any_case(word, ("topic", "customer__first_name", "customer__last_name"))
+            | Q(pk__in=ChatMessage.objects.filter(contains_in_any_case(word, ("text",))).values("conversation"))
+        )
+    if day is not None:
+        conversations = conversations.filter(local_days("created_at", day, day))
+    return list(
+        with_first_message(conversations)
+        .select_related("customer", "agent")
+        .order_by("-created_at", "-id")[:SEARCH_LIMIT]
+    )
+
+
+def open_conversation_of(*, customer: Account) -> Conversation | None:
+    """The customer's latest conversation that is still open (the widget continues it), or None."""
+    return (
+        Conversation.objects.filter(
+            customer=customer, status__in=(ConversationStatus.WAITING, ConversationStatus.ACTIVE)
+        )
+        .select_related("customer", "agent")
+        .order_by("-created_at", "-id")
+        .first()
+    )

@@ -85,13 +85,6 @@ class RatingRefused(ChatError):
     default_message = _("This conversation cannot be rated.")
 
 
-def _publish_conversation_on_commit(conversation_id: int) -> None:
-    def publish() -> None:
-        events.publish_conversation(Conversation.objects.select_related("customer", "agent").get(pk=conversation_id))
-
-    transaction.on_commit(publish)
-
-
 def start_conversation(*, customer: Account, topic: str = "") -> Conversation:
     """A customer asks for an agent: the conversation waits in the queue until one claims it."""
     if not is_customer(customer):
@@ -103,8 +96,17 @@ def start_conversation(*, customer: Account, topic: str = "") -> Conversation:
         if Conversation.objects.filter(customer=customer, status__in=OPEN_STATUSES).count() >= MAX_OPEN_CONVERSATIONS:
             raise TooManyOpenConversations()
         conversation = Conversation.objects.create(customer=customer, topic=topic)
-        _publish_conversation_on_commit(conversation.pk)
+        events.publish_conversation_on_commit(conversation.pk)
+        _assign_waiting()
+    conversation.refresh_from_db()
     return conversation
+
+
+def _assign_waiting() -> None:
+    """Hand waiting conversations to available agents (chat/assignment.py, which builds on this module)."""
+    from chat.assignment import assign_waiting
+
+    assign_waiting()
 
 
 def claim_conversation(*, conversation_id: int, agent: Account) -> Conversation:
@@ -129,7 +131,7 @@ def claim_conversation(*, conversation_id: int, agent: Account) -> Conversation:
             if conversation.agent_id != agent.pk:
                 raise AlreadyClaimed()
             return conversation  # this agent had already claimed it: claiming twice is harmless
-        _publish_conversation_on_commit(conversation.pk)
+        events.publish_conversation_on_commit(conversation.pk)
     return conversation
 
 
@@ -198,6 +200,8 @@ def post_message(
             return already.get(), False
         message.sender = sender
         transaction.on_commit(lambda: events.publish_message(message, customer_id=conversation.customer_id))
+        if seq == 1:
+            events.publish_conversation_on_commit(conversation.pk)  # the desks show the first message
     return message, True
 
 
@@ -212,7 +216,9 @@ def close_conversation(*, conversation_id: int, by: Account) -> Conversation:
             status=ConversationStatus.CLOSED, closed_at=timezone.now()
         )
         if closed:
-            _publish_conversation_on_commit(conversation_id)
+            events.publish_conversation_on_commit(conversation_id)
+            if conversation.status == ConversationStatus.ACTIVE:
+                _assign_waiting()  # the agent has room for one more
     return Conversation.objects.select_related("customer", "agent").get(pk=conversation_id)
 
 
@@ -236,7 +242,7 @@ def close_conversation_by_staff(*, conversation_id: int, actor: Account | None) 
             target=conversation,
             summary=f"{conversation}: {conversation.status} → {ConversationStatus.CLOSED}",
         )
-        _publish_conversation_on_commit(conversation_id)
+        events.publish_conversation_on_commit(conversation_id)
     return Conversation.objects.select_related("customer", "agent").get(pk=conversation_id)
 
 
@@ -271,7 +277,7 @@ def reassign_conversation(*, conversation_id: int, agent: Account | None, actor:
             target=conversation,
             summary=f"{conversation}: {former} → {agent.get_username() if agent is not None else '—'}",
         )
-        _publish_conversation_on_commit(conversation_id)
+        events.publish_conversation_on_commit(conversation_id)
     return Conversation.objects.select_related("customer", "agent").get(pk=conversation_id)
 
 

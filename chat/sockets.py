@@ -6,14 +6,18 @@ from __future__ import annotations
 import json
 import logging
 import time
+from urllib.parse import urlsplit
 
+from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncWebsocketConsumer
 from channels.layers import get_channel_layer
+from channels.security.websocket import WebsocketDenier
 from django.conf import settings
+from django.http.request import split_domain_port, validate_host
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from chat import delivery, services
+from chat import delivery, selectors, services
 from core.db_availability import is_database_unavailable
 
 logger = logging.getLogger(__name__)
@@ -54,6 +58,67 @@ class DatabaseUnavailableClose:
             if not accepted:  # a close before the handshake would reach the client as 403
                 await send({"type": "websocket.accept"})
             await send({"type": "websocket.close", "code": CloseCode.UNAVAILABLE})
+
+
+DEFAULT_PORTS = {"http": 80, "https": 443}
+
+
+def _origin_of(url: str) -> tuple[str, str, int] | None:
+    """(scheme, host, port) of an origin such as ``https://bank.example:8443``; None if it is not one."""
+    try:
+        parts = urlsplit(url)
+        port = parts.port
+    except ValueError:
+        return None
+    if parts.scheme not in DEFAULT_PORTS or not parts.hostname:
+        return None
+    return parts.scheme, parts.hostname.lower(), port or DEFAULT_PORTS[parts.scheme]
+
+
+def site_origin(scope) -> tuple[str, str, int] | None:
+    """The origin the socket was opened at: the scheme of the connection (wss: https; https wherever the session
+    cookie is Secure; behind the TLS proxy, the forwarded scheme when DJANGO_BEHIND_TLS_PROXY trusts it) and the
+    Host header, which must be an allowed host."""
+    headers = {name.decode("latin1").lower(): value.decode("latin1") for name, value in scope.get("headers", [])}
+    # daphne puts no scheme in a websocket's scope; a site whose session cookie is Secure (production) is
+    # served over https only, so that is its origin's scheme there.
+    secure = scope.get("scheme") in ("wss", "https") or settings.SESSION_COOKIE_SECURE
+    proxy_header = getattr(settings, "SECURE_PROXY_SSL_HEADER", None)
+    if proxy_header:
+        name = proxy_header[0].removeprefix("HTTP_").replace("_", "-").lower()
+        secure = secure or headers.get(name, "").split(",")[0].strip() == proxy_header[1]
+    host, port = split_domain_port(headers.get("host", ""))
+    if not host or not validate_host(host, settings.ALLOWED_HOSTS):
+        return None
+    scheme = "https" if secure else "http"
+    return scheme, host.strip("[]"), int(port) if port else DEFAULT_PORTS[scheme]
+
+
+def origin_allowed(scope) -> bool:
+    """Scheme, host and port of the ``Origin`` header equal the site's own (or one of CSRF_TRUSTED_ORIGINS),
+    as for a form post: ``http://bank.example`` cannot open a socket of ``https://bank.example``, nor can
+    another port of the same host."""
+    origins = [value for name, value in scope.get("headers", []) if name.lower() == b"origin"]
+    if len(origins) != 1:
+        return False
+    origin = _origin_of(origins[0].decode("latin1"))
+    if origin is None:
+        return False
+    origin = (origin[0], origin[1].strip("[]"), origin[2])
+    trusted = {_origin_of(url) for url in settings.CSRF_TRUSTED_ORIGINS}
+    return origin in trusted or origin == site_origin(scope)
+
+
+class SameOriginOnly:
+    """Refuses, during the handshake (HTTP 403), a websocket whose Origin is not the site's own."""
+
+    def __init__(self, app) -> None:
+        self.app = app
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] == "websocket" and not origin_allowed(scope):
+            return await WebsocketDenier()(scope, receive, send)
+        return await self.app(scope, receive, send)
 
 
 # A text frame longer than this is refused before it is parsed. A 4,000-character message fits
@@ -131,6 +196,8 @@ class ChatSocket(AsyncWebsocketConsumer):
         self.language = _language_of(self.scope)
         self.limiter = TokenBucket(rate=self.rate_per_second, burst=self.burst)
         self.closing = False
+        session = self.scope.get("session")
+        self.session_key = session.session_key if session is not None else None
         with translation.override(self.language):
             await super().websocket_connect(message)
 
@@ -206,6 +273,11 @@ class ChatSocket(AsyncWebsocketConsumer):
                         raise
                 if not allowed:
                     raise FrameError("rate_limited", _("Too many frames: slow down."))
+                if not await self.session_current():
+                    await self.send_error("session_ended", _("Your session has ended; sign in again."), frame=frame)
+                    self.closing = True
+                    await self.close(code=CloseCode.NOT_AUTHENTICATED)
+                    return
                 await getattr(self, self.frame_handlers[frame["type"]])(frame)
             except FrameError as error:
                 await self.send_error(error.code, error.message, frame=frame)
@@ -214,6 +286,13 @@ class ChatSocket(AsyncWebsocketConsumer):
             except Exception:
                 logger.exception("chat frame failed")
                 await self.send_error("server_error", _("Something went wrong; please try again."), frame=frame)
+
+    async def session_current(self) -> bool:
+        """Whether the session the socket was opened with still signs its user in: not logged out, not
+        expired, the password not changed since (checked on every frame, so the socket ends with the session)."""
+        return await database_sync_to_async(selectors.session_is_current)(
+            session_key=self.session_key, user=self.scope.get("user")
+        )
 
     def parse(self, text_data) -> dict:
         if text_data is None:

@@ -3,10 +3,12 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404
+from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -16,7 +18,7 @@ from chat.forms import RatingForm, StartConversationForm
 from chat.models import MAX_MESSAGE_LENGTH
 
 
-def _labels() -> dict:
+def chat_labels() -> dict:
     """The words the chat scripts show, translated on the server (static scripts hold no text)."""
     return {
         "you": _("You"),
@@ -47,6 +49,26 @@ def _labels() -> dict:
         "no_topic": _("(no topic)"),
         "dismiss": _("Dismiss"),
         "too_long": _("A message may be at most %(limit)s characters long.") % {"limit": MAX_MESSAGE_LENGTH},
+        "queue_place": _("Your place in the queue: %(position)s."),
+        "queue_wait": _("Estimated wait: about %(minutes)s min."),
+        "queue_next": _("You are next in the queue."),
+        "waiting_for": _("waiting %(minutes)s min"),
+        "waiting_now": _("just now"),
+        "note": _("Private note"),
+        "note_placeholder": _("A note for agents only: the customer never sees it"),
+        "transfer": _("Transfer"),
+        "to_queue": _("Back to the queue"),
+        "transfer_note": _("Note for the next agent (optional)"),
+        "availability_online": _("online"),
+        "availability_busy": _("busy"),
+        "availability_away": _("away"),
+        "agent_label": _("Agent: %(name)s"),
+        "customer_label": _("Customer: %(name)s"),
+        "new_customer": _("A customer is waiting: %(name)s"),
+        "no_replies": _("No saved reply starts like that."),
+        "chat": _("Chat"),
+        "start_hint": _("Write your question: an agent of the bank answers here."),
+        "unread": _("Unread messages: %(count)s"),
     }
 
 
@@ -95,7 +117,7 @@ def conversation(request, conversation_id: int):
             "history": selectors.conversation_messages(conversation=found),
             "role": "customer",
             "rating_form": RatingForm() if found.status == found.Status.CLOSED and found.rating_id is None else None,
-            "labels": _labels(),
+            "labels": chat_labels(),
             "max_length": MAX_MESSAGE_LENGTH,
         },
     )
@@ -126,12 +148,58 @@ def rate(request, conversation_id: int):
     return redirect("chat:conversation", conversation_id=conversation_id)
 
 
+@require_POST
+@login_required
+def start(request):
+    """The widget's first message starts a conversation without a form: answers its id, or the reason why not."""
+    _require_customer(request)
+    try:
+        conversation = services.start_conversation(customer=request.user, topic=request.POST.get("topic", ""))
+    except services.ChatError as error:
+        return JsonResponse({"error": {"code": error.code, "message": str(error)}}, status=400)
+    return JsonResponse({"conversation": conversation.pk}, status=201)
+
+
+@login_required
+def current(request):
+    """The widget asks which conversation to continue: the customer's latest open one, or none."""
+    _require_customer(request)
+    found = selectors.open_conversation_of(customer=request.user)
+    return JsonResponse({"conversation": found.pk if found else None, "labels": chat_labels()})
+
+
+@login_required
+def agent_context(request, conversation_id: int):
+    """The customer's context beside a conversation: for the agent it is assigned to now, 404 for anyone else."""
+    _require_agent(request)
+    context = selectors.customer_context(agent=request.user, conversation_id=conversation_id)
+    if context is None:
+        raise Http404(_("There is no such conversation among yours."))
+    return render(request, "chat/_customer_context.html", {"context": context})
+
+
+@login_required
+def agent_search(request):
+    """The agent's conversations found by text, customer's name and day."""
+    _require_agent(request)
+    query = request.GET.get("q", "").strip()[:200]
+    try:
+        day = dt.date.fromisoformat(request.GET["day"]) if request.GET.get("day") else None
+    except ValueError:
+        day = None
+        messages.error(request, _("Enter the day as YYYY-MM-DD."))
+    found = (
+        selectors.search_conversations(agent=request.user, query=query, day=day) if query or day is not None else None
+    )
+    return render(request, "chat/agent_search.html", {"query": query, "day": day, "found": found})
+
+
 @login_required
 def agent_desk(request):
     """The live queue and the agent's own conversations; the desk script fills it over the websocket."""
     _require_agent(request)
     return render(
-        request, "chat/agent_desk.html", {"labels": _labels(), "max_length": MAX_MESSAGE_LENGTH, "role": "agent"}
+        request, "chat/agent_desk.html", {"labels": chat_labels(), "max_length": MAX_MESSAGE_LENGTH, "role": "agent"}
     )
 
 
@@ -149,7 +217,7 @@ def agent_conversation(request, conversation_id: int):
             "conversation": found,
             "history": selectors.conversation_messages(conversation=found),
             "role": "agent",
-            "labels": _labels(),
+            "labels": chat_labels(),
             "max_length": MAX_MESSAGE_LENGTH,
         },
     )

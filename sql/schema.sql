@@ -654,10 +654,19 @@ GO
 BEGIN TRANSACTION;
 GO
 -- Create model Conversation
-CREATE TABLE [chat_conversation] ([id] bigint NOT NULL PRIMARY KEY IDENTITY (1, 1), [topic] nvarchar(200) NOT NULL, [status] nvarchar(8) NOT NULL, [created_at] datetimeoffset NOT NULL, [claimed_at] datetimeoffset NULL, [closed_at] datetimeoffset NULL, [last_message_seq] int NOT NULL CONSTRAINT chat_conversation_last_message_seq_db1012b4_check CHECK ([last_message_seq] >= 0), [agent_id] bigint NULL, [customer_id] bigint NOT NULL, [rating_id] bigint NULL);
+CREATE TABLE [chat_conversation] ([id] bigint NOT NULL PRIMARY KEY IDENTITY (1, 1), [topic] nvarchar(200) NOT NULL, [status] nvarchar(8) NOT NULL, [created_at] datetimeoffset NOT NULL, [claimed_at] datetimeoffset NULL, [closed_at] datetimeoffset NULL, [last_message_seq] int NOT NULL CONSTRAINT chat_conversation_last_message_seq_db1012b4_check CHECK ([last_message_seq] >= 0), [agent_id] bigint NULL, [customer_id] bigint NOT NULL, [rating_id] bigint NULL, [returned_by_id] bigint NULL);
 GO
 -- Create model ChatMessage
 CREATE TABLE [chat_chatmessage] ([id] bigint NOT NULL PRIMARY KEY IDENTITY (1, 1), [client_message_id] nvarchar(64) NOT NULL, [seq] int NOT NULL CONSTRAINT chat_chatmessage_seq_2af9650f_check CHECK ([seq] >= 0), [text] nvarchar(4000) NOT NULL, [created_at] datetimeoffset NOT NULL, [sender_id] bigint NOT NULL, [conversation_id] bigint NOT NULL);
+GO
+-- Create model ConversationNote
+CREATE TABLE [chat_conversationnote] ([id] bigint NOT NULL PRIMARY KEY IDENTITY (1, 1), [text] nvarchar(2000) NOT NULL, [created_at] datetimeoffset NOT NULL, [author_id] bigint NOT NULL, [conversation_id] bigint NOT NULL);
+GO
+-- Create model SavedReply
+CREATE TABLE [chat_savedreply] ([id] bigint NOT NULL PRIMARY KEY IDENTITY (1, 1), [shortcut] nvarchar(32) NOT NULL, [text] nvarchar(4000) NOT NULL, [created_at] datetimeoffset NOT NULL, [owner_id] bigint NULL);
+GO
+-- Create model AgentSettings
+CREATE TABLE [chat_agentsettings] ([id] bigint NOT NULL PRIMARY KEY IDENTITY (1, 1), [availability] nvarchar(6) NOT NULL, [capacity] smallint NOT NULL CONSTRAINT chat_agentsettings_capacity_ff2de639_check CHECK ([capacity] >= 0), [changed_at] datetimeoffset NOT NULL, [agent_id] bigint NOT NULL UNIQUE, CONSTRAINT [chat_agent_availability_valid] CHECK ([availability] IN ('online', 'busy', 'away')), CONSTRAINT [chat_agent_capacity_range] CHECK (([capacity] >= 1 AND [capacity] <= 20)));
 GO
 -- Create index conversation_queue on field(s) status, created_at of model conversation
 CREATE INDEX [conversation_queue] ON [chat_conversation] ([status], [created_at]);
@@ -695,6 +704,23 @@ GO
 -- Create constraint chat_message_not_empty on model chatmessage
 ALTER TABLE [chat_chatmessage] ADD CONSTRAINT [chat_message_not_empty] CHECK (NOT ([text] = ''));
 GO
+-- Create constraint chat_note_not_empty on model conversationnote
+ALTER TABLE [chat_conversationnote] ADD CONSTRAINT [chat_note_not_empty] CHECK (NOT ([text] = ''));
+GO
+-- Create constraint saved_reply_team_shortcut_once on model savedreply
+CREATE UNIQUE INDEX [saved_reply_team_shortcut_once] ON [chat_savedreply] ([shortcut]) WHERE [owner_id] IS NULL;
+GO
+-- Create constraint saved_reply_own_shortcut_once on model savedreply
+CREATE UNIQUE INDEX [saved_reply_own_shortcut_once] ON [chat_savedreply] ([owner_id], [shortcut]) WHERE [owner_id] IS NOT NULL;
+GO
+-- Create constraint saved_reply_shortcut_not_empty on model savedreply
+ALTER TABLE [chat_savedreply] ADD CONSTRAINT [saved_reply_shortcut_not_empty] CHECK (NOT ([shortcut] = ''));
+GO
+-- Create constraint saved_reply_text_not_empty on model savedreply
+ALTER TABLE [chat_savedreply] ADD CONSTRAINT [saved_reply_text_not_empty] CHECK (NOT ([text] = ''));
+GO
+ALTER TABLE [chat_agentsettings] ADD CONSTRAINT [chat_agentsettings_agent_id_09d631da_fk_accounts_account_id] FOREIGN KEY ([agent_id]) REFERENCES [accounts_account] ([id]);
+GO
 ALTER TABLE [chat_chatmessage] ADD CONSTRAINT [chat_chatmessage_conversation_id_422f787f_fk_chat_conversation_id] FOREIGN KEY ([conversation_id]) REFERENCES [chat_conversation] ([id]);
 GO
 ALTER TABLE [chat_chatmessage] ADD CONSTRAINT [chat_chatmessage_sender_id_80753f2b_fk_accounts_account_id] FOREIGN KEY ([sender_id]) REFERENCES [accounts_account] ([id]);
@@ -705,6 +731,16 @@ ALTER TABLE [chat_conversation] ADD CONSTRAINT [chat_conversation_customer_id_9b
 GO
 ALTER TABLE [chat_conversation] ADD CONSTRAINT [chat_conversation_rating_id_92af7b16_fk_surveys_survey_id] FOREIGN KEY ([rating_id]) REFERENCES [surveys_survey] ([id]);
 GO
+ALTER TABLE [chat_conversation] ADD CONSTRAINT [chat_conversation_returned_by_id_5522bc52_fk_accounts_account_id] FOREIGN KEY ([returned_by_id]) REFERENCES [accounts_account] ([id]);
+GO
+ALTER TABLE [chat_conversationnote] ADD CONSTRAINT [chat_conversationnote_author_id_5173c891_fk_accounts_account_id] FOREIGN KEY ([author_id]) REFERENCES [accounts_account] ([id]);
+GO
+ALTER TABLE [chat_conversationnote] ADD CONSTRAINT [chat_conversationnote_conversation_id_3f5e9479_fk_chat_conversation_id] FOREIGN KEY ([conversation_id]) REFERENCES [chat_conversation] ([id]);
+GO
+ALTER TABLE [chat_savedreply] ADD CONSTRAINT [chat_savedreply_owner_id_af451ed1_fk_accounts_account_id] FOREIGN KEY ([owner_id]) REFERENCES [accounts_account] ([id]);
+GO
+CREATE INDEX [chat_agent_availability] ON [chat_agentsettings] ([availability]);
+GO
 CREATE INDEX [chat_chatmessage_conversation_id_422f787f] ON [chat_chatmessage] ([conversation_id]);
 GO
 CREATE INDEX [chat_chatmessage_sender_id_80753f2b] ON [chat_chatmessage] ([sender_id]);
@@ -714,6 +750,14 @@ GO
 CREATE INDEX [chat_conversation_customer_id_9b2323d3] ON [chat_conversation] ([customer_id]);
 GO
 CREATE INDEX [chat_conversation_rating_id_92af7b16] ON [chat_conversation] ([rating_id]);
+GO
+CREATE INDEX [chat_conversation_returned_by_id_5522bc52] ON [chat_conversation] ([returned_by_id]);
+GO
+CREATE INDEX [chat_conversationnote_author_id_5173c891] ON [chat_conversationnote] ([author_id]);
+GO
+CREATE INDEX [chat_conversationnote_conversation_id_3f5e9479] ON [chat_conversationnote] ([conversation_id]);
+GO
+CREATE INDEX [chat_savedreply_owner_id_af451ed1] ON [chat_savedreply] ([owner_id]);
 GO
 COMMIT TRANSACTION;
 GO

@@ -9,16 +9,13 @@ django_asgi_app = get_asgi_application()
 
 from channels.auth import AuthMiddlewareStack  # noqa: E402  (needs Django set up first)
 from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
-from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E402
 
-from chat.sockets import DatabaseUnavailableClose  # noqa: E402
+from chat.sockets import DatabaseUnavailableClose, SameOriginOnly  # noqa: E402
 from telemarketing.routing import websocket_urlpatterns  # noqa: E402
 
 application = ProtocolTypeRouter(
     {
         "http": django_asgi_app,
-        "websocket": AllowedHostsOriginValidator(
-            DatabaseUnavailableClose(AuthMiddlewareStack(URLRouter(websocket_urlpatterns)))
-        ),
+        "websocket": SameOriginOnly(DatabaseUnavailableClose(AuthMiddlewareStack(URLRouter(websocket_urlpatterns)))),
     }
 )

@@ -90,6 +90,14 @@ COUNTED = {
 }
 
 
+# The team's saved replies on the chat desk (the agent types "/shortcut"; placeholders: chat/replies.py).
+DEMO_REPLIES = {
+    "hello": "Здравствуйте, {first_name}! Меня зовут {agent_first_name}, чем могу помочь?",
+    "wait": "Проверяю, {first_name}; это займёт пару минут.",
+    "thanks": "Спасибо за обращение, {first_name}! Хорошего дня.",
+}
+
+
 def demo_money(value: float) -> Decimal:
     return Decimal(str(round(value, 2))).quantize(Decimal("0.01"))
 

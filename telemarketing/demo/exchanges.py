@@ -10,11 +10,11 @@ from faker import Faker
 
 from accounts.models import Account
 from campaigns.models import CampaignStatus, Lead, Product
-from chat.models import ChatMessage, Conversation, ConversationStatus
+from chat.models import AgentSettings, ChatMessage, Conversation, ConversationNote, ConversationStatus, SavedReply
 from outreach.models import Delivery, DeliveryChannel, DeliveryStatus, Message, MessageStatus, News, OptOut, news_digest
 from surveys.models import Survey, SurveyKind, SurveySource
 from telemarketing.demo import texts
-from telemarketing.demo.basics import BATCH, SeederBase, bulk_create_rows
+from telemarketing.demo.basics import BATCH, DEMO_REPLIES, SeederBase, bulk_create_rows
 
 
 class OutreachSeeding(SeederBase):
@@ -202,3 +202,15 @@ class OutreachSeeding(SeederBase):
                 rated.append(conversation)
         bulk_create_rows(Survey, [conversation.rating for conversation in rated])
         Conversation.objects.bulk_update(rated, ["rating"], batch_size=BATCH)
+
+    def seed_desk(self, chat_agents: list[Account]) -> None:
+        """Each chat agent's settings (away until they go online on the desk) and the team's saved replies."""
+        for agent in chat_agents:
+            AgentSettings.objects.get_or_create(agent=agent)
+        for shortcut, text in DEMO_REPLIES.items():
+            SavedReply.objects.get_or_create(owner=None, shortcut=shortcut, defaults={"text": text})
+        served = Conversation.objects.filter(agent__isnull=False).order_by("pk").first()
+        if served is not None and not ConversationNote.objects.exists():
+            ConversationNote.objects.create(
+                conversation=served, author=served.agent, text="Клиент просил перезвонить после 18:00."
+            )

@@ -30,6 +30,7 @@ class DemoSeeder(PeopleSeeding, CampaignSeeding, OutreachSeeding):
         self.seed_news(customers, per_customer=(1, 3))
         self.seed_surveys(customers, per_customer=(0, 2))
         self.seed_chats(customers, chat_agents, share=0.2, statuses=CHAT_STATUSES)
+        self.seed_desk(chat_agents)
         if "demo_customer" in created_logins:
             demo = [demo_customer]
             self.seed_payments(demo, kind="demo-payments", payments=(3, 4))

@@ -38,7 +38,7 @@ class Client:
     ) -> None:
         from telemarketing.asgi import application
 
-        headers = []
+        headers = [(b"host", b"testserver")]  # as a browser sends it: the origin check compares it with Origin
         if origin:
             headers.append((b"origin", origin.encode()))
         jar = {"sessionid": session_key} if session_key else {}

@@ -42,8 +42,8 @@ def browser():
             chromium.close()
 
 
-def signed_in_page(browser, server: Daphne, session: str):
-    context = browser.new_context(viewport={"width": 1400, "height": 900}, locale="en-GB")
+def signed_in_page(browser, server: Daphne, session: str, viewport=(1366, 768)):
+    context = browser.new_context(viewport={"width": viewport[0], "height": viewport[1]}, locale="en-GB")
     context.add_cookies(
         [
             {"name": "sessionid", "value": session, "url": server.http},
@@ -76,13 +76,13 @@ def test_customer_and_agent_chat_in_the_browser(server, browser, live_database):
     panel = customer.locator("[data-chat-panel]")
     expect(panel).to_have_attribute("data-connection", "connected")
     expect(panel.locator(".chat-status")).to_have_text("Waiting for an agent…")
-    expect(panel.locator(".chat-presence")).to_have_text("Agents online: 1")
+    expect(panel.locator(".chat-presence")).to_contain_text("Agents online: 1")
     panel.locator(".chat-input").fill("Hello, my card was blocked in Turkey")
     panel.locator(".chat-input").press("Enter")
     expect(panel.locator(".chat-message.mine[data-id]")).to_have_count(1)
 
     # The waiting customer appears in the agent's queue without a reload; the agent takes it.
-    queued = agent.locator(".desk-queue li", has_text="Card blocked abroad")
+    queued = agent.locator(".desk-queue li", has_text="Hello, my card was blocked in Turkey")
     expect(queued).to_be_visible()
     agent.screenshot(path=ARTIFACTS / "1-agent-queue.png", full_page=True)
     queued.get_by_role("button", name="Take").click()
@@ -90,7 +90,7 @@ def test_customer_and_agent_chat_in_the_browser(server, browser, live_database):
     agent_panel = agent.locator(".desk-panels [data-chat-panel]")
     expect(agent_panel).to_have_count(1)
     expect(agent_panel.locator(".chat-text")).to_have_text(["Hello, my card was blocked in Turkey"])
-    expect(panel.locator(".chat-status")).to_have_text(re.compile("You are talking with Oleg"))
+    expect(panel.locator(".chat-status")).to_have_text(re.compile("Agent: Oleg"))
     expect(panel.locator(".chat-presence")).to_have_text("Your agent is online")
 
     panel.locator(".chat-input").press_sequentially("It is urgent")
@@ -122,4 +122,26 @@ def test_customer_and_agent_chat_in_the_browser(server, browser, live_database):
     expect(customer.locator(".chat-text")).to_have_count(4)
     agent.screenshot(path=ARTIFACTS / "5-agent-after-close.png", full_page=True)
     customer.screenshot(path=ARTIFACTS / "6-customer-rated.png", full_page=True)
+    assert errors == []
+
+
+def test_the_widget_on_a_phone_starts_a_chat_without_a_form(server, browser, live_database):
+    from playwright.sync_api import expect
+
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    people = set_up(live_database, customers=["vera"], agents=[])["people"]
+    phone = signed_in_page(browser, server, people["vera"]["session"], viewport=(390, 844))
+    errors: list[str] = []
+    phone.on("pageerror", lambda error: errors.append(str(error)))
+    phone.goto(server.http + "/")
+    phone.get_by_role("button", name="Chat").click()
+    widget = phone.locator("#chat-widget [data-chat-panel]")
+    widget.locator(".chat-input").fill("How do I raise my card limit?")
+    widget.locator(".chat-input").press("Enter")
+    expect(widget).to_have_attribute("data-connection", "connected")
+    expect(widget.locator(".chat-message.mine[data-id]")).to_have_count(1)
+    expect(widget.locator(".chat-presence")).to_contain_text("You are next in the queue.")
+    box = widget.bounding_box()
+    assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= 390
+    phone.screenshot(path=ARTIFACTS / "7-widget-phone.png")
     assert errors == []

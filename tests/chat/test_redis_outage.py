@@ -242,9 +242,7 @@ async def until(condition, *, timeout: float, what) -> None:
         await asyncio.sleep(0.05)
 
 
-def test_a_redis_outage_loses_and_duplicates_nothing_and_both_sides_are_told(
-    servers, redis_server, live_database
-):
+def test_a_redis_outage_loses_and_duplicates_nothing_and_both_sides_are_told(servers, redis_server, live_database):
     a, b = servers
     made = set_up(
         live_database,
@@ -299,11 +297,13 @@ def test_a_redis_outage_loses_and_duplicates_nothing_and_both_sides_are_told(
 
         everything = set(customer.sent_at) | set(agent.sent_at)
         await until(
-            lambda: not customer.pending
-            and not agent.pending
-            and everything <= set(customer.client_ids())
-            and everything <= set(agent.client_ids())
-            and started["conversation"] in desk.queue,
+            lambda: (
+                not customer.pending
+                and not agent.pending
+                and everything <= set(customer.client_ids())
+                and everything <= set(agent.client_ids())
+                and started["conversation"] in desk.queue
+            ),
             timeout=20,
             what=lambda: (
                 f"both sides to catch up: pending {len(customer.pending)}, {len(agent.pending)}; "

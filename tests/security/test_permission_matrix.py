@@ -81,6 +81,12 @@ POST   /chat/{others_conversation}/rate/                 →login →chat    403
 GET    /chat/agent/                                      →login 403      200    403    403    403    403
 GET    /chat/agent/{own_conversation}/                   →login 403      200    403    403    403    403
 GET    /chat/agent/{others_conversation}/                →login 403      404    403    403    403    403
+GET    /chat/agent/{own_conversation}/context/           →login 403      200    403    403    403    403
+GET    /chat/agent/{others_conversation}/context/        →login 403      404    403    403    403    403
+GET    /chat/agent/search/                               →login 403      200    403    403    403    403
+GET    /chat/start/                                      405    405      405    405    405    405    405
+POST   /chat/start/                                      →login 201      403    403    403    403    403
+GET    /chat/current/                                    →login 200      403    403    403    403    403
 GET    /staff/campaigns/                                 →login 403      403    200    403    200    200
 GET    /staff/campaigns/{campaign}/call/                 →login 403      403    200    403    403    403
 POST   /staff/campaigns/{campaign}/call/next/            →login 403      403    →call  403    403    403
@@ -120,6 +126,9 @@ django_tasks_database.DBTaskResult 403 403       403        403
 surveys.Survey         200         200        200        200
 chat.Conversation      200         200        200        200
 chat.ChatMessage       200         403        200        403
+chat.ConversationNote  200         403        200        403
+chat.AgentSettings     200         200        200        200
+chat.SavedReply        200         200        200        200
 api.ApiToken           403         403        200        403
 audit.AuditEvent       403         403        200        403
 """
@@ -414,7 +423,7 @@ def test_every_api_endpoint_answers_every_role_as_the_matrix_says(db, world):
 async def _websocket_outcome(path: str, *, origin: str, session_key: str | None) -> str:
     from telemarketing.asgi import application
 
-    headers = [(b"origin", origin.encode())]
+    headers = [(b"host", b"testserver"), (b"origin", origin.encode())]
     if session_key:
         headers.append((b"cookie", f"sessionid={session_key}".encode()))
     communicator = WebsocketCommunicator(application, path, headers=headers)

@@ -73,25 +73,141 @@
       this.typingShownTimer = null;
       this.agentsOnline = null;
       this.peerOnline = null;
+      this.queuePlace = null;
+      this.mode = "message";
+      this.replyPlaceholder = this.input.placeholder;
+      this.replies = [];
+      this.repliesList = root.querySelector(".chat-replies");
+      root.querySelectorAll(".chat-mode [data-mode]").forEach((button) => {
+        button.addEventListener("click", () => this.setMode(button.dataset.mode));
+      });
 
       this.form.addEventListener("submit", (event) => {
         event.preventDefault();
         this.sendMessage();
       });
       this.input.addEventListener("keydown", (event) => {
+        if ((event.key === "Tab" || event.key === "Enter") && this.repliesList && !this.repliesList.hidden) {
+          const first = this.repliesList.querySelector("[data-shortcut]");
+          if (first) {
+            event.preventDefault();
+            this.insertReply(first.dataset.shortcut);
+            return;
+          }
+        }
+        if (event.key === "Escape" && this.repliesList) {
+          this.repliesList.hidden = true;
+        }
         if (event.key === "Enter" && !event.shiftKey && !event.isComposing) {
           event.preventDefault();
           this.sendMessage();
         }
       });
-      this.input.addEventListener("input", () => this.noteTyping());
+      this.input.addEventListener("input", () => {
+        this.noteTyping();
+        this.suggestReplies();
+      });
       this.closeButton.addEventListener("click", () => {
         if (window.confirm(this.text.confirm_close)) {
           this.send({ type: "close" });
         }
       });
       this.scrollDown();
+      if (this.conversationId) {
+        this.connect();
+      }
+    }
+
+    setMode(mode) {
+      this.mode = mode;
+      this.root.querySelectorAll(".chat-mode [data-mode]").forEach((button) => {
+        const on = button.dataset.mode === mode;
+        button.classList.toggle("active", on);
+        button.setAttribute("aria-pressed", String(on));
+      });
+      this.form.classList.toggle("note-mode", mode === "note");
+      this.input.placeholder = mode === "note" ? this.text.note_placeholder : this.replyPlaceholder;
+    }
+
+    suggestReplies() {
+      if (!this.repliesList) {
+        return;
+      }
+      const value = this.input.value;
+      const match = /^\/([\w-]*)$/.exec(value);
+      this.repliesList.replaceChildren();
+      if (!match || this.mode !== "message") {
+        this.repliesList.hidden = true;
+        return;
+      }
+      const found = this.replies.filter((reply) => reply.shortcut.startsWith(match[1].toLowerCase())).slice(0, 8);
+      found.forEach((reply) => {
+        const item = document.createElement("li");
+        item.className = "list-group-item list-group-item-action small py-1";
+        item.dataset.shortcut = reply.shortcut;
+        const key = document.createElement("strong");
+        key.textContent = "/" + reply.shortcut + " ";
+        const body = document.createElement("span");
+        body.className = "text-body-secondary";
+        body.textContent = reply.text.length > 90 ? reply.text.slice(0, 89) + "…" : reply.text;
+        item.append(key, body);
+        item.addEventListener("mousedown", (event) => {
+          event.preventDefault();
+          this.insertReply(reply.shortcut);
+        });
+        this.repliesList.appendChild(item);
+      });
+      if (!found.length) {
+        const none = document.createElement("li");
+        none.className = "list-group-item small py-1 text-body-secondary";
+        none.textContent = this.text.no_replies;
+        this.repliesList.appendChild(none);
+      }
+      this.repliesList.hidden = false;
+    }
+
+    insertReply(shortcut) {
+      const reply = this.replies.find((candidate) => candidate.shortcut === shortcut);
+      if (reply) {
+        this.input.value = reply.text; // plain text, filled in by the server for this customer
+        this.repliesList.hidden = true;
+        this.input.focus();
+      }
+    }
+
+    resume(conversationId) {
+      // The widget found an open conversation to continue: show and connect it.
+      this.conversationId = String(conversationId);
+      this.root.dataset.conversationId = this.conversationId;
+      this.connection.hidden = false;
+      this.closeButton.parentElement.hidden = false;
       this.connect();
+    }
+
+    start() {
+      // The widget's first message: start the conversation, then connect; the pending message goes on "open".
+      if (this.starting) {
+        return;
+      }
+      this.starting = true;
+      const token = this.root.closest("[data-start-url]");
+      const body = new FormData();
+      body.append("csrfmiddlewaretoken", token.querySelector("[name=csrfmiddlewaretoken]").value);
+      window
+        .fetch(token.dataset.startUrl, { method: "POST", body: body, credentials: "same-origin" })
+        .then((response) => response.json())
+        .then((answer) => {
+          this.starting = false;
+          if (!answer.conversation) {
+            this.showError(answer.error || { message: this.text.closed });
+            return;
+          }
+          this.resume(answer.conversation);
+        })
+        .catch(() => {
+          this.starting = false;
+          this.showError({ message: this.text.reconnecting });
+        });
     }
 
     connect() {
@@ -186,6 +302,19 @@
           this.agentsOnline = frame.count;
           this.showPresence();
           break;
+        case "queue":
+          this.queuePlace = frame;
+          this.showPresence();
+          break;
+        case "notes":
+          frame.notes.forEach((note) => this.addNote(note));
+          break;
+        case "note":
+          this.addNote(frame.note);
+          break;
+        case "replies":
+          this.replies = frame.replies;
+          break;
         case "error":
           this.showError(frame);
           break;
@@ -200,15 +329,18 @@
       this.root.dataset.status = conversation.status;
       const title = this.root.querySelector(".chat-title");
       if (title && !title.textContent.trim()) {
-        title.textContent = (conversation.topic || this.text.no_topic) + " · " + conversation.customer.name;
+        title.textContent = format(this.text.customer_label, { name: conversation.customer.name });
+      }
+      if (conversation.status !== "waiting") {
+        this.queuePlace = null;
       }
       if (conversation.status === "waiting") {
         this.statusLine.textContent = this.text.waiting;
       } else if (conversation.status === "active") {
         this.statusLine.textContent =
           this.role === "customer" && conversation.agent
-            ? format(this.text.active_with, { name: conversation.agent.name })
-            : conversation.customer.name;
+            ? format(this.text.agent_label, { name: conversation.agent.name })
+            : format(this.text.customer_label, { name: conversation.customer.name });
       } else {
         this.statusLine.textContent = this.text.closed;
         this.form.hidden = true;
@@ -243,6 +375,22 @@
       return item;
     }
 
+    addNote(note) {
+      if (this.list.querySelector('[data-note="' + Number(note.id) + '"]')) {
+        return;
+      }
+      const item = this.renderMessage({ text: note.text, sender: note.author, sent_at: note.created_at }, false);
+      item.classList.add("chat-note");
+      item.dataset.note = String(note.id);
+      item.querySelector(".chat-sender").textContent = this.text.note + " · " + note.author.name;
+      const later = Array.prototype.find.call(this.list.children, (other) => {
+        const time = other.querySelector("time[datetime]");
+        return time && time.dateTime > note.created_at;
+      });
+      this.list.insertBefore(item, later || null);
+      this.scrollDown();
+    }
+
     fillTime(item, message) {
       const time = item.querySelector("time");
       if (message.sent_at) {
@@ -275,6 +423,7 @@
       if (!mine) {
         this.showTyping(message.sender.role, false);
       }
+      this.root.dispatchEvent(new CustomEvent("chat:message", { bubbles: true, detail: { message: message, mine: mine } }));
       this.scrollDown();
     }
 
@@ -303,12 +452,22 @@
         this.showError({ message: this.text.too_long });
         return;
       }
+      if (this.mode === "note") {
+        if (this.send({ type: "note", text: text })) {
+          this.input.value = "";
+        }
+        return;
+      }
       const clientId = newClientId();
       const element = this.renderMessage({ text: text, sender: { id: this.me } }, true);
       element.classList.add("pending");
       this.list.appendChild(element);
       this.pending.set(clientId, { text: text, element: element });
-      this.send({ type: "message", client_id: clientId, text: text });
+      if (!this.conversationId) {
+        this.start();
+      } else {
+        this.send({ type: "message", client_id: clientId, text: text });
+      }
       this.input.value = "";
       this.stopTyping();
       this.scrollDown();
@@ -346,8 +505,19 @@
       let line = "";
       if (this.status === "closed") {
         line = "";
-      } else if (this.role === "customer" && this.status === "waiting" && this.agentsOnline !== null) {
-        line = this.agentsOnline ? format(this.text.agents_online, { count: this.agentsOnline }) : this.text.no_agents_online;
+      } else if (this.role === "customer" && this.status === "waiting") {
+        const parts = [];
+        if (this.agentsOnline !== null) {
+          parts.push(this.agentsOnline ? format(this.text.agents_online, { count: this.agentsOnline }) : this.text.no_agents_online);
+        }
+        const place = this.queuePlace;
+        if (place) {
+          parts.push(place.position === 1 ? this.text.queue_next : format(this.text.queue_place, { position: place.position }));
+          if (place.wait_seconds) {
+            parts.push(format(this.text.queue_wait, { minutes: Math.max(1, Math.round(place.wait_seconds / 60)) }));
+          }
+        }
+        line = parts.join(" ");
       } else if (this.role === "customer" && this.status === "active" && this.peerOnline !== null) {
         line = this.peerOnline ? this.text.agent_online : this.text.agent_offline;
       } else if (this.role === "agent" && this.peerOnline !== null) {
@@ -401,7 +571,7 @@
   }
 
   window.ChatPanel = ChatPanel;
-  document.querySelectorAll("[data-chat-panel]").forEach((root) => {
+  document.querySelectorAll("[data-chat-panel]:not([data-deferred])").forEach((root) => {
     root.chatPanel = new ChatPanel(root);
   });
 })();

@@ -20,6 +20,11 @@
   const connection = desk.querySelector(".desk-connection");
   const outage = desk.querySelector(".desk-outage");
   const template = document.getElementById("chat-panel-template");
+  const availability = desk.querySelector(".desk-availability");
+  const notify = desk.querySelector(".desk-notify");
+  const contextBody = desk.querySelector(".desk-context-body");
+  const baseTitle = document.title;
+  let selected = null;
   let socket = null;
   let retryDelay = 500;
   let errorTimer = null;
@@ -41,22 +46,86 @@
     }
   }
 
-  function summary(conversation) {
+  function waited(iso) {
+    const minutes = Math.floor((Date.now() - new Date(iso).getTime()) / 60000);
+    return minutes < 1 ? text.waiting_now : format(text.waiting_for, { minutes: minutes });
+  }
+
+  function format(template, values) {
+    return String(template).replace(/%\((\w+)\)s/g, (_match, key) => String(values[key]));
+  }
+
+  function summary(conversation, queued) {
     const wrapper = document.createElement("div");
-    wrapper.className = "me-auto";
+    wrapper.className = "me-auto min-w-0";
     const title = document.createElement("div");
-    title.className = "fw-semibold";
-    title.textContent = conversation.topic || text.no_topic;
-    const who = document.createElement("small");
-    who.className = "text-body-secondary";
-    who.textContent = conversation.customer.name + " · " + since(conversation.created_at);
-    wrapper.append(title, who);
+    title.className = "fw-semibold d-flex justify-content-between gap-2";
+    const name = document.createElement("span");
+    name.textContent = conversation.customer.name;
+    title.append(name);
+    if (queued) {
+      const wait = document.createElement("small");
+      wait.className = "desk-wait text-nowrap";
+      wait.dataset.since = conversation.created_at;
+      title.append(wait);
+    }
+    const preview = document.createElement("small");
+    preview.className = "desk-preview text-body-secondary";
+    preview.textContent = conversation.first_message || conversation.topic || text.no_topic;
+    const when = document.createElement("small");
+    when.className = "text-body-secondary d-block";
+    when.textContent = since(conversation.created_at);
+    wrapper.append(title, preview);
+    if (!queued) {
+      wrapper.append(when);
+    }
     return wrapper;
   }
+
+  function refreshWaits() {
+    queueList.querySelectorAll(".desk-wait").forEach((element) => {
+      const minutes = (Date.now() - new Date(element.dataset.since).getTime()) / 60000;
+      element.textContent = waited(element.dataset.since);
+      element.className = "desk-wait text-nowrap " + (minutes >= 10 ? "text-danger fw-semibold" : minutes >= 5 ? "text-warning-emphasis" : "text-body-secondary");
+    });
+  }
+
+  function alertAgent(message) {
+    if (!notify.checked) {
+      return;
+    }
+    try {
+      const audio = new (window.AudioContext || window.webkitAudioContext)();
+      const tone = audio.createOscillator();
+      const volume = audio.createGain();
+      tone.frequency.value = 880;
+      volume.gain.setValueAtTime(0.15, audio.currentTime);
+      volume.gain.exponentialRampToValueAtTime(0.001, audio.currentTime + 0.4);
+      tone.connect(volume).connect(audio.destination);
+      tone.start();
+      tone.stop(audio.currentTime + 0.4);
+    } catch (_error) {
+      // no sound on this browser: the notification and the title still tell
+    }
+    if (document.hidden && "Notification" in window && window.Notification.permission === "granted") {
+      new window.Notification(message);
+    }
+  }
+
+  notify.checked = window.localStorage.getItem("chat-desk-notify") === "1";
+  notify.addEventListener("change", () => {
+    window.localStorage.setItem("chat-desk-notify", notify.checked ? "1" : "0");
+    if (notify.checked && "Notification" in window && window.Notification.permission === "default") {
+      window.Notification.requestPermission();
+    }
+  });
+  availability.addEventListener("change", () => send({ type: "availability", availability: availability.value }));
 
   function refreshEmpty() {
     queueEmpty.hidden = queueList.children.length > 0;
     queueCount.textContent = String(queueList.children.length);
+    document.title = (queueList.children.length ? "(" + queueList.children.length + ") " : "") + baseTitle;
+    refreshWaits();
     mineEmpty.hidden = mineList.children.length > 0;
     panelsEmpty.hidden = panels.children.length > 0;
   }
@@ -66,10 +135,11 @@
     if (item) {
       item.remove();
     }
+    return Boolean(item);
   }
 
   function upsertQueued(conversation) {
-    removeFrom(queueList, conversation.id);
+    const known = removeFrom(queueList, conversation.id);
     const item = document.createElement("li");
     item.className = "list-group-item d-flex align-items-center gap-2";
     item.dataset.conversation = String(conversation.id);
@@ -81,23 +151,76 @@
       claim.disabled = true;
       send({ type: "claim", conversation: conversation.id });
     });
-    item.append(summary(conversation), claim);
+    item.append(summary(conversation, true), claim);
     const later = Array.prototype.find.call(queueList.children, (other) => Number(other.dataset.conversation) > conversation.id);
     queueList.insertBefore(item, later || null);
+    return known;
   }
 
   function upsertMine(conversation) {
     removeFrom(mineList, conversation.id);
     const item = document.createElement("li");
-    item.className = "list-group-item d-flex align-items-center gap-2";
+    item.className = "list-group-item list-group-item-action d-flex align-items-center gap-2";
     item.dataset.conversation = String(conversation.id);
-    const open = document.createElement("a");
-    open.className = "btn btn-sm btn-outline-secondary";
-    open.href = "/chat/agent/" + conversation.id + "/";
-    open.textContent = text.open;
-    item.append(summary(conversation), open);
+    item.tabIndex = 0;
+    item.setAttribute("role", "button");
+    item.append(summary(conversation, false));
+    item.addEventListener("click", () => select(conversation.id));
+    item.addEventListener("keydown", (event) => {
+      if (event.key === "Enter" || event.key === " ") {
+        event.preventDefault();
+        select(conversation.id);
+      }
+    });
     mineList.appendChild(item);
     ensurePanel(conversation);
+    if (selected === null || selected === conversation.id) {
+      select(conversation.id);
+    }
+  }
+
+  function panelOf(id) {
+    const root = panels.querySelector('[data-chat-panel][data-conversation-id="' + Number(id) + '"]');
+    return root ? root.closest(".desk-panel") : null;
+  }
+
+  function select(id) {
+    selected = id;
+    panels.querySelectorAll(".desk-panel").forEach((column) => column.classList.remove("selected"));
+    mineList.querySelectorAll(".list-group-item").forEach((item) => item.classList.toggle("selected", Number(item.dataset.conversation) === id));
+    const column = panelOf(id);
+    if (column) {
+      column.classList.add("selected");
+    }
+    loadContext(id);
+  }
+
+  function loadContext(id) {
+    const url = desk.dataset.contextUrl.replace("/0/", "/" + Number(id) + "/");
+    window
+      .fetch(url, { credentials: "same-origin" })
+      .then((response) => (response.ok ? response.text() : ""))
+      .then((html) => {
+        if (selected === id) {
+          contextBody.innerHTML = html; // rendered and escaped by the server's template
+        }
+      });
+  }
+
+  function dropPanel(id) {
+    const column = panelOf(id);
+    if (column) {
+      column.querySelector("[data-chat-panel]").chatPanel.destroy();
+      column.remove();
+    }
+    if (selected === id) {
+      selected = null;
+      contextBody.replaceChildren();
+      const next = mineList.querySelector(".list-group-item");
+      if (next) {
+        select(Number(next.dataset.conversation));
+      }
+    }
   }
 
   function ensurePanel(conversation) {
@@ -112,21 +235,66 @@
     input.id = "chat-input-" + conversation.id;
     root.querySelector("label[for]").htmlFor = input.id;
     root.querySelector(".chat-dismiss").addEventListener("click", () => {
-      root.chatPanel.destroy();
-      column.remove();
+      dropPanel(conversation.id);
       refreshEmpty();
+    });
+    const transferForm = root.querySelector(".chat-transfer-form");
+    root.querySelector(".chat-transfer").addEventListener("click", () => {
+      transferForm.hidden = !transferForm.hidden;
+      if (!transferForm.hidden) {
+        transferFor = transferForm;
+        send({ type: "agents" });
+      }
+    });
+    transferForm.addEventListener("submit", (event) => {
+      event.preventDefault();
+      const to = transferForm.querySelector(".chat-transfer-to").value;
+      send({
+        type: "transfer",
+        conversation: conversation.id,
+        to: to ? Number(to) : null,
+        note: transferForm.querySelector(".chat-transfer-note").value,
+      });
+      transferForm.hidden = true;
     });
     panels.appendChild(column);
     root.chatPanel = new window.ChatPanel(root);
   }
 
+  let transferFor = null;
+
+  function fillTransferTargets(agents) {
+    if (!transferFor) {
+      return;
+    }
+    const select = transferFor.querySelector(".chat-transfer-to");
+    const queue = document.createElement("option");
+    queue.value = "";
+    queue.textContent = text.to_queue;
+    select.replaceChildren(queue);
+    agents.forEach((agent) => {
+      const option = document.createElement("option");
+      option.value = String(agent.id);
+      option.textContent = agent.name + " (" + text["availability_" + agent.availability] + ", " + agent.open + ")";
+      select.appendChild(option);
+    });
+  }
+
   function apply(conversation) {
-    removeFrom(queueList, conversation.id);
-    removeFrom(mineList, conversation.id);
+    const wasQueued = removeFrom(queueList, conversation.id);
+    const wasMine = removeFrom(mineList, conversation.id);
     if (conversation.status === "waiting") {
       upsertQueued(conversation);
+      if (!wasQueued) {
+        alertAgent(format(text.new_customer, { name: conversation.customer.name }));
+      }
     } else if (conversation.status === "active" && conversation.agent && conversation.agent.id === me) {
       upsertMine(conversation);
+      if (!wasMine) {
+        alertAgent(format(text.new_customer, { name: conversation.customer.name }));
+      }
+    } else if (conversation.status === "active" && wasMine) {
+      dropPanel(conversation.id); // handed to a colleague
     }
     refreshEmpty();
   }
@@ -147,7 +315,14 @@
       mineList.replaceChildren();
       frame.queue.forEach(upsertQueued);
       frame.mine.forEach(upsertMine);
+      availability.value = frame.availability;
       refreshEmpty();
+    } else if (frame.type === "availability") {
+      availability.value = frame.availability;
+    } else if (frame.type === "agents") {
+      fillTransferTargets(frame.agents);
+    } else if (frame.type === "transferred") {
+      apply(frame.conversation);
     } else if (frame.type === "conversation" || frame.type === "claimed") {
       apply(frame.conversation);
     } else if (frame.type === "error") {
@@ -196,5 +371,6 @@
     });
   }
 
+  window.setInterval(refreshWaits, 30000);
   connect();
 })();

@@ -1,0 +1,35 @@
+"""The chat's template helpers: amounts in the customer's context, and the customer's chat widget on every page."""
+
+from __future__ import annotations
+
+from django import template
+
+from chat import selectors
+from chat.models import MAX_MESSAGE_LENGTH
+from core.money import format_money
+
+register = template.Library()
+
+CURRENCY_SIGNS = {"RUB": "₽", "USD": "$", "EUR": "€"}
+
+
+@register.filter
+def money(amount, currency: str = "") -> str:
+    """``1 206,50 ₽``: grouped, two decimals, the currency's sign where it has one."""
+    return format_money(amount, CURRENCY_SIGNS.get(currency, currency))
+
+
+@register.inclusion_tag("chat/_widget.html", takes_context=True)
+def chat_widget(context) -> dict:
+    """The chat button and panel for a signed-in customer, on every page but the chat's own. The page makes no
+    query for it: the widget asks for the conversation to continue (chat:current) once loaded."""
+    request = context.get("request")
+    user = getattr(request, "user", None)
+    match = getattr(request, "resolver_match", None)
+    if user is None or not selectors.is_customer(user) or (match is not None and match.app_name == "chat"):
+        return {"show": False}
+    return {
+        "show": True,
+        "user": user,
+        "max_length": MAX_MESSAGE_LENGTH,
+    }
