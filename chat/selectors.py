@@ -151,7 +151,9 @@ def queue_snapshot(*, limit: int = QUEUE_LIMIT) -> QueueSnapshot:
     )
     if not recent:
         return QueueSnapshot(waiting=waiting, seconds_per_place=None)
-    average = sum(max(0.0, (closed - claimed).total_seconds()) for claimed, closed in recent) / len(recent)
+    # A closed conversation has both times (CHECKs conversation_closed_has_time and the claimed_at filter above).
+    handled = [(closed - claimed).total_seconds() for claimed, closed in recent if claimed and closed]
+    average = sum(max(0.0, seconds) for seconds in handled) / max(1, len(handled))
     online = Account.objects.filter(
         is_active=True, groups__name=CHAT_AGENTS, chat_settings__availability=Availability.ONLINE
     ).count()
