@@ -30,7 +30,7 @@ from banking.models import BankAccount, Receipt, Transfer
 from campaigns.admin import CampaignLeadAdmin
 from campaigns.models import CallAttempt, Campaign, CampaignLead, Lead, Product
 from chat.admin import ConversationAdmin
-from chat.models import ChatMessage, Conversation
+from chat.models import AgentSettings, ChatMessage, Conversation, ConversationNote, SavedReply
 from core.admin import ServiceFormAdmin
 from outreach.admin import MessageAdmin, NewsAdmin, OptOutAdmin
 from outreach.models import Delivery, Message, News, OptOut
@@ -66,6 +66,11 @@ DIRECT: dict[type, set[str]] = {
     Delivery: set(),  # the outbox moves it; back office retries or cancels by actions
     Survey: set(),
     Conversation: set(),
+    # The back office sets an agent's capacity; availability is the agent's own, set on the desk (read-only here).
+    AgentSettings: {"agent", "capacity"},
+    # The team's saved replies are plain text; agents' own go through chat.replies.save_personal_reply.
+    SavedReply: {"shortcut", "text", "owner"},
+    ConversationNote: set(),
     ChatMessage: set(),
     ApiToken: set(),
     AuditEvent: set(),
