@@ -9,6 +9,8 @@ from urllib.parse import urlsplit
 import pytest
 from django.conf import settings
 
+from tests.factories import PASSWORD, BankAccountFactory, CustomerFactory
+
 IN_CI = os.environ.get("CI", "").lower() == "true"
 REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
 
@@ -54,3 +56,37 @@ def redis_url() -> str:
 def _english_by_default(settings) -> None:
     """Tests read the English messages unless they switch language themselves."""
     settings.LANGUAGE_CODE = "en"
+
+
+@pytest.fixture
+def fast_password_hashing(settings) -> None:
+    """Argon2 is deliberately slow; tests that sign in or make logins by the hundred are not about hashing."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def customer(db):
+    """A customer of the bank who signs in with PASSWORD."""
+    return CustomerFactory(username="ivanov", password=PASSWORD)
+
+
+@pytest.fixture
+def other_customer(db):
+    return CustomerFactory(username="petrova", password=PASSWORD)
+
+
+@pytest.fixture
+def customer_client(client, customer):
+    """A browser signed in as ``customer``."""
+    client.force_login(customer)
+    return client
+
+
+@pytest.fixture
+def rub_account(customer):
+    return BankAccountFactory(owner=customer, currency="RUB", balance="10000.00")
+
+
+@pytest.fixture
+def others_rub_account(other_customer):
+    return BankAccountFactory(owner=other_customer, currency="RUB", balance="500.00")

@@ -10,7 +10,7 @@ from django.utils import timezone
 from banking.models import Receipt
 from banking.services import deposit, transfer
 from outreach.models import Message, News
-from tests.accounts.factories import make_bank_account
+from tests.factories import BankAccountFactory
 
 
 def add_messages(client, count: int, *, status=Message.Status.SENT, subject="Offer") -> None:
@@ -26,8 +26,8 @@ def add_news(account, count: int) -> None:
 
 @pytest.mark.django_db
 def test_the_dashboard_shows_only_the_customers_own_things(customer_client, customer, other_customer):
-    mine = make_bank_account(owner=customer, currency="EUR", balance="1234.5")
-    theirs = make_bank_account(owner=other_customer, currency="EUR", balance="77")
+    mine = BankAccountFactory(owner=customer, currency="EUR", balance="1234.5")
+    theirs = BankAccountFactory(owner=other_customer, currency="EUR", balance="77")
     add_messages(customer.client, 1, subject="Mine")
     add_messages(other_customer.client, 1, subject="Theirs")
     News.objects.create(account=customer, title="For me", body="...")
@@ -55,9 +55,9 @@ def test_messages_not_yet_sent_or_failed_are_not_shown_and_withdrawn_news_neithe
 def fill(customer, other_customer, count: int) -> None:
     """``count`` accounts' worth of receipts, news and messages for the customer."""
     for _n in range(max(1, count // 100)):
-        make_bank_account(owner=customer, currency="USD")
-    mine = make_bank_account(owner=customer, currency="RUB", balance="1000000")
-    theirs = make_bank_account(owner=other_customer, currency="RUB")
+        BankAccountFactory(owner=customer, currency="USD")
+    mine = BankAccountFactory(owner=customer, currency="RUB", balance="1000000")
+    theirs = BankAccountFactory(owner=other_customer, currency="RUB")
     for _n in range(count // 2):
         transfer(
             initiated_by=customer,

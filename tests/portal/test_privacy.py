@@ -10,7 +10,7 @@ from django.test import Client
 from banking.services import transfer
 from outreach.models import Message
 from surveys.models import Survey
-from tests.accounts.factories import make_bank_account
+from tests.factories import BankAccountFactory
 
 # Pages that take no id, and pages that take the id of one of the customer's things.
 PLAIN_PAGES = ["/", "/payments/new/", "/reviews/", "/password/", "/password/done/"]
@@ -24,7 +24,7 @@ ID_PAGES = {
 
 def things_of(owner, payee) -> dict[str, int]:
     """One bank account, transfer and message of ``owner``."""
-    bank_account = make_bank_account(owner=owner, balance="100")
+    bank_account = BankAccountFactory(owner=owner, balance="100")
     made = transfer(
         initiated_by=owner,
         payer_number=bank_account.number,
