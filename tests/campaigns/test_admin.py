@@ -12,7 +12,13 @@ from campaigns.models import Campaign, CampaignStatus, Lead
 from campaigns.services import ImportMode
 from outreach.models import Message, MessageStatus
 from outreach.services import compose_message
-from tests.campaigns.factories import add_leads, make_account, make_campaign, make_client
+from tests.factories import (
+    CampaignFactory,
+    CampaignLeadFactory,
+    ClientFactory,
+    CustomerFactory,
+    StaffFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -22,7 +28,7 @@ IMPORT = reverse("admin:campaigns_campaign_import_leads")
 
 @pytest.fixture
 def back_office(client):
-    client.force_login(make_account("office", role=roles.BACK_OFFICE, is_staff=True))
+    client.force_login(StaffFactory(username="office", back_office=True))
     return client
 
 
@@ -37,7 +43,7 @@ def texts(response) -> list[str]:
 
 
 def test_transition_actions_call_the_lifecycle_and_report_refusals(back_office):
-    draft, active = make_campaign(name="Черновик", active=False), make_campaign(name="Идёт")
+    draft, active = CampaignFactory(name="Черновик", active=False), CampaignFactory(name="Идёт")
     response = run_action(back_office, "start_campaigns", draft, active)
     assert "1 campaign started." in texts(response)
     assert any("Only a draft campaign can be started; “Идёт” is active." in text for text in texts(response))
@@ -49,7 +55,7 @@ def test_transition_actions_call_the_lifecycle_and_report_refusals(back_office):
 
 
 def test_the_status_cannot_be_typed_into_the_change_form(back_office):
-    campaign = make_campaign(active=False)
+    campaign = CampaignFactory(active=False)
     url = reverse("admin:campaigns_campaign_change", args=[campaign.pk])
     page = back_office.get(url)
     assert 'name="status"' not in page.text
@@ -64,7 +70,7 @@ CSV = "surname,name,phone,email\nИванов,Иван,89161234567,\nПетро�
 
 
 def test_importing_valid_rows_shows_the_rejected_rows_with_their_reasons(back_office):
-    campaign = make_campaign()
+    campaign = CampaignFactory()
     assert back_office.get(IMPORT).status_code == 200
     response = back_office.post(IMPORT, upload(CSV, campaign, ImportMode.VALID_ROWS))
     assert response.status_code == 200
@@ -74,14 +80,14 @@ def test_importing_valid_rows_shows_the_rejected_rows_with_their_reasons(back_of
 
 
 def test_all_or_nothing_imports_nothing_and_says_so(back_office):
-    campaign = make_campaign()
+    campaign = CampaignFactory()
     response = back_office.post(IMPORT, upload(CSV, campaign, ImportMode.ALL_OR_NOTHING))
     assert any("Nothing was imported: 2 rows were rejected" in text for text in texts(response))
     assert Lead.objects.count() == 0
 
 
 def test_an_unreadable_file_is_a_form_error(back_office):
-    campaign = make_campaign()
+    campaign = CampaignFactory()
     response = back_office.post(IMPORT, upload("name;email\nИван;a@b.c\n", campaign, ImportMode.VALID_ROWS))
     assert response.status_code == 200
     assert "missing: surname, phone" in response.text
@@ -90,8 +96,8 @@ def test_an_unreadable_file_is_a_form_error(back_office):
 
 @pytest.mark.parametrize("role", [roles.TELEMARKETING_AGENTS, roles.PRODUCT_MANAGERS])
 def test_only_the_back_office_imports_leads(client, role):
-    client.force_login(make_account("staff", role=role, is_staff=True))
-    campaign = make_campaign()
+    client.force_login(StaffFactory(username="staff", roles=[role], is_staff=True))
+    campaign = CampaignFactory()
     assert client.get(IMPORT).status_code == 403
     assert client.post(IMPORT, upload(CSV, campaign, ImportMode.VALID_ROWS)).status_code == 403
     assert Lead.objects.count() == 0
@@ -99,14 +105,14 @@ def test_only_the_back_office_imports_leads(client, role):
 
 def test_customers_and_anonymous_visitors_never_see_the_import(client):
     assert client.get(IMPORT).status_code == 302
-    client.force_login(make_account("customer", role=roles.CUSTOMERS, client=make_client()))
+    client.force_login(CustomerFactory(username="customer"))
     assert client.get(IMPORT).status_code == 302  # the admin sends non-staff to its sign-in page
     assert Lead.objects.count() == 0
 
 
 def test_export_action_downloads_the_leads_as_csv(back_office):
-    campaign = make_campaign()
-    add_leads(campaign, 3)
+    campaign = CampaignFactory()
+    CampaignLeadFactory.create_batch(3, campaign=campaign)
     response = run_action(back_office, "export_leads_csv", campaign)
     assert response["Content-Type"].startswith("text/csv")
     lines = response.content.decode("utf-8-sig").splitlines()
@@ -115,7 +121,7 @@ def test_export_action_downloads_the_leads_as_csv(back_office):
 
 
 def test_message_actions_move_messages_through_delivery(back_office):
-    message = compose_message(author=None, client=make_client(), subject="s", body="b")
+    message = compose_message(author=None, client=ClientFactory(), subject="s", body="b")
     url = reverse("admin:outreach_message_changelist")
     run_action(back_office, "mark_messages_sent", message, url=url)
     message.refresh_from_db()
