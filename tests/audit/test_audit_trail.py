@@ -3,7 +3,6 @@
 import pytest
 from django.contrib.admin.models import CHANGE, LogEntry
 
-from accounts import roles
 from audit.models import AuditAction, AuditEvent
 from audit.services import record_event
 from tests.factories import AccountFactory, StaffFactory, WorkerFactory
@@ -65,7 +64,7 @@ def test_only_administrators_read_the_trail_in_admin(client, administrator):
     client.force_login(clerk)
     assert client.get("/admin/audit/auditevent/").status_code == 403
 
-    auditor = StaffFactory(username="auditor", roles=[roles.ADMINISTRATORS], is_staff=True)
+    auditor = StaffFactory(username="auditor", administrator=True)
     client.force_login(auditor)
     assert "paid 100.00 RUB" in client.get("/admin/audit/auditevent/").text
     assert client.post(f"/admin/audit/auditevent/{event.pk}/delete/", {"post": "yes"}).status_code == 403

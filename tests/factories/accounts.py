@@ -12,7 +12,7 @@ from django.contrib.sessions.backends.db import SessionStore
 from factory.django import DjangoModelFactory, Password
 
 from accounts.models import Account, Client, Worker
-from accounts.roles import BACK_OFFICE, CHAT_AGENTS, CUSTOMERS, PRODUCT_MANAGERS, TELEMARKETING_AGENTS
+from accounts.roles import ADMINISTRATORS, BACK_OFFICE, CHAT_AGENTS, CUSTOMERS, PRODUCT_MANAGERS, TELEMARKETING_AGENTS
 
 # The password of every login made with ``password=PASSWORD``; without it a login has no usable password.
 PASSWORD = "Correct-Horse-7-Battery"
@@ -100,6 +100,7 @@ class StaffFactory(AccountFactory):
         )
         product_manager = factory.Trait(roles=(PRODUCT_MANAGERS,))
         back_office = factory.Trait(roles=(BACK_OFFICE,), is_staff=True)
+        administrator = factory.Trait(roles=(ADMINISTRATORS,), is_staff=True)
 
 
 def session_key_for(account: Account) -> str:
