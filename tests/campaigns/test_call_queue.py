@@ -74,8 +74,8 @@ def test_a_call_back_comes_back_when_its_time_has_come(campaign, agent):
 def test_do_not_call_in_one_campaign_keeps_the_lead_out_of_every_campaign(campaign, agent):
     other = CampaignFactory(name="Ипотека")
     lead = LeadFactory()
-    here = CampaignLead.objects.create(campaign=campaign, lead=lead)
-    there = CampaignLead.objects.create(campaign=other, lead=lead)
+    here = CampaignLeadFactory(campaign=campaign, lead=lead)
+    there = CampaignLeadFactory(campaign=other, lead=lead)
     record_outcome(
         agent=agent,
         campaign_lead=next_lead(agent=agent, campaign=campaign),
@@ -90,8 +90,8 @@ def test_do_not_call_in_one_campaign_keeps_the_lead_out_of_every_campaign(campai
 def test_a_person_is_not_called_from_two_campaigns_at_once(campaign):
     other = CampaignFactory(name="Ипотека")
     lead = LeadFactory()
-    CampaignLead.objects.create(campaign=campaign, lead=lead)
-    CampaignLead.objects.create(campaign=other, lead=lead)
+    CampaignLeadFactory(campaign=campaign, lead=lead)
+    CampaignLeadFactory(campaign=other, lead=lead)
     alice, bob = (StaffFactory(username=name, telemarketing_agent=True) for name in ("alice", "bob"))
     assert next_lead(agent=alice, campaign=campaign).lead_id == lead.pk
     assert next_lead(agent=bob, campaign=other) is None
@@ -190,9 +190,9 @@ def convert(agent, campaign, details=DETAILS):
 
 def test_conversion_creates_one_client_from_the_lead_and_a_second_campaign_reuses_it(campaign, agent):
     lead = LeadFactory(surname="Сидоров", email="")
-    CampaignLead.objects.create(campaign=campaign, lead=lead)
+    CampaignLeadFactory(campaign=campaign, lead=lead)
     other = CampaignFactory(name="Ипотека")
-    CampaignLead.objects.create(campaign=other, lead=lead)
+    CampaignLeadFactory(campaign=other, lead=lead)
     convert(agent, campaign)
     lead.refresh_from_db()
     client = Client.objects.get()
@@ -212,8 +212,8 @@ def test_conversion_creates_one_client_from_the_lead_and_a_second_campaign_reuse
 def test_conversion_links_an_existing_client_by_e_mail_or_phone(campaign, agent):
     by_email = ClientFactory(email="known@example.com")
     by_phone = ClientFactory(email="other@example.com", phone="+79990000001")
-    CampaignLead.objects.create(campaign=campaign, lead=LeadFactory(email="Known@Example.com"))
-    CampaignLead.objects.create(campaign=campaign, lead=LeadFactory(phone="+79990000001"))
+    CampaignLeadFactory(campaign=campaign, lead=LeadFactory(email="Known@Example.com"))
+    CampaignLeadFactory(campaign=campaign, lead=LeadFactory(phone="+79990000001"))
     assert convert(agent, campaign, details=None).client == by_email
     assert convert(agent, campaign, details=None).client == by_phone
     assert Client.objects.count() == 2

@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 from django.db import connection, connections
 
-from campaigns.models import CallAttempt, Campaign, CampaignLead, LeadState
+from campaigns.models import CallAttempt, Campaign, LeadState
 from campaigns.services import next_lead, record_outcome
 from tests.factories import (
     CampaignFactory,
@@ -111,8 +111,8 @@ def test_a_person_in_two_campaigns_is_held_by_one_agent_at_a_time(tmp_path):
     first, second = CampaignFactory(name="Первая"), CampaignFactory(name="Вторая")
     people = [LeadFactory() for _ in range(4)]
     for person in people:
-        CampaignLead.objects.create(campaign=first, lead=person)
-        CampaignLead.objects.create(campaign=second, lead=person)
+        CampaignLeadFactory(campaign=first, lead=person)
+        CampaignLeadFactory(campaign=second, lead=person)
     agents = [StaffFactory(username=f"agent{n}", telemarketing_agent=True) for n in range(8)]
     work = [(agent, first if n % 2 else second) for n, agent in enumerate(agents)]
     handed = Agents(tmp_path).run(lambda job: next_lead(agent=job[0], campaign=job[1]), work)

@@ -13,6 +13,7 @@ from campaigns.selectors import write_campaign_leads_csv
 from campaigns.services import ImportMode, LeadImportError, finish_campaign, import_leads_csv
 from tests.factories import (
     CampaignFactory,
+    CampaignLeadFactory,
     LeadFactory,
 )
 
@@ -117,7 +118,7 @@ def test_importing_the_same_file_twice_rejects_the_leads_already_in_the_campaign
 
 def test_a_lead_on_the_do_not_call_list_joins_a_new_campaign_as_do_not_call():
     refused = LeadFactory(phone="+79161234567")
-    CampaignLead.objects.create(campaign=CampaignFactory(name="Старая"), lead=refused, state=LeadState.DO_NOT_CALL)
+    CampaignLeadFactory(campaign=CampaignFactory(name="Старая"), lead=refused, state=LeadState.DO_NOT_CALL)
     campaign, report = run_import("surname,name,phone\nИванов,Иван,89161234567\n")
     assert report.linked == 1
     assert CampaignLead.objects.get(campaign=campaign).state == LeadState.DO_NOT_CALL

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import pytest
 
-from campaigns.models import CampaignLead, LeadState
+from campaigns.models import LeadState
 from outreach.models import Message, MessageStatus
 from outreach.services import MessageError, change_message_status, compose_message
 from tests.factories import (
     CampaignFactory,
+    CampaignLeadFactory,
     ClientFactory,
     LeadFactory,
     StaffFactory,
@@ -73,7 +74,7 @@ def test_bad_messages_are_refused_and_nothing_is_written(recipients, subject, bo
 
 def test_a_lead_who_asked_not_to_be_called_gets_no_messages_either():
     lead = LeadFactory()
-    CampaignLead.objects.create(campaign=CampaignFactory(), lead=lead, state=LeadState.DO_NOT_CALL)
+    CampaignLeadFactory(campaign=CampaignFactory(), lead=lead, state=LeadState.DO_NOT_CALL)
     with pytest.raises(MessageError, match="asked not to be contacted"):
         compose_message(author=None, lead=lead, subject="s", body="b")
     assert not Message.objects.exists()
