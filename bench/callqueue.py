@@ -21,16 +21,18 @@ from django.db import connection, transaction
 from django.db.models import Count
 from django.utils import timezone
 
-from accounts.models import Worker
 from accounts.roles import TELEMARKETING_AGENTS
 from bench import data
-from campaigns.models import CallAttempt, CallOutcome, Campaign, CampaignLead, CampaignStatus, Lead, LeadState
+from campaigns.models import CallAttempt, CallOutcome, Campaign, CampaignLead, Lead, LeadState
+from tests.factories import CampaignFactory
 
 
 def make_campaign(leads: int) -> Campaign:
-    worker = Worker.objects.create(surname="Руководитель", name="Кампании", position="head of telemarketing")
-    campaign = Campaign.objects.create(
-        name="Вклад «Бенчмарк»", responsible=worker, status=CampaignStatus.ACTIVE, started_at=timezone.now()
+    campaign = CampaignFactory(
+        name="Вклад «Бенчмарк»",
+        responsible__surname="Руководитель",
+        responsible__name="Кампании",
+        responsible__position="head of telemarketing",
     )
     for start in range(0, leads, 10_000):
         made = Lead.objects.bulk_create(

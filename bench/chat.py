@@ -29,6 +29,7 @@ from bench import data
 from bench.servers import daphne, echo_server
 from bench.stats import CpuMeter, latency_summary
 from chat import services
+from tests.factories import session_key_for
 
 CONNECT_CONCURRENCY = 25
 DRAIN_SECONDS = 5.0  # default; "drain" in the parameters overrides it
@@ -61,8 +62,8 @@ def make_pairs(count: int) -> list[dict]:
         pairs.append(
             {
                 "conversation": conversation.pk,
-                "customer": data.session_for(customer),
-                "agent": data.session_for(agent),
+                "customer": session_key_for(customer),
+                "agent": session_key_for(agent),
             }
         )
     connection.close()

@@ -1,7 +1,8 @@
 """Bulk test data for the benchmarks: people, logins and signed-in sessions, made fast.
 
 Rows that carry no business rule are written with bulk_create (as seed_demo does); money balances are
-opened with a credit receipt each, so that every balance is explained by the ledger.
+opened with a credit receipt each, so that every balance is explained by the ledger. Signed-in sessions
+and single rows come from the tests' factories (tests/factories).
 """
 
 from __future__ import annotations
@@ -9,10 +10,8 @@ from __future__ import annotations
 import datetime
 from decimal import Decimal
 
-from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
 from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Group
-from django.contrib.sessions.backends.db import SessionStore
 from django.utils import timezone
 
 from accounts.models import Account, Client, Worker
@@ -68,16 +67,6 @@ def staff(count: int, *, prefix: str, group: str) -> list[Account]:
         [Account.groups.through(account_id=account.pk, group_id=role.pk) for account in accounts], batch_size=BATCH
     )
     return accounts
-
-
-def session_for(account: Account) -> str:
-    """A signed-in session, as the login page leaves it; clients send its key as the ``sessionid`` cookie."""
-    session = SessionStore()
-    session[SESSION_KEY] = str(account.pk)
-    session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
-    session[HASH_SESSION_KEY] = account.get_session_auth_hash()
-    session.create()
-    return session.session_key
 
 
 def account_number(serial: int, currency_code: str = "810") -> str:

@@ -28,6 +28,7 @@ from bench.httpload import load
 from bench.servers import daphne
 from bench.stats import CpuMeter, latency_summary, percentile
 from outreach.models import Message, MessageStatus, News, news_digest
+from tests.factories import session_key_for
 
 CURRENCIES = ["RUB", "USD", "EUR", "CNY", "GBP", "CHF", "KZT", "BYN", "AED", "TRY"]
 
@@ -95,7 +96,7 @@ def make_customer(*, bank_accounts: int, receipts: int) -> tuple[str, list[int]]
             for n in range(12)
         ]
     )
-    return data.session_for(owner), [account.pk for account in accounts]
+    return session_key_for(owner), [account.pk for account in accounts]
 
 
 def count_queries(session: str, paths: dict[str, str]) -> dict[str, int]:

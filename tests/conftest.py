@@ -10,6 +10,7 @@ import pytest
 from django.conf import settings
 
 from tests import tsql_shadow
+from tests.factories import PASSWORD, BankAccountFactory, CustomerFactory
 
 # The test process makes no pool (its idle connections would keep the test database from being dropped);
 # the live servers the tests start are given the pool they test.
@@ -74,3 +75,37 @@ def redis_url() -> str:
 def _english_by_default(settings) -> None:
     """Tests read the English messages unless they switch language themselves."""
     settings.LANGUAGE_CODE = "en"
+
+
+@pytest.fixture
+def fast_password_hashing(settings) -> None:
+    """Argon2 is deliberately slow; tests that sign in or make logins by the hundred are not about hashing."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def customer(db):
+    """A customer of the bank who signs in with PASSWORD."""
+    return CustomerFactory(username="ivanov", password=PASSWORD)
+
+
+@pytest.fixture
+def other_customer(db):
+    return CustomerFactory(username="petrova", password=PASSWORD)
+
+
+@pytest.fixture
+def customer_client(client, customer):
+    """A browser signed in as ``customer``."""
+    client.force_login(customer)
+    return client
+
+
+@pytest.fixture
+def rub_account(customer):
+    return BankAccountFactory(owner=customer, currency="RUB", balance="10000.00")
+
+
+@pytest.fixture
+def others_rub_account(other_customer):
+    return BankAccountFactory(owner=other_customer, currency="RUB", balance="500.00")

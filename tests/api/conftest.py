@@ -1,11 +1,20 @@
 from __future__ import annotations
 
+import datetime as dt
 import json
 
 import pytest
 from django.test import Client as HttpClient
+from django.utils import timezone
 
-from tests.api.factories import make_product_manager, token_for
+from tests.factories import (
+    StaffFactory,
+    token_for,
+)
+
+
+def moscow(year: int, month: int, day: int, hour: int = 12) -> dt.datetime:
+    return dt.datetime(year, month, day, hour, tzinfo=timezone.get_current_timezone())
 
 
 class Api:
@@ -45,7 +54,7 @@ def _quick_password_hashing(settings) -> None:
 
 @pytest.fixture
 def product_manager(db):
-    return make_product_manager(username="manager")
+    return StaffFactory(username="manager", product_manager=True)
 
 
 @pytest.fixture

@@ -13,13 +13,18 @@ from accounts.roles import CHAT_AGENTS, TELEMARKETING_AGENTS
 from api.models import ApiToken
 from api.services import hash_secret
 from tests.api.conftest import Api
-from tests.api.factories import PASSWORD, make_customer, make_product_manager, make_staff, token_for
+from tests.factories import (
+    PASSWORD,
+    CustomerFactory,
+    StaffFactory,
+    token_for,
+)
 
 pytestmark = pytest.mark.django_db
 
 
 def test_product_manager_signs_in_and_the_token_works(anonymous):
-    manager = make_product_manager(username="olga")
+    manager = StaffFactory(username="olga", product_manager=True, password=PASSWORD)
     response = anonymous.post("auth/token", {"username": "olga", "password": PASSWORD})
     assert response.status_code == 201
     body = response.json()
@@ -31,7 +36,7 @@ def test_product_manager_signs_in_and_the_token_works(anonymous):
 
 
 def test_wrong_password_is_401_with_a_readable_message(anonymous):
-    make_product_manager(username="olga")
+    StaffFactory(username="olga", product_manager=True, password=PASSWORD)
     response = anonymous.post("auth/token", {"username": "olga", "password": "wrong"})
     assert response.status_code == 401
     assert response.json() == {"error": "Wrong username or password.", "details": {}}
@@ -62,7 +67,7 @@ def test_a_body_that_is_not_json_is_refused(anonymous):
 
 @pytest.mark.parametrize("role", [CHAT_AGENTS, TELEMARKETING_AGENTS])
 def test_agents_get_no_token(anonymous, role):
-    make_staff(role, username="agent")
+    StaffFactory(username="agent", roles=[role], password=PASSWORD)
     response = anonymous.post("auth/token", {"username": "agent", "password": PASSWORD})
     assert response.status_code == 403
     assert response.json()["error"] == "Only product managers may use the management API."
@@ -70,7 +75,7 @@ def test_agents_get_no_token(anonymous, role):
 
 
 def test_customers_get_no_token(anonymous):
-    make_customer(username="client")
+    CustomerFactory(username="client", password=PASSWORD)
     response = anonymous.post("auth/token", {"username": "client", "password": PASSWORD})
     assert response.status_code == 403
     assert not ApiToken.objects.exists()
@@ -79,7 +84,7 @@ def test_customers_get_no_token(anonymous):
 @pytest.mark.postgres
 @override_settings(AXES_ENABLED=True, AXES_FAILURE_LIMIT=3)
 def test_failed_sign_ins_lock_the_login_as_on_the_website(anonymous):
-    make_product_manager(username="olga")
+    StaffFactory(username="olga", product_manager=True, password=PASSWORD)
     statuses = [anonymous.post("auth/token", {"username": "olga", "password": "wrong"}).status_code for _ in range(3)]
     assert statuses == [401, 401, 429]
     locked = anonymous.post("auth/token", {"username": "olga", "password": PASSWORD})
@@ -93,7 +98,7 @@ def test_failed_sign_ins_lock_the_login_as_on_the_website(anonymous):
 
 @override_settings(AXES_ENABLED=True, AXES_FAILURE_LIMIT=3)
 def test_a_login_locked_elsewhere_cannot_get_a_token(anonymous):
-    make_product_manager(username="olga")
+    StaffFactory(username="olga", product_manager=True, password=PASSWORD)
     AccessAttempt.objects.create(
         username="olga",
         ip_address="10.0.0.1",

@@ -8,7 +8,7 @@ import json
 import pytest
 
 from surveys.models import Survey
-from tests.api.factories import make_client
+from tests.factories import ClientFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -25,7 +25,7 @@ def post_in(language: str, api, path: str, data) -> dict:
 
 
 def test_every_bad_field_is_explained_at_once_in_russian(api):
-    client = make_client()
+    client = ClientFactory()
     answer = post_in(
         "ru", api, "surveys", {"client_id": client.pk, "kind": "rant", "rating": 6, "text": "x" * 4001, "mood": "good"}
     )

@@ -8,14 +8,14 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from outreach.models import News
-from tests.api.factories import (
-    add_lead_who_became,
-    make_campaign,
-    make_client,
-    make_customer,
-    make_news,
-    make_product_manager,
-    send_campaign_message,
+from tests.factories import (
+    CampaignFactory,
+    CampaignLeadFactory,
+    ClientFactory,
+    CustomerFactory,
+    MessageFactory,
+    NewsFactory,
+    StaffFactory,
 )
 
 pytestmark = pytest.mark.django_db
@@ -28,8 +28,8 @@ def recipients(title: str = NEWS["title"]) -> set[str]:
 
 
 def test_publish_to_one_login(api):
-    anna = make_customer(username="anna")
-    make_customer(username="boris")
+    anna = CustomerFactory(username="anna")
+    CustomerFactory(username="boris")
     response = api.post("news", {**NEWS, "audience": "account", "account_id": anna.pk})
     assert response.status_code == 201
     assert response.json() == {"published": 1, "already_had": 0}
@@ -37,19 +37,19 @@ def test_publish_to_one_login(api):
 
 
 def test_publish_to_all_customers_skips_staff_and_inactive_logins(api):
-    make_customer(username="anna")
-    make_customer(username="boris")
-    make_customer(username="gone", active=False)
-    make_product_manager(username="colleague")
+    CustomerFactory(username="anna")
+    CustomerFactory(username="boris")
+    CustomerFactory(username="gone", is_active=False)
+    StaffFactory(username="colleague", product_manager=True)
     assert api.post("news", {**NEWS, "audience": "all_customers"}).json() == {"published": 2, "already_had": 0}
     assert recipients() == {"anna", "boris"}
 
 
 @pytest.mark.postgres
 def test_the_same_news_is_never_published_twice_to_a_login(api):
-    anna = make_customer(username="anna")
+    anna = CustomerFactory(username="anna")
     api.post("news", {**NEWS, "audience": "account", "account_id": anna.pk})
-    make_customer(username="boris")
+    CustomerFactory(username="boris")
     response = api.post("news", {**NEWS, "audience": "all_customers"})
     assert response.status_code == 201
     assert response.json() == {"published": 1, "already_had": 1}
@@ -61,13 +61,13 @@ def test_the_same_news_is_never_published_twice_to_a_login(api):
 
 @pytest.mark.postgres
 def test_a_campaigns_customers_are_the_clients_its_leads_became_and_those_it_wrote_to(api):
-    campaign = make_campaign()
-    converted = make_customer(username="converted")
-    written_to = make_customer(username="written_to")
-    make_customer(username="outsider")
-    add_lead_who_became(converted.client, campaign=campaign)
-    send_campaign_message(written_to.client, campaign=campaign)
-    send_campaign_message(converted.client, campaign=campaign)  # reached twice, gets the news once
+    campaign = CampaignFactory(name="Осенние вклады", active=False)
+    converted = CustomerFactory(username="converted")
+    written_to = CustomerFactory(username="written_to")
+    CustomerFactory(username="outsider")
+    CampaignLeadFactory(campaign=campaign, lead__client=converted.client)
+    MessageFactory(client=written_to.client, campaign=campaign)
+    MessageFactory(client=converted.client, campaign=campaign)  # reached twice, gets the news once
     response = api.post("news", {**NEWS, "audience": "campaign", "campaign_id": campaign.pk})
     assert response.json() == {"published": 2, "already_had": 0}
     assert recipients() == {"converted", "written_to"}
@@ -75,7 +75,7 @@ def test_a_campaigns_customers_are_the_clients_its_leads_became_and_those_it_wro
 
 def test_publishing_to_many_costs_a_constant_number_of_queries(api):
     for _ in range(30):
-        make_customer()
+        CustomerFactory()
     api.get("auth/session")
     with CaptureQueriesContext(connection) as context:
         assert api.post("news", {**NEWS, "audience": "all_customers"}).json()["published"] == 30
@@ -100,9 +100,9 @@ def test_publishing_to_many_costs_a_constant_number_of_queries(api):
     ],
 )
 def test_bad_news_is_explained_and_not_published(api, body, fields):
-    make_customer()
+    CustomerFactory()
     if body.get("account_id") == "STAFF":
-        body["account_id"] = make_product_manager().pk  # news goes to customers only
+        body["account_id"] = StaffFactory(product_manager=True).pk  # news goes to customers only
     response = api.post("news", body)
     assert response.status_code == 400
     assert set(response.json()["details"]) == fields
@@ -111,11 +111,11 @@ def test_bad_news_is_explained_and_not_published(api, body, fields):
 
 @pytest.fixture
 def three_news():
-    anna = make_customer(username="anna", client=make_client(surname="Абрамова"))
-    boris = make_customer(username="boris", client=make_client(surname="Борисов"))
-    first = make_news(account=boris, title="Б-новость", body="карты")
-    second = make_news(account=anna, title="В-новость", body="вклады")
-    third = make_news(account=anna, title="А-новость", body="ипотека")
+    anna = CustomerFactory(username="anna", client=ClientFactory(surname="Абрамова"))
+    boris = CustomerFactory(username="boris", client=ClientFactory(surname="Борисов"))
+    first = NewsFactory(account=boris, title="Б-новость", body="карты")
+    second = NewsFactory(account=anna, title="В-новость", body="вклады")
+    third = NewsFactory(account=anna, title="А-новость", body="ипотека")
     return [first, second, third]
 
 
@@ -165,7 +165,7 @@ def test_bad_news_list_parameters_are_explained(api, params):
 
 def test_the_news_list_costs_the_same_queries_whatever_its_length(api, django_assert_num_queries):
     for _ in range(15):
-        make_news(account=make_customer())
+        NewsFactory(account=CustomerFactory())
     api.get("auth/session")
     # the token and its role (1), the count (1), the page with accounts and clients (1)
     with django_assert_num_queries(3):
@@ -183,7 +183,7 @@ def test_correcting_one_copy(api, three_news):
 @pytest.mark.postgres
 def test_correcting_every_copy_of_broadcast_news(api):
     for _ in range(3):
-        make_customer()
+        CustomerFactory()
     api.post("news", {**NEWS, "audience": "all_customers"})
     one = News.objects.first()
     assert api.patch(f"news/{one.pk}", {"title": "Вклад «Зима»", "body": "12%", "everywhere": True}).json() == {
@@ -239,9 +239,9 @@ def test_withdrawing(api, three_news):
 
 def test_withdrawing_every_copy(api):
     for _ in range(3):
-        make_customer()
+        CustomerFactory()
     api.post("news", {**NEWS, "audience": "all_customers"})
-    make_news(account=make_customer(), title="Другая")
+    NewsFactory(account=CustomerFactory(), title="Другая")
     one = News.objects.filter(title=NEWS["title"]).first()
     assert api.post(f"news/{one.pk}/withdraw", {"everywhere": True}).json() == {"withdrawn": 3}
     assert News.objects.filter(withdrawn_at__isnull=True).get().title == "Другая"

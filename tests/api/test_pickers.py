@@ -4,17 +4,21 @@ from __future__ import annotations
 
 import pytest
 
-from tests.api.factories import make_campaign, make_client, make_customer
+from tests.factories import (
+    CampaignFactory,
+    ClientFactory,
+    CustomerFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
 def clients():
-    anna = make_client(surname="Абрамова", name="Анна", email="anna@example.ru", phone="+79161112233")
-    make_customer(client=anna, username="anna")
-    make_customer(client=anna, username="anna-old", active=False)
-    boris = make_client(surname="Борисов", name="Борис", email="boris@mail.example", phone="+79035556677")
+    anna = ClientFactory(surname="Абрамова", name="Анна", email="anna@example.ru", phone="+79161112233")
+    CustomerFactory(client=anna, username="anna")
+    CustomerFactory(client=anna, username="anna-old", is_active=False)
+    boris = ClientFactory(surname="Борисов", name="Борис", email="boris@mail.example", phone="+79035556677")
     return anna, boris
 
 
@@ -44,7 +48,7 @@ def test_a_client_comes_with_their_active_logins(api, clients):
 
 def test_search_is_two_queries_whatever_it_finds(api, clients, django_assert_num_queries):
     for number in range(10):
-        make_customer(client=make_client(surname=f"Абрамов{number}"))
+        CustomerFactory(client=ClientFactory(surname=f"Абрамов{number}"))
     api.get("auth/session")
     with django_assert_num_queries(3):
         assert len(api.get("clients", q="абрам", limit=20).json()["results"]) == 11
@@ -56,6 +60,6 @@ def test_bad_search_is_explained(api):
 
 
 def test_campaigns_for_the_audience_picker(api):
-    make_campaign(name="Осенние вклады")
+    CampaignFactory(name="Осенние вклады", active=False)
     rows = api.get("campaigns").json()["results"]
     assert [(row["name"], row["status"]) for row in rows] == [("Осенние вклады", "draft")]

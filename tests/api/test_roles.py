@@ -8,7 +8,13 @@ from accounts.roles import BACK_OFFICE, CHAT_AGENTS, TELEMARKETING_AGENTS
 from outreach.models import News
 from surveys.models import Survey
 from tests.api.conftest import Api
-from tests.api.factories import make_customer, make_news, make_staff, make_survey, token_for
+from tests.factories import (
+    CustomerFactory,
+    NewsFactory,
+    StaffFactory,
+    SurveyFactory,
+    token_for,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -31,15 +37,15 @@ def caller(role: str) -> Api:
     if role == "anonymous":
         return Api()
     if role == "customer":
-        return Api(token_for(make_customer()))
-    return Api(token_for(make_staff(role)))
+        return Api(token_for(CustomerFactory()))
+    return Api(token_for(StaffFactory(roles=[role])))
 
 
 @pytest.fixture
 def some_data():
-    customer = make_customer()
-    make_survey(client=customer.client)
-    make_news(account=customer)
+    customer = CustomerFactory()
+    SurveyFactory(client=customer.client)
+    NewsFactory(account=customer)
 
 
 @pytest.mark.parametrize("role", ["anonymous", "customer", CHAT_AGENTS, TELEMARKETING_AGENTS, BACK_OFFICE])

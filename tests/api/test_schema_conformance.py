@@ -18,7 +18,14 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
-from tests.api.factories import make_campaign, make_customer, make_news, make_product_manager, make_survey, token_for
+from tests.factories import (
+    CampaignFactory,
+    CustomerFactory,
+    NewsFactory,
+    StaffFactory,
+    SurveyFactory,
+    token_for,
+)
 
 schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", get_wsgi_application())
 CHECKS = [
@@ -45,11 +52,11 @@ def _keep_the_tests_connection():
 @pytest.fixture
 def signed_in_manager(db) -> dict:
     """A product manager's token, and a little data for the lists to show (ids 1… exist)."""
-    customer = make_customer()
-    make_survey(client=customer.client)
-    make_news(account=customer)
-    make_campaign()
-    return {"Authorization": f"Bearer {token_for(make_product_manager())}"}
+    customer = CustomerFactory()
+    SurveyFactory(client=customer.client)
+    NewsFactory(account=customer)
+    CampaignFactory(name="Осенние вклады", active=False)
+    return {"Authorization": f"Bearer {token_for(StaffFactory(product_manager=True))}"}
 
 
 @schema.parametrize()
@@ -57,6 +64,6 @@ def signed_in_manager(db) -> dict:
 def test_every_operation_answers_as_documented(case, signed_in_manager):
     if case.operation.method.upper() == "DELETE" and case.operation.path == "/auth/session":
         # Signing out would revoke the token the other examples use: each example signs in afresh.
-        signed_in_manager = {"Authorization": f"Bearer {token_for(make_product_manager())}"}
+        signed_in_manager = {"Authorization": f"Bearer {token_for(StaffFactory(product_manager=True))}"}
     response = case.call(headers=signed_in_manager)
     case.validate_response(response, checks=CHECKS, headers=signed_in_manager)

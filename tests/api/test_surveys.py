@@ -8,19 +8,25 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from surveys.models import Survey, SurveySource
-from tests.api.factories import make_client, make_survey, moscow
+from tests.api.conftest import moscow
+from tests.factories import (
+    ClientFactory,
+    SurveyFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
 def three_surveys():
-    anna = make_client(surname="Абрамова", name="Анна", email="anna@example.ru")
-    boris = make_client(surname="Борисов", name="Борис", email="boris@example.ru")
+    anna = ClientFactory(surname="Абрамова", name="Анна", email="anna@example.ru")
+    boris = ClientFactory(surname="Борисов", name="Борис", email="boris@example.ru")
     return [
-        make_survey(client=boris, kind="complaint", rating=2, when=moscow(2024, 1, 10), text="Долго ждал"),
-        make_survey(client=anna, kind="thanks", rating=5, when=moscow(2024, 2, 1), text="Спасибо"),
-        make_survey(client=anna, kind="question", rating=4, when=moscow(2024, 2, 20), text="Как открыть вклад?"),
+        SurveyFactory(client=boris, kind="complaint", rating=2, created_at=moscow(2024, 1, 10), text="Долго ждал"),
+        SurveyFactory(client=anna, kind="thanks", rating=5, created_at=moscow(2024, 2, 1), text="Спасибо"),
+        SurveyFactory(
+            client=anna, kind="question", rating=4, created_at=moscow(2024, 2, 20), text="Как открыть вклад?"
+        ),
     ]
 
 
@@ -98,11 +104,11 @@ def test_the_list_costs_the_same_queries_whatever_its_length(api, django_assert_
             assert api.get("surveys").status_code == 200
         return len(context)
 
-    make_survey(client=make_client())
+    SurveyFactory(client=ClientFactory())
     api.get("auth/session")  # the token's first use is written down; later ones within a minute are not
     few = queries_for_a_page()
     for _ in range(20):
-        make_survey(client=make_client())
+        SurveyFactory(client=ClientFactory())
     assert queries_for_a_page() == few
     # the token and its role (1), the count (1), the page with its clients (1)
     with django_assert_num_queries(3):
@@ -111,7 +117,7 @@ def test_the_list_costs_the_same_queries_whatever_its_length(api, django_assert_
 
 @pytest.mark.postgres
 def test_adding_a_survey_for_a_client_found_by_email(api):
-    client = make_client(email="anna@example.ru")
+    client = ClientFactory(email="anna@example.ru")
     response = api.post(
         "surveys",
         {
@@ -135,14 +141,14 @@ def test_adding_a_survey_for_a_client_found_by_email(api):
 
 
 def test_adding_a_survey_for_a_client_found_by_number_comes_from_a_phone_call(api):
-    client = make_client()
+    client = ClientFactory()
     response = api.post("surveys", {"client_id": client.pk, "kind": "thanks", "rating": 5})
     assert response.status_code == 201
     assert Survey.objects.get().source == SurveySource.PHONE
 
 
 def test_a_survey_written_down_later_keeps_the_day_it_was_taken(api):
-    client = make_client()
+    client = ClientFactory()
     response = api.post("surveys", {"client_id": client.pk, "kind": "thanks", "rating": 5, "taken_on": "2024-03-21"})
     assert response.status_code == 201, response.json()
     assert response.json()["created_at"].startswith("2024-03-21T12:00:00+03:00")
@@ -168,8 +174,8 @@ def test_a_survey_written_down_later_keeps_the_day_it_was_taken(api):
     ],
 )
 def test_bad_surveys_are_explained_and_not_saved(api, body, fields):
-    client = make_client()
-    other = make_client()
+    client = ClientFactory()
+    other = ClientFactory()
     if body.get("client_id") == "CLIENT" and "client_id" not in fields:
         body["client_id"] = client.pk
     response = api.post("surveys", body)
@@ -181,7 +187,7 @@ def test_bad_surveys_are_explained_and_not_saved(api, body, fields):
 
 
 def test_number_and_email_of_two_different_clients_are_refused(api):
-    anna, boris = make_client(), make_client()
+    anna, boris = ClientFactory(), ClientFactory()
     response = api.post("surveys", {"client_id": anna.pk, "client_email": boris.email, "kind": "thanks", "rating": 5})
     assert response.status_code == 400
     assert response.json()["details"] == {"client": "The number and the e-mail belong to two different clients."}
@@ -190,7 +196,7 @@ def test_number_and_email_of_two_different_clients_are_refused(api):
 
 @pytest.mark.postgres
 def test_statistics(api, three_surveys):
-    make_survey(client=three_surveys[0].client, kind="complaint", rating=1, when=moscow(2024, 1, 31, 23))
+    SurveyFactory(client=three_surveys[0].client, kind="complaint", rating=1, created_at=moscow(2024, 1, 31, 23))
     response = api.get("surveys/statistics")
     assert response.status_code == 200
     figures = response.json()
@@ -220,7 +226,7 @@ def test_statistics_follow_the_filters(api, three_surveys):
 
 def test_statistics_are_aggregated_in_the_database(api, django_assert_num_queries):
     for rating in (1, 2, 3, 4, 5) * 4:
-        make_survey(client=make_client(), rating=rating)
+        SurveyFactory(client=ClientFactory(), rating=rating)
     api.get("auth/session")  # the token's first use is written down; later ones within a minute are not
     # the token and its role (1); totals with the distribution, per kind, per month (3)
     with django_assert_num_queries(4):

@@ -1,24 +1,17 @@
 import pytest
-from django.contrib.auth.models import Group
 
 from accounts import roles
-from accounts.models import Account
 from api.models import ApiToken
 from api.services import issue_token
+from tests.factories import StaffFactory
 
 pytestmark = pytest.mark.django_db
 
 
-def staff(username: str, role: str) -> Account:
-    account = Account.objects.create_user(username=username, password=None, is_staff=True)
-    account.groups.add(Group.objects.get(name=role))
-    return account
-
-
 def test_administrators_revoke_tokens_and_never_see_secrets(client):
-    manager = staff("pm", roles.PRODUCT_MANAGERS)
+    manager = StaffFactory(username="pm", roles=[roles.PRODUCT_MANAGERS], is_staff=True)
     token, secret = issue_token(account=manager)
-    client.force_login(staff("admin", roles.ADMINISTRATORS))
+    client.force_login(StaffFactory(username="admin", administrator=True))
     listing = client.get("/admin/api/apitoken/")
     assert listing.status_code == 200
     assert secret not in listing.text and token.key_hash not in listing.text
@@ -27,7 +20,7 @@ def test_administrators_revoke_tokens_and_never_see_secrets(client):
 
 
 def test_the_back_office_cannot_reach_tokens(client):
-    issue_token(account=staff("pm", roles.PRODUCT_MANAGERS))
-    client.force_login(staff("clerk", roles.BACK_OFFICE))
+    issue_token(account=StaffFactory(username="pm", roles=[roles.PRODUCT_MANAGERS], is_staff=True))
+    client.force_login(StaffFactory(username="clerk", back_office=True))
     assert client.get("/admin/api/apitoken/").status_code == 403
     assert ApiToken.objects.get().revoked_at is None

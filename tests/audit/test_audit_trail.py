@@ -2,23 +2,21 @@
 
 import pytest
 from django.contrib.admin.models import CHANGE, LogEntry
-from django.contrib.auth.models import Group
 
-from accounts import roles
-from accounts.models import Account, Worker
 from audit.models import AuditAction, AuditEvent
 from audit.services import record_event
+from tests.factories import AccountFactory, StaffFactory, WorkerFactory
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
 def administrator():
-    return Account.objects.create_superuser(username="root", password="Secret-pass-123")
+    return AccountFactory(username="root", is_staff=True, is_superuser=True)
 
 
 def test_an_admin_change_lands_in_the_trail(administrator):
-    worker = Worker.objects.create(surname="Петрова", name="Анна", position="Оператор")
+    worker = WorkerFactory(surname="Петрова", name="Анна", position="Оператор")
     LogEntry.objects.log_actions(
         user_id=administrator.pk,
         queryset=[worker],
@@ -43,7 +41,7 @@ def test_events_can_be_neither_changed_nor_deleted(administrator):
 
 
 def test_the_login_survives_deleting_the_account(administrator):
-    departing = Account.objects.create_user(username="leaver", password="Secret-pass-123")
+    departing = AccountFactory(username="leaver")
     record_event(actor=departing, action=AuditAction.PAYMENT, target=departing, summary="paid")
     departing.delete()
     event = AuditEvent.objects.get()
@@ -62,13 +60,11 @@ def test_only_administrators_read_the_trail_in_admin(client, administrator):
     assert client.post(f"/admin/audit/auditevent/{event.pk}/change/", {"summary": "forged"}).status_code == 403
     assert AuditEvent.objects.get().summary == "paid 100.00 RUB"
 
-    clerk = Account.objects.create_user(username="clerk", password=None, is_staff=True)
-    clerk.groups.add(Group.objects.get(name=roles.BACK_OFFICE))
+    clerk = StaffFactory(username="clerk", back_office=True)
     client.force_login(clerk)
     assert client.get("/admin/audit/auditevent/").status_code == 403
 
-    auditor = Account.objects.create_user(username="auditor", password=None, is_staff=True)
-    auditor.groups.add(Group.objects.get(name=roles.ADMINISTRATORS))
+    auditor = StaffFactory(username="auditor", administrator=True)
     client.force_login(auditor)
     assert "paid 100.00 RUB" in client.get("/admin/audit/auditevent/").text
     assert client.post(f"/admin/audit/auditevent/{event.pk}/delete/", {"post": "yes"}).status_code == 403

@@ -1,27 +1,29 @@
 """Each audited action leaves one event naming who did it, written in the action's own transaction."""
 
 import uuid
-from decimal import Decimal
 
 import pytest
-from django.contrib.auth.models import Group
 
-from accounts import roles
-from accounts.models import Account
 from audit.models import AuditAction, AuditEvent
-from banking.services import InsufficientFunds, open_bank_account, transfer
-from campaigns.models import Campaign
+from banking.services import InsufficientFunds, transfer
 from campaigns.services import CampaignTransitionError, finish_campaign, next_lead, record_outcome
 from outreach.services import publish_news, withdraw_news
-from tests.campaigns.factories import add_leads, make_agent, make_campaign, make_client, make_worker
+from tests.factories import (
+    AccountFactory,
+    BankAccountFactory,
+    CampaignFactory,
+    CampaignLeadFactory,
+    CustomerFactory,
+    StaffFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
 
 def test_a_payment_is_audited_with_masked_account_numbers():
-    payer = Account.objects.create_user(username="payer", password=None)
-    source = open_bank_account(owner=payer, currency="RUB", opening_deposit=Decimal("100.00"))
-    target = open_bank_account(owner=payer, currency="RUB")
+    payer = AccountFactory(username="payer")
+    source = BankAccountFactory(owner=payer, balance="100.00")
+    target = BankAccountFactory(owner=payer)
     made = transfer(
         initiated_by=payer,
         payer_number=source.number,
@@ -36,9 +38,9 @@ def test_a_payment_is_audited_with_masked_account_numbers():
 
 
 def test_a_refused_payment_leaves_no_event():
-    payer = Account.objects.create_user(username="payer", password=None)
-    source = open_bank_account(owner=payer, currency="RUB", opening_deposit=Decimal("10.00"))
-    target = open_bank_account(owner=payer, currency="RUB")
+    payer = AccountFactory(username="payer")
+    source = BankAccountFactory(owner=payer, balance="10.00")
+    target = BankAccountFactory(owner=payer)
     with pytest.raises(InsufficientFunds):
         transfer(
             initiated_by=payer,
@@ -51,8 +53,8 @@ def test_a_refused_payment_leaves_no_event():
 
 
 def test_campaign_transitions_from_admin_name_the_administrator(client):
-    administrator = Account.objects.create_superuser(username="root", password=None)
-    campaign = Campaign.objects.create(name="Ипотека", responsible=make_worker())
+    administrator = AccountFactory(username="root", is_staff=True, is_superuser=True)
+    campaign = CampaignFactory(name="Ипотека", active=False)
     client.force_login(administrator)
     client.post(
         "/admin/campaigns/campaign/",
@@ -63,16 +65,16 @@ def test_campaign_transitions_from_admin_name_the_administrator(client):
 
 
 def test_a_refused_transition_leaves_no_event():
-    campaign = make_campaign(active=False)
+    campaign = CampaignFactory(active=False)
     with pytest.raises(CampaignTransitionError):
         finish_campaign(campaign=campaign)
     assert not AuditEvent.objects.filter(action=AuditAction.CAMPAIGN_TRANSITION).exists()
 
 
 def test_a_call_outcome_is_audited_for_the_agent():
-    campaign = make_campaign()
-    add_leads(campaign, 1)
-    agent = make_agent("caller")
+    campaign = CampaignFactory()
+    CampaignLeadFactory.create_batch(1, campaign=campaign)
+    agent = StaffFactory(username="caller", telemarketing_agent=True)
     held = next_lead(agent=agent, campaign=campaign)
     record_outcome(agent=agent, campaign_lead=held, outcome="not_interested", note="Не звонить до весны")
     event = AuditEvent.objects.get(action=AuditAction.LEAD_OUTCOME)
@@ -81,12 +83,8 @@ def test_a_call_outcome_is_audited_for_the_agent():
 
 
 def test_news_publishing_and_withdrawal_are_audited():
-    manager = Account.objects.create_user(username="pm", password=None)
-    manager.groups.add(Group.objects.get(name=roles.PRODUCT_MANAGERS))
-    customer = Account.objects.create_user(username="customer", password=None)
-    customer.groups.add(Group.objects.get(name=roles.CUSTOMERS))
-    customer.client = make_client()
-    customer.save()
+    manager = StaffFactory(username="pm", product_manager=True)
+    customer = CustomerFactory(username="customer")
     publication = publish_news(title="Новый вклад", body="Ставка 18%", audience="all_customers", actor=manager)
     published = AuditEvent.objects.get(action=AuditAction.NEWS_PUBLISH)
     assert published.actor == manager

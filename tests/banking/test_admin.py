@@ -13,7 +13,7 @@ from audit.models import AuditAction, AuditEvent
 from banking.models import BankAccount
 from banking.services import AccountClosed, deposit, open_bank_account, transfer
 from tests.admin_forms import messages_of
-from tests.campaigns.factories import make_account, make_client
+from tests.factories import AccountFactory, ClientFactory
 
 # On PostgreSQL too: the services lock rows, and PostgreSQL refuses some locks that SQLite ignores.
 pytestmark = [pytest.mark.django_db, pytest.mark.postgres]
@@ -23,7 +23,7 @@ CHANGELIST = reverse("admin:banking_bankaccount_changelist")
 
 @pytest.fixture
 def back_office(client):
-    client.force_login(make_account("office", role=roles.BACK_OFFICE, is_staff=True))
+    client.force_login(AccountFactory(username="office", roles=[roles.BACK_OFFICE], is_staff=True))
     return client
 
 
@@ -36,7 +36,7 @@ def close(back_office, *bank_accounts):
 
 
 def test_an_account_holding_money_is_not_closed_and_an_empty_one_is_audited(back_office):
-    owner = make_account("customer", role=roles.CUSTOMERS, client=make_client())
+    owner = AccountFactory(username="customer", roles=[roles.CUSTOMERS], client=ClientFactory())
     full = open_bank_account(owner=owner, currency="RUB", opening_deposit=Decimal("1500.50"))
     empty = open_bank_account(owner=owner, currency="USD")
     page = back_office.get(reverse("admin:banking_bankaccount_change", args=[full.pk])).text
@@ -59,7 +59,7 @@ def test_an_account_holding_money_is_not_closed_and_an_empty_one_is_audited(back
 
 
 def test_a_closed_account_receives_no_payment(back_office):
-    owner = make_account("customer", role=roles.CUSTOMERS, client=make_client())
+    owner = AccountFactory(username="customer", roles=[roles.CUSTOMERS], client=ClientFactory())
     payer = open_bank_account(owner=owner, currency="RUB", opening_deposit=Decimal("100"))
     payee = open_bank_account(owner=owner, currency="RUB")
     close(back_office, payee)

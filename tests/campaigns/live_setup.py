@@ -20,33 +20,26 @@ import django
 
 django.setup()
 
-from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY  # noqa: E402
-from django.contrib.sessions.backends.db import SessionStore  # noqa: E402
 
-from accounts import roles  # noqa: E402
-from campaigns.models import Product  # noqa: E402
 from campaigns.services import NewClientDetails, next_lead, record_outcome  # noqa: E402
-from tests.campaigns.factories import add_leads, make_account, make_agent, make_campaign  # noqa: E402
-
-
-def session_key_for(account) -> str:
-    session = SessionStore()
-    session[SESSION_KEY] = str(account.pk)
-    session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
-    session[HASH_SESSION_KEY] = account.get_session_auth_hash()
-    session.create()
-    return session.session_key
+from tests.factories import (  # noqa: E402
+    CampaignFactory,
+    CampaignLeadFactory,
+    ProductFactory,
+    StaffFactory,
+    session_key_for,
+)
 
 
 def main() -> dict:
-    campaign = make_campaign(name="Вклад «Надёжный»")
-    Product.objects.create(
+    campaign = CampaignFactory(name="Вклад «Надёжный»")
+    ProductFactory(
         campaign=campaign, name="Вклад «Надёжный» 12%", kind="deposit", cost=Decimal("5000"), description="На год."
     )
-    Product.objects.create(campaign=campaign, name="Кредитная карта", kind="card", cost=Decimal("1500"))
-    add_leads(campaign, 12)
+    ProductFactory(campaign=campaign, name="Кредитная карта", kind="card", cost=Decimal("1500"))
+    CampaignLeadFactory.create_batch(12, campaign=campaign)
     outcomes = ["converted", "not_interested", "interested", "do_not_call", "not_interested", "interested"]
-    colleagues = [make_agent(name) for name in ("marina", "oleg")]
+    colleagues = [StaffFactory(username=name, telemarketing_agent=True) for name in ("marina", "oleg")]
     for number, outcome in enumerate(outcomes):
         colleague = colleagues[number % 2]
         details = NewClientDetails(email=f"client{number}@example.com", sex="F", birth_date=dt.date(1980, 1, 1))
@@ -56,8 +49,8 @@ def main() -> dict:
             outcome=outcome,
             client_details=details,
         )
-    agent = make_agent("anna")
-    office = make_account("office", role=roles.BACK_OFFICE, is_staff=True)
+    agent = StaffFactory(username="anna", telemarketing_agent=True)
+    office = StaffFactory(username="office", back_office=True)
     return {"agent": session_key_for(agent), "office": session_key_for(office), "campaign": campaign.pk}
 
 

@@ -19,7 +19,7 @@ from campaigns.services import CallQueueError, ImportMode, next_lead, record_out
 from outreach.models import Message, MessageStatus
 from outreach.services import compose_message
 from tests.admin_forms import post_admin_form
-from tests.campaigns.factories import add_leads, make_account, make_agent, make_campaign, make_client
+from tests.factories import CampaignFactory, CampaignLeadFactory, ClientFactory, CustomerFactory, StaffFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -29,7 +29,7 @@ IMPORT = reverse("admin:campaigns_campaign_import_leads")
 
 @pytest.fixture
 def back_office(client):
-    client.force_login(make_account("office", role=roles.BACK_OFFICE, is_staff=True))
+    client.force_login(StaffFactory(username="office", back_office=True))
     return client
 
 
@@ -44,7 +44,7 @@ def texts(response) -> list[str]:
 
 
 def test_transition_actions_call_the_lifecycle_and_report_refusals(back_office):
-    draft, active = make_campaign(name="Черновик", active=False), make_campaign(name="Идёт")
+    draft, active = CampaignFactory(name="Черновик", active=False), CampaignFactory(name="Идёт")
     response = run_action(back_office, "start_campaigns", draft, active)
     assert "1 campaign started." in texts(response)
     assert any("Only a draft campaign can be started; “Идёт” is active." in text for text in texts(response))
@@ -56,7 +56,7 @@ def test_transition_actions_call_the_lifecycle_and_report_refusals(back_office):
 
 
 def test_the_status_cannot_be_typed_into_the_change_form(back_office):
-    campaign = make_campaign(active=False)
+    campaign = CampaignFactory(active=False)
     url = reverse("admin:campaigns_campaign_change", args=[campaign.pk])
     page = back_office.get(url)
     assert 'name="status"' not in page.text
@@ -71,7 +71,7 @@ CSV = "surname,name,phone,email\nИванов,Иван,89161234567,\nПетро�
 
 
 def test_importing_valid_rows_shows_the_rejected_rows_with_their_reasons(back_office):
-    campaign = make_campaign()
+    campaign = CampaignFactory()
     assert back_office.get(IMPORT).status_code == 200
     response = back_office.post(IMPORT, upload(CSV, campaign, ImportMode.VALID_ROWS))
     assert response.status_code == 200
@@ -81,14 +81,14 @@ def test_importing_valid_rows_shows_the_rejected_rows_with_their_reasons(back_of
 
 
 def test_all_or_nothing_imports_nothing_and_says_so(back_office):
-    campaign = make_campaign()
+    campaign = CampaignFactory()
     response = back_office.post(IMPORT, upload(CSV, campaign, ImportMode.ALL_OR_NOTHING))
     assert any("Nothing was imported: 2 rows were rejected" in text for text in texts(response))
     assert Lead.objects.count() == 0
 
 
 def test_an_unreadable_file_is_a_form_error(back_office):
-    campaign = make_campaign()
+    campaign = CampaignFactory()
     response = back_office.post(IMPORT, upload("name;email\nИван;a@b.c\n", campaign, ImportMode.VALID_ROWS))
     assert response.status_code == 200
     assert "missing: surname, phone" in response.text
@@ -97,8 +97,8 @@ def test_an_unreadable_file_is_a_form_error(back_office):
 
 @pytest.mark.parametrize("role", [roles.TELEMARKETING_AGENTS, roles.PRODUCT_MANAGERS])
 def test_only_the_back_office_imports_leads(client, role):
-    client.force_login(make_account("staff", role=role, is_staff=True))
-    campaign = make_campaign()
+    client.force_login(StaffFactory(username="staff", roles=[role], is_staff=True))
+    campaign = CampaignFactory()
     assert client.get(IMPORT).status_code == 403
     assert client.post(IMPORT, upload(CSV, campaign, ImportMode.VALID_ROWS)).status_code == 403
     assert Lead.objects.count() == 0
@@ -106,14 +106,14 @@ def test_only_the_back_office_imports_leads(client, role):
 
 def test_customers_and_anonymous_visitors_never_see_the_import(client):
     assert client.get(IMPORT).status_code == 302
-    client.force_login(make_account("customer", role=roles.CUSTOMERS, client=make_client()))
+    client.force_login(CustomerFactory(username="customer"))
     assert client.get(IMPORT).status_code == 302  # the admin sends non-staff to its sign-in page
     assert Lead.objects.count() == 0
 
 
 def test_export_action_downloads_the_leads_as_csv(back_office):
-    campaign = make_campaign()
-    add_leads(campaign, 3)
+    campaign = CampaignFactory()
+    CampaignLeadFactory.create_batch(3, campaign=campaign)
     response = run_action(back_office, "export_leads_csv", campaign)
     assert response["Content-Type"].startswith("text/csv")
     lines = response.content.decode("utf-8-sig").splitlines()
@@ -122,7 +122,7 @@ def test_export_action_downloads_the_leads_as_csv(back_office):
 
 
 def test_message_actions_move_messages_through_delivery(back_office):
-    message = compose_message(author=None, client=make_client(), subject="s", body="b")
+    message = compose_message(author=None, client=ClientFactory(), subject="s", body="b")
     url = reverse("admin:outreach_message_changelist")
     run_action(back_office, "mark_messages_sent", message, url=url)
     message.refresh_from_db()
@@ -145,7 +145,7 @@ def events_of(action: str) -> list[AuditEvent]:
 
 @pytest.mark.postgres  # the services lock the row: PostgreSQL refuses some locks SQLite ignores
 def test_a_call_back_set_in_the_admin_needs_a_time_in_the_future(back_office):
-    campaign_lead = add_leads(make_campaign(), 1)[0]
+    campaign_lead = CampaignLeadFactory(campaign=CampaignFactory())
 
     refused = post_admin_form(back_office, lead_page(campaign_lead), state="callback")
 
@@ -186,8 +186,8 @@ def test_a_call_back_set_in_the_admin_needs_a_time_in_the_future(back_office):
 
 @pytest.mark.postgres  # the services lock the row: PostgreSQL refuses some locks SQLite ignores
 def test_in_progress_cannot_be_set_by_hand_and_a_lead_on_a_call_cannot_be_changed(back_office, agent):
-    campaign = make_campaign()
-    campaign_lead = add_leads(campaign, 1)[0]
+    campaign = CampaignFactory()
+    campaign_lead = CampaignLeadFactory.create_batch(1, campaign=campaign)[0]
     held = next_lead(agent=agent, campaign=campaign)
 
     on_call = post_admin_form(back_office, lead_page(held), state="not_interested")
@@ -195,7 +195,7 @@ def test_in_progress_cannot_be_set_by_hand_and_a_lead_on_a_call_cannot_be_change
 
     campaign_lead.refresh_from_db()
     assert (campaign_lead.state, campaign_lead.held_by) == (LeadState.IN_PROGRESS, agent)
-    other = add_leads(campaign, 1)[0]
+    other = CampaignLeadFactory.create_batch(1, campaign=campaign)[0]
     by_hand = post_admin_form(back_office, lead_page(other), state="in_progress")
     assert "only while an agent holds it" in by_hand.text
     assert not events_of(AuditAction.LEAD_STATE)
@@ -203,11 +203,11 @@ def test_in_progress_cannot_be_set_by_hand_and_a_lead_on_a_call_cannot_be_change
 
 @pytest.mark.postgres  # the services lock the row: PostgreSQL refuses some locks SQLite ignores
 def test_converted_by_hand_only_once_the_lead_is_a_client(back_office):
-    campaign_lead = add_leads(make_campaign(), 1)[0]
+    campaign_lead = CampaignLeadFactory(campaign=CampaignFactory())
     refused = post_admin_form(back_office, lead_page(campaign_lead), state="converted")
     assert "is not a client yet" in refused.text
 
-    Lead.objects.filter(pk=campaign_lead.lead_id).update(client=make_client())
+    Lead.objects.filter(pk=campaign_lead.lead_id).update(client=ClientFactory())
     assert post_admin_form(back_office, lead_page(campaign_lead), state="converted").status_code == 302
     campaign_lead.refresh_from_db()
     assert campaign_lead.state == LeadState.CONVERTED
@@ -215,12 +215,12 @@ def test_converted_by_hand_only_once_the_lead_is_a_client(back_office):
 
 @pytest.mark.postgres  # the services lock the row: PostgreSQL refuses some locks SQLite ignores
 def test_the_holder_is_read_only_and_the_release_action_puts_the_lead_back_in_the_queue(back_office, agent):
-    campaign = make_campaign()
-    add_leads(campaign, 1)
+    campaign = CampaignFactory()
+    CampaignLeadFactory.create_batch(1, campaign=campaign)
     held = next_lead(agent=agent, campaign=campaign)
     page = back_office.get(lead_page(held)).text
     assert 'name="held_by"' not in page and 'name="held_since"' not in page
-    free = add_leads(campaign, 1)[0]
+    free = CampaignLeadFactory.create_batch(1, campaign=campaign)[0]
 
     response = run_action(
         back_office, "release_leads", held, free, url=reverse("admin:campaigns_campaignlead_changelist")
@@ -234,4 +234,6 @@ def test_the_holder_is_read_only_and_the_release_action_puts_the_lead_back_in_th
     assert event.actor_username == "office" and "taken from agent" in event.summary
     with pytest.raises(CallQueueError, match="no longer hold"):
         record_outcome(agent=agent, campaign_lead=held, outcome="interested")
-    assert next_lead(agent=make_agent("second"), campaign=campaign).pk == held.pk, "the queue hands it out again"
+    assert (
+        next_lead(agent=StaffFactory(username="second", telemarketing_agent=True), campaign=campaign).pk == held.pk
+    ), "the queue hands it out again"

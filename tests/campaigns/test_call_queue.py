@@ -19,7 +19,13 @@ from campaigns.services import (
     record_outcome,
     resume_campaign,
 )
-from tests.campaigns.factories import add_leads, make_agent, make_campaign, make_client, make_lead
+from tests.factories import (
+    CampaignFactory,
+    CampaignLeadFactory,
+    ClientFactory,
+    LeadFactory,
+    StaffFactory,
+)
 
 pytestmark = [pytest.mark.django_db, pytest.mark.postgres]
 
@@ -31,18 +37,18 @@ def in_minutes(minutes: int) -> dt.datetime:
 
 
 def test_each_agent_gets_a_different_lead_and_the_same_one_again_until_they_record_an_outcome(campaign):
-    first, second = add_leads(campaign, 2)
-    alice, bob = make_agent("alice"), make_agent("bob")
+    first, second = CampaignLeadFactory.create_batch(2, campaign=campaign)
+    alice, bob = (StaffFactory(username=name, telemarketing_agent=True) for name in ("alice", "bob"))
     given = next_lead(agent=alice, campaign=campaign)
     assert given.pk == first.pk
     assert (given.state, given.held_by_id) == (LeadState.IN_PROGRESS, alice.pk)
     assert next_lead(agent=alice, campaign=campaign).pk == first.pk, "asking again returns the held lead"
     assert next_lead(agent=bob, campaign=campaign).pk == second.pk
-    assert next_lead(agent=make_agent("carol"), campaign=campaign) is None
+    assert next_lead(agent=StaffFactory(username="carol", telemarketing_agent=True), campaign=campaign) is None
 
 
 def test_due_call_backs_come_before_new_leads_and_future_ones_wait(campaign, agent):
-    new, due_later, due_earlier, not_yet = add_leads(campaign, 4)
+    new, due_later, due_earlier, not_yet = CampaignLeadFactory.create_batch(4, campaign=campaign)
     CampaignLead.objects.filter(pk=due_later.pk).update(state=LeadState.CALLBACK, callback_at=in_minutes(-5))
     CampaignLead.objects.filter(pk=due_earlier.pk).update(state=LeadState.CALLBACK, callback_at=in_minutes(-60))
     CampaignLead.objects.filter(pk=not_yet.pk).update(state=LeadState.CALLBACK, callback_at=in_minutes(30))
@@ -57,19 +63,19 @@ def test_due_call_backs_come_before_new_leads_and_future_ones_wait(campaign, age
 
 
 def test_a_call_back_comes_back_when_its_time_has_come(campaign, agent):
-    (only,) = add_leads(campaign, 1)
+    (only,) = CampaignLeadFactory.create_batch(1, campaign=campaign)
     lead = next_lead(agent=agent, campaign=campaign)
     record_outcome(agent=agent, campaign_lead=lead, outcome=LeadState.CALLBACK, callback_at=in_minutes(20))
     assert next_lead(agent=agent, campaign=campaign) is None
     CampaignLead.objects.filter(pk=only.pk).update(callback_at=in_minutes(-1))
-    assert next_lead(agent=make_agent("bob"), campaign=campaign).pk == only.pk
+    assert next_lead(agent=StaffFactory(username="bob", telemarketing_agent=True), campaign=campaign).pk == only.pk
 
 
 def test_do_not_call_in_one_campaign_keeps_the_lead_out_of_every_campaign(campaign, agent):
-    other = make_campaign(name="Ипотека")
-    lead = make_lead()
-    here = CampaignLead.objects.create(campaign=campaign, lead=lead)
-    there = CampaignLead.objects.create(campaign=other, lead=lead)
+    other = CampaignFactory(name="Ипотека")
+    lead = LeadFactory()
+    here = CampaignLeadFactory(campaign=campaign, lead=lead)
+    there = CampaignLeadFactory(campaign=other, lead=lead)
     record_outcome(
         agent=agent,
         campaign_lead=next_lead(agent=agent, campaign=campaign),
@@ -82,18 +88,19 @@ def test_do_not_call_in_one_campaign_keeps_the_lead_out_of_every_campaign(campai
 
 
 def test_a_person_is_not_called_from_two_campaigns_at_once(campaign):
-    other = make_campaign(name="Ипотека")
-    lead = make_lead()
-    CampaignLead.objects.create(campaign=campaign, lead=lead)
-    CampaignLead.objects.create(campaign=other, lead=lead)
-    assert next_lead(agent=make_agent("alice"), campaign=campaign).lead_id == lead.pk
-    assert next_lead(agent=make_agent("bob"), campaign=other) is None
+    other = CampaignFactory(name="Ипотека")
+    lead = LeadFactory()
+    CampaignLeadFactory(campaign=campaign, lead=lead)
+    CampaignLeadFactory(campaign=other, lead=lead)
+    alice, bob = (StaffFactory(username=name, telemarketing_agent=True) for name in ("alice", "bob"))
+    assert next_lead(agent=alice, campaign=campaign).lead_id == lead.pk
+    assert next_lead(agent=bob, campaign=other) is None
 
 
 def test_a_lead_held_too_long_returns_to_the_queue_and_its_first_agent_loses_it(campaign, settings):
     settings.CALL_QUEUE_HOLD_MINUTES = 15
-    (only,) = add_leads(campaign, 1)
-    alice, bob = make_agent("alice"), make_agent("bob")
+    (only,) = CampaignLeadFactory.create_batch(1, campaign=campaign)
+    alice, bob = (StaffFactory(username=name, telemarketing_agent=True) for name in ("alice", "bob"))
     taken = next_lead(agent=alice, campaign=campaign)
     CampaignLead.objects.filter(pk=only.pk).update(held_since=timezone.now() - dt.timedelta(minutes=14))
     assert next_lead(agent=bob, campaign=campaign) is None, "14 minutes is not too long"
@@ -105,17 +112,17 @@ def test_a_lead_held_too_long_returns_to_the_queue_and_its_first_agent_loses_it(
 
 
 def test_an_abandoned_call_back_keeps_its_priority(campaign, agent):
-    _new, callback = add_leads(campaign, 2)
+    _new, callback = CampaignLeadFactory.create_batch(2, campaign=campaign)
     CampaignLead.objects.filter(pk=callback.pk).update(
         state=LeadState.IN_PROGRESS, callback_at=in_minutes(-10), held_by=agent, held_since=in_minutes(-60)
     )
-    assert next_lead(agent=make_agent("bob"), campaign=campaign).pk == callback.pk
+    assert next_lead(agent=StaffFactory(username="bob", telemarketing_agent=True), campaign=campaign).pk == callback.pk
 
 
 @pytest.mark.parametrize("pause", [True, False])
 def test_leads_are_handed_out_only_in_an_active_campaign(pause, agent, draft_campaign, campaign):
     target = campaign if pause else draft_campaign
-    add_leads(target, 1)
+    CampaignLeadFactory.create_batch(1, campaign=target)
     if pause:
         pause_campaign(campaign=campaign)
     with pytest.raises(CallQueueError, match="only in an active campaign"):
@@ -127,7 +134,7 @@ def test_leads_are_handed_out_only_in_an_active_campaign(pause, agent, draft_cam
 
 
 def test_an_outcome_is_logged_and_releases_the_lead(campaign, agent):
-    add_leads(campaign, 1)
+    CampaignLeadFactory.create_batch(1, campaign=campaign)
     lead = next_lead(agent=agent, campaign=campaign)
     attempt = record_outcome(agent=agent, campaign_lead=lead, outcome=LeadState.INTERESTED, note="  Перезвонит сам ")
     stored = CampaignLead.objects.get(pk=lead.pk)
@@ -152,7 +159,7 @@ def test_an_outcome_is_logged_and_releases_the_lead(campaign, agent):
     ],
 )
 def test_bad_outcomes_are_refused_and_change_nothing(campaign, agent, outcome, callback_at, message):
-    add_leads(campaign, 1)
+    CampaignLeadFactory.create_batch(1, campaign=campaign)
     lead = next_lead(agent=agent, campaign=campaign)
     before = CampaignLead.objects.values().get(pk=lead.pk)
     with pytest.raises(CallQueueError, match=message):
@@ -167,10 +174,11 @@ def test_bad_outcomes_are_refused_and_change_nothing(campaign, agent, outcome, c
 
 
 def test_an_agent_cannot_record_an_outcome_for_a_lead_someone_else_holds(campaign):
-    add_leads(campaign, 1)
-    lead = next_lead(agent=make_agent("alice"), campaign=campaign)
+    CampaignLeadFactory.create_batch(1, campaign=campaign)
+    alice, bob = (StaffFactory(username=name, telemarketing_agent=True) for name in ("alice", "bob"))
+    lead = next_lead(agent=alice, campaign=campaign)
     with pytest.raises(CallQueueError):
-        record_outcome(agent=make_agent("bob"), campaign_lead=lead, outcome=LeadState.CONVERTED, client_details=DETAILS)
+        record_outcome(agent=bob, campaign_lead=lead, outcome=LeadState.CONVERTED, client_details=DETAILS)
     assert Client.objects.count() == 0
 
 
@@ -181,10 +189,10 @@ def convert(agent, campaign, details=DETAILS):
 
 
 def test_conversion_creates_one_client_from_the_lead_and_a_second_campaign_reuses_it(campaign, agent):
-    lead = make_lead(surname="Сидоров", email="")
-    CampaignLead.objects.create(campaign=campaign, lead=lead)
-    other = make_campaign(name="Ипотека")
-    CampaignLead.objects.create(campaign=other, lead=lead)
+    lead = LeadFactory(surname="Сидоров", email="")
+    CampaignLeadFactory(campaign=campaign, lead=lead)
+    other = CampaignFactory(name="Ипотека")
+    CampaignLeadFactory(campaign=other, lead=lead)
     convert(agent, campaign)
     lead.refresh_from_db()
     client = Client.objects.get()
@@ -202,10 +210,10 @@ def test_conversion_creates_one_client_from_the_lead_and_a_second_campaign_reuse
 
 
 def test_conversion_links_an_existing_client_by_e_mail_or_phone(campaign, agent):
-    by_email = make_client(email="known@example.com")
-    by_phone = make_client(email="other@example.com", phone="+79990000001")
-    CampaignLead.objects.create(campaign=campaign, lead=make_lead(email="Known@Example.com"))
-    CampaignLead.objects.create(campaign=campaign, lead=make_lead(phone="+79990000001"))
+    by_email = ClientFactory(email="known@example.com")
+    by_phone = ClientFactory(email="other@example.com", phone="+79990000001")
+    CampaignLeadFactory(campaign=campaign, lead=LeadFactory(email="Known@Example.com"))
+    CampaignLeadFactory(campaign=campaign, lead=LeadFactory(phone="+79990000001"))
     assert convert(agent, campaign, details=None).client == by_email
     assert convert(agent, campaign, details=None).client == by_phone
     assert Client.objects.count() == 2
@@ -221,7 +229,7 @@ def test_conversion_links_an_existing_client_by_e_mail_or_phone(campaign, agent)
     ],
 )
 def test_conversion_without_the_client_details_is_refused_and_the_lead_stays_held(campaign, agent, details, message):
-    add_leads(campaign, 1)
+    CampaignLeadFactory.create_batch(1, campaign=campaign)
     lead = next_lead(agent=agent, campaign=campaign)
     with pytest.raises(CallQueueError, match=message):
         record_outcome(agent=agent, campaign_lead=lead, outcome=LeadState.CONVERTED, client_details=details)
@@ -233,7 +241,7 @@ def test_conversion_without_the_client_details_is_refused_and_the_lead_stays_hel
 
 def fill_queue(campaign, count: int) -> None:
     """``count`` leads in every state the queue looks at: new, due and future call-backs, abandoned holds."""
-    holder = make_agent(f"holder{campaign.pk}")
+    holder = StaffFactory(username=f"holder{campaign.pk}", telemarketing_agent=True)
     first = Lead.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
     leads = Lead.objects.bulk_create(
         [Lead(surname="Лид", name=str(n), phone=f"+7903{campaign.pk:03d}{first + n:05d}") for n in range(count)]
@@ -251,10 +259,10 @@ def fill_queue(campaign, count: int) -> None:
 
 
 def test_handing_out_a_lead_takes_as_many_queries_in_a_big_campaign_as_in_a_small_one(agent, django_assert_num_queries):
-    small, big = make_campaign(name="Малая"), make_campaign(name="Большая")
+    small, big = CampaignFactory(name="Малая"), CampaignFactory(name="Большая")
     fill_queue(small, 10)
     fill_queue(big, 300)
-    bob = make_agent("bob")
+    bob = StaffFactory(username="bob", telemarketing_agent=True)
     with CaptureQueriesContext(connection) as in_small:
         assert next_lead(agent=agent, campaign=small).state == LeadState.IN_PROGRESS
     with django_assert_num_queries(len(in_small)):

@@ -16,9 +16,14 @@ from pathlib import Path
 import pytest
 from django.db import connection, connections
 
-from campaigns.models import CallAttempt, Campaign, CampaignLead, LeadState
+from campaigns.models import CallAttempt, Campaign, LeadState
 from campaigns.services import next_lead, record_outcome
-from tests.campaigns.factories import add_leads, make_agent, make_campaign, make_lead
+from tests.factories import (
+    CampaignFactory,
+    CampaignLeadFactory,
+    LeadFactory,
+    StaffFactory,
+)
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
@@ -71,9 +76,9 @@ class Agents:
 
 
 def test_agents_asking_at_once_get_different_leads(tmp_path):
-    campaign = make_campaign()
-    add_leads(campaign, 5)
-    agents = [make_agent(f"agent{n}") for n in range(8)]
+    campaign = CampaignFactory()
+    CampaignLeadFactory.create_batch(5, campaign=campaign)
+    agents = [StaffFactory(username=f"agent{n}", telemarketing_agent=True) for n in range(8)]
     handed = Agents(tmp_path).run(lambda agent: next_lead(agent=agent, campaign=campaign), agents)
     given = [lead.pk for lead in handed if lead is not None]
     assert len(given) == 5, "every lead is handed out, and three agents find the queue empty"
@@ -83,9 +88,9 @@ def test_agents_asking_at_once_get_different_leads(tmp_path):
 
 
 def test_agents_working_through_a_queue_call_every_lead_exactly_once(tmp_path):
-    campaign = make_campaign()
-    leads = add_leads(campaign, 30)
-    agents = [make_agent(f"agent{n}") for n in range(6)]
+    campaign = CampaignFactory()
+    leads = CampaignLeadFactory.create_batch(30, campaign=campaign)
+    agents = [StaffFactory(username=f"agent{n}", telemarketing_agent=True) for n in range(6)]
 
     def work_through(agent) -> list[int]:
         called = []
@@ -103,12 +108,13 @@ def test_agents_working_through_a_queue_call_every_lead_exactly_once(tmp_path):
 
 
 def test_a_person_in_two_campaigns_is_held_by_one_agent_at_a_time(tmp_path):
-    first, second = make_campaign(name="Первая"), make_campaign(name="Вторая")
-    people = [make_lead() for _ in range(4)]
+    first, second = CampaignFactory(name="Первая"), CampaignFactory(name="Вторая")
+    people = [LeadFactory() for _ in range(4)]
     for person in people:
-        CampaignLead.objects.create(campaign=first, lead=person)
-        CampaignLead.objects.create(campaign=second, lead=person)
-    work = [(make_agent(f"agent{n}"), first if n % 2 else second) for n in range(8)]
+        CampaignLeadFactory(campaign=first, lead=person)
+        CampaignLeadFactory(campaign=second, lead=person)
+    agents = [StaffFactory(username=f"agent{n}", telemarketing_agent=True) for n in range(8)]
+    work = [(agent, first if n % 2 else second) for n, agent in enumerate(agents)]
     handed = Agents(tmp_path).run(lambda job: next_lead(agent=job[0], campaign=job[1]), work)
     persons = [lead.lead_id for lead in handed if lead is not None]
     assert len(persons) == 4

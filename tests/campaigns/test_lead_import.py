@@ -10,7 +10,11 @@ import pytest
 from campaigns.models import CampaignLead, Lead, LeadState
 from campaigns.selectors import write_campaign_leads_csv
 from campaigns.services import ImportMode, LeadImportError, finish_campaign, import_leads_csv
-from tests.campaigns.factories import make_campaign, make_lead
+from tests.factories import (
+    CampaignFactory,
+    CampaignLeadFactory,
+    LeadFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -27,12 +31,12 @@ MIXED = """фамилия;имя;отчество;телефон;email;исто�
 
 
 def run_import(text: str, mode: str = ImportMode.VALID_ROWS, campaign=None, encoding: str = "utf-8"):
-    campaign = campaign or make_campaign()
+    campaign = campaign or CampaignFactory()
     return campaign, import_leads_csv(campaign=campaign, data=text.encode(encoding), mode=mode)
 
 
 def test_valid_rows_are_imported_and_every_rejected_row_is_reported_with_its_reasons():
-    already_known = make_lead(surname="Смирнов", phone="+79030000009", email="old@example.com")
+    already_known = LeadFactory(surname="Смирнов", phone="+79030000009", email="old@example.com")
     campaign, report = run_import(MIXED)
     assert (report.rows, report.created, report.linked, report.imported) == (7, 2, 1, True)
     rejected = {row.line: row.reasons for row in report.rejected}
@@ -79,8 +83,8 @@ def test_importing_the_same_file_twice_rejects_the_leads_already_in_the_campaign
 
 
 def test_a_lead_on_the_do_not_call_list_joins_a_new_campaign_as_do_not_call():
-    refused = make_lead(phone="+79161234567")
-    CampaignLead.objects.create(campaign=make_campaign(name="Старая"), lead=refused, state=LeadState.DO_NOT_CALL)
+    refused = LeadFactory(phone="+79161234567")
+    CampaignLeadFactory(campaign=CampaignFactory(name="Старая"), lead=refused, state=LeadState.DO_NOT_CALL)
     campaign, report = run_import("surname,name,phone\nИванов,Иван,89161234567\n")
     assert report.linked == 1
     assert CampaignLead.objects.get(campaign=campaign).state == LeadState.DO_NOT_CALL
@@ -114,7 +118,7 @@ def test_rows_shorter_than_the_header_are_rejected():
 
 
 def test_a_finished_campaign_takes_no_leads_and_an_unknown_mode_is_refused():
-    campaign = make_campaign()
+    campaign = CampaignFactory()
     finish_campaign(campaign=campaign)
     with pytest.raises(LeadImportError, match="has finished"):
         run_import("surname,name,phone\nИванов,Иван,89161234567\n", campaign=campaign)

@@ -18,7 +18,9 @@ from campaigns.services import (
     resume_campaign,
     start_campaign,
 )
-from tests.campaigns.factories import make_campaign
+from tests.factories import (
+    CampaignFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -37,7 +39,7 @@ PATH_TO = {
 
 
 def campaign_in(status: str) -> Campaign:
-    campaign = make_campaign(active=False)
+    campaign = CampaignFactory(active=False)
     for action in PATH_TO[status]:
         change_campaign_status(campaign=campaign, action=action)
     assert campaign.status == status
@@ -45,7 +47,7 @@ def campaign_in(status: str) -> Campaign:
 
 
 def test_the_whole_life_of_a_campaign_stamps_start_once_and_end_at_the_finish():
-    campaign = make_campaign(active=False)
+    campaign = CampaignFactory(active=False)
     assert (campaign.started_at, campaign.ended_at) == (None, None)
     before = timezone.now()
     start_campaign(campaign=campaign)
@@ -106,7 +108,7 @@ def test_the_database_refuses_a_finished_campaign_without_an_end_time():
 
 
 def test_budget_follows_base_amount_and_every_product_change():
-    campaign = make_campaign(active=False, base_amount="1000.00")
+    campaign = CampaignFactory(active=False, base_amount=Decimal("1000.00"))
     assert Campaign.objects.get(pk=campaign.pk).budget == Decimal("1000.00")
 
     def budget() -> Decimal:
@@ -124,7 +126,7 @@ def test_budget_follows_base_amount_and_every_product_change():
     campaign.base_amount = Decimal("2000.00")
     campaign.save()
     assert budget() == Decimal("2300.00")
-    other = make_campaign(name="Другая", active=False, base_amount="0")
+    other = CampaignFactory(name="Другая", active=False, base_amount=Decimal("0"))
     deposit.campaign = other
     deposit.save()
     assert budget() == Decimal("2000.00")

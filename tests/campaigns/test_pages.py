@@ -15,7 +15,12 @@ from accounts.models import Client
 from campaigns.models import CallAttempt, CampaignLead, LeadState
 from campaigns.services import NewClientDetails, next_lead, pause_campaign, record_outcome
 from outreach.models import Message
-from tests.campaigns.factories import add_leads, make_account, make_agent, make_campaign, make_client
+from tests.factories import (
+    CampaignFactory,
+    CampaignLeadFactory,
+    CustomerFactory,
+    StaffFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -35,7 +40,7 @@ CALL_QUEUE_PAGES = {"call", "next_lead", "record_outcome", "write_message"}
 
 
 def customer():
-    return make_account("customer", role=roles.CUSTOMERS, client=make_client())
+    return CustomerFactory(username="customer")
 
 
 @pytest.mark.parametrize("page", sorted(CALL_QUEUE_PAGES | {"index", "results"}))
@@ -57,8 +62,8 @@ def test_anonymous_visitors_are_sent_to_sign_in(client, campaign, page):
     ],
 )
 def test_only_telemarketing_agents_reach_the_call_queue(client, campaign, role, allowed):
-    (campaign_lead,) = add_leads(campaign, 1)
-    person = make_account(f"someone-{role}", role=role, client=make_client() if role == roles.CUSTOMERS else None)
+    (campaign_lead,) = CampaignLeadFactory.create_batch(1, campaign=campaign)
+    person = (CustomerFactory if role == roles.CUSTOMERS else StaffFactory)(username=f"someone-{role}", roles=[role])
     client.force_login(person)
     for page, (method, url) in urls(campaign, campaign_lead.pk).items():
         response = getattr(client, method)(url)
@@ -72,7 +77,7 @@ def test_only_telemarketing_agents_reach_the_call_queue(client, campaign, role, 
 
 
 def test_an_agent_takes_a_lead_sees_it_with_the_products_and_records_a_call_back(client, campaign, agent):
-    first, _second = add_leads(campaign, 2)
+    first, _second = CampaignLeadFactory.create_batch(2, campaign=campaign)
     client.force_login(agent)
     page = client.get(reverse("campaigns:call", args=[campaign.pk]))
     assert 'id="next-lead"' in page.text and "Вклад 12%" in page.text
@@ -92,7 +97,7 @@ def test_an_agent_takes_a_lead_sees_it_with_the_products_and_records_a_call_back
 
 
 def test_a_call_back_in_the_past_is_refused_on_the_page_and_the_lead_stays_held(client, campaign, agent):
-    add_leads(campaign, 1)
+    CampaignLeadFactory.create_batch(1, campaign=campaign)
     held = next_lead(agent=agent, campaign=campaign)
     client.force_login(agent)
     response = client.post(
@@ -107,7 +112,7 @@ def test_a_call_back_in_the_past_is_refused_on_the_page_and_the_lead_stays_held(
 
 
 def test_an_unknown_outcome_or_a_bad_date_is_a_form_error(client, campaign, agent):
-    add_leads(campaign, 1)
+    CampaignLeadFactory.create_batch(1, campaign=campaign)
     held = next_lead(agent=agent, campaign=campaign)
     client.force_login(agent)
     url = reverse("campaigns:record_outcome", args=[campaign.pk, held.pk])
@@ -117,7 +122,7 @@ def test_an_unknown_outcome_or_a_bad_date_is_a_form_error(client, campaign, agen
 
 
 def test_converting_on_the_page_creates_the_client(client, campaign, agent):
-    add_leads(campaign, 1)
+    CampaignLeadFactory.create_batch(1, campaign=campaign)
     held = next_lead(agent=agent, campaign=campaign)
     client.force_login(agent)
     response = client.post(
@@ -130,7 +135,7 @@ def test_converting_on_the_page_creates_the_client(client, campaign, agent):
 
 
 def test_an_agent_writes_a_message_to_the_lead_being_called(client, campaign, agent):
-    add_leads(campaign, 1)
+    CampaignLeadFactory.create_batch(1, campaign=campaign)
     held = next_lead(agent=agent, campaign=campaign)
     client.force_login(agent)
     url = reverse("outreach:write_to_lead", args=[campaign.pk, held.pk])
@@ -148,7 +153,7 @@ def test_an_agent_writes_a_message_to_the_lead_being_called(client, campaign, ag
 
 
 def test_no_lead_is_handed_out_in_a_paused_campaign(client, campaign, agent):
-    add_leads(campaign, 1)
+    CampaignLeadFactory.create_batch(1, campaign=campaign)
     pause_campaign(campaign=campaign)
     client.force_login(agent)
     response = client.post(reverse("campaigns:next_lead", args=[campaign.pk]), follow=True)
@@ -157,8 +162,8 @@ def test_no_lead_is_handed_out_in_a_paused_campaign(client, campaign, agent):
 
 
 def test_a_lead_of_another_campaign_is_not_found_through_this_one(client, campaign, agent):
-    other = make_campaign(name="Чужая")
-    (foreign,) = add_leads(other, 1)
+    other = CampaignFactory(name="Чужая")
+    (foreign,) = CampaignLeadFactory.create_batch(1, campaign=other)
     client.force_login(agent)
     response = client.post(
         reverse("campaigns:record_outcome", args=[campaign.pk, foreign.pk]), {"outcome": "interested"}
@@ -168,13 +173,13 @@ def test_a_lead_of_another_campaign_is_not_found_through_this_one(client, campai
 
 
 def test_results_show_states_conversion_and_calls_per_agent(client, campaign):
-    add_leads(campaign, 4)
-    alice, bob = make_agent("alice"), make_agent("bob")
+    CampaignLeadFactory.create_batch(4, campaign=campaign)
+    alice, bob = (StaffFactory(username=name, telemarketing_agent=True) for name in ("alice", "bob"))
     for agent, outcome in ((alice, "converted"), (alice, "not_interested"), (bob, "do_not_call")):
         held = next_lead(agent=agent, campaign=campaign)
         details = NewClientDetails(email="c@example.com", sex="M", birth_date=dt.date(1970, 1, 1))
         record_outcome(agent=agent, campaign_lead=held, outcome=outcome, client_details=details)
-    back_office = make_account("office", role=roles.BACK_OFFICE)
+    back_office = StaffFactory(username="office", roles=[roles.BACK_OFFICE])
     client.force_login(back_office)
     response = client.get(reverse("campaigns:results", args=[campaign.pk]))
     assert response.status_code == 200
@@ -201,7 +206,7 @@ def test_pages_make_the_same_number_of_queries_whatever_the_amount_of_data(clien
         return len(captured)
 
     client.force_login(agent)
-    add_leads(campaign, 2)
+    CampaignLeadFactory.create_batch(2, campaign=campaign)
     work_one_call(agent, campaign)
     next_lead(agent=agent, campaign=campaign)
     pages = [
@@ -210,9 +215,9 @@ def test_pages_make_the_same_number_of_queries_whatever_the_amount_of_data(clien
         reverse("campaigns:results", args=[campaign.pk]),
     ]
     few = [queries(url) for url in pages]
-    add_leads(campaign, 20)
+    CampaignLeadFactory.create_batch(20, campaign=campaign)
     for n in range(5):
-        work_one_call(make_agent(f"more{n}"), campaign)
+        work_one_call(StaffFactory(username=f"more{n}", telemarketing_agent=True), campaign)
     work_one_call(agent, campaign, outcome="not_interested")
     next_lead(agent=agent, campaign=campaign)
     assert [queries(url) for url in pages] == few

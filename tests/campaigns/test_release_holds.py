@@ -10,14 +10,17 @@ from django.utils import timezone
 from campaigns.models import CampaignLead, LeadState
 from campaigns.services import next_lead
 from campaigns.services.call_queue import release_expired_holds
-from tests.campaigns.factories import add_leads, make_agent
+from tests.factories import CampaignLeadFactory, StaffFactory
 
 pytestmark = pytest.mark.django_db
 
 
 def test_leads_held_too_long_go_back_to_the_queue_and_fresh_holds_stay(campaign, settings):
-    gone, present = make_agent("gone"), make_agent("present")
-    callback = add_leads(campaign, 3)[2]
+    gone, present = (
+        StaffFactory(username="gone", telemarketing_agent=True),
+        StaffFactory(username="present", telemarketing_agent=True),
+    )
+    callback = CampaignLeadFactory.create_batch(3, campaign=campaign)[2]
     CampaignLead.objects.filter(pk=callback.pk).update(
         state=LeadState.CALLBACK, callback_at=timezone.now() - timedelta(minutes=1)
     )

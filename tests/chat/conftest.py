@@ -11,7 +11,7 @@ from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
 from channels.testing import WebsocketCommunicator
 
-from tests.chat.factories import session_key_for
+from tests.factories import session_key_for
 
 ORIGIN = "http://testserver"
 # Frames that arrive whenever someone connects or types; tests wait past them for the frame they want.

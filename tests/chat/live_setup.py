@@ -22,15 +22,15 @@ django.setup()
 
 from accounts.models import Account  # noqa: E402
 from chat import services  # noqa: E402
-from tests.chat.factories import make_agent, make_customer, session_key_for  # noqa: E402
+from tests.factories import CustomerFactory, StaffFactory, session_key_for  # noqa: E402
 
 
 def main(spec: dict) -> dict:
     people = {}
     for name in spec.get("customers", []):
-        people[name] = make_customer(first_name=name.capitalize())
+        people[name] = CustomerFactory(client__name=name.capitalize())
     for name in spec.get("agents", []):
-        people[name] = make_agent(first_name=name.capitalize())
+        people[name] = StaffFactory(chat_agent=True, worker__name=name.capitalize())
     result: dict = {
         "people": {name: {"id": account.pk, "session": session_key_for(account)} for name, account in people.items()}
     }

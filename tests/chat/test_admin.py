@@ -15,7 +15,7 @@ from audit.models import AuditAction, AuditEvent
 from chat import events, services
 from chat.models import Conversation, ConversationStatus
 from tests.admin_forms import messages_of, post_admin_form
-from tests.chat.factories import make_agent, make_customer, make_worker
+from tests.factories import CustomerFactory, StaffFactory
 
 # On PostgreSQL too: the services lock rows, and PostgreSQL refuses some locks that SQLite ignores.
 pytestmark = [pytest.mark.django_db, pytest.mark.postgres]
@@ -23,7 +23,7 @@ pytestmark = [pytest.mark.django_db, pytest.mark.postgres]
 
 @pytest.fixture
 def back_office(client):
-    clerk = make_worker(groups=(roles.BACK_OFFICE,))
+    clerk = StaffFactory(roles=(roles.BACK_OFFICE,))
     clerk.is_staff = True
     clerk.save(update_fields=["is_staff"])
     client.force_login(clerk)
@@ -32,8 +32,8 @@ def back_office(client):
 
 @pytest.fixture
 def active(db) -> Conversation:
-    conversation = services.start_conversation(customer=make_customer(), topic="Карта")
-    return services.claim_conversation(conversation_id=conversation.pk, agent=make_agent())
+    conversation = services.start_conversation(customer=CustomerFactory(), topic="Карта")
+    return services.claim_conversation(conversation_id=conversation.pk, agent=StaffFactory(chat_agent=True))
 
 
 def listening(conversation: Conversation) -> str:
@@ -60,7 +60,7 @@ def change_url(conversation: Conversation) -> str:
 def test_reassigning_tells_the_parties_and_is_audited(
     back_office, active, in_memory_layer, django_capture_on_commit_callbacks
 ):
-    former, newcomer = active.agent, make_agent()
+    former, newcomer = active.agent, StaffFactory(chat_agent=True)
     channel = listening(active)
 
     with django_capture_on_commit_callbacks(execute=True):
@@ -78,7 +78,7 @@ def test_reassigning_tells_the_parties_and_is_audited(
 
 
 def test_only_a_chat_agent_can_be_given_a_conversation(back_office, active):
-    stranger = make_worker()
+    stranger = StaffFactory()
     response = post_admin_form(back_office, change_url(active), agent=str(stranger.pk))
     assert response.status_code == 200
     assert "is not a chat agent" in response.text

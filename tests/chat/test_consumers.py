@@ -12,7 +12,7 @@ from chat import services
 from chat.models import ChatMessage, Conversation
 from chat.sockets import ChatSocket, CloseCode
 from tests.chat.conftest import run
-from tests.chat.factories import make_agent, make_customer, make_worker
+from tests.factories import CustomerFactory, StaffFactory
 
 
 def conversation_path(conversation) -> str:
@@ -24,12 +24,12 @@ DESK = "/ws/chat/agent/"
 
 @pytest.fixture
 def customer(transactional_db):
-    return make_customer(first_name="Анна")
+    return CustomerFactory(client__name="Анна")
 
 
 @pytest.fixture
 def agent(transactional_db):
-    return make_agent(first_name="Олег")
+    return StaffFactory(chat_agent=True, worker__name="Олег")
 
 
 @pytest.fixture
@@ -63,9 +63,9 @@ class TestRefusals:
     def test_refused_with_its_close_code(self, ws, active, who, where, code):
         user = {
             "anonymous": None,
-            "other customer": make_customer(),
-            "other agent": make_agent(),
-            "staff, not an agent": make_worker(),
+            "other customer": CustomerFactory(),
+            "other agent": StaffFactory(chat_agent=True),
+            "staff, not an agent": StaffFactory(),
         }[who]
         path = {
             "conversation": conversation_path(active),
@@ -188,7 +188,7 @@ class TestConversationFlow:
         assert Conversation.objects.get().status == "closed"
 
     def test_an_agent_handles_several_conversations_at_once(self, ws, agent):
-        conversations = [services.start_conversation(customer=make_customer()) for _ in range(2)]
+        conversations = [services.start_conversation(customer=CustomerFactory()) for _ in range(2)]
         desk = ws(DESK, agent)
         sockets = {conversation.pk: ws(conversation_path(conversation), agent) for conversation in conversations}
 
@@ -215,7 +215,7 @@ class TestConversationFlow:
 
     def test_the_desk_sees_the_queue_change_without_asking(self, ws, agent, customer):
         desk = ws(DESK, agent)
-        rival = make_agent()
+        rival = StaffFactory(chat_agent=True)
 
         async def scenario():
             await desk.connect()
@@ -230,7 +230,7 @@ class TestConversationFlow:
         run(scenario)
 
     def test_two_agents_claiming_at_once_exactly_one_wins(self, ws, waiting):
-        desks = [ws(DESK, make_agent()) for _ in range(2)]
+        desks = [ws(DESK, StaffFactory(chat_agent=True)) for _ in range(2)]
 
         async def scenario():
             for desk in desks:

@@ -16,8 +16,7 @@ from campaigns.models import CampaignLead, Lead, LeadState, Product
 from chat import assignment, replies, selectors, services
 from chat.models import AgentSettings, Availability, Conversation, ConversationNote, SavedReply
 from surveys.models import Survey
-from tests.campaigns.factories import make_campaign
-from tests.chat.factories import make_agent, make_customer, make_worker
+from tests.factories import CampaignFactory, CustomerFactory, StaffFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -28,16 +27,19 @@ def online(agent, capacity: int = 3):
 
 
 def start(customer=None, topic: str = ""):
-    return services.start_conversation(customer=customer or make_customer(), topic=topic)
+    return services.start_conversation(customer=customer or CustomerFactory(), topic=topic)
 
 
 class TestAutomaticAssignment:
     def test_nobody_online_leaves_the_conversation_waiting(self):
-        make_agent()  # away until they say otherwise
+        StaffFactory(chat_agent=True)  # away until they say otherwise
         assert start().status == Conversation.Status.WAITING
 
     def test_a_new_conversation_goes_to_the_online_agent_with_the_fewest_open(self):
-        busy_one, free_one = make_agent(first_name="Пётр"), make_agent(first_name="Ольга")
+        busy_one, free_one = (
+            StaffFactory(chat_agent=True, first_name="Пётр"),
+            StaffFactory(chat_agent=True, first_name="Ольга"),
+        )
         online(busy_one)
         first = start()
         assert first.agent_id == busy_one.pk  # the only one online
@@ -46,7 +48,7 @@ class TestAutomaticAssignment:
         assert (second.status, second.agent_id) == (Conversation.Status.ACTIVE, free_one.pk)
 
     def test_capacity_is_never_exceeded_and_the_rest_wait_in_order(self):
-        agent = make_agent()
+        agent = StaffFactory(chat_agent=True)
         online(agent, capacity=2)
         conversations = [start() for _ in range(3)]
         assert [c.status for c in conversations] == ["active", "active", "waiting"]
@@ -56,7 +58,7 @@ class TestAutomaticAssignment:
 
     def test_coming_online_takes_the_oldest_waiting_ones(self):
         waiting = [start() for _ in range(3)]
-        agent = make_agent()
+        agent = StaffFactory(chat_agent=True)
         online(agent, capacity=2)
         states = list(Conversation.objects.filter(pk__in=[c.pk for c in waiting]).order_by("created_at", "id"))
         expected = [("active", agent.pk), ("active", agent.pk), ("waiting", None)]
@@ -64,7 +66,7 @@ class TestAutomaticAssignment:
 
     @pytest.mark.parametrize("availability", [Availability.BUSY, Availability.AWAY])
     def test_a_busy_or_away_agent_keeps_their_conversations_and_gets_no_new_one(self, availability):
-        agent = make_agent()
+        agent = StaffFactory(chat_agent=True)
         online(agent)
         kept = start()
         assignment.set_availability(agent=agent, availability=availability)
@@ -73,7 +75,7 @@ class TestAutomaticAssignment:
         assert kept.agent_id == agent.pk
 
     def test_manual_claim_still_works_and_ignores_capacity(self):
-        agent = make_agent()
+        agent = StaffFactory(chat_agent=True)
         online(agent, capacity=1)
         start()
         extra = start()
@@ -81,19 +83,19 @@ class TestAutomaticAssignment:
 
     def test_only_chat_agents_have_an_availability_and_only_the_three_states(self):
         with pytest.raises(services.NotAllowed):
-            assignment.set_availability(agent=make_worker(), availability="online")
+            assignment.set_availability(agent=StaffFactory(), availability="online")
         with pytest.raises(assignment.InvalidAvailability):
-            assignment.set_availability(agent=make_agent(), availability="sleeping")
+            assignment.set_availability(agent=StaffFactory(chat_agent=True), availability="sleeping")
 
     def test_the_database_refuses_a_capacity_out_of_range(self):
         with pytest.raises(IntegrityError):
-            AgentSettings.objects.create(agent=make_agent(), capacity=0)
+            AgentSettings.objects.create(agent=StaffFactory(chat_agent=True), capacity=0)
 
 
 class TestTransfer:
     @pytest.fixture
     def agents(self):
-        return make_agent(first_name="Олег"), make_agent(first_name="Ирина")
+        return StaffFactory(chat_agent=True, first_name="Олег"), StaffFactory(chat_agent=True, first_name="Ирина")
 
     @pytest.fixture
     def active(self, agents):
@@ -120,7 +122,7 @@ class TestTransfer:
     def test_only_its_agent_can_transfer_and_only_to_a_chat_agent(self, active, agents):
         with pytest.raises(services.NotAllowed):
             assignment.transfer_conversation(conversation_id=active.pk, by=agents[1], to_agent_id=agents[1].pk)
-        for target in (make_worker().pk, active.customer_id, agents[0].pk, 999_999):
+        for target in (StaffFactory().pk, active.customer_id, agents[0].pk, 999_999):
             with pytest.raises(assignment.TransferRefused):
                 assignment.transfer_conversation(conversation_id=active.pk, by=agents[0], to_agent_id=target)
         services.close_conversation(conversation_id=active.pk, by=agents[0])
@@ -138,7 +140,7 @@ class TestTransfer:
             assignment.add_note(conversation_id=active.pk, author=agents[0], text="   ")
 
     def test_transfer_targets_list_colleagues_online_first(self, agents):
-        third = make_agent(first_name="Фёдор")
+        third = StaffFactory(chat_agent=True, first_name="Фёдор")
         online(third)
         targets = selectors.transfer_targets(agent=agents[0])
         assert [t["id"] for t in targets] == [third.pk, agents[1].pk]
@@ -147,7 +149,7 @@ class TestTransfer:
 
 class TestSavedReplies:
     def test_personal_replies_override_the_teams_and_placeholders_are_filled_safely(self):
-        agent = make_agent(first_name="Олег", last_name="Кузнецов")
+        agent = StaffFactory(chat_agent=True, first_name="Олег", last_name="Кузнецов")
         SavedReply.objects.create(shortcut="hi", text="Team hello")
         SavedReply.objects.create(
             shortcut="bye", text="Goodbye, {first_name}! {agent_name}, {unknown}, {first_name.__class__}"
@@ -157,7 +159,7 @@ class TestSavedReplies:
         )
         chosen = {reply.shortcut: reply for reply in selectors.saved_replies(agent=agent)}
         assert set(chosen) == {"hi", "bye"} and chosen["hi"].owner_id == agent.pk
-        customer = make_customer(first_name="{agent_name}<b>", last_name="Смирнова")
+        customer = CustomerFactory(first_name="{agent_name}<b>", last_name="Смирнова")
         conversation = Conversation(customer=customer)
         values = replies.placeholder_values(conversation, agent)
         assert replies.fill(chosen["hi"].text, values) == "Здравствуйте, {agent_name}<b>! Меня зовут Олег."
@@ -166,7 +168,7 @@ class TestSavedReplies:
         )
 
     def test_bad_shortcuts_and_texts_are_refused_and_only_own_replies_deleted(self):
-        agent, other = make_agent(), make_agent()
+        agent, other = StaffFactory(chat_agent=True), StaffFactory(chat_agent=True)
         for shortcut, text in (("with space", "x"), ("", "x"), ("ok", "  "), ("x" * 33, "x"), ("привет", "x")):
             with pytest.raises(replies.ReplyRefused):
                 replies.save_personal_reply(agent=agent, shortcut=shortcut, text=text)
@@ -189,8 +191,8 @@ class TestCustomerContext:
     def test_the_assigned_agent_sees_accounts_operations_history_reviews_and_open_offers(
         self, django_assert_max_num_queries
     ):
-        customer = make_customer()
-        agent = make_agent()
+        customer = CustomerFactory()
+        agent = StaffFactory(chat_agent=True)
         bank_account = open_bank_account(owner=customer, currency="RUB")
         for n in range(12):
             deposit(bank_account=bank_account, amount=Decimal("100.50"), description=f"salary {n}")
@@ -198,11 +200,11 @@ class TestCustomerContext:
         services.claim_conversation(conversation_id=past.pk, agent=agent)
         services.close_conversation(conversation_id=past.pk, by=customer)
         services.rate_conversation(conversation_id=past.pk, customer=customer, rating=4, comment="ok")
-        campaign = make_campaign(name="Вклад «Осень»")
+        campaign = CampaignFactory(name="Вклад «Осень»")
         Product.objects.create(campaign=campaign, name="Вклад 12%", kind="deposit", cost=Decimal("10"))
         lead = Lead.objects.create(surname="Смирнова", name="Анна", phone="+79160000001", client=customer.client)
         CampaignLead.objects.create(campaign=campaign, lead=lead, state=LeadState.INTERESTED)
-        closed_offer = make_campaign(name="Кредит")
+        closed_offer = CampaignFactory(name="Кредит")
         CampaignLead.objects.create(
             campaign=closed_offer,
             lead=Lead.objects.create(surname="С", name="А", phone="+79160000002", client=customer.client),
@@ -221,7 +223,7 @@ class TestCustomerContext:
         assert offers == [("Вклад «Осень»", ["Вклад 12%"])]
 
     def test_nobody_but_the_assigned_agent_gets_the_context(self):
-        customer, agent, other = make_customer(), make_agent(), make_agent()
+        customer, agent, other = CustomerFactory(), StaffFactory(chat_agent=True), StaffFactory(chat_agent=True)
         conversation = start(customer)
         assert selectors.customer_context(agent=agent, conversation_id=conversation.pk) is None  # not claimed
         services.claim_conversation(conversation_id=conversation.pk, agent=agent)
@@ -233,7 +235,7 @@ class TestCustomerContext:
 
 class TestQueuePlace:
     def test_place_and_estimate_from_recent_conversations(self):
-        agent = make_agent()
+        agent = StaffFactory(chat_agent=True)
         handled = start()
         services.claim_conversation(conversation_id=handled.pk, agent=agent)
         Conversation.objects.filter(pk=handled.pk).update(
@@ -254,9 +256,9 @@ def test_customers_arriving_at_once_never_overfill_an_agent():
     locked while each is assigned, so exactly two conversations are theirs and the rest wait."""
     if connection.vendor == "sqlite":
         pytest.skip("SQLite's shared in-memory test database locks whole tables between threads")
-    agent = make_agent()
+    agent = StaffFactory(chat_agent=True)
     online(agent, capacity=2)
-    customers = [make_customer() for _ in range(8)]
+    customers = [CustomerFactory() for _ in range(8)]
     gate = threading.Barrier(len(customers))
     failures: list[BaseException] = []
 

@@ -18,7 +18,7 @@ from chat import services
 from chat.models import SavedReply
 from chat.sockets import CloseCode
 from tests.chat.conftest import Client, run
-from tests.chat.factories import make_agent, make_customer
+from tests.factories import CustomerFactory, StaffFactory
 
 DESK = "/ws/chat/agent/"
 
@@ -29,12 +29,12 @@ def path(conversation) -> str:
 
 @pytest.fixture
 def customer(transactional_db):
-    return make_customer(first_name="Анна", last_name="Смирнова")
+    return CustomerFactory(first_name="Анна", last_name="Смирнова")
 
 
 @pytest.fixture
 def agents(transactional_db):
-    return make_agent(first_name="Олег"), make_agent(first_name="Ирина")
+    return StaffFactory(chat_agent=True, first_name="Олег"), StaffFactory(chat_agent=True, first_name="Ирина")
 
 
 @pytest.fixture
@@ -119,7 +119,7 @@ def test_availability_on_the_desk_hands_the_waiting_customer_to_the_agent(ws, cu
 
 
 def test_a_waiting_customer_sees_their_place_move_up(ws, agents):
-    first, second = make_customer(), make_customer()
+    first, second = CustomerFactory(), CustomerFactory()
     first_conversation = services.start_conversation(customer=first)
     second_conversation = services.start_conversation(customer=second)
     socket = ws(path(second_conversation), second)

@@ -10,19 +10,19 @@ from django.db import connection
 from chat import services
 from chat.models import ChatMessage, Conversation
 from surveys.models import Survey
-from tests.chat.factories import make_agent, make_customer, make_worker
+from tests.factories import CustomerFactory, StaffFactory
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
 def customer():
-    return make_customer()
+    return CustomerFactory()
 
 
 @pytest.fixture
 def agent():
-    return make_agent()
+    return StaffFactory(chat_agent=True)
 
 
 @pytest.fixture
@@ -71,7 +71,7 @@ class TestClaim:
 
     def test_a_second_agent_loses_and_the_first_keeps_it(self, active):
         with pytest.raises(services.AlreadyClaimed):
-            services.claim_conversation(conversation_id=active.pk, agent=make_agent())
+            services.claim_conversation(conversation_id=active.pk, agent=StaffFactory(chat_agent=True))
         active.refresh_from_db()
         assert active.agent.pk == active.agent_id
 
@@ -82,7 +82,7 @@ class TestClaim:
 
     def test_only_chat_agents_claim(self, customer):
         conversation = services.start_conversation(customer=customer)
-        for outsider in (make_customer(), make_worker()):
+        for outsider in (CustomerFactory(), StaffFactory()):
             with pytest.raises(services.NotAllowed):
                 services.claim_conversation(conversation_id=conversation.pk, agent=outsider)
         assert Conversation.objects.get().status == Conversation.Status.WAITING
@@ -104,8 +104,8 @@ def test_agents_claiming_at_the_same_moment_exactly_one_wins():
             "SQLite's shared in-memory test database locks whole tables between threads; "
             "test_multiprocess races two agents on a SQLite file instead"
         )
-    customer = make_customer()
-    agents = [make_agent() for _ in range(4)]
+    customer = CustomerFactory()
+    agents = [StaffFactory(chat_agent=True) for _ in range(4)]
     conversation = services.start_conversation(customer=customer)
     start = threading.Barrier(len(agents))
     results: dict[int, str] = {}
@@ -145,7 +145,7 @@ class TestPostMessage:
         assert post(conversation, agent)[1]
 
     def test_strangers_cannot_write(self, active):
-        for stranger in (make_customer(), make_agent()):
+        for stranger in (CustomerFactory(), StaffFactory(chat_agent=True)):
             with pytest.raises(services.NotAllowed):
                 post(active, stranger)
         assert not ChatMessage.objects.exists()
@@ -203,7 +203,7 @@ class TestClose:
 
     def test_a_stranger_cannot_close(self, active):
         with pytest.raises(services.NotAllowed):
-            services.close_conversation(conversation_id=active.pk, by=make_agent())
+            services.close_conversation(conversation_id=active.pk, by=StaffFactory(chat_agent=True))
         active.refresh_from_db()
         assert active.status == Conversation.Status.ACTIVE
 
@@ -242,7 +242,7 @@ class TestRate:
     def test_another_customer_cannot_rate_it(self, active):
         services.close_conversation(conversation_id=active.pk, by=active.customer)
         with pytest.raises(services.ConversationNotFound):
-            services.rate_conversation(conversation_id=active.pk, customer=make_customer(), rating=5)
+            services.rate_conversation(conversation_id=active.pk, customer=CustomerFactory(), rating=5)
 
 
 class TestMessageNumbers:
@@ -255,7 +255,7 @@ class TestMessageNumbers:
         reply, _created = post(conversation, agent, "a-1", "Good afternoon")
         assert (first.seq, again.seq, created, reply.seq) == (1, 1, False, 2)
         assert Conversation.objects.get().last_message_seq == 2
-        other = services.start_conversation(customer=make_customer())
+        other = services.start_conversation(customer=CustomerFactory())
         assert post(other, other.customer, "c-1")[0].seq == 1  # each conversation counts from 1
 
 
@@ -264,7 +264,7 @@ class TestMessageNumbers:
 def test_messages_sent_at_the_same_moment_get_consecutive_numbers():
     if connection.vendor == "sqlite":
         pytest.skip("SQLite's shared in-memory test database locks whole tables between threads")
-    customer, agent = make_customer(), make_agent()
+    customer, agent = CustomerFactory(), StaffFactory(chat_agent=True)
     conversation = services.claim_conversation(
         conversation_id=services.start_conversation(customer=customer).pk, agent=agent
     )

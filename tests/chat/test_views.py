@@ -10,19 +10,19 @@ from django.urls import reverse
 from chat import services
 from chat.models import Conversation
 from surveys.models import Survey
-from tests.chat.factories import make_agent, make_customer, make_worker
+from tests.factories import CustomerFactory, StaffFactory
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
 def customer():
-    return make_customer()
+    return CustomerFactory()
 
 
 @pytest.fixture
 def agent():
-    return make_agent()
+    return StaffFactory(chat_agent=True)
 
 
 @pytest.fixture
@@ -54,7 +54,7 @@ def test_anonymous_visitors_are_sent_to_sign_in(client, active):
 
 
 def test_a_customer_cannot_open_another_customers_conversation(client, active):
-    client.force_login(make_customer())
+    client.force_login(CustomerFactory())
     assert client.get(reverse("chat:conversation", args=[active.pk])).status_code == 404
     closed(active)
     response = client.post(reverse("chat:rate", args=[active.pk]), {"rating": 1})
@@ -64,13 +64,13 @@ def test_a_customer_cannot_open_another_customers_conversation(client, active):
 
 @pytest.mark.parametrize("who", ["customer", "staff, not an agent"])
 def test_only_chat_agents_open_agent_pages(client, active, who):
-    client.force_login(active.customer if who == "customer" else make_worker())
+    client.force_login(active.customer if who == "customer" else StaffFactory())
     assert client.get(reverse("chat:agent_desk")).status_code == 403
     assert client.get(reverse("chat:agent_conversation", args=[active.pk])).status_code == 403
 
 
 def test_staff_who_are_not_customers_get_no_customer_pages(client, active):
-    client.force_login(make_worker())
+    client.force_login(StaffFactory())
     assert client.get(reverse("chat:conversations")).status_code == 403
     assert client.get(reverse("chat:conversation", args=[active.pk])).status_code == 403
 
@@ -81,7 +81,7 @@ def test_an_agent_opening_the_customer_list_is_sent_to_the_desk(client, agent):
 
 
 def test_an_agent_opens_only_conversations_they_claimed(client, active):
-    client.force_login(make_agent())
+    client.force_login(StaffFactory(chat_agent=True))
     assert client.get(reverse("chat:agent_conversation", args=[active.pk])).status_code == 404
     client.force_login(active.agent)
     assert client.get(reverse("chat:agent_conversation", args=[active.pk])).status_code == 200
@@ -196,6 +196,6 @@ class TestQueryCounts:
             client.get(url)
         for _ in range(2):
             conversation = services.start_conversation(customer=customer)
-            services.claim_conversation(conversation_id=conversation.pk, agent=make_agent())
+            services.claim_conversation(conversation_id=conversation.pk, agent=StaffFactory(chat_agent=True))
         with django_assert_num_queries(len(few.captured_queries)):
             client.get(url)

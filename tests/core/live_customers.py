@@ -16,17 +16,19 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "telemarketing.settings")
 
 import django
 
+from tests.factories import BankAccountFactory, CustomerFactory, session_key_for
+
 django.setup()
 
-from tests.accounts.factories import make_bank_account  # noqa: E402
-from tests.chat.factories import make_customer, session_key_for  # noqa: E402
+
+
 
 
 def main(count: int) -> list[dict]:
     customers = []
     for _ in range(count):
-        customer = make_customer()
-        account = make_bank_account(owner=customer, currency="RUB", balance="100000")
+        customer = CustomerFactory()
+        account = BankAccountFactory(owner=customer, currency="RUB", balance="100000")
         customers.append({"session": session_key_for(customer), "account": account.number})
     return customers
 

@@ -6,18 +6,17 @@ import io
 
 import pytest
 from django.contrib import admin
-from django.contrib.auth.models import Group
 from django.core.management import call_command
 from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext, override_settings
 from django.urls import reverse
 
-from accounts import roles
 from accounts.models import Account, Client
 from banking.models import BankAccount, Receipt, Transfer
 from campaigns.models import CallAttempt, Campaign, Lead
 from chat.models import ChatMessage, Conversation, ConversationNote, ConversationStatus
 from outreach.models import Delivery, News
+from tests.factories import StaffFactory
 
 FAST_HASHER = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 OUR_APPS = ("accounts", "banking", "campaigns", "outreach", "surveys", "chat")
@@ -202,9 +201,7 @@ def test_changelists_do_as_many_queries_with_more_rows(administrator, django_ass
 
 @pytest.fixture
 def back_office_clerk(demo_data, db, client):
-    clerk = Account.objects.create_user(username="clerk", password="irrelevant-here", is_staff=True)
-    clerk.groups.add(Group.objects.get(name=roles.BACK_OFFICE))
-    client.force_login(clerk)
+    client.force_login(StaffFactory(username="clerk", back_office=True))
     return client
 
 

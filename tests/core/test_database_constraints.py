@@ -10,38 +10,17 @@ import pytest
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from accounts.models import Account, Client, Worker
+from accounts.models import Account, Client
 from banking.models import BankAccount, Receipt, Transfer
 from campaigns.models import Campaign, CampaignLead, Lead, Product
 from chat.models import ChatMessage, Conversation
 from outreach.models import Message, News
 from surveys.models import Survey
+from tests.factories import AccountFactory, BankAccountFactory, CampaignFactory, ClientFactory, WorkerFactory
 
 pytestmark = [pytest.mark.django_db, pytest.mark.postgres]
 
 NOW = timezone.now()
-
-
-def make_client(email: str = "ivanov@example.ru") -> Client:
-    return Client.objects.create(
-        surname="Иванов", name="Иван", sex="M", birth_date=dt.date(1980, 1, 1), email=email, phone="+79160000000"
-    )
-
-
-def make_worker() -> Worker:
-    return Worker.objects.create(surname="Петрова", name="Анна", position="Руководитель проектов")
-
-
-def make_account(username: str = "ivanov", **kwargs) -> Account:
-    return Account.objects.create_user(username=username, password="Secret-pass-123", **kwargs)
-
-
-def make_bank_account(owner: Account, number: str = "40817810000000000001", balance: str = "100.00") -> BankAccount:
-    return BankAccount.objects.create(owner=owner, number=number, currency="RUB", balance=Decimal(balance))
-
-
-def make_campaign(**kwargs) -> Campaign:
-    return Campaign.objects.create(name="Вклад «Надёжный»", responsible=make_worker(), **kwargs)
 
 
 def assert_refused(model, write) -> None:
@@ -60,8 +39,8 @@ def assert_update_refused(instance, **changes) -> None:
 
 
 def test_client_email_is_unique():
-    make_client()
-    assert_refused(Client, lambda: make_client())
+    ClientFactory(email="ivanov@example.ru")
+    assert_refused(Client, lambda: ClientFactory(email="ivanov@example.ru"))
 
 
 def test_client_sex_must_be_a_known_value():
@@ -70,33 +49,34 @@ def test_client_sex_must_be_a_known_value():
 
 
 def test_account_belongs_to_a_client_or_a_worker_never_both():
-    assert_refused(Account, lambda: make_account(client=make_client(), worker=make_worker()))
-    assert make_account("client-login", client=make_client("c@example.ru")).is_customer
-    assert not make_account("worker-login", worker=make_worker()).is_customer
+    assert_refused(Account, lambda: AccountFactory(client=ClientFactory(), worker=WorkerFactory()))
+    assert AccountFactory(username="client-login", client=ClientFactory(email="c@example.ru")).is_customer
+    assert not AccountFactory(username="worker-login", worker=WorkerFactory()).is_customer
 
 
 def test_bank_account_balance_never_below_zero():
-    bank_account = make_bank_account(make_account())
+    bank_account = BankAccountFactory(owner=AccountFactory(), balance="100.00")
     assert_update_refused(bank_account, balance=Decimal("-0.01"))
-    assert_refused(BankAccount, lambda: make_bank_account(make_account("other"), "40817810000000000002", "-1"))
+    assert_refused(BankAccount, lambda: BankAccount.objects.create(
+        owner=AccountFactory(username="other"), number="40817810000000000002", currency="RUB", balance=Decimal("-1")))
 
 
 def test_bank_account_number_is_unique_and_20_characters():
-    owner = make_account()
-    make_bank_account(owner)
-    assert_refused(BankAccount, lambda: make_bank_account(owner))
-    assert_refused(BankAccount, lambda: make_bank_account(owner, number="4081781000"))
+    owner = AccountFactory()
+    first = BankAccountFactory(owner=owner)
+    assert_refused(BankAccount, lambda: BankAccount.objects.create(owner=owner, number=first.number, currency="RUB"))
+    assert_refused(BankAccount, lambda: BankAccount.objects.create(owner=owner, number="4081781000", currency="RUB"))
 
 
 def test_bank_account_currency_is_iso_4217():
-    owner = make_account()
+    owner = AccountFactory()
     assert_refused(BankAccount, lambda: BankAccount.objects.create(
         owner=owner, number="40817810000000000009", currency="XYZ"))
 
 
 def test_transfer_amount_positive_between_two_accounts_and_key_used_once():
-    owner = make_account()
-    payer, payee = make_bank_account(owner), make_bank_account(owner, "40817810000000000002")
+    owner = AccountFactory()
+    payer, payee = BankAccountFactory(owner=owner, balance="100.00"), BankAccountFactory(owner=owner, balance="100.00")
 
     def transfer(amount="1.00", to=payee, key=None):
         extra = {"idempotency_key": key} if key else {}
@@ -110,8 +90,8 @@ def test_transfer_amount_positive_between_two_accounts_and_key_used_once():
 
 
 def test_receipt_amount_positive_balance_after_not_negative_one_side_per_transfer():
-    owner = make_account()
-    payer, payee = make_bank_account(owner), make_bank_account(owner, "40817810000000000002")
+    owner = AccountFactory()
+    payer, payee = BankAccountFactory(owner=owner, balance="100.00"), BankAccountFactory(owner=owner, balance="100.00")
     transfer = Transfer.objects.create(payer=payer, payee=payee, amount=Decimal("1"), initiated_by=owner)
 
     def receipt(amount="1.00", balance_after="99.00", kind="debit", with_transfer=True):
@@ -134,9 +114,9 @@ def test_receipt_amount_positive_balance_after_not_negative_one_side_per_transfe
 
 
 def test_receipts_cannot_be_changed_once_written():
-    owner = make_account()
+    owner = AccountFactory()
     written = Receipt.objects.create(
-        bank_account=make_bank_account(owner), kind="credit", amount=Decimal("5"), balance_after=Decimal("105")
+        bank_account=BankAccountFactory(owner=owner), kind="credit", amount=Decimal("5"), balance_after=Decimal("105")
     )
     written.amount = Decimal("500")
     with pytest.raises(ValueError, match="immutable"):
@@ -145,7 +125,7 @@ def test_receipts_cannot_be_changed_once_written():
 
 
 def test_campaign_times_follow_its_status():
-    campaign = make_campaign()
+    campaign = CampaignFactory(active=False)
     assert_update_refused(campaign, status="active")  # started without a start time
     assert_update_refused(campaign, status="finished", started_at=NOW)  # finished without an end time
     assert_update_refused(campaign, status="finished", started_at=NOW, ended_at=NOW - dt.timedelta(days=1))
@@ -154,7 +134,7 @@ def test_campaign_times_follow_its_status():
 
 
 def test_campaign_budget_is_base_amount_plus_products():
-    campaign = make_campaign(base_amount=Decimal("1000.00"))
+    campaign = CampaignFactory(active=False, base_amount=Decimal("1000.00"))
     assert campaign.budget == Decimal("1000.00")
     card = Product.objects.create(campaign=campaign, name="Карта", kind="card", cost=Decimal("250.50"))
     Product.objects.create(campaign=campaign, name="Вклад", kind="deposit", cost=Decimal("100.00"))
@@ -175,7 +155,7 @@ def test_campaign_budget_is_base_amount_plus_products():
 
 
 def test_product_cost_not_negative_and_kind_known():
-    campaign = make_campaign()
+    campaign = CampaignFactory(active=False)
     assert_refused(Product, lambda: Product.objects.create(campaign=campaign, name="X", kind="card", cost=-1))
     assert_refused(Product, lambda: Product.objects.create(campaign=campaign, name="X", kind="bond", cost=1))
 
@@ -187,7 +167,7 @@ def test_lead_phone_unique_and_international():
 
 
 def test_lead_takes_part_in_a_campaign_once_with_a_valid_state():
-    campaign = make_campaign()
+    campaign = CampaignFactory(active=False)
     lead = Lead.objects.create(surname="Сидоров", name="Пётр", phone="+79161112233")
     CampaignLead.objects.create(campaign=campaign, lead=lead)
     assert_refused(CampaignLead, lambda: CampaignLead.objects.create(campaign=campaign, lead=lead))
@@ -195,11 +175,11 @@ def test_lead_takes_part_in_a_campaign_once_with_a_valid_state():
     assert_refused(CampaignLead, lambda: CampaignLead.objects.create(campaign=campaign, lead=other, state="callback"))
     assert_refused(CampaignLead, lambda: CampaignLead.objects.create(campaign=campaign, lead=other, state="lost"))
     assert_refused(CampaignLead, lambda: CampaignLead.objects.create(
-        campaign=campaign, lead=other, held_by=make_account()))
+        campaign=campaign, lead=other, held_by=AccountFactory()))
 
 
 def test_message_goes_to_exactly_one_of_client_or_lead_and_starts_waiting():
-    client = make_client()
+    client = ClientFactory()
     lead = Lead.objects.create(surname="Сидоров", name="Пётр", phone="+79161112233")
     assert_refused(Message, lambda: Message.objects.create(subject="S", body="B"))
     assert_refused(Message, lambda: Message.objects.create(client=client, lead=lead, subject="S", body="B"))
@@ -208,15 +188,15 @@ def test_message_goes_to_exactly_one_of_client_or_lead_and_starts_waiting():
 
 
 def test_news_is_not_published_twice_to_one_account():
-    account = make_account()
+    account = AccountFactory()
     News.objects.create(account=account, title="Новый вклад", body="Ставка 18% годовых")
     assert_refused(News, lambda: News.objects.create(account=account, title="Новый вклад", body="Ставка 18% годовых"))
-    News.objects.create(account=make_account("other"), title="Новый вклад", body="Ставка 18% годовых")
+    News.objects.create(account=AccountFactory(username="other"), title="Новый вклад", body="Ставка 18% годовых")
     News.objects.create(account=account, title="Новый вклад", body="Ставка 19% годовых")
 
 
 def test_survey_rating_from_1_to_5():
-    client = make_client()
+    client = ClientFactory()
     for rating in (0, 6):
         assert_refused(Survey, lambda r=rating: Survey.objects.create(client=client, kind="thanks", rating=r))
     assert_refused(Survey, lambda: Survey.objects.create(client=client, kind="praise", rating=5))
@@ -224,7 +204,7 @@ def test_survey_rating_from_1_to_5():
 
 
 def test_conversation_state_and_messages_sent_once():
-    customer, agent = make_account("customer"), make_account("agent")
+    customer, agent = AccountFactory(username="customer"), AccountFactory(username="agent")
     assert_refused(Conversation, lambda: Conversation.objects.create(customer=customer, status="active"))
     assert_refused(Conversation, lambda: Conversation.objects.create(customer=customer, status="closed"))
     assert_refused(Conversation, lambda: Conversation.objects.create(

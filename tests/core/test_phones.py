@@ -19,7 +19,14 @@ from accounts.selectors import search_clients
 from campaigns.models import Lead
 from campaigns.services import ImportMode, import_leads_csv
 from core.phones import InvalidPhone, format_phone, parse_phone
-from tests.campaigns.factories import add_leads, make_account, make_agent, make_campaign, make_client, make_lead
+from tests.factories import (
+    AccountFactory,
+    CampaignFactory,
+    CampaignLeadFactory,
+    ClientFactory,
+    LeadFactory,
+    StaffFactory,
+)
 
 RUSSIAN_LENGTH = "a Russian number has 10 digits after +7 or 8"
 
@@ -117,7 +124,7 @@ def test_a_form_refuses_a_wrong_number_with_the_translated_reason():
 
 @pytest.fixture
 def back_office(client):
-    client.force_login(make_account("office", role=roles.BACK_OFFICE, is_staff=True))
+    client.force_login(AccountFactory(username="office", roles=[roles.BACK_OFFICE], is_staff=True))
     return client
 
 
@@ -148,9 +155,9 @@ def test_the_admin_refuses_a_wrong_number_in_russian_and_keeps_a_right_one_in_e1
 
 @pytest.mark.django_db
 def test_admin_lists_show_the_number_formatted_and_find_it_written_that_way(back_office):
-    wanted = make_client(email="wanted@example.ru", phone="+79031447602")
-    make_client(email="other@example.ru", phone="+79031447603")
-    make_lead(phone="+79161112233")
+    wanted = ClientFactory(email="wanted@example.ru", phone="+79031447602")
+    ClientFactory(email="other@example.ru", phone="+79031447603")
+    LeadFactory(phone="+79161112233")
     changelist = reverse("admin:accounts_client_changelist")
 
     page = back_office.get(changelist)
@@ -163,7 +170,7 @@ def test_admin_lists_show_the_number_formatted_and_find_it_written_that_way(back
 
 @pytest.mark.django_db
 def test_the_lead_import_page_gives_each_rejected_row_its_reason_in_russian(back_office):
-    campaign = make_campaign()
+    campaign = CampaignFactory()
     csv = "фамилия;имя;телефон\nИванов;Иван;8 916 123-45-67\nПетров;Пётр;+7 012 345-67-89\n"
     response = back_office.post(
         reverse("admin:campaigns_campaign_import_leads"),
@@ -176,8 +183,8 @@ def test_the_lead_import_page_gives_each_rejected_row_its_reason_in_russian(back
 
 @pytest.mark.django_db
 def test_the_desktop_client_picker_finds_a_client_by_a_number_written_any_way():
-    wanted = make_client(email="wanted@example.ru", phone="+79031447602")
-    make_client(email="other@example.ru", phone="+79031447603")
+    wanted = ClientFactory(email="wanted@example.ru", phone="+79031447602")
+    ClientFactory(email="other@example.ru", phone="+79031447603")
     for written in ("+7 903 144-76-02", "8 (903) 144-76-02", "9031447602"):
         assert search_clients(query=written) == [wanted], written
     assert len(search_clients(query="903 144")) == 2, "parts of a number still find every client that has them"
@@ -188,7 +195,7 @@ def test_the_desktop_client_picker_finds_a_client_by_a_number_written_any_way():
 
 @pytest.mark.django_db
 def test_the_import_service_refuses_a_wrong_number_per_row_and_stores_the_rest_in_e164():
-    campaign = make_campaign()
+    campaign = CampaignFactory()
     csv = "surname,name,phone\nИванов,Иван,+7 916 123-45-67\nПетров,Пётр,+999 123\nСидоров,Сидор,+44 20 7946 0958\n"
     report = import_leads_csv(campaign=campaign, data=csv.encode(), mode=ImportMode.VALID_ROWS)
     assert [(row.line, row.phone, row.reasons) for row in report.rejected] == [
@@ -199,10 +206,10 @@ def test_the_import_service_refuses_a_wrong_number_per_row_and_stores_the_rest_i
 
 @pytest.mark.django_db
 def test_the_call_page_shows_the_number_formatted_and_dials_it_in_e164(client):
-    campaign = make_campaign()
-    (campaign_lead,) = add_leads(campaign, 1)
+    campaign = CampaignFactory()
+    (campaign_lead,) = CampaignLeadFactory.create_batch(1, campaign=campaign)
     Lead.objects.filter(pk=campaign_lead.lead_id).update(phone="+79031447602")
-    client.force_login(make_agent())
+    client.force_login(StaffFactory(telemarketing_agent=True))
     page = client.post(reverse("campaigns:next_lead", args=[campaign.pk]), follow=True)
     assert '<a href="tel:+79031447602" class="fs-5" id="lead-phone">+7 903 144-76-02</a>' in page.text
 

@@ -174,7 +174,7 @@ def screenshot(app, name: str, widget=None) -> Path:
 
 
 def sign_in(app, *, username: str = "manager", password: str | None = None) -> None:
-    from tests.desktop.seed import PASSWORD
+    from tests.factories import PASSWORD
 
     frame = app.sign_in_frame
     frame.username.set(username)

@@ -4,16 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.contrib.auth.models import Group
 from django.utils import timezone
 
-from accounts.models import Account, Client, Worker
-from accounts.roles import CUSTOMERS, PRODUCT_MANAGERS
-from campaigns.models import Campaign
-from outreach.models import Message
-from surveys.models import Survey
+from tests.factories import PASSWORD, CampaignFactory, CustomerFactory, MessageFactory, StaffFactory, SurveyFactory
 
-MANAGER, PASSWORD = "manager", "Desk-Top-Test-Password-7"
+MANAGER = "manager"
 CLIENTS = [
     ("Абрамова", "Анна", "anna@example.ru"),
     ("Борисов", "Борис", "boris@example.ru"),
@@ -29,25 +24,34 @@ SURVEYS = [  # client index, kind, rating, day
 
 
 def seed() -> None:
-    worker = Worker.objects.create(surname="Петрова", name="Ольга", position="product manager")
-    manager = Account.objects.create_user(username=MANAGER, password=PASSWORD, worker=worker)
-    manager.groups.add(Group.objects.get(name=PRODUCT_MANAGERS))
-    customers = Group.objects.get(name=CUSTOMERS)
-    clients = []
-    for surname, name, email in CLIENTS:
-        client = Client.objects.create(surname=surname, name=name, email=email, sex="F", birth_date=dt.date(1985, 5, 5))
-        Account.objects.create_user(username=email.split("@")[0], password=PASSWORD, client=client).groups.add(
-            customers
-        )
-        clients.append(client)
+    manager = StaffFactory(
+        username=MANAGER,
+        password=PASSWORD,
+        product_manager=True,
+        worker__surname="Петрова",
+        worker__name="Ольга",
+        worker__position="product manager",
+    )
+    clients = [
+        CustomerFactory(
+            username=email.split("@")[0],
+            password=PASSWORD,
+            client__surname=surname,
+            client__name=name,
+            client__email=email,
+            client__sex="F",
+            client__birth_date=dt.date(1985, 5, 5),
+        ).client
+        for surname, name, email in CLIENTS
+    ]
     zone = timezone.get_current_timezone()
     for index, kind, rating, day in SURVEYS:
-        Survey.objects.create(
+        SurveyFactory(
             client=clients[index],
             kind=kind,
             rating=rating,
             text=f"{kind} {rating}",
             created_at=dt.datetime.combine(day, dt.time(11), tzinfo=zone),
         )
-    campaign = Campaign.objects.create(name="Осенние вклады", responsible=worker)
-    Message.objects.create(client=clients[2], campaign=campaign, subject="Вклад", body="12%")
+    campaign = CampaignFactory(name="Осенние вклады", responsible=manager.worker, active=False)
+    MessageFactory(client=clients[2], campaign=campaign, subject="Вклад", body="12%")

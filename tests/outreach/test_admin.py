@@ -11,7 +11,7 @@ from campaigns.models import CampaignLead, LeadState
 from outreach.models import Message, MessageStatus, News, OptOut
 from outreach.services import publish_news
 from tests.admin_forms import messages_of, post_admin_form
-from tests.campaigns.factories import add_leads, make_account, make_campaign, make_client
+from tests.factories import AccountFactory, CampaignFactory, CampaignLeadFactory, ClientFactory
 
 # On PostgreSQL too: the services lock rows, and PostgreSQL refuses some locks that SQLite ignores.
 pytestmark = [pytest.mark.django_db, pytest.mark.postgres]
@@ -22,13 +22,13 @@ NEWS_ADD = reverse("admin:outreach_news_add")
 
 @pytest.fixture
 def back_office(client):
-    client.force_login(make_account("office", role=roles.BACK_OFFICE, is_staff=True))
+    client.force_login(AccountFactory(username="office", roles=[roles.BACK_OFFICE], is_staff=True))
     return client
 
 
 @pytest.fixture
 def customer():
-    return make_account("customer", role=roles.CUSTOMERS, client=make_client())
+    return AccountFactory(username="customer", roles=[roles.CUSTOMERS], client=ClientFactory())
 
 
 def events_of(action: str) -> list[AuditEvent]:
@@ -36,8 +36,8 @@ def events_of(action: str) -> list[AuditEvent]:
 
 
 def test_a_message_to_a_lead_on_the_do_not_call_list_is_refused_on_the_form(back_office):
-    campaign = make_campaign()
-    campaign_lead = add_leads(campaign, 1)[0]
+    campaign = CampaignFactory()
+    campaign_lead = CampaignLeadFactory.create_batch(1, campaign=campaign)[0]
     CampaignLead.objects.filter(pk=campaign_lead.pk).update(state=LeadState.DO_NOT_CALL)
 
     response = post_admin_form(
@@ -52,7 +52,7 @@ def test_a_message_to_a_lead_on_the_do_not_call_list_is_refused_on_the_form(back
 
 
 def test_a_message_written_in_the_admin_is_composed_by_the_service_and_then_only_read(back_office):
-    client = make_client(email="anna@example.com")
+    client = ClientFactory(email="anna@example.com")
 
     response = post_admin_form(back_office, MESSAGE_ADD, client=str(client.pk), subject="  Кредит  ", body="Текст")
 
@@ -85,7 +85,7 @@ def test_news_is_published_once_per_account_by_the_service(back_office, customer
 
 
 def test_news_goes_only_to_a_customers_login(back_office):
-    staff = make_account("clerk", role=roles.BACK_OFFICE, is_staff=True)
+    staff = AccountFactory(username="clerk", roles=[roles.BACK_OFFICE], is_staff=True)
     response = post_admin_form(back_office, NEWS_ADD, account=str(staff.pk), title="Т", body="Текст")
     assert "There is no active customer login with this number." in response.text
     assert not News.objects.exists()
@@ -119,7 +119,7 @@ def test_news_is_corrected_by_edit_news_and_withdrawn_by_the_action(back_office,
 
 
 def test_an_opt_out_recorded_by_the_back_office_is_audited_and_kept_once(back_office):
-    client = make_client(email="boris@example.com")
+    client = ClientFactory(email="boris@example.com")
     add = reverse("admin:outreach_optout_add")
 
     first = post_admin_form(back_office, add, client=str(client.pk), source="звонок в банк")
@@ -133,8 +133,8 @@ def test_an_opt_out_recorded_by_the_back_office_is_audited_and_kept_once(back_of
 
 
 def test_an_opt_out_needs_one_recipient_and_a_reason(back_office):
-    client = make_client(email="vera@example.com")
-    lead = add_leads(make_campaign(), 1)[0].lead
+    client = ClientFactory(email="vera@example.com")
+    lead = CampaignLeadFactory(campaign=CampaignFactory()).lead
     add = reverse("admin:outreach_optout_add")
 
     both = post_admin_form(back_office, add, client=str(client.pk), lead=str(lead.pk), source="звонок")

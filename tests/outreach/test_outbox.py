@@ -13,7 +13,7 @@ from outreach.delivery import outbox
 from outreach.delivery.consent import unsubscribe_token
 from outreach.models import Delivery, DeliveryStatus, Message, MessageStatus, OptOut
 from outreach.services import compose_message
-from tests.campaigns.factories import make_agent, make_campaign, make_client, make_lead
+from tests.factories import CampaignFactory, ClientFactory, LeadFactory, StaffFactory
 from tests.outreach.conftest import run_worker
 from tests.outreach.servers import SmtpServer, free_port
 
@@ -27,12 +27,15 @@ def write(recipient, subject: str = "Вклад «Осень»", *, commit_hooks
     kind = "client" if recipient._meta.model_name == "client" else "lead"
     with commit_hooks(execute=True):
         return compose_message(
-            author=make_agent(f"agent{next(_agents)}"), subject=subject, body="Ставка 12% годовых.", **{kind: recipient}
+            author=StaffFactory(username=f"agent{next(_agents)}", telemarketing_agent=True),
+            subject=subject,
+            body="Ставка 12% годовых.",
+            **{kind: recipient},
         )
 
 
 def test_a_message_reaches_the_mail_server_once_with_an_unsubscribe_link(smtp, django_capture_on_commit_callbacks):
-    message = write(make_client(email="anna@example.com"), commit_hooks=django_capture_on_commit_callbacks)
+    message = write(ClientFactory(email="anna@example.com"), commit_hooks=django_capture_on_commit_callbacks)
     run_worker()
     run_worker()  # a second run finds nothing more to send
     outbox.deliver_due()
@@ -50,8 +53,8 @@ def test_a_message_reaches_the_mail_server_once_with_an_unsubscribe_link(smtp, d
 
 
 def test_a_malformed_address_fails_that_message_alone_with_a_readable_reason(smtp, django_capture_on_commit_callbacks):
-    bad = write(make_client(email="anna@@example"), commit_hooks=django_capture_on_commit_callbacks)
-    good = write(make_client(email="boris@example.com"), commit_hooks=django_capture_on_commit_callbacks)
+    bad = write(ClientFactory(email="anna@@example"), commit_hooks=django_capture_on_commit_callbacks)
+    good = write(ClientFactory(email="boris@example.com"), commit_hooks=django_capture_on_commit_callbacks)
     run_worker()
 
     assert [mail["To"] for mail in smtp.received] == ["boris@example.com"]
@@ -68,7 +71,7 @@ def test_an_unreachable_mail_server_leaves_the_message_queued_with_the_reason_an
     port = free_port()
     settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
     settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_USE_TLS = "127.0.0.1", port, False
-    message = write(make_client(email="anna@example.com"), commit_hooks=django_capture_on_commit_callbacks)
+    message = write(ClientFactory(email="anna@example.com"), commit_hooks=django_capture_on_commit_callbacks)
     run_worker()
 
     delivery = Delivery.objects.get(message=message)
@@ -89,7 +92,7 @@ def test_back_off_doubles_and_gives_up_after_the_last_attempt(settings, django_c
     assert outbox.retry_delay(20) == timedelta(hours=6)
     settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
     settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_USE_TLS = "127.0.0.1", free_port(), False
-    message = write(make_client(email="anna@example.com"), commit_hooks=django_capture_on_commit_callbacks)
+    message = write(ClientFactory(email="anna@example.com"), commit_hooks=django_capture_on_commit_callbacks)
     Delivery.objects.filter(message=message).update(attempts=outbox.MAX_ATTEMPTS - 1)
     outbox.deliver_due()
     delivery = Delivery.objects.get(message=message)
@@ -100,7 +103,7 @@ def test_back_off_doubles_and_gives_up_after_the_last_attempt(settings, django_c
 def test_a_lead_put_on_the_do_not_call_list_after_writing_gets_nothing_and_the_refusal_is_recorded(
     smtp, django_capture_on_commit_callbacks
 ):
-    campaign, lead = make_campaign(), make_lead(email="lead@example.com")
+    campaign, lead = CampaignFactory(), LeadFactory(email="lead@example.com")
     message = write(lead, commit_hooks=django_capture_on_commit_callbacks)
     CampaignLead.objects.create(campaign=campaign, lead=lead, state=LeadState.DO_NOT_CALL)
     run_worker()
@@ -115,7 +118,7 @@ def test_a_lead_put_on_the_do_not_call_list_after_writing_gets_nothing_and_the_r
 def test_the_unsubscribe_link_works_without_signing_in_and_later_messages_are_refused(
     client, smtp, django_capture_on_commit_callbacks
 ):
-    anna = make_client(email="anna@example.com")
+    anna = ClientFactory(email="anna@example.com")
     first = write(anna, commit_hooks=django_capture_on_commit_callbacks)
     run_worker()
     link = smtp.received[0]["List-Unsubscribe"].strip("<>").split("8000", 1)[1]
@@ -136,7 +139,7 @@ def test_the_unsubscribe_link_works_without_signing_in_and_later_messages_are_re
 
 
 def test_a_damaged_unsubscribe_link_is_refused_with_a_message(client, django_capture_on_commit_callbacks):
-    message = write(make_client(), commit_hooks=django_capture_on_commit_callbacks)
+    message = write(ClientFactory(), commit_hooks=django_capture_on_commit_callbacks)
     token = unsubscribe_token(message)
     answer = client.post(f"/unsubscribe/{token[:-3]}xyz/")
     assert answer.status_code == 400 and "damaged" in answer.content.decode()
@@ -147,7 +150,8 @@ def test_a_worker_that_died_mid_batch_leaves_one_uncertain_row_for_a_person_and_
     settings, django_capture_on_commit_callbacks
 ):
     messages = [
-        write(make_client(email=f"c{n}@example.com"), commit_hooks=django_capture_on_commit_callbacks) for n in range(3)
+        write(ClientFactory(email=f"c{n}@example.com"), commit_hooks=django_capture_on_commit_callbacks)
+        for n in range(3)
     ]
     claimed = outbox._claim(Delivery.objects.all(), now=timezone.now(), limit=10)  # then the worker "dies"
     assert [row.status for row in claimed] == [DeliveryStatus.SENDING] * 3

@@ -7,20 +7,20 @@ from django.utils import timezone
 
 from outreach.models import Delivery, DeliveryStatus, Message, MessageStatus
 from outreach.services import compose_message
-from tests.campaigns.factories import make_account, make_client
+from tests.factories import AccountFactory, ClientFactory
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
 def admin_client(client):
-    client.force_login(make_account("boss", is_staff=True, is_superuser=True))
+    client.force_login(AccountFactory(username="boss", is_staff=True, is_superuser=True))
     return client
 
 
 def test_the_outbox_lists_deliveries_by_status_and_retries_and_cancels_them(admin_client):
-    failed = compose_message(author=None, client=make_client(email="a@example.com"), subject="Вклад", body="Текст")
-    waiting = compose_message(author=None, client=make_client(email="b@example.com"), subject="Карта", body="Текст")
+    failed = compose_message(author=None, client=ClientFactory(email="a@example.com"), subject="Вклад", body="Текст")
+    waiting = compose_message(author=None, client=ClientFactory(email="b@example.com"), subject="Карта", body="Текст")
     Delivery.objects.filter(message=failed).update(
         status=DeliveryStatus.FAILED, last_error="The mail server refused the address", finished_at=timezone.now()
     )

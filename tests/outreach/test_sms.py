@@ -7,14 +7,14 @@ import pytest
 from outreach.delivery import outbox
 from outreach.models import Delivery, DeliveryStatus, Message, MessageStatus
 from outreach.services import compose_message
-from tests.campaigns.factories import make_lead
+from tests.factories import LeadFactory
 
 pytestmark = pytest.mark.django_db
 
 
 def write_to(phone: str) -> Message:
     """A lead without e-mail is written to by SMS; the worker's periodic job sends what is due."""
-    return compose_message(author=None, lead=make_lead(phone=phone), subject="Вклад", body="Ставка 12% годовых.")
+    return compose_message(author=None, lead=LeadFactory(phone=phone), subject="Вклад", body="Ставка 12% годовых.")
 
 
 def test_an_sms_goes_to_the_provider_with_our_id_and_is_recorded_as_sent(smsc):

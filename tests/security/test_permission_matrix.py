@@ -16,33 +16,35 @@ desk); for websockets "open" (accepted and kept open), a close code ("4401" not 
 from __future__ import annotations
 
 import asyncio
-import datetime
 import json
 import uuid
 from dataclasses import dataclass
-from decimal import Decimal
 
 import pytest
 from asgiref.sync import async_to_sync
 from channels.testing import WebsocketCommunicator
 from django.contrib import admin
-from django.contrib.auth.models import Group
 from django.test import Client as HttpClient
 from django.urls import URLPattern, URLResolver, get_resolver, resolve
 
-from accounts import roles
-from accounts.models import Account, Client, Worker
+from accounts.models import Account
 from api.services import issue_token
-from banking.models import BankAccount
-from banking.services import deposit, open_bank_account, transfer
-from campaigns.models import Campaign, CampaignLead, Lead
-from campaigns.services import start_campaign
+from banking.services import transfer
 from chat.services import claim_conversation, start_conversation
-from outreach.models import Message, News
-from tests.chat.factories import session_key_for
+from outreach.models import Message
+from tests.factories import (
+    PASSWORD,
+    BankAccountFactory,
+    CampaignFactory,
+    CampaignLeadFactory,
+    CustomerFactory,
+    MessageFactory,
+    NewsFactory,
+    StaffFactory,
+    session_key_for,
+)
 
 SENT = Message.Status.SENT  # a message still waiting to be sent is not shown to its customer yet
-PASSWORD = "Matrix-Password-2026"
 ROLES = ("anonymous", "customer", "chat_agent", "caller", "manager", "back_office", "administrator")
 
 # --- the website and the admin's own pages ------------------------------------------------------------------------
@@ -216,44 +218,26 @@ def parse(table: str, *, key_columns: int = 2) -> list[Row]:
 # --- the people and the things they own ----------------------------------------------------------------------------
 
 
-def _person(username: str, *, role: str, staff: bool = False, customer: bool = False) -> Account:
-    if customer:
-        owner = {
-            "client": Client.objects.create(
-                surname=username, name="Иван", sex="M", birth_date=datetime.date(1980, 1, 1), email=f"{username}@ex.ru"
-            )
-        }
-    else:
-        owner = {"worker": Worker.objects.create(surname=username, name="Пётр", position=role)}
-    account = Account.objects.create_user(username=username, password=PASSWORD, is_staff=staff, **owner)
-    account.groups.add(Group.objects.get(name=role))
-    return account
-
-
-def _funded(owner: Account) -> BankAccount:
-    bank_account = open_bank_account(owner=owner, currency="RUB")
-    deposit(bank_account=bank_account, amount=Decimal("1000.00"), description="salary")
-    return bank_account
-
-
 @pytest.fixture
 def world(settings):
     """One account per role, and objects of the customer's and of somebody else's for the URLs with ids."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     people = {
-        "customer": _person("matrix_customer", role=roles.CUSTOMERS, customer=True),
-        "chat_agent": _person("matrix_chat_agent", role=roles.CHAT_AGENTS),
-        "caller": _person("matrix_caller", role=roles.TELEMARKETING_AGENTS),
-        "manager": _person("matrix_manager", role=roles.PRODUCT_MANAGERS),
-        "back_office": _person("matrix_back_office", role=roles.BACK_OFFICE, staff=True),
-        "administrator": _person("matrix_administrator", role=roles.ADMINISTRATORS, staff=True),
+        "customer": CustomerFactory(username="matrix_customer", password=PASSWORD),
+        "chat_agent": StaffFactory(username="matrix_chat_agent", chat_agent=True, password=PASSWORD),
+        "caller": StaffFactory(username="matrix_caller", telemarketing_agent=True, password=PASSWORD),
+        "manager": StaffFactory(username="matrix_manager", product_manager=True, password=PASSWORD),
+        "back_office": StaffFactory(username="matrix_back_office", back_office=True, password=PASSWORD),
+        "administrator": StaffFactory(username="matrix_administrator", administrator=True, password=PASSWORD),
     }
     customer = people["customer"]
-    other = _person("matrix_other_customer", role=roles.CUSTOMERS, customer=True)
-    third = _person("matrix_third_customer", role=roles.CUSTOMERS, customer=True)
-    other_agent = _person("matrix_other_agent", role=roles.CHAT_AGENTS)
+    other = CustomerFactory(username="matrix_other_customer", password=PASSWORD)
+    third = CustomerFactory(username="matrix_third_customer", password=PASSWORD)
+    other_agent = StaffFactory(username="matrix_other_agent", chat_agent=True, password=PASSWORD)
 
-    own_bank_account, others_bank_account, thirds_bank_account = _funded(customer), _funded(other), _funded(third)
+    own_bank_account, others_bank_account, thirds_bank_account = (
+        BankAccountFactory(owner=owner, balance="1000.00") for owner in (customer, other, third)
+    )
 
     def pay(payer: Account, source, target):
         made = transfer(
@@ -270,21 +254,19 @@ def world(settings):
     others_conversation = start_conversation(customer=other, topic="loan")
     claim_conversation(conversation_id=others_conversation.pk, agent=other_agent)
 
-    campaign = Campaign.objects.create(name="Matrix", responsible=Worker.objects.create(surname="Ответственный"))
-    start_campaign(campaign=campaign)
-    lead = Lead.objects.create(surname="Лидов", name="Лид", phone="+79160000001", source="test")
+    campaign = CampaignFactory(name="Matrix", responsible__surname="Ответственный")
     ids = {
         "own_bank": own_bank_account.pk,
         "others_bank": others_bank_account.pk,
         "own_transfer": pay(customer, own_bank_account, others_bank_account),
         "others_transfer": pay(other, others_bank_account, thirds_bank_account),
-        "own_message": Message.objects.create(client=customer.client, subject="Вклад", body="12%", status=SENT).pk,
-        "others_message": Message.objects.create(client=other.client, subject="Кредит", body="9%", status=SENT).pk,
+        "own_message": MessageFactory(client=customer.client, subject="Вклад", body="12%", status=SENT).pk,
+        "others_message": MessageFactory(client=other.client, subject="Кредит", body="9%", status=SENT).pk,
         "own_conversation": own_conversation.pk,
         "others_conversation": others_conversation.pk,
         "campaign": campaign.pk,
-        "lead": CampaignLead.objects.create(campaign=campaign, lead=lead).pk,
-        "news": News.objects.create(account=other, title="Новость", body="Текст").pk,
+        "lead": CampaignLeadFactory(campaign=campaign).pk,
+        "news": NewsFactory(account=other, title="Новость", body="Текст").pk,
         "own_account": customer.pk,
         "administrator": people["administrator"].pk,
     }

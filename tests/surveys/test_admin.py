@@ -8,7 +8,7 @@ from django.urls import reverse
 from accounts import roles
 from surveys.models import Survey, SurveySource
 from tests.admin_forms import post_admin_form
-from tests.campaigns.factories import make_account, make_client
+from tests.factories import AccountFactory, ClientFactory
 
 # On PostgreSQL too: the services lock rows, and PostgreSQL refuses some locks that SQLite ignores.
 pytestmark = [pytest.mark.django_db, pytest.mark.postgres]
@@ -18,12 +18,12 @@ ADD = reverse("admin:surveys_survey_add")
 
 @pytest.fixture
 def back_office(client):
-    client.force_login(make_account("office", role=roles.BACK_OFFICE, is_staff=True))
+    client.force_login(AccountFactory(username="office", roles=[roles.BACK_OFFICE], is_staff=True))
     return client
 
 
 def test_a_survey_from_a_phone_call_is_recorded_and_then_kept_as_said(back_office):
-    client = make_client()
+    client = ClientFactory()
     fields = {"client": str(client.pk), "kind": "complaint", "rating": "2", "text": "Долго ждал ответа."}
 
     from_website = post_admin_form(back_office, ADD, **fields, source=SurveySource.WEBSITE)

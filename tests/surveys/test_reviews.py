@@ -6,23 +6,12 @@ import pytest
 
 from surveys.models import Survey
 from surveys.services import SurveyError, submit_review
-from tests.accounts.factories import make_customer, make_worker_account
+from tests.factories import CustomerFactory, StaffFactory
 
 
 @pytest.fixture(autouse=True)
-def _fast_password_hashing(settings) -> None:
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
-@pytest.fixture
-def customer(db):
-    return make_customer()
-
-
-@pytest.fixture
-def customer_client(client, customer):
-    client.force_login(customer)
-    return client
+def _fast_password_hashing(fast_password_hashing) -> None:
+    """Customers' logins are made with a password here; these tests are not about hashing."""
 
 
 REVIEW = {"kind": "complaint", "rating": "2", "text": "The queue at the office was long.", "suggestions": "More staff"}
@@ -41,7 +30,7 @@ def test_a_review_is_stored_as_a_website_survey_of_the_customers_client(customer
 @pytest.mark.django_db
 def test_the_customer_sees_only_their_own_earlier_reviews(customer_client, customer):
     submit_review(client=customer.client, kind="thanks", text="Mine, thanks", rating=5)
-    submit_review(client=make_customer().client, kind="thanks", text="Somebody else's", rating=4)
+    submit_review(client=CustomerFactory().client, kind="thanks", text="Somebody else's", rating=4)
     page = customer_client.get("/reviews/").content.decode()
     assert "Mine, thanks" in page
     assert "Somebody else&#x27;s" not in page and "Somebody else's" not in page
@@ -103,7 +92,7 @@ def test_the_service_trims_the_text(customer):
 @pytest.mark.django_db
 def test_reviews_need_a_customer(client):
     assert client.get("/reviews/")["Location"] == "/login/?next=/reviews/"
-    client.force_login(make_worker_account())
+    client.force_login(StaffFactory())
     assert client.post("/reviews/", REVIEW).status_code == 403
     assert not Survey.objects.exists()
 

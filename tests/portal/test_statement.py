@@ -12,7 +12,8 @@ import pytest
 from django.utils import timezone
 
 from banking.models import Receipt
-from banking.services import deposit, transfer
+from banking.services import transfer
+from tests.factories import ReceiptFactory
 
 
 def backdate(receipt: Receipt, day: datetime.date) -> None:
@@ -26,7 +27,7 @@ def dated_receipts(rub_account):
     """One deposit on each of 1, 10 and 20 March 2025 (plus the opening deposit, dated today)."""
     days = [datetime.date(2025, 3, 1), datetime.date(2025, 3, 10), datetime.date(2025, 3, 20)]
     for n, day in enumerate(days, start=1):
-        backdate(deposit(bank_account=rub_account, amount=Decimal(n), description=f"deposit {n}"), day)
+        backdate(ReceiptFactory(bank_account=rub_account, amount=Decimal(n), description=f"deposit {n}"), day)
     return days
 
 
@@ -71,7 +72,7 @@ def test_a_malformed_date_is_explained(customer_client, rub_account):
 @pytest.mark.django_db
 def test_the_statement_is_paginated_and_keeps_the_filter_in_page_links(customer_client, rub_account):
     for n in range(30):
-        deposit(bank_account=rub_account, amount=Decimal(1), description=f"d{n}")
+        ReceiptFactory(bank_account=rub_account, amount=Decimal(1), description=f"d{n}")
     first = customer_client.get(f"/bank-accounts/{rub_account.pk}/?date_from=2000-01-01")
     assert len(first.context["page"]) == 25
     assert "?date_from=2000-01-01&amp;page=2" in first.content.decode()

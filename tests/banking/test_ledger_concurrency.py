@@ -21,7 +21,7 @@ from django.db import connection, connections
 
 from banking.models import BankAccount, Receipt, Transfer
 from banking.services import IdempotencyKeyReused, InsufficientFunds, transfer
-from tests.accounts.factories import make_bank_account, make_customer
+from tests.factories import BankAccountFactory, CustomerFactory
 
 THREADS = 8
 TRANSFERS_PER_THREAD = 25
@@ -107,9 +107,9 @@ def random_transfers(accounts: list[BankAccount]):
 
 
 def scenario_random_transfers() -> None:
-    owners = [make_customer() for _n in range(3)]
+    owners = [CustomerFactory() for _n in range(3)]
     accounts = [
-        make_bank_account(owner=owners[n % 3], currency="RUB", balance=balance)
+        BankAccountFactory(owner=owners[n % 3], currency="RUB", balance=balance)
         for n, balance in enumerate(["100", "50", "0", "250.50", "10", "75"])
     ]
     for account in accounts:
@@ -122,9 +122,9 @@ def scenario_random_transfers() -> None:
 
 
 def scenario_same_form_submitted_at_once() -> None:
-    owner = make_customer()
-    payer = make_bank_account(owner=owner, balance="100")
-    payee = make_bank_account(owner=make_customer())
+    owner = CustomerFactory()
+    payer = BankAccountFactory(owner=owner, balance="100")
+    payee = BankAccountFactory(owner=CustomerFactory())
     key = uuid.uuid4()
     results: list[int] = []
 

@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-import uuid
-
 import pytest
 from django.test import Client
 
-from banking.services import transfer
 from outreach.models import Message
 from surveys.models import Survey
-from tests.accounts.factories import make_bank_account
+from tests.factories import BankAccountFactory, MessageFactory, TransferFactory
 
 # Pages that take no id, and pages that take the id of one of the customer's things.
 PLAIN_PAGES = ["/", "/payments/new/", "/reviews/", "/password/", "/password/done/"]
@@ -24,15 +21,9 @@ ID_PAGES = {
 
 def things_of(owner, payee) -> dict[str, int]:
     """One bank account, transfer and message of ``owner``."""
-    bank_account = make_bank_account(owner=owner, balance="100")
-    made = transfer(
-        initiated_by=owner,
-        payer_number=bank_account.number,
-        payee_number=payee.number,
-        amount="1",
-        idempotency_key=uuid.uuid4(),
-    )
-    message = Message.objects.create(client=owner.client, subject="Offer", body="...", status=Message.Status.SENT)
+    bank_account = BankAccountFactory(owner=owner, balance="100")
+    made = TransferFactory(payer=bank_account, payee=payee, amount="1")
+    message = MessageFactory(client=owner.client, subject="Offer", body="...", status=Message.Status.SENT)
     return {"bank_account": bank_account.pk, "transfer": made.pk, "message": message.pk}
 
 

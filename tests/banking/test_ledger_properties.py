@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 
 from banking.models import BankAccount, Receipt, Transfer
 from banking.services import PaymentError, transfer
-from tests.accounts.factories import make_bank_account, make_customer
+from tests.factories import BankAccountFactory, CustomerFactory
 
 # Three accounts in roubles (two customers) and one in dollars, so every kind of refusal can happen.
 CURRENCIES = ["RUB", "RUB", "RUB", "USD"]
@@ -62,9 +62,9 @@ def expected_outcome(model, accounts, payer, payee, amount):
 @given(opening=openings, sequence=payments)
 def test_balances_are_openings_plus_credits_minus_debits(opening, sequence):
     with transaction.atomic():
-        owners = [make_customer(), make_customer()]
+        owners = [CustomerFactory(), CustomerFactory()]
         accounts = [
-            make_bank_account(owner=owners[n % 2], currency=currency, balance=opening[n])
+            BankAccountFactory(owner=owners[n % 2], currency=currency, balance=opening[n])
             for n, currency in enumerate(CURRENCIES)
         ]
         model = [account.balance for account in accounts]

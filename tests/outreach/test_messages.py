@@ -4,10 +4,16 @@ from __future__ import annotations
 
 import pytest
 
-from campaigns.models import CampaignLead, LeadState
+from campaigns.models import LeadState
 from outreach.models import Message, MessageStatus
 from outreach.services import MessageError, change_message_status, compose_message
-from tests.campaigns.factories import make_agent, make_campaign, make_client, make_lead
+from tests.factories import (
+    CampaignFactory,
+    CampaignLeadFactory,
+    ClientFactory,
+    LeadFactory,
+    StaffFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -23,7 +29,7 @@ FLOW = {
 
 
 def test_a_new_message_waits_to_be_sent_and_remembers_its_author_and_campaign():
-    agent, campaign, lead = make_agent(), make_campaign(), make_lead()
+    agent, campaign, lead = StaffFactory(telemarketing_agent=True), CampaignFactory(), LeadFactory()
     message = compose_message(author=agent, lead=lead, campaign=campaign, subject=" Вклад ", body="Ставка 12%")
     stored = Message.objects.get(pk=message.pk)
     assert (stored.status, stored.subject, stored.lead, stored.client, stored.campaign, stored.written_by) == (
@@ -37,8 +43,8 @@ def test_a_new_message_waits_to_be_sent_and_remembers_its_author_and_campaign():
 
 
 def test_a_lead_who_became_a_client_is_written_to_as_the_client():
-    client = make_client()
-    lead = make_lead()
+    client = ClientFactory()
+    lead = LeadFactory()
     lead.client = client
     lead.save()
     message = compose_message(author=None, lead=lead, subject="Карта", body="Готова")
@@ -57,7 +63,7 @@ def test_a_lead_who_became_a_client_is_written_to_as_the_client():
     ],
 )
 def test_bad_messages_are_refused_and_nothing_is_written(recipients, subject, body, error):
-    lead, client = make_lead(), make_client()
+    lead, client = LeadFactory(), ClientFactory()
     people = {"lead": lead} if recipients.get("lead") else {}
     if recipients.get("both"):
         people = {"lead": lead, "client": client}
@@ -67,8 +73,8 @@ def test_bad_messages_are_refused_and_nothing_is_written(recipients, subject, bo
 
 
 def test_a_lead_who_asked_not_to_be_called_gets_no_messages_either():
-    lead = make_lead()
-    CampaignLead.objects.create(campaign=make_campaign(), lead=lead, state=LeadState.DO_NOT_CALL)
+    lead = LeadFactory()
+    CampaignLeadFactory(campaign=CampaignFactory(), lead=lead, state=LeadState.DO_NOT_CALL)
     with pytest.raises(MessageError, match="asked not to be contacted"):
         compose_message(author=None, lead=lead, subject="s", body="b")
     assert not Message.objects.exists()
@@ -77,7 +83,7 @@ def test_a_lead_who_asked_not_to_be_called_gets_no_messages_either():
 @pytest.mark.parametrize("start", MessageStatus.values)
 @pytest.mark.parametrize("target", MessageStatus.values)
 def test_every_status_change_is_allowed_or_refused(start, target):
-    message = compose_message(author=None, client=make_client(), subject="s", body="b")
+    message = compose_message(author=None, client=ClientFactory(), subject="s", body="b")
     Message.objects.filter(pk=message.pk).update(status=start)
     message.refresh_from_db()
     if (start, target) in FLOW:
@@ -93,7 +99,7 @@ def test_every_status_change_is_allowed_or_refused(start, target):
 
 
 def test_delivery_stamps_sending_once_and_reading():
-    message = compose_message(author=None, client=make_client(), subject="s", body="b")
+    message = compose_message(author=None, client=ClientFactory(), subject="s", body="b")
     change_message_status(message=message, status="sent")
     sent_at = message.sent_at
     change_message_status(message=message, status="delivered")

@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-import uuid
-
 import pytest
 from django.utils import timezone
 
 from banking.models import Receipt
-from banking.services import deposit, transfer
-from outreach.models import Message, News
-from tests.accounts.factories import make_bank_account
+from outreach.models import Message
+from tests.factories import BankAccountFactory, NewsFactory, ReceiptFactory, TransferFactory
 
 
 def add_messages(client, count: int, *, status=Message.Status.SENT, subject="Offer") -> None:
@@ -21,17 +18,17 @@ def add_messages(client, count: int, *, status=Message.Status.SENT, subject="Off
 
 def add_news(account, count: int) -> None:
     for n in range(count):
-        News.objects.create(account=account, title=f"News {n}", body=f"Text {n}")
+        NewsFactory(account=account, title=f"News {n}", body=f"Text {n}")
 
 
 @pytest.mark.django_db
 def test_the_dashboard_shows_only_the_customers_own_things(customer_client, customer, other_customer):
-    mine = make_bank_account(owner=customer, currency="EUR", balance="1234.5")
-    theirs = make_bank_account(owner=other_customer, currency="EUR", balance="77")
+    mine = BankAccountFactory(owner=customer, currency="EUR", balance="1234.5")
+    theirs = BankAccountFactory(owner=other_customer, currency="EUR", balance="77")
     add_messages(customer.client, 1, subject="Mine")
     add_messages(other_customer.client, 1, subject="Theirs")
-    News.objects.create(account=customer, title="For me", body="...")
-    News.objects.create(account=other_customer, title="For them", body="...")
+    NewsFactory(account=customer, title="For me", body="...")
+    NewsFactory(account=other_customer, title="For them", body="...")
     page = customer_client.get("/").content.decode()
     assert mine.number in page
     assert "1,234.50 EUR" in page
@@ -46,7 +43,7 @@ def test_messages_not_yet_sent_or_failed_are_not_shown_and_withdrawn_news_neithe
     add_messages(customer.client, 1, status=Message.Status.AWAIT, subject="Waiting")
     add_messages(customer.client, 1, status=Message.Status.FAILED, subject="Failed")
     add_messages(customer.client, 1, status=Message.Status.DELIVERED, subject="Delivered")
-    News.objects.create(account=customer, title="Withdrawn", body="...", withdrawn_at=timezone.now())
+    NewsFactory(account=customer, title="Withdrawn", body="...", withdrawn_at=timezone.now())
     page = customer_client.get("/").content.decode()
     assert "Delivered 0" in page
     assert "Waiting" not in page and "Failed" not in page and "Withdrawn" not in page
@@ -55,18 +52,11 @@ def test_messages_not_yet_sent_or_failed_are_not_shown_and_withdrawn_news_neithe
 def fill(customer, other_customer, count: int) -> None:
     """``count`` accounts' worth of receipts, news and messages for the customer."""
     for _n in range(max(1, count // 100)):
-        make_bank_account(owner=customer, currency="USD")
-    mine = make_bank_account(owner=customer, currency="RUB", balance="1000000")
-    theirs = make_bank_account(owner=other_customer, currency="RUB")
-    for _n in range(count // 2):
-        transfer(
-            initiated_by=customer,
-            payer_number=mine.number,
-            payee_number=theirs.number,
-            amount="1",
-            idempotency_key=uuid.uuid4(),
-        )
-    deposit(bank_account=mine, amount="5", description="cash")
+        BankAccountFactory(owner=customer, currency="USD")
+    mine = BankAccountFactory(owner=customer, currency="RUB", balance="1000000")
+    theirs = BankAccountFactory(owner=other_customer, currency="RUB")
+    TransferFactory.create_batch(count // 2, payer=mine, payee=theirs, amount="1")
+    ReceiptFactory(bank_account=mine, amount="5", description="cash")
     add_news(customer, count)
     add_messages(customer.client, count)
 

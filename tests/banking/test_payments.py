@@ -9,7 +9,7 @@ from decimal import Decimal
 import pytest
 
 from banking.models import BankAccount, Receipt, Transfer
-from tests.accounts.factories import make_bank_account
+from tests.factories import BankAccountFactory
 
 
 def form_key(response) -> str:
@@ -49,7 +49,7 @@ def payment(customer_client, rub_account, others_rub_account):
 def test_the_form_offers_only_the_customers_open_accounts_and_a_fresh_key_each_time(
     customer_client, customer, rub_account, others_rub_account
 ):
-    closed = make_bank_account(owner=customer, currency="RUB")
+    closed = BankAccountFactory(owner=customer, currency="RUB")
     BankAccount.objects.filter(pk=closed.pk).update(is_closed=True)
     first, second = customer_client.get("/payments/new/"), customer_client.get("/payments/new/")
     page = first.content.decode()
@@ -88,7 +88,7 @@ def test_a_payment_moves_the_money_writes_two_receipts_and_shows_the_debit_recei
 
 @pytest.mark.django_db
 def test_a_payment_to_ones_own_other_account_is_fine(payment, customer, rub_account):
-    own_other = make_bank_account(owner=customer, currency="RUB")
+    own_other = BankAccountFactory(owner=customer, currency="RUB")
     assert payment(payee_number=own_other.number, amount="10").status_code == 302
     own_other.refresh_from_db()
     assert own_other.balance == Decimal("10.00")
@@ -159,7 +159,7 @@ def test_every_refusal_shows_why_and_writes_nothing(
     payment, customer, other_customer, rub_account, others_rub_account, fields, message
 ):
     stand_ins = {
-        "usd": lambda: make_bank_account(owner=other_customer, currency="USD").number,
+        "usd": lambda: BankAccountFactory(owner=other_customer, currency="USD").number,
         "self": lambda: rub_account.number,
         "closed": lambda: _closed_account(other_customer).number,
         "someone_elses": lambda: others_rub_account.number,
@@ -173,7 +173,7 @@ def test_every_refusal_shows_why_and_writes_nothing(
 
 
 def _closed_account(owner) -> BankAccount:
-    closed = make_bank_account(owner=owner, currency="RUB")
+    closed = BankAccountFactory(owner=owner, currency="RUB")
     BankAccount.objects.filter(pk=closed.pk).update(is_closed=True)
     return closed
 
@@ -194,6 +194,6 @@ def test_a_customer_without_accounts_is_told_so(customer_client):
 
 @pytest.mark.django_db
 def test_the_payment_form_preselects_the_account_chosen_on_the_dashboard(customer_client, customer, rub_account):
-    second = make_bank_account(owner=customer, currency="USD")
+    second = BankAccountFactory(owner=customer, currency="USD")
     page = customer_client.get(f"/payments/new/?from={second.number}").content.decode()
     assert f'<option value="{second.number}" selected>' in page

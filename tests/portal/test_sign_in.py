@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import pytest
-from django.contrib.auth.models import Group
 
 from accounts import roles
-from tests.accounts.factories import PASSWORD, make_customer, make_worker_account
+from tests.factories import PASSWORD, CustomerFactory, StaffFactory
 
 WRONG_LOGIN = "Wrong login or password"
 
@@ -47,8 +46,7 @@ def test_a_customer_lands_on_the_dashboard(client, customer):
 
 @pytest.mark.django_db
 def test_staff_land_on_the_staff_home_with_the_tools_of_their_roles(client):
-    agent = make_worker_account(username="agent")
-    agent.groups.add(Group.objects.get(name=roles.CHAT_AGENTS))
+    StaffFactory(username="agent", password=PASSWORD, roles=[roles.CHAT_AGENTS])
     response = sign_in(client, "agent", PASSWORD)
     assert client.get(response["Location"])["Location"] == "/staff/"
     page = client.get("/staff/").content.decode()
@@ -59,8 +57,7 @@ def test_staff_land_on_the_staff_home_with_the_tools_of_their_roles(client):
 
 @pytest.mark.django_db
 def test_the_staff_home_links_the_admin_for_staff_and_the_call_queue_for_callers(client):
-    caller = make_worker_account(username="caller", is_staff=True)
-    caller.groups.add(Group.objects.get(name=roles.TELEMARKETING_AGENTS))
+    caller = StaffFactory(username="caller", is_staff=True, roles=[roles.TELEMARKETING_AGENTS])
     client.force_login(caller)
     page = client.get("/staff/").content.decode()
     assert 'href="/staff/campaigns/"' in page
@@ -70,7 +67,7 @@ def test_the_staff_home_links_the_admin_for_staff_and_the_call_queue_for_callers
 
 @pytest.mark.django_db
 def test_a_worker_without_a_role_is_told_so(client):
-    client.force_login(make_worker_account())
+    client.force_login(StaffFactory())
     assert "no staff role" in client.get("/staff/").content.decode()
 
 
@@ -78,7 +75,7 @@ def test_a_worker_without_a_role_is_told_so(client):
 def test_customers_cannot_open_the_staff_home_and_staff_cannot_open_customer_pages(client, customer):
     client.force_login(customer)
     assert client.get("/staff/").status_code == 403
-    client.force_login(make_worker_account())
+    client.force_login(StaffFactory())
     assert client.get("/payments/new/").status_code == 403
     assert client.get("/reviews/").status_code == 403
 
@@ -147,7 +144,7 @@ def test_five_failures_lock_the_login_with_a_message_even_for_the_right_password
 def test_the_lock_is_per_login(client, customer):
     for _attempt in range(5):
         sign_in(client, customer.username, "wrong")
-    someone_else = make_customer(username="someone")
+    someone_else = CustomerFactory(username="someone", password=PASSWORD)
     assert sign_in(client, someone_else.username, PASSWORD).status_code == 302
 
 

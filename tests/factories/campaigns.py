@@ -1,0 +1,62 @@
+"""Campaigns (started through the lifecycle service), their products, leads and the leads' places in campaigns."""
+
+from __future__ import annotations
+
+import itertools
+from decimal import Decimal
+
+import factory
+from factory.django import DjangoModelFactory
+
+from campaigns.models import Campaign, CampaignLead, Lead, Product
+from campaigns.services import start_campaign
+from tests.factories.accounts import WorkerFactory
+
+_phones = itertools.count(1)
+
+
+class CampaignFactory(DjangoModelFactory):
+    """An active campaign, started by ``start_campaign``; ``active=False`` leaves it a draft."""
+
+    class Meta:
+        model = Campaign
+        skip_postgeneration_save = True
+
+    name = "Вклад «Осень»"
+    responsible = factory.SubFactory(WorkerFactory)
+    base_amount = Decimal("1000.00")
+
+    @factory.post_generation
+    def active(self, create: bool, extracted, **kwargs) -> None:
+        if create and extracted is not False:
+            start_campaign(campaign=self)
+
+
+class ProductFactory(DjangoModelFactory):
+    class Meta:
+        model = Product
+
+    campaign = factory.SubFactory(CampaignFactory)
+    name = "Вклад 12%"
+    kind = "deposit"
+    cost = Decimal("250.00")
+
+
+class LeadFactory(DjangoModelFactory):
+    class Meta:
+        model = Lead
+
+    surname = "Иванов"
+    name = "Иван"
+    phone = factory.LazyFunction(lambda: f"+7916{next(_phones):07d}")
+    source = "test"
+
+
+class CampaignLeadFactory(DjangoModelFactory):
+    """A lead in a campaign's call queue."""
+
+    class Meta:
+        model = CampaignLead
+
+    campaign = factory.SubFactory(CampaignFactory)
+    lead = factory.SubFactory(LeadFactory)
