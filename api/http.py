@@ -12,6 +12,7 @@ from django.views.decorators.csrf import csrf_exempt
 
 from api.selectors import usable_token
 from api.services import note_token_used
+from core.text import json_problem
 from outreach.services import NewsError, NewsNotFound
 from surveys.services import InvalidSurvey, SurveyError
 
@@ -43,13 +44,24 @@ def from_domain_error(error: Exception) -> ApiError:
     return ApiError(400, str(error))
 
 
+# The largest JSON body the API reads: a news item's text and title fit many times over.
+MAX_JSON_BYTES = 256 * 1024
+
+
 def read_json_object(request: HttpRequest) -> dict:
     if request.content_type != "application/json":
         raise ApiError(415, _("Send the request body as JSON (Content-Type: application/json)."))
+    if int(request.headers.get("Content-Length") or 0) > MAX_JSON_BYTES or len(request.body) > MAX_JSON_BYTES:
+        raise ApiError(413, _("The request body is too large (at most %(kb)d KB).") % {"kb": MAX_JSON_BYTES // 1024})
     try:
         data = json.loads(request.body or b"null")
-    except (ValueError, UnicodeDecodeError):
+    except (ValueError, UnicodeDecodeError, RecursionError):
         raise ApiError(400, _("The request body is not valid JSON.")) from None
+    problem = json_problem(data)
+    if problem == "depth":
+        raise ApiError(400, _("The request body is nested too deeply."))
+    if problem == "text":
+        raise ApiError(400, _("The text contains control characters or broken Unicode (a lone surrogate)."))
     if not isinstance(data, dict):
         raise ApiError(400, _("The request body must be a JSON object."))
     return data

@@ -11,6 +11,7 @@ from django.core.validators import validate_email
 from django.utils.translation import gettext as _
 
 from api.http import ApiError
+from core.dates import DATE_MAX, DATE_MIN, date_range_message
 
 _WHOLE_NUMBER = re.compile(r"-?\d{1,18}")
 _ABSENT = object()
@@ -113,10 +114,14 @@ class Inputs:
         try:
             if not isinstance(value, str) or not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
                 raise ValueError(value)
-            return dt.date.fromisoformat(value)
+            day = dt.date.fromisoformat(value)
         except ValueError:
             self.errors[name] = _("Expected a date as YYYY-MM-DD.")
             return None
+        if not DATE_MIN <= day <= DATE_MAX:
+            self.errors[name] = date_range_message()
+            return None
+        return day
 
     def email(self, name: str) -> str:
         value = self.text(name, max_length=254).strip()

@@ -271,6 +271,11 @@ SCHEMAS = {
         "properties": {
             "username": {"type": "string", "minLength": 1, "maxLength": 150, "pattern": NON_BLANK},
             "password": {"type": "string", "minLength": 1, "maxLength": 4096, "pattern": NON_BLANK},
+            "otp_code": {
+                "type": "string",
+                "maxLength": 16,
+                "description": "The authenticator app's code (or a recovery code), for a login with a second factor.",
+            },
         },
     },
     "Token": strict_object(
@@ -302,16 +307,18 @@ PATHS = {
         "post": {
             "operationId": "signIn",
             "summary": "Sign in with username and password; get a bearer token",
-            "description": "Failed attempts count towards the same lock-out as the website's sign-in.",
+            "description": "Failed attempts count towards the same throttling as the website's sign-in. A login "
+            "with a second factor sends its code as `otp_code`; without it the answer is 401 with details.otp_code.",
             "security": [],
             "requestBody": body("Credentials"),
             "responses": {
                 "201": answer("Signed in.", ref("Token")),
                 **BAD_INPUT,
-                "401": answer("Wrong username or password."),
+                "401": answer("Wrong username, password or confirmation code."),
                 "403": answer("The account is not a product manager's."),
+                "413": answer("The request body is too large."),
                 **NOT_JSON,
-                "429": answer("Too many failed attempts: the login is locked for a while."),
+                "429": answer("Too many failed attempts: wait (Retry-After) and try again."),
             },
         }
     },

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from django.contrib.auth import authenticate, user_logged_in
+from django.contrib.auth import user_logged_in
 from django.http import HttpRequest, JsonResponse
 from django.utils.translation import gettext as _
 
 from accounts import selectors as account_selectors
+from accounts.services import SecondFactorRequired, SignInError, SignInRefused, sign_in_with_password_and_code
 from api import presenters
 from api.http import ApiError, endpoint, read_json_object
 from api.inputs import ID_MAX, Inputs
@@ -32,21 +33,21 @@ def _page(fields: Inputs) -> tuple[int, int]:
 
 
 def sign_in(request: HttpRequest) -> JsonResponse:
-    """Username and password for a bearer token; failures count towards the website's lock-out (django-axes)."""
+    """Username, password and, for a login with a second factor, its code, for a bearer token; the website's
+    throttling applies (accounts.services.sign_in_with_password_and_code)."""
     fields = Inputs(read_json_object(request), from_query=False)
     username = fields.text("username", required=True, max_length=150)
     password = fields.text("password", required=True, max_length=4096)
+    code = fields.text("otp_code", max_length=16)
     fields.check()
-    account = authenticate(request=request, username=username, password=password)
-    if getattr(request, "axes_locked_out", False):
-        # Answered here, as JSON; otherwise axes' middleware would replace this answer with its HTML page.
-        request.axes_locked_out = False
-        raise ApiError(
-            429,
-            _("Too many failed attempts: this login is locked for a while. Try again later or call the back office."),
-        )
-    if account is None:
-        raise ApiError(401, _("Wrong username or password."))
+    try:
+        account = sign_in_with_password_and_code(request=request, username=username, password=password, code=code)
+    except SignInRefused as refusal:
+        raise ApiError(429, str(refusal), headers={"Retry-After": str(refusal.retry_after)}) from None
+    except SecondFactorRequired as error:
+        raise ApiError(401, str(error), details={"otp_code": str(error)}) from None
+    except SignInError as error:
+        raise ApiError(401, str(error)) from None
     if not is_product_manager(account=account):
         raise ApiError(403, _("Only product managers may use the management API."))
     user_logged_in.send(sender=account.__class__, request=request, user=account)

@@ -14,6 +14,12 @@ class AuditAction(models.TextChoices):
     LEAD_OUTCOME = "lead.outcome", _("call outcome recorded")
     NEWS_PUBLISH = "news.publish", _("news published")
     NEWS_CHANGE = "news.change", _("news edited or withdrawn")
+    SIGN_IN_FAILED = "sign_in.failed", _("sign-in failed")
+    SIGN_IN_LOCKED = "sign_in.locked", _("sign-in locked or refused")
+    SECOND_FACTOR_FAILED = "otp.failed", _("wrong second-factor code")
+    SECOND_FACTOR_ENROLLED = "otp.enrolled", _("second factor set up")
+    SECOND_FACTOR_RESET = "otp.reset", _("second factor reset")
+    PASSWORD_CHANGED = "password.changed", _("password changed, other sessions ended")
 
 
 class AuditEvent(models.Model):

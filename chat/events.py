@@ -23,6 +23,11 @@ AGENTS_GROUP = "chat.agents"
 AGENT_PRESENCE_GROUP = "chat.agent-presence"
 
 
+def login_group(account_id: int) -> str:
+    """Every socket of one login: closed when its password changes."""
+    return f"chat.login-{account_id}"
+
+
 def conversation_group(conversation_id: int) -> str:
     return f"chat.conversation.{conversation_id}"
 
@@ -85,3 +90,8 @@ def publish_conversation(conversation: Conversation) -> None:
     payload = conversation_payload(conversation)
     _group_send(conversation_group(conversation.pk), {"type": "chat.status", "conversation": payload})
     _group_send(AGENTS_GROUP, {"type": "desk.conversation", "conversation": payload})
+
+
+def end_login_sockets(account_id: int) -> None:
+    """Close every chat socket of one login (its password was changed or reset)."""
+    _group_send(login_group(account_id), {"type": "login.ended"})
