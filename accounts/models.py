@@ -83,7 +83,7 @@ class Account(AbstractUser):
 
     def save(self, *args, **kwargs) -> None:
         # set_password() keeps the new password in _password until the next save (Django's own hook).
-        password_changed = self._password is not None and not self._state.adding
+        password_changed = getattr(self, "_password", None) is not None and not self._state.adding
         super().save(*args, **kwargs)
         if password_changed:
             from accounts.signals import password_changed as signal

@@ -323,7 +323,10 @@ def payment_new(request):
             else:
                 return redirect("portal:payment_receipt", transfer_id=made.pk)
     else:
-        form = PaymentForm(payer_accounts=payer_accounts, initial={"payer": request.GET.get("from")})
+        # The account is named by its key, not its number: account numbers stay out of addresses and logs.
+        chosen = request.GET.get("from", "")
+        payer = next((account.number for account in payer_accounts if str(account.pk) == chosen), None)
+        form = PaymentForm(payer_accounts=payer_accounts, initial={"payer": payer})
     return render(request, "portal/payment_form.html", {"form": form, "has_accounts": bool(payer_accounts)})
 
 
