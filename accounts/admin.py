@@ -8,11 +8,19 @@ from django.contrib.auth.admin import UserAdmin
 from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
 from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
+from django_otp.plugins.otp_static.models import StaticDevice
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts.models import Account, Client, Worker
 from accounts.roles import ROLE_LABELS
 from accounts.services import reset_second_factor
 from core.admin import BackOfficeAdmin
+
+# django-otp's own admin pages show a device's secret key and QR code: nobody needs them. Administrators reset a
+# colleague's second factor from the login's page instead (the action below), which the audit trail records.
+for device_model in (TOTPDevice, StaticDevice):
+    if admin.site.is_registered(device_model):
+        admin.site.unregister(device_model)
 
 OWNER_BOTH_MESSAGE = _("An account belongs to a client or to a worker, not to both: clear one of them.")
 

@@ -61,7 +61,10 @@ def read_json_object(request: HttpRequest) -> dict:
     if problem == "depth":
         raise ApiError(400, _("The request body is nested too deeply."))
     if problem == "text":
-        raise ApiError(400, _("The text contains control characters or broken Unicode (a lone surrogate)."))
+        message = _("The text contains control characters or broken Unicode (a lone surrogate).")
+        fields = data.items() if isinstance(data, dict) else []
+        details = {key: message for key, value in fields if json_problem({key: value}) is not None}
+        raise ApiError(400, message, details=details)
     if not isinstance(data, dict):
         raise ApiError(400, _("The request body must be a JSON object."))
     return data

@@ -8,12 +8,14 @@ from core.text import clean_text, is_clean_text
 
 
 def _cleaned(data: QueryDict) -> QueryDict | None:
-    """A cleaned copy, or None when every value is already clean (the common case costs no copy)."""
-    if all(is_clean_text(key) and all(is_clean_text(v) for v in values) for key, values in data.lists()):
+    """A copy with clean values, or None when every value is already clean (the common case costs no copy).
+    Names stay as sent: a name with such characters is no field of ours, and is refused or ignored as unknown
+    (cleaning it could make it collide with a real field)."""
+    if all(is_clean_text(value) for _key, values in data.lists() for value in values):
         return None
     cleaned = QueryDict(mutable=True, encoding=data.encoding)
     for key, values in data.lists():
-        cleaned.setlist(clean_text(key), [clean_text(value) for value in values])
+        cleaned.setlist(key, [clean_text(value) for value in values])
     cleaned._mutable = False
     return cleaned
 

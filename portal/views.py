@@ -5,7 +5,6 @@ from __future__ import annotations
 import base64
 import csv
 import io
-import time
 from functools import wraps
 from urllib.parse import quote
 
@@ -50,7 +49,7 @@ from portal.forms import (
     SignInForm,
     StatementFilterForm,
 )
-from portal.middleware import LAST_SEEN, SIGNED_IN_AT, seconds_left
+from portal.middleware import seconds_left
 from surveys import selectors as survey_selectors
 from surveys.services import SurveyError, submit_review
 
@@ -94,9 +93,8 @@ class SignInView(auth_views.LoginView):
 
     def form_valid(self, form):
         response = super().form_valid(form)  # django.contrib.auth.login: a new session id
-        # The session always ends with the browser (and after the idle and absolute timeouts).
+        # The session always ends with the browser (and after the idle and absolute timeouts, portal.middleware).
         self.request.session.set_expiry(0)
-        self.request.session[SIGNED_IN_AT] = self.request.session[LAST_SEEN] = time.time()
         # "Remember me" remembers the login name and the language on this device, never the session.
         if form.cleaned_data.get("remember_me"):
             age = settings.REMEMBERED_LOGIN_DAYS * 24 * 3600
