@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from accounts.services import has_second_factor, needs_second_factor
+from core.db_availability import is_database_unavailable
 
 SIGNED_IN_AT = "signed_in_at"
 LAST_SEEN = "last_seen"
@@ -22,6 +23,20 @@ LAST_SEEN_PRECISION = 15
 # Paths that neither count as activity nor need the second factor first.
 STATUS_PATH = "/session/status/"
 SECOND_FACTOR_EXEMPT = ("/two-factor/", "/logout/", "/i18n/", "/static/", "/healthz", "/api/", "/session/")
+
+
+def signed_in(request) -> bool:
+    """Whether the request is signed in; False when the database cannot tell, so that the view meets the outage
+    and answers 503 (telemarketing.middleware) instead of this middleware failing with 500."""
+    if getattr(request, "database_unavailable", False):
+        return False
+    try:
+        return request.user.is_authenticated
+    except Exception as error:
+        if not is_database_unavailable(error):
+            raise
+        request.database_unavailable = True
+        return False
 
 
 def idle_timeout(user) -> int:
@@ -44,7 +59,7 @@ class SessionTimeoutMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        if request.user.is_authenticated and not request.path_info.startswith("/api/"):
+        if not request.path_info.startswith("/api/") and signed_in(request):
             now = time.time()
             session = request.session
             session.setdefault(SIGNED_IN_AT, now)
@@ -73,7 +88,7 @@ class StaffSecondFactorMiddleware:
         user = request.user
         if (
             settings.STAFF_TWO_FACTOR_REQUIRED
-            and user.is_authenticated
+            and signed_in(request)
             and needs_second_factor(user)
             and not user.is_verified()
             and not request.path_info.startswith(SECOND_FACTOR_EXEMPT)

@@ -195,7 +195,7 @@ def session_status(request):
 @require_http_methods(["POST"])
 @login_required
 def session_keep_alive(request):
-    """"Stay signed in": any request counts as activity, this one does nothing else."""
+    """Answers "stay signed in": any request counts as activity, this one does nothing else."""
     return JsonResponse({"remaining": max(0, int(seconds_left(request)))})
 
 

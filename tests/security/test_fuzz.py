@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 from tests.accounts.factories import make_bank_account, make_customer, make_worker_account
 from tests.api.factories import make_product_manager, token_for
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.postgres]
 
 EXTREMES = ["", "0", "-1", "1e309", "NaN", "9" * 40, "0001-01-01", "9999-12-31", "2026-02-30", "31.12.9999", "\x00"]
 TEXT = st.one_of(

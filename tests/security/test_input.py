@@ -15,7 +15,7 @@ from surveys.models import Survey
 from tests.accounts.factories import make_bank_account, make_customer
 from tests.api.factories import make_product_manager, token_for
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.postgres]
 
 
 @pytest.fixture

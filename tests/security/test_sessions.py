@@ -16,7 +16,7 @@ from chat.events import login_group
 from portal.middleware import LAST_SEEN, SIGNED_IN_AT
 from tests.accounts.factories import PASSWORD, make_customer, make_worker_account
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.postgres]
 
 
 def signed_in(account) -> Client:

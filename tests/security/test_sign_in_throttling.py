@@ -14,7 +14,7 @@ from accounts.throttling import login_delay
 from audit.models import AuditAction, AuditEvent
 from tests.accounts.factories import PASSWORD, make_customer, make_worker_account
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.postgres]
 
 
 def from_address(address: str) -> Client:

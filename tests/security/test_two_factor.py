@@ -15,7 +15,7 @@ from accounts import roles
 from audit.models import AuditAction, AuditEvent
 from tests.accounts.factories import PASSWORD, make_customer, make_worker_account
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.postgres]
 
 
 @pytest.fixture(autouse=True)
