@@ -8,11 +8,20 @@ from django.contrib.auth.admin import UserAdmin
 from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
 from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
+from django_otp.plugins.otp_static.models import StaticDevice
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts.models import Account, Client, Worker
 from accounts.roles import ROLE_LABELS
+from accounts.services import reset_second_factor
 from core.admin import BackOfficeAdmin
 from core.phones import phone_column
+
+# django-otp's own admin pages show a device's secret key and QR code: nobody needs them. Administrators reset a
+# colleague's second factor from the login's page instead (the action below), which the audit trail records.
+for device_model in (TOTPDevice, StaticDevice):
+    if admin.site.is_registered(device_model):
+        admin.site.unregister(device_model)
 
 OWNER_BOTH_MESSAGE = _("An account belongs to a client or to a worker, not to both: clear one of them.")
 
@@ -134,8 +143,23 @@ class AccountAdmin(BackOfficeAdmin, UserAdmin):
         (None, {"classes": ("wide",), "fields": ("username", "usable_password", "password1", "password2")}),
         (_("Whose login"), {"fields": ("client", "worker")}),
     )
+    actions = ("reset_second_factor",)
+
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("groups")
+
+    def has_reset_second_factor_permission(self, request) -> bool:
+        return self.manages_roles(request)
+
+    @admin.action(description=_("Reset the second factor (lost phone)"), permissions=["reset_second_factor"])
+    def reset_second_factor(self, request, queryset) -> None:
+        for account in queryset:
+            reset_second_factor(account=account, actor=request.user)
+        self.message_user(
+            request,
+            _("Second factor reset for %(count)d logins: they set it up again at their next sign-in.")
+            % {"count": len(queryset)},
+        )
 
     @admin.display(description=_("owner"))
     def owner(self, account: Account) -> str:

@@ -86,3 +86,12 @@ class Account(AbstractUser):
     @property
     def is_customer(self) -> bool:
         return self.client_id is not None
+
+    def save(self, *args, **kwargs) -> None:
+        # set_password() keeps the new password in _password until the next save (Django's own hook).
+        password_changed = getattr(self, "_password", None) is not None and not self._state.adding
+        super().save(*args, **kwargs)
+        if password_changed:
+            from accounts.signals import password_changed as signal
+
+            signal.send(sender=Account, account=self)

@@ -13,6 +13,7 @@ from ninja.errors import AuthenticationError, HttpError, ValidationError
 
 from api.auth import sign_in_first
 from api.http import ApiError, error_response
+from core.dates import date_range_message
 from outreach.services import NewsError, NewsNotFound
 from surveys.services import InvalidSurvey, SurveyError
 
@@ -48,6 +49,8 @@ def field_message(error: dict) -> str:
             return _("Expected true or false.")
         case "date_type" | "date_parsing" | "date_from_datetime_parsing" | "date_from_datetime_inexact":
             return _("Expected a date as YYYY-MM-DD.")
+        case "date_out_of_range":
+            return date_range_message()
         case "email":
             return _("Expected an e-mail address.")
         case "period_reversed":

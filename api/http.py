@@ -12,6 +12,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from ninja.parser import Parser
 
+from core.text import json_problem
+
 
 class ApiError(Exception):
     """An answer other than success, with a message a person can read and, per field, what is wrong."""
@@ -30,16 +32,31 @@ def error_response(status: int, message: str, details: dict | None = None, heade
     return JsonResponse({"error": message, "details": details or {}}, status=status, headers=headers)
 
 
+# The largest JSON body the API reads: a news item's text and title fit many times over.
+MAX_JSON_BYTES = 256 * 1024
+
+
 class JsonObjectParser(Parser):
     """A request body is a JSON object sent as application/json, or the request is refused (415/400)."""
 
     def parse_body(self, request: HttpRequest) -> dict:
         if request.content_type != "application/json":
             raise ApiError(415, _("Send the request body as JSON (Content-Type: application/json)."))
+        if int(request.headers.get("Content-Length") or 0) > MAX_JSON_BYTES or len(request.body) > MAX_JSON_BYTES:
+            too_large = _("The request body is too large (at most %(kb)d KB).") % {"kb": MAX_JSON_BYTES // 1024}
+            raise ApiError(413, too_large)
         try:
             data = json.loads(request.body)
-        except (ValueError, UnicodeDecodeError):
+        except (ValueError, UnicodeDecodeError, RecursionError):
             raise ApiError(400, _("The request body is not valid JSON.")) from None
+        problem = json_problem(data)
+        if problem == "depth":
+            raise ApiError(400, _("The request body is nested too deeply."))
+        if problem == "text":
+            message = _("The text contains control characters or broken Unicode (a lone surrogate).")
+            fields = data.items() if isinstance(data, dict) else []
+            details = {key: message for key, value in fields if json_problem({key: value}) is not None}
+            raise ApiError(400, message, details=details)
         if not isinstance(data, dict):
             raise ApiError(400, _("The request body must be a JSON object."))
         return data

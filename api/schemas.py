@@ -18,6 +18,7 @@ from pydantic_core import PydanticCustomError
 
 from accounts.models import Account
 from accounts.selectors import CLIENT_SEARCH_LIMIT
+from core.dates import DATE_MAX, DATE_MIN
 from outreach.selectors import NEWS_SORT_KEYS
 from outreach.services import NEWS_AUDIENCES, NEWS_BODY_MAX_LENGTH, NEWS_TITLE_MAX_LENGTH
 from surveys.models import SurveyKind, SurveySource
@@ -40,6 +41,12 @@ def _without_nul(value: str) -> str:
 def _iso_day(value: object) -> object:
     if not isinstance(value, str) or not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
         raise PydanticCustomError("date_parsing", "Expected a date as YYYY-MM-DD.")
+    return value
+
+
+def _within_dates(value: dt.date) -> dt.date:
+    if not DATE_MIN <= value <= DATE_MAX:
+        raise PydanticCustomError("date_out_of_range", "Expected a date within the bank's range.")
     return value
 
 
@@ -72,7 +79,12 @@ def Choice(values):
 
 Identifier = Annotated[int, Field(ge=1, le=ID_MAX, description="A row's number.")]
 Rating = Annotated[int, Field(ge=1, le=5)]
-Day = Annotated[dt.date, BeforeValidator(_iso_day), Field(description="YYYY-MM-DD, in the bank's time zone.")]
+Day = Annotated[
+    dt.date,
+    BeforeValidator(_iso_day),
+    AfterValidator(_within_dates),
+    Field(description="YYYY-MM-DD, in the bank's time zone."),
+]
 QueryBoolean = Annotated[bool, BeforeValidator(_true_or_false)]
 Moment = Annotated[dt.datetime, AfterValidator(timezone.localtime)]
 
@@ -156,6 +168,9 @@ class ClientSearchQuery(QueryParameters):
 class Credentials(JsonBody):
     username: Text(150, required=True)
     password: Text(4096, required=True)
+    otp_code: Annotated[
+        Text(16), Field(description="The authenticator app's code (or a recovery code), for a login with two factors.")
+    ] = ""
 
 
 class NewSurvey(JsonBody):

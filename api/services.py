@@ -50,3 +50,9 @@ def note_token_used(*, token: ApiToken) -> None:
     with transaction.atomic():
         ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
     token.last_used_at = now
+
+
+def revoke_tokens_of(*, account: Account) -> int:
+    """End every token of the login (its password was changed or reset)."""
+    with transaction.atomic():
+        return ApiToken.objects.filter(account=account, revoked_at__isnull=True).update(revoked_at=timezone.now())

@@ -5,13 +5,14 @@ from __future__ import annotations
 
 import math
 
-from django.contrib.auth import authenticate, user_logged_in
+from django.contrib.auth import user_logged_in
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Path, Query, Router, Status
 
 from accounts import selectors as account_selectors
+from accounts.services import SecondFactorRequired, SignInError, SignInRefused, sign_in_with_password_and_code
 from api import schemas
 from api.auth import SignedInRequest
 from api.http import ApiError
@@ -25,7 +26,7 @@ from surveys import selectors as survey_selectors
 from surveys import services as survey_services
 
 SIGNED_IN = {400: Error, 401: Error, 403: Error}  # 400: a parameter the operation does not know
-WITH_BODY = {**SIGNED_IN, 415: Error}
+WITH_BODY = {**SIGNED_IN, 413: Error, 415: Error}
 # An operation without parameters still refuses any in its address (ninja gives an empty model nothing to check).
 NO_PARAMETERS = Query({}, validate_default=True, include_in_schema=False)
 NEWS_ID = Path(..., ge=1, le=schemas.ID_MAX, description="News row number.")
@@ -51,22 +52,23 @@ auth = Router(tags=["signing in"])
 @auth.post(
     "/token",
     auth=None,
-    response={201: schemas.Token, 400: Error, 401: Error, 403: Error, 415: Error, 429: Error},
+    response={201: schemas.Token, 400: Error, 401: Error, 403: Error, 413: Error, 415: Error, 429: Error},
     summary="Sign in with username and password; get a bearer token",
     description="Failed attempts count towards the same lock-out as the website's sign-in.",
     operation_id="signIn",
 )
 def sign_in(request: HttpRequest, credentials: schemas.Credentials):
-    account = authenticate(request=request, username=credentials.username, password=credentials.password)
-    if getattr(request, "axes_locked_out", False):
-        # Answered here, as JSON; otherwise axes' middleware would replace this answer with its HTML page.
-        request.axes_locked_out = False  # type: ignore[attr-defined]  # set by django-axes
-        raise ApiError(
-            429,
-            _("Too many failed attempts: this login is locked for a while. Try again later or call the back office."),
+    """The website's throttling and second factor apply (accounts.services.sign_in_with_password_and_code)."""
+    try:
+        account = sign_in_with_password_and_code(
+            request=request, username=credentials.username, password=credentials.password, code=credentials.otp_code
         )
-    if account is None:
-        raise ApiError(401, _("Wrong username or password."))
+    except SignInRefused as refusal:
+        raise ApiError(429, str(refusal), headers={"Retry-After": str(refusal.retry_after)}) from None
+    except SecondFactorRequired as error:
+        raise ApiError(401, str(error), details={"otp_code": str(error)}) from None
+    except SignInError as error:
+        raise ApiError(401, str(error)) from None
     if not is_product_manager(account=account):
         raise ApiError(403, _("Only product managers may use the management API."))
     user_logged_in.send(sender=account.__class__, request=request, user=account)

@@ -22,6 +22,12 @@ class AuditAction(models.TextChoices):
     CHAT_REASSIGN = "chat.reassign", _("conversation reassigned")
     BANK_ACCOUNT_CLOSE = "bank_account.close", _("bank account closed")
     OPT_OUT = "outreach.opt_out", _("asked for no more messages")
+    SIGN_IN_FAILED = "sign_in.failed", _("sign-in failed")
+    SIGN_IN_LOCKED = "sign_in.locked", _("sign-in locked or refused")
+    SECOND_FACTOR_FAILED = "otp.failed", _("wrong second-factor code")
+    SECOND_FACTOR_ENROLLED = "otp.enrolled", _("second factor set up")
+    SECOND_FACTOR_RESET = "otp.reset", _("second factor reset")
+    PASSWORD_CHANGED = "password.changed", _("password changed, other sessions ended")
 
 
 class AuditEvent(models.Model):

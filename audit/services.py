@@ -17,13 +17,15 @@ def record_event(
     target: models.Model | None = None,
     target_type: str = "",
     target_id: str = "",
+    actor_username: str = "",
 ) -> AuditEvent:
-    """``target`` names the object acted on; an action on many rows names them by type and a shared id."""
+    """``target`` names the object acted on; an action on many rows names them by type and a shared id.
+    ``actor_username`` names who acted when there is no login to point at (a failed sign-in's login name)."""
     if target is not None:
         target_type, target_id = target._meta.label, str(target.pk)
     return AuditEvent.objects.create(
         actor_id=actor.pk if actor is not None else None,
-        actor_username=actor.get_username() if actor is not None else "",
+        actor_username=(actor.get_username() if actor is not None else actor_username)[:150],
         action=action,
         target_type=target_type,
         target_id=target_id,

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import Sex
 from campaigns.models import CallOutcome, Campaign, CampaignStatus
 from campaigns.services import MAX_IMPORT_BYTES, MAX_NOTE_LENGTH, ImportMode, NewClientDetails
+from core.dates import BoundedDateField
 from core.forms import BootstrapForm
 
 
@@ -24,7 +25,7 @@ class OutcomeForm(BootstrapForm):
     )
     email = forms.EmailField(label=_("E-mail"), required=False, help_text=_("Only for “converted”."))
     sex = forms.ChoiceField(label=_("Sex"), required=False, choices=[("", "—"), *Sex.choices])
-    birth_date = forms.DateField(
+    birth_date = BoundedDateField(
         label=_("Date of birth"), required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
     )
 

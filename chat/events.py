@@ -29,6 +29,11 @@ QUEUE_GROUP = "chat.queue"
 PREVIEW_LENGTH = 140
 
 
+def login_group(account_id: int) -> str:
+    """Every socket of one login: closed when its password changes."""
+    return f"chat.login-{account_id}"
+
+
 def conversation_group(conversation_id: int) -> str:
     return f"chat.conversation.{conversation_id}"
 
@@ -146,3 +151,8 @@ def publish_conversation_on_commit(conversation_id: int) -> None:
 def publish_note(note: ConversationNote) -> None:
     """A private note: the conversation's sockets pass it on to agents only (consumers.py checks the role)."""
     _group_send(conversation_group(note.conversation_id), {"type": "chat.note", "note": note_payload(note)})
+
+
+def end_login_sockets(account_id: int) -> None:
+    """Close every chat socket of one login (its password was changed or reset)."""
+    _group_send(login_group(account_id), {"type": "login.ended"})

@@ -16,9 +16,11 @@ from django.conf import settings
 from django.http.request import split_domain_port, validate_host
 from django.utils import translation
 from django.utils.translation import gettext as _
+from django_otp import DEVICE_ID_SESSION_KEY
 
-from chat import delivery, selectors, services
+from chat import delivery, events, selectors, services
 from core.db_availability import is_database_unavailable
+from core.text import is_clean_json
 
 logger = logging.getLogger(__name__)
 
@@ -159,6 +161,13 @@ def _language_of(scope) -> str:
     return settings.LANGUAGE_CODE
 
 
+def _second_factor_passed(scope, user) -> bool:
+    """Staff sockets need the session's second factor, as the staff pages do (portal.middleware)."""
+    if not settings.STAFF_TWO_FACTOR_REQUIRED or user.is_customer:
+        return True
+    return bool(scope.get("session", {}).get(DEVICE_ID_SESSION_KEY))
+
+
 def positive_int(frame: dict, field: str, *, default: int | None = None) -> int:
     value = frame.get(field, default)
     if isinstance(value, bool) or not isinstance(value, int) or value < 0:
@@ -198,8 +207,24 @@ class ChatSocket(AsyncWebsocketConsumer):
         self.closing = False
         session = self.scope.get("session")
         self.session_key = session.session_key if session is not None else None
+        user = self.scope.get("user")
+        if user is not None and user.is_authenticated and not _second_factor_passed(self.scope, user):
+            await self.refuse(CloseCode.NOT_AUTHENTICATED)
+            return
+        if user is not None and user.is_authenticated:
+            # A password change or reset of this login closes its sockets at once (chat.signals).
+            await self.channel_layer.group_add(events.login_group(user.pk), self.channel_name)
         with translation.override(self.language):
             await super().websocket_connect(message)
+
+    async def websocket_disconnect(self, message):
+        user = self.scope.get("user")
+        if user is not None and user.is_authenticated:
+            await self.channel_layer.group_discard(events.login_group(user.pk), self.channel_name)
+        await super().websocket_disconnect(message)
+
+    async def login_ended(self, event: dict) -> None:
+        await self.close(code=CloseCode.NOT_AUTHENTICATED)
 
     async def refuse(self, code: int) -> None:
         """Accept, then close with the code: a close before the handshake would reach the client as 403."""
@@ -301,8 +326,10 @@ class ChatSocket(AsyncWebsocketConsumer):
             raise FrameError("too_large", _("The frame is too large."))
         try:
             frame = json.loads(text_data)
-        except ValueError:
+        except (ValueError, RecursionError):
             raise FrameError("bad_json", _("The frame is not valid JSON.")) from None
+        if not is_clean_json(frame):
+            raise FrameError("bad_text", _("The text contains characters that cannot be sent."))
         if not isinstance(frame, dict) or not isinstance(frame.get("type"), str):
             raise FrameError("bad_frame", _("A frame must be a JSON object with a “type”."))
         if frame["type"] not in self.frame_handlers:

@@ -173,8 +173,10 @@ class ApiClient:
 
     # --- the operations -----------------------------------------------------------------------------------------
 
-    def sign_in(self, username: str, password: str) -> dict:
-        answer = self.request("POST", "auth/token", body={"username": username, "password": password})
+    def sign_in(self, username: str, password: str, code: str = "") -> dict:
+        """``code``: the authenticator app's code, sent only when given (a login with two-factor sign-in)."""
+        body = {"username": username, "password": password, **({"otp_code": code} if code else {})}
+        answer = self.request("POST", "auth/token", body=body)
         self.token = answer["token"]
         return answer
 

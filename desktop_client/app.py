@@ -62,6 +62,7 @@ class Application:
             self.root.configure(menu="")
             release_widgets()
         self.sign_in_frame.password.set("")
+        self.sign_in_frame.code.set("")
         self.sign_in_frame.message.configure(text=message)
         self.sign_in_frame.pack(fill="both", expand=True)
 
@@ -103,6 +104,7 @@ class SignInFrame(ttk.Frame):
         self.app, tr = app, app.tr
         self.server, self.username, self.password = tk.StringVar(value=server), tk.StringVar(), tk.StringVar()
         self.ca_bundle = tk.StringVar(value=ca_bundle)
+        self.code = tk.StringVar()  # only for a login with two-factor sign-in
         box = ttk.Frame(self)
         box.place(relx=0.5, rely=0.4, anchor="center")
         ttk.Label(box, text=tr("Telemarketing centre — product manager"), font=("TkDefaultFont", 14, "bold")).grid(
@@ -112,6 +114,7 @@ class SignInFrame(ttk.Frame):
             (tr("Server address"), self.server, {}),
             (tr("Username"), self.username, {}),
             (tr("Password"), self.password, {"show": "•"}),
+            (tr("Confirmation code (if you have one)"), self.code, {}),
             (tr("CA bundle (optional)"), self.ca_bundle, {}),
         ]
         self.entries = []
@@ -120,11 +123,12 @@ class SignInFrame(ttk.Frame):
             entry = ttk.Entry(box, textvariable=variable, width=40, **options)
             entry.grid(row=row, column=1, sticky="ew", pady=4)
             self.entries.append(entry)
-        ttk.Button(box, text=tr("Choose…"), command=self.choose_ca_bundle).grid(row=4, column=2, padx=(6, 0))
+        last = len(fields)
+        ttk.Button(box, text=tr("Choose…"), command=self.choose_ca_bundle).grid(row=last, column=2, padx=(6, 0))
         self.button = ttk.Button(box, text=tr("Sign in"), command=self.sign_in, style="Accent.TButton")
-        self.button.grid(row=5, column=1, sticky="e", pady=(12, 4))
+        self.button.grid(row=last + 1, column=1, sticky="e", pady=(12, 4))
         self.message = ttk.Label(box, text="", foreground=ERROR_COLOUR, wraplength=460, justify="left")
-        self.message.grid(row=6, column=0, columnspan=3, sticky="w")
+        self.message.grid(row=last + 2, column=0, columnspan=3, sticky="w")
         for entry in self.entries:
             entry.bind("<Return>", lambda _event: self.sign_in())
 
@@ -145,7 +149,7 @@ class SignInFrame(ttk.Frame):
             return
         self.message.configure(text=tr("Signing in…"), foreground="")
         self.button.state(["disabled"])
-        username, password = self.username.get().strip(), self.password.get()
+        username, password, code = self.username.get().strip(), self.password.get(), self.code.get().strip()
 
         def succeeded(answer: dict) -> None:
             self.button.state(["!disabled"])
@@ -156,7 +160,7 @@ class SignInFrame(ttk.Frame):
             self.button.state(["!disabled"])
             self.message.configure(text=getattr(error, "message", str(error)), foreground=ERROR_COLOUR)
 
-        self.app.background.run(lambda: client.sign_in(username, password), succeeded, failed)
+        self.app.background.run(lambda: client.sign_in(username, password, code), succeeded, failed)
 
 
 class MainFrame(ttk.Frame):

@@ -19,6 +19,7 @@ RUSSIAN = {
     "Server address": "Адрес сервера",
     "Username": "Логин",
     "Password": "Пароль",
+    "Confirmation code (if you have one)": "Код подтверждения (если есть)",
     "CA bundle (optional)": "Сертификаты УЦ (необязательно)",
     "Choose…": "Выбрать…",
     "Enter the server address.": "Укажите адрес сервера.",

@@ -11,13 +11,14 @@ from django.utils.translation import gettext_lazy as _
 
 from banking.models import BankAccount
 from banking.services import PaymentError, parse_amount
+from core.dates import BoundedDateField
 from core.forms import BootstrapFormMixin
 from surveys.models import SurveyKind
 from surveys.services import REVIEW_KINDS, REVIEW_TEXT_MAX_LENGTH
 
 
 class SignInForm(BootstrapFormMixin, AuthenticationForm):
-    remember_me = forms.BooleanField(label=_("Remember me on this computer for two weeks"), required=False)
+    remember_me = forms.BooleanField(label=_("Remember my login and language on this computer"), required=False)
 
     # One message for an unknown login and a wrong password alike, so it gives away neither.
     error_messages = {
@@ -30,6 +31,15 @@ class SignInForm(BootstrapFormMixin, AuthenticationForm):
         self.fields["username"].label = _("Login")
         self.fields["username"].widget.attrs.update({"autocomplete": "username", "autofocus": True})
         self.fields["password"].widget.attrs["autocomplete"] = "current-password"
+
+
+class SecondFactorForm(BootstrapFormMixin, forms.Form):
+    code = forms.CharField(
+        label=_("Confirmation code"),
+        max_length=16,
+        help_text=_("6 digits from the authenticator app, or one of your recovery codes."),
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "autofocus": True}),
+    )
 
 
 class BankPasswordChangeForm(BootstrapFormMixin, PasswordChangeForm):
@@ -84,8 +94,8 @@ class PaymentForm(BootstrapFormMixin, forms.Form):
 
 
 class StatementFilterForm(BootstrapFormMixin, forms.Form):
-    date_from = forms.DateField(label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    date_to = forms.DateField(label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    date_from = BoundedDateField(label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    date_to = BoundedDateField(label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
 
     def clean(self):
         cleaned = super().clean()

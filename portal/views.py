@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import base64
 import csv
+import io
 from functools import wraps
+from urllib.parse import quote
 
 from axes.helpers import get_cool_off
 from django.conf import settings
@@ -14,18 +17,39 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse_lazy
+from django.urls import reverse, reverse_lazy
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
+from django_otp import login as otp_login
+from django_otp.qr import write_qrcode_image
 
+from accounts.services import (
+    confirm_totp_enrolment,
+    has_second_factor,
+    needs_second_factor,
+    refusal_message,
+    start_totp_enrolment,
+    verify_second_factor,
+)
+from accounts.throttling import Refusal
 from banking import selectors as banking_selectors
 from banking.models import BankAccount, Receipt
 from banking.services import PaymentError, transfer
 from outreach.models import Message
 from outreach.services import mark_message_read
 from portal import selectors
-from portal.forms import BankPasswordChangeForm, PaymentForm, ReviewForm, SignInForm, StatementFilterForm
+from portal.forms import (
+    BankPasswordChangeForm,
+    PaymentForm,
+    ReviewForm,
+    SecondFactorForm,
+    SignInForm,
+    StatementFilterForm,
+)
+from portal.middleware import seconds_left
 from surveys import selectors as survey_selectors
 from surveys.services import SurveyError, submit_review
 
@@ -46,10 +70,18 @@ def customer_required(view):
     return checked
 
 
+REMEMBERED_LOGIN_COOKIE = "remembered_login"
+REMEMBERED_LOGIN_SALT = "portal.remembered_login"
+
+
 class SignInView(auth_views.LoginView):
     template_name = "portal/login.html"
     form_class = SignInForm
     redirect_authenticated_user = True
+
+    def get_initial(self):
+        remembered = self.request.get_signed_cookie(REMEMBERED_LOGIN_COOKIE, default="", salt=REMEMBERED_LOGIN_SALT)
+        return {"username": remembered, "remember_me": True} if remembered else {}
 
     def get_context_data(self, **kwargs):
         cool_off = get_cool_off(self.request)
@@ -60,23 +92,111 @@ class SignInView(auth_views.LoginView):
         )
 
     def form_valid(self, form):
-        response = super().form_valid(form)
-        # 0 ends the session when the browser closes; otherwise it lasts SESSION_COOKIE_AGE (two weeks).
-        self.request.session.set_expiry(None if form.cleaned_data.get("remember_me") else 0)
+        response = super().form_valid(form)  # django.contrib.auth.login: a new session id
+        # The session always ends with the browser (and after the idle and absolute timeouts, portal.middleware).
+        self.request.session.set_expiry(0)
+        # "Remember me" remembers the login name and the language on this device, never the session.
+        if form.cleaned_data.get("remember_me"):
+            age = settings.REMEMBERED_LOGIN_DAYS * 24 * 3600
+            for name, value, signed in (
+                (REMEMBERED_LOGIN_COOKIE, form.get_user().get_username(), True),
+                (settings.LANGUAGE_COOKIE_NAME, get_language(), False),
+            ):
+                options = {"max_age": age, "secure": settings.SESSION_COOKIE_SECURE, "samesite": "Lax"}
+                if signed:
+                    response.set_signed_cookie(name, value, salt=REMEMBERED_LOGIN_SALT, httponly=True, **options)
+                else:
+                    response.set_cookie(name, value, **options)
+        else:
+            response.delete_cookie(REMEMBERED_LOGIN_COOKIE)
         return response
 
 
 def locked_out(request, original_response=None, credentials=None):
-    """django-axes answers with this once a login is locked: a page that says so, with 429 Too Many Requests."""
-    cool_off = get_cool_off(request)
-    minutes = max(1, round(cool_off.total_seconds() / 60)) if cool_off else None
+    """django-axes answers with this when sign-in is throttled: a page that says why and for how long, with
+    429 Too Many Requests and Retry-After."""
+    refusal = getattr(request, "sign_in_refusal", None)
+    if refusal is None:
+        cool_off = get_cool_off(request)
+        refusal = Refusal("pair", round(cool_off.total_seconds()) if cool_off else 900)
+    message = refusal_message(refusal)
     status = settings.AXES_HTTP_RESPONSE_CODE
     if not request.accepts("text/html") or request.headers.get("x-requested-with") == "XMLHttpRequest":
-        return JsonResponse(
-            {"detail": _("Too many failed sign-in attempts; try again later."), "cooloff_minutes": minutes},
-            status=status,
-        )
-    return render(request, "portal/locked_out.html", {"minutes": minutes}, status=status)
+        response = JsonResponse({"detail": message, "retry_after": refusal.retry_after}, status=status)
+    else:
+        response = render(request, "portal/locked_out.html", {"message": message}, status=status)
+    response["Retry-After"] = str(refusal.retry_after)
+    return response
+
+
+def _next_page(request) -> str:
+    following = request.POST.get("next") or request.GET.get("next") or ""
+    allowed = {request.get_host()}
+    if url_has_allowed_host_and_scheme(following, allowed_hosts=allowed, require_https=request.is_secure()):
+        return following
+    return "/"
+
+
+def _second_factor_passed(request, device) -> None:
+    otp_login(request, device)
+    request.session.cycle_key()  # a new session id with the new privilege
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def two_factor(request):
+    """Staff enter the code of their authenticator app, or one of their recovery codes."""
+    if not needs_second_factor(request.user) or request.user.is_verified():
+        return redirect(_next_page(request))
+    if not has_second_factor(request.user):
+        return redirect(f"{reverse('portal:two_factor_setup')}?next={quote(_next_page(request))}")
+    form = SecondFactorForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        device = verify_second_factor(account=request.user, code=form.cleaned_data["code"], request=request)
+        if device is not None:
+            _second_factor_passed(request, device)
+            return redirect(_next_page(request))
+        form.add_error("code", _("Wrong or expired code. Enter the current code from the app, or a recovery code."))
+    return render(request, "portal/two_factor.html", {"form": form, "next": _next_page(request)})
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def two_factor_setup(request):
+    """Staff set up their authenticator app: scan the QR code, enter the first code, keep the recovery codes."""
+    if not needs_second_factor(request.user) or has_second_factor(request.user):
+        return redirect(_next_page(request))
+    device = start_totp_enrolment(account=request.user)
+    form = SecondFactorForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        codes = confirm_totp_enrolment(account=request.user, device=device, code=form.cleaned_data["code"])
+        if codes is not None:
+            _second_factor_passed(request, device)
+            return render(request, "portal/two_factor_codes.html", {"codes": codes, "next": _next_page(request)})
+        form.add_error("code", _("Wrong or expired code. Enter the code the app shows now."))
+    image = io.BytesIO()
+    write_qrcode_image(device.config_url, image)
+    context = {
+        "form": form,
+        "next": _next_page(request),
+        "qr_code": "data:image/svg+xml;base64," + base64.b64encode(image.getvalue()).decode(),
+        "secret": base64.b32encode(device.bin_key).decode(),
+    }
+    return render(request, "portal/two_factor_setup.html", context)
+
+
+@require_GET
+def session_status(request):
+    """Seconds before this session ends; asking does not count as activity (the page's timeout warning)."""
+    remaining = max(0, int(seconds_left(request))) if request.user.is_authenticated else 0
+    return JsonResponse({"remaining": remaining})
+
+
+@require_http_methods(["POST"])
+@login_required
+def session_keep_alive(request):
+    """Answers "stay signed in": any request counts as activity, this one does nothing else."""
+    return JsonResponse({"remaining": max(0, int(seconds_left(request)))})
 
 
 class SignOutView(auth_views.LogoutView):
@@ -126,6 +246,11 @@ def _statement(request, bank_account_id: int) -> tuple[StatementFilterForm, bank
     return form, statement
 
 
+def _refused_dates(form: StatementFilterForm) -> bool:
+    """Dates that cannot be read or are out of range: the page says why, with 400."""
+    return form.is_bound and not form.is_valid()
+
+
 @require_GET
 @customer_required
 def statement(request, bank_account_id: int):
@@ -142,13 +267,17 @@ def statement(request, bank_account_id: int):
             "page": page,
             "filter_query": query.urlencode(),
         },
+        status=400 if _refused_dates(form) else 200,
     )
 
 
 @require_GET
 @customer_required
 def statement_csv(request, bank_account_id: int):
-    _filter_form, found = _statement(request, bank_account_id)
+    filter_form, found = _statement(request, bank_account_id)
+    if _refused_dates(filter_form):
+        reasons = " ".join(str(message) for messages in filter_form.errors.values() for message in messages)
+        return HttpResponse(reasons, status=400, content_type="text/plain; charset=utf-8")
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     filename = f"statement-{found.bank_account.number}-{timezone.localdate():%Y-%m-%d}.csv"
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
@@ -192,7 +321,10 @@ def payment_new(request):
             else:
                 return redirect("portal:payment_receipt", transfer_id=made.pk)
     else:
-        form = PaymentForm(payer_accounts=payer_accounts, initial={"payer": request.GET.get("from")})
+        # The account is named by its key, not its number: account numbers stay out of addresses and logs.
+        chosen = request.GET.get("from", "")
+        payer = next((account.number for account in payer_accounts if str(account.pk) == chosen), None)
+        form = PaymentForm(payer_accounts=payer_accounts, initial={"payer": payer})
     return render(request, "portal/payment_form.html", {"form": form, "has_accounts": bool(payer_accounts)})
 
 

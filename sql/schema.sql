@@ -278,7 +278,7 @@ GO
 BEGIN TRANSACTION;
 GO
 -- Create model AuditEvent
-CREATE TABLE [audit_auditevent] ([id] bigint NOT NULL PRIMARY KEY IDENTITY (1, 1), [created_at] datetimeoffset NOT NULL, [actor_username] nvarchar(150) NOT NULL, [action] nvarchar(32) NOT NULL, [target_type] nvarchar(100) NOT NULL, [target_id] nvarchar(64) NOT NULL, [summary] nvarchar(500) NOT NULL, [actor_id] bigint NULL, CONSTRAINT [audit_event_action_valid] CHECK ([action] IN ('admin.add', 'admin.change', 'admin.delete', 'payment', 'campaign.transition', 'lead.outcome', 'news.publish', 'news.change', 'lead.state', 'lead.release', 'message.compose', 'message.status', 'chat.close', 'chat.reassign', 'bank_account.close', 'outreach.opt_out')));
+CREATE TABLE [audit_auditevent] ([id] bigint NOT NULL PRIMARY KEY IDENTITY (1, 1), [created_at] datetimeoffset NOT NULL, [actor_username] nvarchar(150) NOT NULL, [action] nvarchar(32) NOT NULL, [target_type] nvarchar(100) NOT NULL, [target_id] nvarchar(64) NOT NULL, [summary] nvarchar(500) NOT NULL, [actor_id] bigint NULL, CONSTRAINT [audit_event_action_valid] CHECK ([action] IN ('admin.add', 'admin.change', 'admin.delete', 'payment', 'campaign.transition', 'lead.outcome', 'news.publish', 'news.change', 'lead.state', 'lead.release', 'message.compose', 'message.status', 'chat.close', 'chat.reassign', 'bank_account.close', 'outreach.opt_out', 'sign_in.failed', 'sign_in.locked', 'otp.failed', 'otp.enrolled', 'otp.reset', 'password.changed')));
 GO
 ALTER TABLE [audit_auditevent] ADD CONSTRAINT [audit_auditevent_actor_id_270bb4b7_fk_accounts_account_id] FOREIGN KEY ([actor_id]) REFERENCES [accounts_account] ([id]);
 GO
@@ -1070,6 +1070,113 @@ GO
 -- (no-op)
 -- Create index tasks_db_new_ordering_idx on F(status), OrderBy(F(priority), descending=True), OrderBy(F(run_after), descending=False), OrderBy(F(enqueued_at), descending=False) on model dbtaskresult
 CREATE INDEX [tasks_db_new_ordering_idx] ON [django_tasks_database_dbtaskresult] ([status], [priority] DESC, [run_after] ASC, [enqueued_at] ASC) WHERE [status] = 'READY';
+GO
+COMMIT TRANSACTION;
+GO
+
+-- Migration otp_static.0001_initial
+BEGIN TRANSACTION;
+GO
+-- Create model StaticDevice
+CREATE TABLE [otp_static_staticdevice] ([id] int NOT NULL PRIMARY KEY IDENTITY (1, 1), [name] nvarchar(64) NOT NULL, [confirmed] bit NOT NULL, [user_id] bigint NOT NULL);
+GO
+-- Create model StaticToken
+CREATE TABLE [otp_static_statictoken] ([id] int NOT NULL PRIMARY KEY IDENTITY (1, 1), [token] nvarchar(16) NOT NULL, [device_id] int NOT NULL);
+GO
+ALTER TABLE [otp_static_staticdevice] ADD CONSTRAINT [otp_static_staticdevice_user_id_7f9cff2b_fk_accounts_account_id] FOREIGN KEY ([user_id]) REFERENCES [accounts_account] ([id]);
+GO
+ALTER TABLE [otp_static_statictoken] ADD CONSTRAINT [otp_static_statictoken_device_id_74b7c7d1_fk_otp_static_staticdevice_id] FOREIGN KEY ([device_id]) REFERENCES [otp_static_staticdevice] ([id]);
+GO
+CREATE INDEX [otp_static_staticdevice_user_id_7f9cff2b] ON [otp_static_staticdevice] ([user_id]);
+GO
+CREATE INDEX [otp_static_statictoken_device_id_74b7c7d1] ON [otp_static_statictoken] ([device_id]);
+GO
+CREATE INDEX [otp_static_statictoken_token_d0a51866] ON [otp_static_statictoken] ([token]);
+GO
+COMMIT TRANSACTION;
+GO
+
+-- Migration otp_static.0002_throttling
+BEGIN TRANSACTION;
+GO
+-- Add field throttling_failure_count to staticdevice
+ALTER TABLE [otp_static_staticdevice] ADD [throttling_failure_count] int DEFAULT 0 NOT NULL CHECK ([throttling_failure_count] >= 0);
+GO
+-- SQL Server named the DEFAULT constraint of [otp_static_staticdevice].[throttling_failure_count] itself: look the name up, then drop it.
+DECLARE @constraint_name sysname = (SELECT d.name FROM sys.default_constraints AS d JOIN sys.columns AS c ON c.object_id = d.parent_object_id AND c.column_id = d.parent_column_id WHERE d.parent_object_id = OBJECT_ID(N'[otp_static_staticdevice]') AND c.name = N'throttling_failure_count');
+IF @constraint_name IS NULL RAISERROR (N'No DEFAULT constraint of [otp_static_staticdevice].[throttling_failure_count] to drop.', 16, 1);
+DECLARE @drop_constraint nvarchar(max) = N'ALTER TABLE [otp_static_staticdevice] DROP CONSTRAINT ' + QUOTENAME(@constraint_name);
+EXEC sp_executesql @drop_constraint;
+GO
+-- Add field throttling_failure_timestamp to staticdevice
+ALTER TABLE [otp_static_staticdevice] ADD [throttling_failure_timestamp] datetimeoffset NULL;
+GO
+COMMIT TRANSACTION;
+GO
+
+-- Migration otp_static.0003_add_timestamps
+BEGIN TRANSACTION;
+GO
+-- Add field created_at to staticdevice
+ALTER TABLE [otp_static_staticdevice] ADD [created_at] datetimeoffset DEFAULT SYSDATETIMEOFFSET() WITH VALUES;
+GO
+-- SQL Server named the DEFAULT constraint of [otp_static_staticdevice].[created_at] itself: look the name up, then drop it.
+DECLARE @constraint_name sysname = (SELECT d.name FROM sys.default_constraints AS d JOIN sys.columns AS c ON c.object_id = d.parent_object_id AND c.column_id = d.parent_column_id WHERE d.parent_object_id = OBJECT_ID(N'[otp_static_staticdevice]') AND c.name = N'created_at');
+IF @constraint_name IS NULL RAISERROR (N'No DEFAULT constraint of [otp_static_staticdevice].[created_at] to drop.', 16, 1);
+DECLARE @drop_constraint nvarchar(max) = N'ALTER TABLE [otp_static_staticdevice] DROP CONSTRAINT ' + QUOTENAME(@constraint_name);
+EXEC sp_executesql @drop_constraint;
+GO
+-- Add field last_used_at to staticdevice
+ALTER TABLE [otp_static_staticdevice] ADD [last_used_at] datetimeoffset NULL;
+GO
+COMMIT TRANSACTION;
+GO
+
+-- Migration otp_totp.0001_initial
+BEGIN TRANSACTION;
+GO
+-- Create model TOTPDevice
+CREATE TABLE [otp_totp_totpdevice] ([id] int NOT NULL PRIMARY KEY IDENTITY (1, 1), [name] nvarchar(64) NOT NULL, [confirmed] bit NOT NULL, [key] nvarchar(80) NOT NULL, [step] smallint NOT NULL CONSTRAINT otp_totp_totpdevice_step_2c08dcfd_check CHECK ([step] >= 0), [t0] bigint NOT NULL, [digits] smallint NOT NULL CONSTRAINT otp_totp_totpdevice_digits_1242f51a_check CHECK ([digits] >= 0), [tolerance] smallint NOT NULL CONSTRAINT otp_totp_totpdevice_tolerance_32427a94_check CHECK ([tolerance] >= 0), [drift] smallint NOT NULL, [last_t] bigint NOT NULL, [user_id] bigint NOT NULL);
+GO
+ALTER TABLE [otp_totp_totpdevice] ADD CONSTRAINT [otp_totp_totpdevice_user_id_0fb18292_fk_accounts_account_id] FOREIGN KEY ([user_id]) REFERENCES [accounts_account] ([id]);
+GO
+CREATE INDEX [otp_totp_totpdevice_user_id_0fb18292] ON [otp_totp_totpdevice] ([user_id]);
+GO
+COMMIT TRANSACTION;
+GO
+
+-- Migration otp_totp.0002_auto_20190420_0723
+BEGIN TRANSACTION;
+GO
+-- Add field throttling_failure_count to totpdevice
+ALTER TABLE [otp_totp_totpdevice] ADD [throttling_failure_count] int DEFAULT 0 NOT NULL CHECK ([throttling_failure_count] >= 0);
+GO
+-- SQL Server named the DEFAULT constraint of [otp_totp_totpdevice].[throttling_failure_count] itself: look the name up, then drop it.
+DECLARE @constraint_name sysname = (SELECT d.name FROM sys.default_constraints AS d JOIN sys.columns AS c ON c.object_id = d.parent_object_id AND c.column_id = d.parent_column_id WHERE d.parent_object_id = OBJECT_ID(N'[otp_totp_totpdevice]') AND c.name = N'throttling_failure_count');
+IF @constraint_name IS NULL RAISERROR (N'No DEFAULT constraint of [otp_totp_totpdevice].[throttling_failure_count] to drop.', 16, 1);
+DECLARE @drop_constraint nvarchar(max) = N'ALTER TABLE [otp_totp_totpdevice] DROP CONSTRAINT ' + QUOTENAME(@constraint_name);
+EXEC sp_executesql @drop_constraint;
+GO
+-- Add field throttling_failure_timestamp to totpdevice
+ALTER TABLE [otp_totp_totpdevice] ADD [throttling_failure_timestamp] datetimeoffset NULL;
+GO
+COMMIT TRANSACTION;
+GO
+
+-- Migration otp_totp.0003_add_timestamps
+BEGIN TRANSACTION;
+GO
+-- Add field created_at to totpdevice
+ALTER TABLE [otp_totp_totpdevice] ADD [created_at] datetimeoffset DEFAULT SYSDATETIMEOFFSET() WITH VALUES;
+GO
+-- SQL Server named the DEFAULT constraint of [otp_totp_totpdevice].[created_at] itself: look the name up, then drop it.
+DECLARE @constraint_name sysname = (SELECT d.name FROM sys.default_constraints AS d JOIN sys.columns AS c ON c.object_id = d.parent_object_id AND c.column_id = d.parent_column_id WHERE d.parent_object_id = OBJECT_ID(N'[otp_totp_totpdevice]') AND c.name = N'created_at');
+IF @constraint_name IS NULL RAISERROR (N'No DEFAULT constraint of [otp_totp_totpdevice].[created_at] to drop.', 16, 1);
+DECLARE @drop_constraint nvarchar(max) = N'ALTER TABLE [otp_totp_totpdevice] DROP CONSTRAINT ' + QUOTENAME(@constraint_name);
+EXEC sp_executesql @drop_constraint;
+GO
+-- Add field last_used_at to totpdevice
+ALTER TABLE [otp_totp_totpdevice] ADD [last_used_at] datetimeoffset NULL;
 GO
 COMMIT TRANSACTION;
 GO

@@ -12,8 +12,9 @@ class TelemarketingConfig(AppConfig):
         from django.core.handlers.asgi import ASGIHandler
         from django.core.signals import request_finished
 
-        from telemarketing.checks import check_sql_server_tde
+        from telemarketing.checks import check_sql_server_tde, check_staff_two_factor
         from telemarketing.database import close_connections_of_finished_request
 
         register(check_sql_server_tde, Tags.database, Tags.security)
+        register(check_staff_two_factor, Tags.security, deploy=True)
         request_finished.connect(close_connections_of_finished_request, sender=ASGIHandler)

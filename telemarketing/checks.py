@@ -59,3 +59,18 @@ def check_sql_server_tde(app_configs=None, databases=None, **kwargs) -> list[War
     if connection.vendor != "microsoft":
         return []
     return tde_warnings(sql_server_tde_state(connection), database=connection.settings_dict["NAME"])
+
+
+def check_staff_two_factor(app_configs=None, **kwargs) -> list[Warning]:
+    """``check --deploy``: staff must sign in with a second factor in production (ASVS V2.2.2)."""
+    from django.conf import settings
+
+    if settings.STAFF_TWO_FACTOR_REQUIRED:
+        return []
+    return [
+        Warning(
+            "Staff sign in without a second factor (DJANGO_STAFF_TWO_FACTOR is off).",
+            hint="Unset DJANGO_STAFF_TWO_FACTOR in production; only the test suite turns it off.",
+            id="telemarketing.W002",
+        )
+    ]

@@ -6,6 +6,7 @@ import logging
 
 from django.contrib.auth.models import AnonymousUser
 from django.shortcuts import render
+from django.utils.cache import patch_cache_control
 from django.utils.deprecation import MiddlewareMixin
 from django.utils.translation import gettext as _
 
@@ -33,4 +34,20 @@ class DatabaseUnavailableMiddleware(MiddlewareMixin):
         request.user = AnonymousUser()
         response = render(request, "503.html", status=503)
         response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+        return response
+
+
+class NoStoreMiddleware:
+    """Nothing a signed-in person is shown (balances, statements, CSV downloads, personal data, staff pages) is
+    kept by the browser or a proxy: ``Cache-Control: no-store`` on every answer to a signed-in request that
+    does not set its own (static files are served before this, by WhiteNoise)."""
+
+    def __init__(self, get_response) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        user = getattr(request, "user", None)
+        if "Cache-Control" not in response and user is not None and user.is_authenticated:
+            patch_cache_control(response, no_store=True, private=True)
         return response

@@ -4,7 +4,8 @@
 
 DJANGO_BIND (default 127.0.0.1) and DJANGO_PORT (default 8000) give the plain HTTP endpoint.
 DJANGO_TLS_CERT_FILE and DJANGO_TLS_KEY_FILE (PEM) add daphne's own HTTPS/WSS endpoint on DJANGO_TLS_PORT
-(default 8443); DJANGO_HTTP_DISABLED=true then leaves only that one. DJANGO_BEHIND_TLS_PROXY=true makes
+(default 8443), TLS 1.2 with AEAD suites only (Mozilla "intermediate") or TLS 1.3;
+DJANGO_HTTP_DISABLED=true then leaves only that one. DJANGO_BEHIND_TLS_PROXY=true makes
 daphne take the client address from the proxy's X-Forwarded-For.
 
 DJANGO_TASK_WORKERS (default 1) background workers (``manage.py run_worker``: queued tasks and periodic
@@ -62,6 +63,25 @@ def site_address(environ: Mapping[str, str]) -> str:
     return f"http://{host}:{int(environ.get('DJANGO_PORT', '8000'))}/"
 
 
+# Mozilla's "intermediate" TLS 1.2 suites: forward secrecy and authenticated encryption (AES-GCM, ChaCha20-Poly1305)
+# only, no CBC. TLS 1.3 suites are all AEAD; TLS 1.0 and 1.1 are refused (Twisted's minimum is TLS 1.2).
+TLS12_AEAD_CIPHERS = (
+    "ECDHE-ECDSA-AES128-GCM-SHA256:ECDHE-RSA-AES128-GCM-SHA256:ECDHE-ECDSA-AES256-GCM-SHA384:"
+    "ECDHE-RSA-AES256-GCM-SHA384:ECDHE-ECDSA-CHACHA20-POLY1305:ECDHE-RSA-CHACHA20-POLY1305:"
+    "DHE-RSA-AES128-GCM-SHA256:DHE-RSA-AES256-GCM-SHA384:DHE-RSA-CHACHA20-POLY1305"
+)
+
+
+def offer_only_aead_ciphers() -> None:
+    """daphne's ``ssl:`` endpoint string has no cipher option, and Twisted builds its TLS context with its module
+    default cipher list (which includes CBC suites); that default is the one place to set it, before listening."""
+    from twisted.internet import _sslverify
+
+    _sslverify.defaultCiphers = _sslverify.OpenSSLAcceptableCiphers.fromOpenSSLCipherString(
+        "TLS13-AES-256-GCM-SHA384:TLS13-CHACHA20-POLY1305-SHA256:TLS13-AES-128-GCM-SHA256:" + TLS12_AEAD_CIPHERS
+    )
+
+
 class AccessLogToLogging:
     """A stream for daphne's access log that hands each line to a logger, to be masked and written like any record."""
 
@@ -113,6 +133,7 @@ def main() -> None:
 
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "telemarketing.settings")
     arguments = daphne_arguments(os.environ)
+    offer_only_aead_ciphers()
     print(f"Open {site_address(os.environ)} in a browser (Ctrl+C stops the server).", flush=True)
     interface = CommandLineInterface()
     interface.server_class = LoggedAccessServer

@@ -239,7 +239,13 @@ def _batches(collected: list[str]) -> list[str]:
     return lines
 
 
+# A column added with default=timezone.now (django-otp's created_at) fills existing rows with the time the
+# migration runs; the backend writes the export's own clock as a literal, which would change on every run: the file
+# says what migrate does on the server, the server's time.
+_NOW_DEFAULT = re.compile(r"(datetimeoffset DEFAULT )'\d{4}-\d\d-\d\d \d\d:\d\d:\d\d(?:\.\d+)?\+00:00'( WITH VALUES)")
+
+
 def _format_statement(statement: str) -> str:
-    """Trim the backend's template indentation; leave the SQL itself untouched."""
+    """Trim the backend's template indentation; the time of the run becomes the server's (see _NOW_DEFAULT)."""
     rows = [row.strip() for row in statement.strip().splitlines()]
-    return "\n".join(row for row in rows if row)
+    return _NOW_DEFAULT.sub(r"\1SYSDATETIMEOFFSET()\2", "\n".join(row for row in rows if row))

@@ -195,5 +195,5 @@ def test_a_customer_without_accounts_is_told_so(customer_client):
 @pytest.mark.django_db
 def test_the_payment_form_preselects_the_account_chosen_on_the_dashboard(customer_client, customer, rub_account):
     second = BankAccountFactory(owner=customer, currency="USD")
-    page = customer_client.get(f"/payments/new/?from={second.number}").content.decode()
+    page = customer_client.get(f"/payments/new/?from={second.pk}").content.decode()
     assert f'<option value="{second.number}" selected>' in page

@@ -192,7 +192,8 @@ def test_results_show_states_conversion_and_calls_per_agent(client, campaign):
         ("Bob Пётр", 1, 0, 1),
     ]
     assert 'id="states-chart"' in response.text and 'id="agents-chart"' in response.text
-    assert response.text.count("<script") == 1, "only the layout's Bootstrap bundle, no inline script"
+    assert response.text.count("<script") == 2, "only the layout's Bootstrap bundle and session timer, no inline script"
+    assert "<script>" not in response.text
 
 
 def work_one_call(agent, campaign, outcome: str = "interested") -> None:

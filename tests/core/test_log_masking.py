@@ -14,6 +14,8 @@ from telemarketing.log_masking import MaskSecretsFilter, mask_secrets
         ("Cookie: sessionid=abc123def456ghi789; csrftoken=qwertyuiop", "abc123def456ghi789"),
         ("Cookie: sessionid=abc123def456ghi789; csrftoken=qwertyuiop", "qwertyuiop"),
         ("payment from 40817810000000001234 to 40817810999999995678", "4081781000000000"),
+        ('{"username": "demo_pm", "password": "x", "otp_code": "493017"}', "493017"),
+        ("Cookie: remembered_login=ivanov:1tQz:AbCdEf", "ivanov:1tQz"),
     ],
 )
 def test_secrets_are_masked(line, secret):

@@ -71,3 +71,31 @@ def test_check_deploy_reports_nothing_in_production_mode():
     )
     assert result.returncode == 0, result.stderr
     assert "System check identified no issues" in result.stdout
+
+
+def test_check_deploy_warns_when_staff_sign_in_without_a_second_factor():
+    env = {key: value for key, value in os.environ.items() if not key.startswith(("DJANGO_", "DATABASE_URL"))}
+    env.update(
+        DJANGO_DEBUG="false",
+        DJANGO_SECRET_KEY="a-long-random-production-secret-" + "q7Zp" * 10,
+        DJANGO_ALLOWED_HOSTS="bank.example",
+        DJANGO_STAFF_TWO_FACTOR="false",
+    )
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert "telemarketing.W002" in result.stderr + result.stdout
+
+
+def test_production_mode_is_the_default():
+    env = {key: value for key, value in os.environ.items() if not key.startswith(("DJANGO_", "DATABASE_URL"))}
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=60
+    )
+    assert result.returncode != 0
+    assert "DJANGO_SECRET_KEY must be set when DJANGO_DEBUG is off" in result.stderr

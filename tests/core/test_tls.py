@@ -114,6 +114,31 @@ def test_wss_handshake_succeeds_with_the_certificate_trusted_and_fails_without(t
         connect(url, ssl=ssl.create_default_context(), origin=origin, open_timeout=10)
 
 
+CBC_SUITES = (
+    "ECDHE-ECDSA-AES128-SHA:ECDHE-ECDSA-AES256-SHA:ECDHE-ECDSA-AES128-SHA256:ECDHE-ECDSA-AES256-SHA384:"
+    "ECDHE-RSA-AES128-SHA:ECDHE-RSA-AES256-SHA:ECDHE-RSA-AES128-SHA256:ECDHE-RSA-AES256-SHA384:AES128-SHA:AES256-SHA"
+)
+
+
+def tls12_context(authority: trustme.CA, ciphers: str) -> ssl.SSLContext:
+    context = ssl.create_default_context()
+    authority.configure_trust(context)
+    context.maximum_version = ssl.TLSVersion.TLSv1_2
+    context.set_ciphers(ciphers + ":@SECLEVEL=0")
+    return context
+
+
+def test_tls_1_2_offers_only_aead_suites_and_tls_1_3_works(tls_server, authority):
+    with pytest.raises(ssl.SSLError):
+        https_get(tls_server["https"], "/healthz", tls12_context(authority, CBC_SUITES))
+    aead = https_get(tls_server["https"], "/healthz", tls12_context(authority, "ECDHE+AESGCM:ECDHE+CHACHA20"))
+    assert aead.status == 200
+    modern = ssl.create_default_context()
+    authority.configure_trust(modern)
+    modern.minimum_version = ssl.TLSVersion.TLSv1_3
+    assert https_get(tls_server["https"], "/healthz", modern).status == 200
+
+
 def test_plain_http_redirects_to_https(tls_server):
     connection = http.client.HTTPConnection("localhost", tls_server["http"], timeout=10)
     connection.request("GET", "/admin/login/")

@@ -40,9 +40,15 @@ def batches(text: str) -> list[str]:
     return [part for part in parts if re.sub(r"--[^\n]*", "", part).strip()]
 
 
+# sqlglot's tsql dialect does not model ADD <column> ... DEFAULT ... WITH VALUES (fill the existing rows with the
+# default); such a statement is parsed without that last clause.
+WITH_VALUES = re.compile(r"\s+WITH\s+VALUES\s*;", re.IGNORECASE)
+
+
 def parsed(path: Path) -> list[exp.Expression]:
     trees = []
     for number, batch in enumerate(batches(path.read_text(encoding="utf-8")), start=1):
+        batch = WITH_VALUES.sub(";", batch)
         try:
             trees += [tree for tree in sqlglot.parse(batch, read="tsql", error_level=ErrorLevel.RAISE) if tree]
         except sqlglot.errors.ParseError as error:

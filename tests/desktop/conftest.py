@@ -82,7 +82,11 @@ def server(tmp_path_factory, authority) -> dict:
     certificate.private_key_and_cert_chain_pem.write_to_path(folder / "server.pem")
     authority.cert_pem.write_to_path(folder / "ca.pem")
     env = {key: value for key, value in os.environ.items() if not key.startswith(("DJANGO_", "DATABASE_URL"))}
-    env.update(DATABASE_URL=f"sqlite:///{folder / 'db.sqlite3'}", DJANGO_SETTINGS_MODULE="telemarketing.settings")
+    env.update(
+        DATABASE_URL=f"sqlite:///{folder / 'db.sqlite3'}",
+        DJANGO_SETTINGS_MODULE="telemarketing.settings",
+        DJANGO_DEBUG="true",
+    )
     manage = [sys.executable, str(ROOT / "manage.py")]
     subprocess.run([*manage, "migrate", "--noinput", "-v", "0"], cwd=ROOT, env=env, check=True, timeout=300)
     subprocess.run(

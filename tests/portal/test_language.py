@@ -26,7 +26,7 @@ def test_pages_are_in_russian_by_default(client, russian_default):
     page = client.get("/login/").content.decode()
     assert '<html lang="ru">' in page
     assert "Вход в интернет-банк" in page
-    assert "Запомнить меня" in page
+    assert "Запомнить мой логин" in page
 
 
 @pytest.mark.django_db

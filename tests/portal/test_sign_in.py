@@ -89,11 +89,16 @@ def test_without_remember_me_the_session_ends_with_the_browser(client, customer)
 
 
 @pytest.mark.django_db
-def test_remember_me_keeps_the_session_for_two_weeks(client, customer):
+def test_remember_me_remembers_the_login_name_and_language_not_the_session(client, customer):
+    client.post("/i18n/setlang/", {"language": "en", "next": "/login/"})
     sign_in(client, customer.username, PASSWORD, remember_me="on")
-    assert not client.session.get_expire_at_browser_close()
-    assert client.session.get_expiry_age() == 14 * 24 * 60 * 60
-    assert int(client.cookies["sessionid"]["max-age"]) == 14 * 24 * 60 * 60
+    assert client.session.get_expire_at_browser_close()
+    assert not client.cookies["sessionid"]["max-age"]
+    assert int(client.cookies["remembered_login"]["max-age"]) == 30 * 24 * 60 * 60
+    assert int(client.cookies["django_language"]["max-age"]) == 30 * 24 * 60 * 60
+    client.post("/logout/")
+    form = client.get("/login/").context["form"]
+    assert form.initial == {"username": customer.username, "remember_me": True}
 
 
 @pytest.mark.django_db
@@ -134,7 +139,8 @@ def test_five_failures_lock_the_login_with_a_message_even_for_the_right_password
         assert WRONG_LOGIN in sign_in(client, customer.username, "wrong").content.decode()
     fifth = sign_in(client, customer.username, "wrong")
     assert fifth.status_code == 429
-    assert "this login is locked for 15 minutes" in fifth.content.decode()
+    assert "this login is locked on this device for 15 min" in fifth.content.decode()
+    assert fifth["Retry-After"] == "900"
     right_password = sign_in(client, customer.username, PASSWORD)
     assert right_password.status_code == 429
     assert "_auth_user_id" not in client.session

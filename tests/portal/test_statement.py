@@ -65,7 +65,7 @@ def test_a_backwards_date_range_is_explained(customer_client, rub_account, dated
 @pytest.mark.django_db
 def test_a_malformed_date_is_explained(customer_client, rub_account):
     response = customer_client.get(f"/bank-accounts/{rub_account.pk}/?date_from=yesterday")
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert "Enter a valid date" in response.content.decode()
 
 

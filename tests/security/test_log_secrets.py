@@ -33,6 +33,7 @@ def server(tmp_path_factory):
     env = {key: value for key, value in os.environ.items() if not key.startswith(("DJANGO_", "DATABASE_URL"))}
     env.update(
         DATABASE_URL=f"sqlite:///{folder / 'db.sqlite3'}",
+        DJANGO_DEBUG="true",
         DJANGO_LOG_LEVEL="DEBUG",
         DJANGO_PORT=str(port),
         PYTHONUNBUFFERED="1",

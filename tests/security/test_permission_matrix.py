@@ -8,8 +8,9 @@ Each test collects every mismatch and reports them all at once.
 Columns: anon(ymous), customer (a client's login), chat (agent), caller (telemarketing agent), pm (product
 manager), office (back office: staff), admin (administrator: staff). Outcomes: an HTTP status ("200", "403", "404",
 "405", "400", "201", "401"), or a redirect: "→login" (the website's sign-in page), "→admin" (the admin's sign-in
-page), "→home", "→staff" (staff home), "→desk" (chat agent's desk), "→chat" (a conversation), "→call" (the call
-desk); for websockets "open" (accepted and kept open), a close code ("4401" not signed in, "4403" forbidden,
+page), "→home", "→staff" (staff home), "→setup" (setting up the second factor), "→desk" (chat agent's desk),
+"→chat" (a conversation), "→call" (the call desk); for websockets "open" (accepted and kept open), a close code
+("4401" not signed in, "4403" forbidden,
 "4404" no such conversation or route) or "refused" (the handshake itself is refused).
 """
 
@@ -60,6 +61,10 @@ GET    /login/                                           200    →home    →ho
 GET    /logout/                                          405    405      405    405    405    405    405
 POST   /logout/                                          →login →login   →login →login →login →login →login
 GET    /password/                                        →login 200      200    200    200    200    200
+GET    /two-factor/                                      →login →home    →setup →setup →setup →setup →setup
+GET    /two-factor/setup/                                →login →home    200    200    200    200    200
+GET    /session/status/                                  200    200      200    200    200    200    200
+POST   /session/keep-alive/                              →login 200      200    200    200    200    200
 GET    /password/done/                                   →login 200      200    200    200    200    200
 GET    /staff/                                           →login 403      200    200    200    200    200
 GET    /bank-accounts/{own_bank}/                        →login 200      403    403    403    403    403
@@ -281,6 +286,7 @@ REDIRECTS = {
     "admin:login": "→admin",
     "portal:home": "→home",
     "portal:staff_home": "→staff",
+    "portal:two_factor_setup": "→setup",
     "chat:agent_desk": "→desk",
     "chat:conversation": "→chat",
     "campaigns:call": "→call",
