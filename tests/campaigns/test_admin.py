@@ -231,7 +231,7 @@ def test_the_holder_is_read_only_and_the_release_action_puts_the_lead_back_in_th
     held.refresh_from_db()
     assert (held.state, held.held_by, held.held_since) == (LeadState.NEW, None, None)
     [event] = events_of(AuditAction.LEAD_RELEASE)
-    assert event.actor_username == "office" and "taken from agent" in event.summary
+    assert event.actor_username == "office" and f"taken from {agent.username}" in event.summary
     with pytest.raises(CallQueueError, match="no longer hold"):
         record_outcome(agent=agent, campaign_lead=held, outcome="interested")
     assert (
