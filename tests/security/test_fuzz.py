@@ -12,8 +12,7 @@ from django.test import Client
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tests.accounts.factories import make_bank_account, make_customer, make_worker_account
-from tests.api.factories import make_product_manager, token_for
+from tests.factories import PASSWORD, BankAccountFactory, CustomerFactory, StaffFactory, token_for
 
 pytestmark = [pytest.mark.django_db, pytest.mark.postgres]
 
@@ -45,16 +44,18 @@ def no_server_error(response) -> None:
 
 @pytest.fixture
 def customer_client() -> Client:
-    customer = make_customer(username="ivanov")
+    customer = CustomerFactory(username="ivanov", password=PASSWORD)
     client = Client()
     client.force_login(customer)
-    client.bank_account = make_bank_account(owner=customer, balance="1000.00")
+    client.bank_account = BankAccountFactory(owner=customer, balance="1000.00")
     return client
 
 
 @pytest.fixture
 def bearer() -> dict[str, str]:
-    return {"Authorization": f"Bearer {token_for(make_product_manager(username='olga'))}"}
+    return {
+        "Authorization": f"Bearer {token_for(StaffFactory(username='olga', product_manager=True, password=PASSWORD))}"
+    }
 
 
 CUSTOMER_FORMS = {
@@ -90,7 +91,7 @@ def test_the_sign_in_form(username, password, remember, following):
 @given(code=TEXT, following=TEXT)
 def test_the_second_factor_form(code, following):
     client = Client()
-    client.force_login(make_worker_account())
+    client.force_login(StaffFactory(password=PASSWORD))
     no_server_error(post_form(client, "/two-factor/setup/", {"code": code, "next": following}))
 
 

@@ -12,23 +12,24 @@ from api.http import MAX_JSON_BYTES
 from banking.models import BankAccount
 from core.text import clean_text, json_problem
 from surveys.models import Survey
-from tests.accounts.factories import make_bank_account, make_customer
-from tests.api.factories import make_product_manager, token_for
+from tests.factories import PASSWORD, BankAccountFactory, CustomerFactory, StaffFactory, token_for
 
 pytestmark = [pytest.mark.django_db, pytest.mark.postgres]
 
 
 @pytest.fixture
 def customer_client():
-    customer = make_customer(username="ivanov")
+    customer = CustomerFactory(username="ivanov", password=PASSWORD)
     client = Client()
     client.force_login(customer)
-    client.bank_account = make_bank_account(owner=customer, currency="RUB", balance="1000.00")
+    client.bank_account = BankAccountFactory(owner=customer, currency="RUB", balance="1000.00")
     return client
 
 
 def api_post(path: str, raw: str | bytes):
-    manager = Account.objects.filter(username="olga").first() or make_product_manager(username="olga")
+    manager = Account.objects.filter(username="olga").first() or StaffFactory(
+        username="olga", product_manager=True, password=PASSWORD
+    )
     token = token_for(manager)
     return Client().post(
         f"/api/v1/{path}", raw, content_type="application/json", headers={"Authorization": f"Bearer {token}"}
@@ -74,7 +75,7 @@ def test_extreme_dates_in_the_statement_are_a_400_that_says_the_range(customer_c
 
 
 def test_extreme_dates_in_the_api_are_a_400():
-    token = token_for(make_product_manager(username="olga"))
+    token = token_for(StaffFactory(username="olga", product_manager=True, password=PASSWORD))
     response = Client().get("/api/v1/surveys", {"date_to": "9999-12-31"}, headers={"Authorization": f"Bearer {token}"})
     assert response.status_code == 400
     assert response.json()["details"]["date_to"] == "Expected a date from 01.01.1900 to 31.12.2199."

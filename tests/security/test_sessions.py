@@ -14,7 +14,7 @@ from api.models import ApiToken
 from api.services import issue_token
 from chat.events import login_group
 from portal.middleware import LAST_SEEN, SIGNED_IN_AT
-from tests.accounts.factories import PASSWORD, make_customer, make_worker_account
+from tests.factories import PASSWORD, CustomerFactory, StaffFactory
 
 pytestmark = [pytest.mark.django_db, pytest.mark.postgres]
 
@@ -33,7 +33,7 @@ def age_session(client: Client, *, idle: float = 0, since_sign_in: float = 0) ->
 
 
 def test_sign_in_gives_a_new_session_id():
-    customer = make_customer()
+    customer = CustomerFactory(password=PASSWORD)
     client = Client()
     client.get("/login/")
     client.session.save()
@@ -43,7 +43,7 @@ def test_sign_in_gives_a_new_session_id():
 
 
 def test_a_customer_idle_for_15_minutes_is_signed_out_with_a_message():
-    client = signed_in(make_customer())
+    client = signed_in(CustomerFactory(password=PASSWORD))
     age_session(client, idle=14 * 60)
     assert client.get("/").status_code == 200
     age_session(client, idle=15 * 60 + 1)
@@ -53,7 +53,7 @@ def test_a_customer_idle_for_15_minutes_is_signed_out_with_a_message():
 
 
 def test_staff_may_stay_idle_for_30_minutes():
-    client = signed_in(make_worker_account())
+    client = signed_in(StaffFactory(password=PASSWORD))
     age_session(client, idle=29 * 60)
     assert client.get("/staff/").status_code == 200
     age_session(client, idle=30 * 60 + 1)
@@ -61,13 +61,13 @@ def test_staff_may_stay_idle_for_30_minutes():
 
 
 def test_twelve_hours_after_sign_in_the_session_ends_however_active():
-    client = signed_in(make_customer())
+    client = signed_in(CustomerFactory(password=PASSWORD))
     age_session(client, idle=0, since_sign_in=12 * 3600 + 1)
     assert client.get("/")["Location"].startswith("/login/")
 
 
 def test_the_warning_asks_how_long_is_left_without_counting_as_activity_and_stay_signed_in_extends():
-    client = signed_in(make_customer())
+    client = signed_in(CustomerFactory(password=PASSWORD))
     age_session(client, idle=14 * 60 + 10)
     status = client.get("/session/status/").json()
     assert 0 < status["remaining"] <= 50
@@ -78,7 +78,7 @@ def test_the_warning_asks_how_long_is_left_without_counting_as_activity_and_stay
 
 
 def test_a_password_change_ends_other_sessions_api_tokens_and_chat_sockets(django_capture_on_commit_callbacks):
-    manager = make_worker_account(username="olga")
+    manager = StaffFactory(username="olga", password=PASSWORD)
     here, elsewhere = signed_in(manager), signed_in(manager)
     issue_token(account=manager)
     layer = get_channel_layer()

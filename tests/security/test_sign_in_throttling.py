@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from accounts.throttling import login_delay
 from audit.models import AuditAction, AuditEvent
-from tests.accounts.factories import PASSWORD, make_customer, make_worker_account
+from tests.factories import PASSWORD, CustomerFactory, StaffFactory
 
 pytestmark = [pytest.mark.django_db, pytest.mark.postgres]
 
@@ -26,7 +26,7 @@ def sign_in(client: Client, username: str, password: str):
 
 
 def test_an_attacker_cannot_lock_a_customer_out_of_their_own_address():
-    customer = make_customer(username="ivanov")
+    customer = CustomerFactory(username="ivanov", password=PASSWORD)
     attacker = from_address("203.0.113.9")
     statuses = [sign_in(attacker, "ivanov", "guess").status_code for _ in range(6)]
     assert statuses == [200, 200, 200, 200, 429, 429]
@@ -36,7 +36,7 @@ def test_an_attacker_cannot_lock_a_customer_out_of_their_own_address():
 
 
 def test_guessing_one_login_from_many_addresses_slows_down_and_never_locks():
-    make_customer(username="ivanov")
+    CustomerFactory(username="ivanov", password=PASSWORD)
     for number in range(5):
         assert sign_in(from_address(f"203.0.113.{number}"), "ivanov", "guess").status_code == 200
     too_soon = sign_in(from_address("203.0.113.50"), "ivanov", "guess")
@@ -52,7 +52,7 @@ def test_one_address_trying_many_logins_is_stopped(settings):
     sprayer = from_address("203.0.113.9")
     for number in range(6):
         assert sign_in(sprayer, f"login{number}", "Summer2026!").status_code == 200
-    make_customer(username="victim")
+    CustomerFactory(username="victim", password=PASSWORD)
     refused = sign_in(sprayer, "victim", PASSWORD)
     assert refused.status_code == 429
     assert "from your network" in refused.content.decode()
@@ -60,7 +60,7 @@ def test_one_address_trying_many_logins_is_stopped(settings):
 
 
 def test_an_unknown_login_and_a_real_one_are_throttled_alike():
-    make_customer(username="ivanov")
+    CustomerFactory(username="ivanov", password=PASSWORD)
     client = from_address("203.0.113.9")
     real = [sign_in(client, "ivanov", "guess").status_code for _ in range(5)]
     unknown = [sign_in(client, "nobody-has-this", "guess").status_code for _ in range(5)]
@@ -68,7 +68,7 @@ def test_an_unknown_login_and_a_real_one_are_throttled_alike():
 
 
 def test_the_admin_login_counts_and_is_throttled_too():
-    make_worker_account(username="boss", is_staff=True)
+    StaffFactory(username="boss", is_staff=True, password=PASSWORD)
     client = from_address("203.0.113.9")
     for _attempt in range(4):
         client.post("/admin/login/", {"username": "boss", "password": "guess"})
@@ -77,7 +77,7 @@ def test_the_admin_login_counts_and_is_throttled_too():
 
 
 def test_failures_and_locks_are_audited_without_the_password():
-    make_customer(username="ivanov")
+    CustomerFactory(username="ivanov", password=PASSWORD)
     client = from_address("203.0.113.9")
     for _attempt in range(6):
         sign_in(client, "ivanov", "Secret-guess-1")

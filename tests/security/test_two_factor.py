@@ -13,7 +13,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts import roles
 from audit.models import AuditAction, AuditEvent
-from tests.accounts.factories import PASSWORD, make_customer, make_worker_account
+from tests.factories import PASSWORD, CustomerFactory, StaffFactory
 
 pytestmark = [pytest.mark.django_db, pytest.mark.postgres]
 
@@ -46,7 +46,7 @@ def enrol(client: Client) -> tuple[TOTPDevice, list[str]]:
 
 
 def test_staff_must_set_up_the_second_factor_before_any_staff_page():
-    client = signed_in(make_worker_account(username="agent", is_staff=True))
+    client = signed_in(StaffFactory(username="agent", is_staff=True, password=PASSWORD))
     for path in ("/staff/", "/admin/", "/chat/agent/"):
         response = client.get(path)
         assert response.status_code == 302
@@ -58,7 +58,7 @@ def test_staff_must_set_up_the_second_factor_before_any_staff_page():
 
 
 def test_next_time_the_code_is_asked_and_a_wrong_one_is_refused_and_audited():
-    worker = make_worker_account(username="agent")
+    worker = StaffFactory(username="agent", password=PASSWORD)
     device, _codes = enrol(signed_in(worker))
     client = signed_in(worker)
     assert client.get("/staff/")["Location"] == "/two-factor/?next=/staff/"
@@ -81,7 +81,7 @@ def test_next_time_the_code_is_asked_and_a_wrong_one_is_refused_and_audited():
 
 
 def test_a_recovery_code_works_once():
-    worker = make_worker_account()
+    worker = StaffFactory(password=PASSWORD)
     _device, codes = enrol(signed_in(worker))
     first = signed_in(worker)
     assert first.post("/two-factor/", {"code": codes[0], "next": "/staff/"})["Location"] == "/staff/"
@@ -90,12 +90,12 @@ def test_a_recovery_code_works_once():
 
 
 def test_customers_are_not_asked_for_a_second_factor():
-    client = signed_in(make_customer())
+    client = signed_in(CustomerFactory(password=PASSWORD))
     assert client.get("/").status_code == 200
 
 
 def test_the_api_token_needs_the_code_of_a_manager_with_a_second_factor():
-    manager = make_worker_account(username="olga")
+    manager = StaffFactory(username="olga", password=PASSWORD)
     manager.groups.add(Group.objects.get(name=roles.PRODUCT_MANAGERS))
     device, _codes = enrol(signed_in(manager))
     api = Client()
@@ -115,9 +115,9 @@ def test_the_api_token_needs_the_code_of_a_manager_with_a_second_factor():
 
 
 def test_an_administrator_resets_a_colleagues_second_factor_and_it_is_audited():
-    worker = make_worker_account(username="agent")
+    worker = StaffFactory(username="agent", password=PASSWORD)
     enrol(signed_in(worker))
-    admin_login = make_worker_account(username="chief", is_staff=True)
+    admin_login = StaffFactory(username="chief", is_staff=True, password=PASSWORD)
     admin_login.groups.add(Group.objects.get(name=roles.ADMINISTRATORS))
     admin = signed_in(admin_login)
     enrol(admin)
