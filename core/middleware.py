@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.http import QueryDict
 
 from core.text import clean_text, is_clean_text
@@ -34,6 +35,11 @@ class CleanTextInputMiddleware:
         if query is not None:
             request.GET = query
         if request.method == "POST" and request.content_type in FORM_TYPES:
+            limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+            if limit is None or int(request.META.get("CONTENT_LENGTH") or 0) <= limit:
+                # Read first, so that a view wanting the raw body (the API, which answers "send JSON") still can;
+                # a large upload is left streaming.
+                request.body  # noqa: B018
             form = _cleaned(request.POST)
             if form is not None:
                 request.POST = form

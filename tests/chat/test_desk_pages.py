@@ -26,7 +26,7 @@ def test_the_context_is_shown_to_the_assigned_agent_only(client, active):
     url = reverse("chat:agent_context", args=[active.pk])
     client.force_login(active.agent)
     page = client.get(url)
-    assert page.status_code == 200 and "Customer: Анна Смирнова" in page.content.decode()
+    assert page.status_code == 200 and "Customer: Анна Иванов" in page.content.decode()
     for stranger in (StaffFactory(chat_agent=True), active.customer):
         client.force_login(stranger)
         assert client.get(url).status_code in (403, 404)
