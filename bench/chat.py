@@ -226,7 +226,8 @@ def run(parameters: dict) -> dict:
             for n, pair in enumerate(pairs[: count // 2]):
                 path = f"/ws/chat/conversations/{pair['conversation']}/"
                 for server, side in ((customer_server, "customer"), (agent_server, "agent")):
-                    origin = f"http://127.0.0.1:{server.port}"
+                    # Production settings: the site is https behind its proxy, so that is the origin browsers send.
+                    origin = f"https://127.0.0.1:{server.port}"
                     clients.append((f"ws://127.0.0.1:{server.port}{path}", origin, pair[side], f"{side}-{n}"))
             runs.append(
                 _measure(

@@ -16,12 +16,9 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "telemarketing.settings")
 
 import django
 
-from tests.factories import BankAccountFactory, CustomerFactory, session_key_for
-
 django.setup()
 
-
-
+from tests.factories import BankAccountFactory, CustomerFactory, session_key_for  # noqa: E402
 
 
 def main(count: int) -> list[dict]:
