@@ -31,8 +31,24 @@ def make_agent(username: str = "agent") -> Account:
     return make_account(username, role=roles.TELEMARKETING_AGENTS, worker=make_worker(username.title()))
 
 
-def make_campaign(*, name: str = "Вклад «Осень»", active: bool = True, base_amount: str = "1000.00") -> Campaign:
-    campaign = Campaign.objects.create(name=name, responsible=make_worker(), base_amount=Decimal(base_amount))
+# Calls allowed at any hour, so that tests not about calling hours pass whenever they run.
+ROUND_THE_CLOCK = {
+    "weekday_from": dt.time(0, 0),
+    "weekday_until": dt.time.max,
+    "weekend_from": dt.time(0, 0),
+    "weekend_until": dt.time.max,
+}
+
+
+def make_campaign(
+    *, name: str = "Вклад «Осень»", active: bool = True, base_amount: str = "1000.00", hours: dict | None = None
+) -> Campaign:
+    campaign = Campaign.objects.create(
+        name=name,
+        responsible=make_worker(),
+        base_amount=Decimal(base_amount),
+        **(ROUND_THE_CLOCK if hours is None else hours),
+    )
     if active:
         start_campaign(campaign=campaign)
     return campaign
