@@ -8,6 +8,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import F, Q, Sum
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Client, Worker
@@ -54,6 +55,14 @@ class Campaign(models.Model):
 
     name = models.CharField(_("name"), max_length=200)
     description = models.TextField(_("description"), blank=True)
+    script = models.TextField(
+        _("call script"),
+        blank=True,
+        help_text=_(
+            "What the agent says. The lead's details are filled in for {surname}, {name}, {patronymic}, "
+            "{phone} and {source}."
+        ),
+    )
     responsible = models.ForeignKey(
         Worker, verbose_name=_("responsible worker"), on_delete=models.PROTECT, related_name="campaigns"
     )
@@ -326,6 +335,11 @@ class Disposition(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def label(self) -> str:
+        """The name to show: a system outcome's in the reader's language, a campaign's own as written."""
+        return gettext(self.name) if self.campaign_id is None else self.name
 
     @property
     def is_final(self) -> bool:

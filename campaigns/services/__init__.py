@@ -11,7 +11,13 @@ from campaigns.services.call_queue import (
     next_lead,
     record_outcome,
 )
-from campaigns.services.errors import CallQueueError, CampaignError, CampaignTransitionError, LeadImportError
+from campaigns.services.errors import (
+    CallbackTimeRefused,
+    CallQueueError,
+    CampaignError,
+    CampaignTransitionError,
+    LeadImportError,
+)
 from campaigns.services.lead_import import (
     LEAD_COLUMNS,
     MAX_IMPORT_BYTES,
@@ -40,6 +46,7 @@ __all__ = [
     "MAX_NOTE_LENGTH",
     "MIN_CLIENT_AGE_YEARS",
     "CallQueueError",
+    "CallbackTimeRefused",
     "CampaignAction",
     "CampaignError",
     "CampaignTransitionError",

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -28,7 +28,7 @@ from campaigns.models import (
     Lead,
     LeadState,
 )
-from campaigns.services.calling_hours import CallingHours
+from campaigns.services.calling_hours import CallingHours, local_time_text
 from campaigns.services.errors import CallbackTimeRefused, CallQueueError
 from core.phones import format_phone
 
@@ -281,13 +281,6 @@ def _disposition(*, campaign_id: int, code: str) -> Disposition | None:
     return found[0] if found else None
 
 
-def _local_time(at: datetime, offset_min: int, offset_max: int) -> str:
-    """The person's local time as an agent reads it: "03:00" or, for a range of zones, "02:00–12:00"."""
-    first = (at.astimezone(UTC) + timedelta(minutes=offset_min)).strftime("%H:%M")
-    last = (at.astimezone(UTC) + timedelta(minutes=offset_max)).strftime("%H:%M")
-    return first if first == last else f"{first}–{last}"
-
-
 def _check_callback_time(*, campaign_lead: CampaignLead, callback_at: datetime | None, now: datetime) -> datetime:
     if callback_at is None:
         raise CallQueueError(gettext("Enter when to call back."))
@@ -300,12 +293,12 @@ def _check_callback_time(*, campaign_lead: CampaignLead, callback_at: datetime |
     if not hours.allows(low, high, callback_at):
         suggested = hours.nearest(low, high, callback_at)
         message = gettext("At that time it is %(local)s where the person lives: outside the calling hours.") % {
-            "local": _local_time(callback_at, low, high)
+            "local": local_time_text(callback_at, low, high)
         }
         if suggested is not None:
             message += " " + gettext("The nearest allowed time is %(time)s (%(local)s there).") % {
                 "time": date_format(timezone.localtime(suggested), "SHORT_DATETIME_FORMAT"),
-                "local": _local_time(suggested, low, high),
+                "local": local_time_text(suggested, low, high),
             }
         raise CallbackTimeRefused(message, suggested=suggested)
     return callback_at

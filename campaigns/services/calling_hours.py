@@ -26,6 +26,13 @@ _GRID = range(-12 * 60, 14 * 60 + 1, STEP_MINUTES)
 _SEARCH_DAYS = 15
 
 
+def local_time_text(at: datetime, offset_min: int, offset_max: int) -> str:
+    """The person's local time as an agent reads it: "03:00", or "02:00–12:00" over a range of zones."""
+    utc = at.astimezone(UTC)
+    first, last = (f"{utc + timedelta(minutes=offset):%H:%M}" for offset in (offset_min, offset_max))
+    return first if first == last else f"{first}–{last}"
+
+
 class CallingHours:
     """One campaign's hours and holidays, read once, answering for any offset and instant."""
 
