@@ -8,8 +8,8 @@ from django.conf import settings
 from django.db import models
 from django.db.models import F, Q, Sum
 from django.utils import timezone
-from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext
 
 from accounts.models import Client, Worker
 from core.money import MONEY
@@ -339,7 +339,7 @@ class Disposition(models.Model):
     @property
     def label(self) -> str:
         """The name to show: a system outcome's in the reader's language, a campaign's own as written."""
-        return gettext(self.name) if self.campaign_id is None else self.name
+        return pgettext("call outcome", self.name) if self.campaign_id is None else self.name
 
     @property
     def is_final(self) -> bool:

@@ -93,7 +93,8 @@ _SCRIPT_FIELD = re.compile(r"\{(surname|name|patronymic|phone|source)\}")
 
 
 def call_script(*, campaign: Campaign, lead: Lead) -> SafeString:
-    """The campaign's script with the lead's details filled in, as HTML: everything escaped, lines kept."""
+    """The campaign's script with the lead's details filled in (an empty one left out), as HTML: everything
+    escaped, lines kept."""
     values = {
         "surname": lead.surname,
         "name": lead.name,
@@ -105,7 +106,8 @@ def call_script(*, campaign: Campaign, lead: Lead) -> SafeString:
     position = 0
     for match in _SCRIPT_FIELD.finditer(campaign.script):
         parts.append(escape(campaign.script[position : match.start()]))
-        parts.append(format_html("<mark>{}</mark>", values[match.group(1)] or "…"))
+        if values[match.group(1)]:
+            parts.append(format_html("<mark>{}</mark>", values[match.group(1)]))
         position = match.end()
     parts.append(escape(campaign.script[position:]))
     return mark_safe("".join(parts).replace("\n", "<br>"))  # noqa: S308  (every part escaped above)

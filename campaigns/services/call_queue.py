@@ -366,9 +366,7 @@ def record_outcome(
         locked.note = note
         locked.held_by = None
         locked.held_since = None
-        locked.save(
-            update_fields=["state", "callback_at", "note", "attempts", "held_by", "held_since", "updated_at"]
-        )
+        locked.save(update_fields=["state", "callback_at", "note", "attempts", "held_by", "held_since", "updated_at"])
         attempt = CallAttempt.objects.create(
             campaign_lead=locked,
             agent=agent,

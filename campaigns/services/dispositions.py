@@ -5,21 +5,23 @@ from __future__ import annotations
 from datetime import timedelta
 
 from django.db import transaction
-from django.utils.translation import gettext_noop
+from django.utils.translation import pgettext_noop
 
 from campaigns.models import Disposition, LeadState
 
+CONTEXT = "call outcome"  # the msgctxt of the system outcomes' names (Disposition.label)
+
 # code, name, state it leaves the lead in, reached the person, call again after, maximum calls, hotkey
 SYSTEM_DISPOSITIONS = [
-    ("no_answer", gettext_noop("No answer"), LeadState.RECYCLE, False, timedelta(hours=2), 6, "1"),
-    ("busy", gettext_noop("Busy"), LeadState.RECYCLE, False, timedelta(minutes=15), 6, "2"),
-    ("voicemail", gettext_noop("Voicemail"), LeadState.RECYCLE, False, timedelta(hours=4), 6, "3"),
-    ("wrong_number", gettext_noop("Wrong number"), LeadState.WRONG_NUMBER, False, None, None, "4"),
-    ("callback", gettext_noop("Call back"), LeadState.CALLBACK, True, None, None, "5"),
-    ("interested", gettext_noop("Interested"), LeadState.INTERESTED, True, None, None, "6"),
-    ("not_interested", gettext_noop("Not interested"), LeadState.NOT_INTERESTED, True, None, None, "7"),
-    ("converted", gettext_noop("Converted"), LeadState.CONVERTED, True, None, None, "8"),
-    ("do_not_call", gettext_noop("Do not call"), LeadState.DO_NOT_CALL, True, None, None, "9"),
+    ("no_answer", pgettext_noop(CONTEXT, "No answer"), LeadState.RECYCLE, False, timedelta(hours=2), 6, "1"),
+    ("busy", pgettext_noop(CONTEXT, "Busy"), LeadState.RECYCLE, False, timedelta(minutes=15), 6, "2"),
+    ("voicemail", pgettext_noop(CONTEXT, "Voicemail"), LeadState.RECYCLE, False, timedelta(hours=4), 6, "3"),
+    ("wrong_number", pgettext_noop(CONTEXT, "Wrong number"), LeadState.WRONG_NUMBER, False, None, None, "4"),
+    ("callback", pgettext_noop(CONTEXT, "Call back"), LeadState.CALLBACK, True, None, None, "5"),
+    ("interested", pgettext_noop(CONTEXT, "Interested"), LeadState.INTERESTED, True, None, None, "6"),
+    ("not_interested", pgettext_noop(CONTEXT, "Not interested"), LeadState.NOT_INTERESTED, True, None, None, "7"),
+    ("converted", pgettext_noop(CONTEXT, "Converted"), LeadState.CONVERTED, True, None, None, "8"),
+    ("do_not_call", pgettext_noop(CONTEXT, "Do not call"), LeadState.DO_NOT_CALL, True, None, None, "9"),
 ]
 
 

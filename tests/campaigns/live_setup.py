@@ -40,6 +40,13 @@ def session_key_for(account) -> str:
 
 def main() -> dict:
     campaign = make_campaign(name="Вклад «Надёжный»")
+    campaign.script = (
+        "Здравствуйте, {name} {patronymic}! Меня зовут Анна, я звоню из Банка телемаркетинга.\n"
+        "Вам удобно говорить две минуты?\n"
+        "Мы открыли вклад «Надёжный»: 12% годовых на год, пополнение в любой день.\n"
+        "Если интересно, я оформлю заявку, и вам позвонит менеджер отделения."
+    )
+    campaign.save()
     Product.objects.create(
         campaign=campaign, name="Вклад «Надёжный» 12%", kind="deposit", cost=Decimal("5000"), description="На год."
     )
