@@ -310,7 +310,7 @@ class Disposition(models.Model):
         help_text=_("Only for “to call again”: after this many calls the lead is closed as unreachable."),
     )
     hotkey = models.CharField(_("hotkey"), max_length=1, blank=True)
-    position = models.PositiveSmallIntegerField(_("position"), default=0)
+    position = models.PositiveSmallIntegerField(_("sort order"), default=0)
 
     class Meta:
         verbose_name = _("call outcome")
