@@ -5,7 +5,8 @@ from __future__ import annotations
 from datetime import timedelta
 
 from django.db import transaction
-from django.utils.translation import pgettext_noop
+from django.utils import translation
+from django.utils.translation import pgettext_lazy
 
 from campaigns.models import Disposition, LeadState
 
@@ -13,15 +14,15 @@ CONTEXT = "call outcome"  # the msgctxt of the system outcomes' names (Dispositi
 
 # code, name, state it leaves the lead in, reached the person, call again after, maximum calls, hotkey
 SYSTEM_DISPOSITIONS = [
-    ("no_answer", pgettext_noop(CONTEXT, "No answer"), LeadState.RECYCLE, False, timedelta(hours=2), 6, "1"),
-    ("busy", pgettext_noop(CONTEXT, "Busy"), LeadState.RECYCLE, False, timedelta(minutes=15), 6, "2"),
-    ("voicemail", pgettext_noop(CONTEXT, "Voicemail"), LeadState.RECYCLE, False, timedelta(hours=4), 6, "3"),
-    ("wrong_number", pgettext_noop(CONTEXT, "Wrong number"), LeadState.WRONG_NUMBER, False, None, None, "4"),
-    ("callback", pgettext_noop(CONTEXT, "Call back"), LeadState.CALLBACK, True, None, None, "5"),
-    ("interested", pgettext_noop(CONTEXT, "Interested"), LeadState.INTERESTED, True, None, None, "6"),
-    ("not_interested", pgettext_noop(CONTEXT, "Not interested"), LeadState.NOT_INTERESTED, True, None, None, "7"),
-    ("converted", pgettext_noop(CONTEXT, "Converted"), LeadState.CONVERTED, True, None, None, "8"),
-    ("do_not_call", pgettext_noop(CONTEXT, "Do not call"), LeadState.DO_NOT_CALL, True, None, None, "9"),
+    ("no_answer", pgettext_lazy(CONTEXT, "No answer"), LeadState.RECYCLE, False, timedelta(hours=2), 6, "1"),
+    ("busy", pgettext_lazy(CONTEXT, "Busy"), LeadState.RECYCLE, False, timedelta(minutes=15), 6, "2"),
+    ("voicemail", pgettext_lazy(CONTEXT, "Voicemail"), LeadState.RECYCLE, False, timedelta(hours=4), 6, "3"),
+    ("wrong_number", pgettext_lazy(CONTEXT, "Wrong number"), LeadState.WRONG_NUMBER, False, None, None, "4"),
+    ("callback", pgettext_lazy(CONTEXT, "Call back"), LeadState.CALLBACK, True, None, None, "5"),
+    ("interested", pgettext_lazy(CONTEXT, "Interested"), LeadState.INTERESTED, True, None, None, "6"),
+    ("not_interested", pgettext_lazy(CONTEXT, "Not interested"), LeadState.NOT_INTERESTED, True, None, None, "7"),
+    ("converted", pgettext_lazy(CONTEXT, "Converted"), LeadState.CONVERTED, True, None, None, "8"),
+    ("do_not_call", pgettext_lazy(CONTEXT, "Do not call"), LeadState.DO_NOT_CALL, True, None, None, "9"),
 ]
 
 
@@ -31,11 +32,13 @@ def ensure_system_dispositions(*, using: str = "default") -> None:
         for position, (code, name, state, reached, recycle_after, max_attempts, hotkey) in enumerate(
             SYSTEM_DISPOSITIONS
         ):
+            with translation.override(None):
+                stored_name = str(name)  # the English msgid; Disposition.label translates it when shown
             Disposition.objects.using(using).get_or_create(
                 campaign=None,
                 code=code,
                 defaults={
-                    "name": name,
+                    "name": stored_name,
                     "lead_state": state,
                     "reached": reached,
                     "recycle_after": recycle_after,
