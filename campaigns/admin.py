@@ -16,7 +16,17 @@ from django.urls import path
 from django.utils.translation import gettext_lazy as _
 
 from campaigns import admin_tools, services
-from campaigns.models import CallAttempt, CallingHoliday, Campaign, CampaignLead, Disposition, Lead, Product
+from campaigns.models import (
+    AgentStateSpan,
+    CallAttempt,
+    CallingHoliday,
+    Campaign,
+    CampaignLead,
+    Disposition,
+    Lead,
+    PauseReason,
+    Product,
+)
 from core.admin import BackOfficeAdmin, HistoryAdmin, ServiceFormAdmin
 from core.money import format_money
 from core.phones import format_phone, phone_column
@@ -301,3 +311,22 @@ class CallingHolidayAdmin(BackOfficeAdmin):
     list_select_related = ("campaign",)
     autocomplete_fields = ("campaign",)
     date_hierarchy = "day"
+
+
+@admin.register(PauseReason)
+class PauseReasonAdmin(BackOfficeAdmin):
+    list_display = ("name", "position")
+    search_fields = ("name",)
+
+
+@admin.register(AgentStateSpan)
+class AgentStateSpanAdmin(HistoryAdmin):
+    """When each agent was ready, on a call, wrapping up or paused (and why): written by the agent's desk."""
+
+    list_display = ("agent", "state", "reason", "campaign", "started_at", "ended_at")
+    list_filter = ("state", "reason", "started_at")
+    list_select_related = ("agent", "reason", "campaign")
+    search_fields = ("agent__username",)
+    date_hierarchy = "started_at"
+    fields = ("agent", "state", "reason", "campaign", "started_at", "ended_at")
+    readonly_fields = fields

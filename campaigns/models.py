@@ -9,7 +9,7 @@ from django.db import models
 from django.db.models import F, Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext
+from django.utils.translation import pgettext, pgettext_lazy
 
 from accounts.models import Client, Worker
 from core.money import MONEY
@@ -402,3 +402,65 @@ class CallAttempt(models.Model):
 
     def __str__(self) -> str:
         return f"{self.campaign_lead} — {self.get_outcome_display()}"
+
+
+class AgentState(models.TextChoices):
+    READY = "ready", pgettext_lazy("agent state", "ready")
+    ON_CALL = "on_call", pgettext_lazy("agent state", "on a call")
+    WRAP_UP = "wrap_up", pgettext_lazy("agent state", "wrap-up")
+    PAUSED = "paused", pgettext_lazy("agent state", "paused")
+
+
+class PauseReason(models.Model):
+    """Why an agent pauses (lunch, training, a meeting): the list agents choose from, kept in the admin."""
+
+    name = models.CharField(_("name"), max_length=100, unique=True)
+    position = models.PositiveSmallIntegerField(_("sort order"), default=0)
+
+    class Meta:
+        verbose_name = _("pause reason")
+        verbose_name_plural = _("pause reasons")
+        ordering = ["position", "name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class AgentStateSpan(models.Model):
+    """One stretch of an agent's working time in one state; the open one (no end) is where the agent is now."""
+
+    State = AgentState
+
+    agent = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("agent"), on_delete=models.PROTECT, related_name="state_spans"
+    )
+    campaign = models.ForeignKey(
+        Campaign, verbose_name=_("campaign"), on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    state = models.CharField(_("state"), max_length=10, choices=AgentState.choices)
+    reason = models.ForeignKey(
+        PauseReason, verbose_name=_("pause reason"), on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    started_at = models.DateTimeField(_("from"))
+    ended_at = models.DateTimeField(_("until"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("agent state")
+        verbose_name_plural = _("agent states")
+        ordering = ["-started_at", "-id"]
+        indexes = [models.Index(fields=["agent", "started_at"], name="agent_state_agent_time")]
+        constraints = [
+            models.CheckConstraint(condition=Q(state__in=AgentState.values), name="agent_state_valid"),
+            models.CheckConstraint(
+                condition=Q(state="paused", reason__isnull=False) | (~Q(state="paused") & Q(reason__isnull=True)),
+                name="agent_state_pause_has_reason",
+            ),
+            models.CheckConstraint(
+                condition=Q(ended_at__isnull=True) | Q(ended_at__gte=F("started_at")),
+                name="agent_state_ends_after_start",
+            ),
+            models.UniqueConstraint(fields=["agent"], condition=Q(ended_at__isnull=True), name="agent_state_one_open"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.agent} — {self.get_state_display()}"

@@ -17,6 +17,7 @@ from django.utils.safestring import SafeString, mark_safe
 
 from accounts.models import Account
 from campaigns.models import (
+    AgentStateSpan,
     CallAttempt,
     CallOutcome,
     Campaign,
@@ -25,6 +26,7 @@ from campaigns.models import (
     Disposition,
     Lead,
     LeadState,
+    PauseReason,
 )
 from campaigns.services.calling_hours import local_time_text
 from core.phones import format_phone
@@ -116,6 +118,19 @@ def call_script(*, campaign: Campaign, lead: Lead) -> SafeString:
 def lead_local_time(*, campaign_lead: CampaignLead, now: dt.datetime | None = None) -> str:
     """The time where the person lives: "10:42", or a range over the zones a mobile number may be in."""
     return local_time_text(now or timezone.now(), campaign_lead.utc_offset_min, campaign_lead.utc_offset_max)
+
+
+def current_agent_state(*, agent: Account) -> AgentStateSpan | None:
+    """The state the agent is in now (the open span), with its pause reason."""
+    return AgentStateSpan.objects.filter(agent=agent, ended_at__isnull=True).select_related("reason").first()
+
+
+def pause_reasons() -> list[PauseReason]:
+    return list(PauseReason.objects.all())
+
+
+def pause_reason(*, reason_id: int) -> PauseReason | None:
+    return PauseReason.objects.filter(pk=reason_id).first()
 
 
 def lead_call_history(*, lead_id: int, limit: int = 20) -> list[CallAttempt]:

@@ -16,7 +16,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from campaigns import selectors, services
 from campaigns.forms import MessageForm, OutcomeForm
-from campaigns.models import Campaign, CampaignLead
+from campaigns.models import AgentState, Campaign, CampaignLead
 
 CALL_QUEUE = "campaigns.use_call_queue"
 RESULTS = "campaigns.view_campaign_results"
@@ -82,6 +82,8 @@ def call_page(request, campaign: Campaign, *, outcome_form=None, message_form=No
         "message_form": message_form or MessageForm(),
         "hold_minutes": settings.CALL_QUEUE_HOLD_MINUTES,
         "may_write_messages": request.user.has_perm(WRITE_MESSAGES),
+        "agent_state": selectors.current_agent_state(agent=request.user),
+        "pause_reasons": selectors.pause_reasons(),
     }
     return render(request, "campaigns/call.html", context, status=status)
 
@@ -104,6 +106,9 @@ def take_next_lead(request, campaign_id: int):
     else:
         if lead is None:
             messages.info(request, _("No lead is waiting in this campaign right now. Try again later."))
+            services.set_agent_state(agent=request.user, state=AgentState.READY, campaign=campaign)
+        else:
+            services.set_agent_state(agent=request.user, state=AgentState.ON_CALL, campaign=campaign)
     return redirect("campaigns:call", campaign_id=campaign.pk)
 
 
@@ -147,10 +152,29 @@ def record_outcome(request, campaign_id: int, campaign_lead_id: int):
         _("Recorded: %(lead)s — %(outcome)s.")
         % {"lead": campaign_lead.lead, "outcome": campaign_lead.get_state_display()},
     )
+    services.set_agent_state(agent=request.user, state=AgentState.READY, campaign=campaign)
     if form.cleaned_data["auto_next"]:
         return take_next_lead(request, campaign_id=campaign.pk)
     return redirect("campaigns:call", campaign_id=campaign.pk)
 
+
+
+@require_POST
+@permission_needed(CALL_QUEUE)
+def change_agent_state(request, campaign_id: int):
+    """The agent pauses (with a reason), is ready again, or has hung up and is wrapping up the call."""
+    campaign = campaign_or_404(campaign_id)
+    state = request.POST.get("state", "")
+    reason_id = request.POST.get("reason", "")
+    reason = selectors.pause_reason(reason_id=int(reason_id)) if reason_id.isdigit() else None
+    if state not in (AgentState.READY, AgentState.WRAP_UP, AgentState.PAUSED):
+        messages.error(request, _("Choose ready, wrap-up or a pause."))
+    else:
+        try:
+            services.set_agent_state(agent=request.user, state=state, campaign=campaign, reason=reason)
+        except services.CampaignError as error:
+            messages.error(request, str(error))
+    return redirect("campaigns:call", campaign_id=campaign.pk)
 
 
 @require_GET

@@ -1,6 +1,7 @@
 """Every write and business rule of campaigns, by concern: lifecycle and budget, lead import, the call queue,
 and the back office's changes to a lead's state."""
 
+from campaigns.services.agent_state import set_agent_state
 from campaigns.services.call_queue import (
     MAX_CALLBACK_AHEAD,
     MAX_NOTE_LENGTH,
@@ -67,5 +68,6 @@ __all__ = [
     "record_outcome",
     "release_lead",
     "resume_campaign",
+    "set_agent_state",
     "start_campaign",
 ]

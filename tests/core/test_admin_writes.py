@@ -28,7 +28,17 @@ from audit.models import AuditEvent
 from banking.admin import BankAccountAdmin
 from banking.models import BankAccount, Receipt, Transfer
 from campaigns.admin import CampaignLeadAdmin
-from campaigns.models import CallAttempt, CallingHoliday, Campaign, CampaignLead, Disposition, Lead, Product
+from campaigns.models import (
+    AgentStateSpan,
+    CallAttempt,
+    CallingHoliday,
+    Campaign,
+    CampaignLead,
+    Disposition,
+    Lead,
+    PauseReason,
+    Product,
+)
 from chat.admin import ConversationAdmin
 from chat.models import ChatMessage, Conversation
 from core.admin import ServiceFormAdmin
@@ -56,6 +66,8 @@ DIRECT: dict[type, set[str]] = {
     Disposition: {"campaign", "code", "name", "lead_state", "reached", "recycle_after", "max_attempts", "hotkey"}
     | {"position"},
     CallingHoliday: {"campaign", "day"},
+    PauseReason: {"name", "position"},
+    AgentStateSpan: set(),  # written by campaigns.services.set_agent_state from the agent's desk
     Product: {"campaign", "name", "kind", "description", "cost"},
     Lead: {"surname", "name", "patronymic", "phone", "email", "time_zone", "source", "client"},
     # A lead joins a campaign as new; its state and holder change through campaigns.services.lead_state.

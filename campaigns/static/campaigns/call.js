@@ -1,15 +1,17 @@
 // The agent's desk: the call timer, number keys for the outcome buttons, no accidental submit with Enter.
 (function () {
   "use strict";
-  var timer = document.getElementById("call-timer");
-  if (timer) {
-    var since = Date.parse(timer.dataset.since);
-    var tick = function () {
-      var seconds = Math.max(0, Math.floor((Date.now() - since) / 1000));
+  // Timers: the call's, and how long the agent has been in their state.
+  var timers = Array.prototype.slice.call(document.querySelectorAll(".js-since"));
+  var tick = function () {
+    timers.forEach(function (timer) {
+      var seconds = Math.max(0, Math.floor((Date.now() - Date.parse(timer.dataset.since)) / 1000));
       var minutes = Math.floor(seconds / 60);
       var rest = seconds % 60;
       timer.textContent = minutes + ":" + (rest < 10 ? "0" : "") + rest;
-    };
+    });
+  };
+  if (timers.length) {
     tick();
     window.setInterval(tick, 1000);
   }
