@@ -110,6 +110,8 @@ def call_script(*, campaign: Campaign, lead: Lead) -> SafeString:
         parts.append(escape(campaign.script[position : match.start()]))
         if values[match.group(1)]:
             parts.append(format_html("<mark>{}</mark>", values[match.group(1)]))
+        elif parts[-1].endswith(" "):
+            parts[-1] = parts[-1][:-1]  # "{name} {patronymic}!" without a patronymic: no space before "!"
         position = match.end()
     parts.append(escape(campaign.script[position:]))
     return mark_safe("".join(parts).replace("\n", "<br>"))  # noqa: S308  (every part escaped above)

@@ -24,7 +24,7 @@ from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_K
 from django.contrib.sessions.backends.db import SessionStore  # noqa: E402
 
 from accounts import roles  # noqa: E402
-from campaigns.models import Product  # noqa: E402
+from campaigns.models import PauseReason, Product  # noqa: E402
 from campaigns.services import NewClientDetails, next_lead, record_outcome  # noqa: E402
 from tests.campaigns.factories import add_leads, make_account, make_agent, make_campaign  # noqa: E402
 
@@ -47,6 +47,8 @@ def main() -> dict:
         "Если интересно, я оформлю заявку, и вам позвонит менеджер отделения."
     )
     campaign.save()
+    PauseReason.objects.create(name="Обед")
+    PauseReason.objects.create(name="Обучение", position=1)
     Product.objects.create(
         campaign=campaign, name="Вклад «Надёжный» 12%", kind="deposit", cost=Decimal("5000"), description="На год."
     )

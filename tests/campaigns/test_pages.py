@@ -239,6 +239,6 @@ def test_the_agents_desk_shows_the_script_filled_in_escaped_and_the_outcome_hotk
     next_lead(agent=agent, campaign=campaign)
     client.force_login(agent)
     page = client.get(reverse("campaigns:call", args=[campaign.pk])).text
-    assert "Здравствуйте, <mark>&lt;b&gt;Иван&lt;/b&gt;</mark> ! Звоню из банка.<br>Вам удобно говорить?" in page
+    assert "Здравствуйте, <mark>&lt;b&gt;Иван&lt;/b&gt;</mark>! Звоню из банка.<br>Вам удобно говорить?" in page
     assert 'data-hotkey="1"' in page and "<kbd>1</kbd> No answer" in page
     assert 'id="call-timer"' in page
