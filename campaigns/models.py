@@ -317,7 +317,11 @@ class Disposition(models.Model):
         verbose_name_plural = _("call outcomes")
         ordering = ["position", "id"]
         constraints = [
-            models.UniqueConstraint(fields=["campaign", "code"], name="disposition_code_unique_in_campaign"),
+            models.UniqueConstraint(
+                fields=["campaign", "code"],
+                condition=Q(campaign__isnull=False),
+                name="disposition_code_unique_in_campaign",
+            ),
             models.UniqueConstraint(
                 fields=["code"], condition=Q(campaign__isnull=True), name="disposition_system_code_unique"
             ),

@@ -633,6 +633,212 @@ GO
 COMMIT TRANSACTION;
 GO
 
+-- Migration campaigns.0002_call_centre
+BEGIN TRANSACTION;
+GO
+-- Create model AgentStateSpan
+CREATE TABLE [campaigns_agentstatespan] ([id] bigint NOT NULL PRIMARY KEY IDENTITY (1, 1), [state] nvarchar(10) NOT NULL, [started_at] datetimeoffset NOT NULL, [ended_at] datetimeoffset NULL);
+GO
+-- Create model CallingHoliday
+CREATE TABLE [campaigns_callingholiday] ([id] bigint NOT NULL PRIMARY KEY IDENTITY (1, 1), [day] date NOT NULL);
+GO
+-- Create model Disposition
+CREATE TABLE [campaigns_disposition] ([id] bigint NOT NULL PRIMARY KEY IDENTITY (1, 1), [code] nvarchar(30) NOT NULL, [name] nvarchar(100) NOT NULL, [lead_state] nvarchar(15) NOT NULL, [reached] bit NOT NULL, [recycle_after] bigint NULL, [max_attempts] smallint NULL CONSTRAINT campaigns_disposition_max_attempts_e1d17fb5_check CHECK ([max_attempts] >= 0), [hotkey] nvarchar(1) NOT NULL, [position] smallint NOT NULL CONSTRAINT campaigns_disposition_position_7338cb85_check CHECK ([position] >= 0));
+GO
+-- Create model PauseReason
+CREATE TABLE [campaigns_pausereason] ([id] bigint NOT NULL PRIMARY KEY IDENTITY (1, 1), [name] nvarchar(100) NOT NULL UNIQUE, [position] smallint NOT NULL CONSTRAINT campaigns_pausereason_position_56e4db11_check CHECK ([position] >= 0));
+GO
+-- Remove constraint call_attempt_outcome_valid from model callattempt
+ALTER TABLE [campaigns_callattempt] DROP CONSTRAINT [call_attempt_outcome_valid];
+GO
+-- Remove constraint campaign_lead_state_valid from model campaignlead
+ALTER TABLE [campaigns_campaignlead] DROP CONSTRAINT [campaign_lead_state_valid];
+GO
+-- Add field script to campaign
+ALTER TABLE [campaigns_campaign] ADD [script] nvarchar(max) DEFAULT '' NOT NULL;
+GO
+-- SQL Server named the DEFAULT constraint of [campaigns_campaign].[script] itself: look the name up, then drop it.
+DECLARE @constraint_name sysname = (SELECT d.name FROM sys.default_constraints AS d JOIN sys.columns AS c ON c.object_id = d.parent_object_id AND c.column_id = d.parent_column_id WHERE d.parent_object_id = OBJECT_ID(N'[campaigns_campaign]') AND c.name = N'script');
+IF @constraint_name IS NULL RAISERROR (N'No DEFAULT constraint of [campaigns_campaign].[script] to drop.', 16, 1);
+DECLARE @drop_constraint nvarchar(max) = N'ALTER TABLE [campaigns_campaign] DROP CONSTRAINT ' + QUOTENAME(@constraint_name);
+EXEC sp_executesql @drop_constraint;
+GO
+-- Add field weekday_from to campaign
+ALTER TABLE [campaigns_campaign] ADD [weekday_from] time DEFAULT '09:00:00' NOT NULL;
+GO
+-- SQL Server named the DEFAULT constraint of [campaigns_campaign].[weekday_from] itself: look the name up, then drop it.
+DECLARE @constraint_name sysname = (SELECT d.name FROM sys.default_constraints AS d JOIN sys.columns AS c ON c.object_id = d.parent_object_id AND c.column_id = d.parent_column_id WHERE d.parent_object_id = OBJECT_ID(N'[campaigns_campaign]') AND c.name = N'weekday_from');
+IF @constraint_name IS NULL RAISERROR (N'No DEFAULT constraint of [campaigns_campaign].[weekday_from] to drop.', 16, 1);
+DECLARE @drop_constraint nvarchar(max) = N'ALTER TABLE [campaigns_campaign] DROP CONSTRAINT ' + QUOTENAME(@constraint_name);
+EXEC sp_executesql @drop_constraint;
+GO
+-- Add field weekday_until to campaign
+ALTER TABLE [campaigns_campaign] ADD [weekday_until] time DEFAULT '21:00:00' NOT NULL;
+GO
+-- SQL Server named the DEFAULT constraint of [campaigns_campaign].[weekday_until] itself: look the name up, then drop it.
+DECLARE @constraint_name sysname = (SELECT d.name FROM sys.default_constraints AS d JOIN sys.columns AS c ON c.object_id = d.parent_object_id AND c.column_id = d.parent_column_id WHERE d.parent_object_id = OBJECT_ID(N'[campaigns_campaign]') AND c.name = N'weekday_until');
+IF @constraint_name IS NULL RAISERROR (N'No DEFAULT constraint of [campaigns_campaign].[weekday_until] to drop.', 16, 1);
+DECLARE @drop_constraint nvarchar(max) = N'ALTER TABLE [campaigns_campaign] DROP CONSTRAINT ' + QUOTENAME(@constraint_name);
+EXEC sp_executesql @drop_constraint;
+GO
+-- Add field weekend_from to campaign
+ALTER TABLE [campaigns_campaign] ADD [weekend_from] time DEFAULT '10:00:00' NOT NULL;
+GO
+-- SQL Server named the DEFAULT constraint of [campaigns_campaign].[weekend_from] itself: look the name up, then drop it.
+DECLARE @constraint_name sysname = (SELECT d.name FROM sys.default_constraints AS d JOIN sys.columns AS c ON c.object_id = d.parent_object_id AND c.column_id = d.parent_column_id WHERE d.parent_object_id = OBJECT_ID(N'[campaigns_campaign]') AND c.name = N'weekend_from');
+IF @constraint_name IS NULL RAISERROR (N'No DEFAULT constraint of [campaigns_campaign].[weekend_from] to drop.', 16, 1);
+DECLARE @drop_constraint nvarchar(max) = N'ALTER TABLE [campaigns_campaign] DROP CONSTRAINT ' + QUOTENAME(@constraint_name);
+EXEC sp_executesql @drop_constraint;
+GO
+-- Add field weekend_until to campaign
+ALTER TABLE [campaigns_campaign] ADD [weekend_until] time DEFAULT '18:00:00' NOT NULL;
+GO
+-- SQL Server named the DEFAULT constraint of [campaigns_campaign].[weekend_until] itself: look the name up, then drop it.
+DECLARE @constraint_name sysname = (SELECT d.name FROM sys.default_constraints AS d JOIN sys.columns AS c ON c.object_id = d.parent_object_id AND c.column_id = d.parent_column_id WHERE d.parent_object_id = OBJECT_ID(N'[campaigns_campaign]') AND c.name = N'weekend_until');
+IF @constraint_name IS NULL RAISERROR (N'No DEFAULT constraint of [campaigns_campaign].[weekend_until] to drop.', 16, 1);
+DECLARE @drop_constraint nvarchar(max) = N'ALTER TABLE [campaigns_campaign] DROP CONSTRAINT ' + QUOTENAME(@constraint_name);
+EXEC sp_executesql @drop_constraint;
+GO
+-- Add field attempts to campaignlead
+ALTER TABLE [campaigns_campaignlead] ADD [attempts] smallint DEFAULT 0 NOT NULL CHECK ([attempts] >= 0);
+GO
+-- SQL Server named the DEFAULT constraint of [campaigns_campaignlead].[attempts] itself: look the name up, then drop it.
+DECLARE @constraint_name sysname = (SELECT d.name FROM sys.default_constraints AS d JOIN sys.columns AS c ON c.object_id = d.parent_object_id AND c.column_id = d.parent_column_id WHERE d.parent_object_id = OBJECT_ID(N'[campaigns_campaignlead]') AND c.name = N'attempts');
+IF @constraint_name IS NULL RAISERROR (N'No DEFAULT constraint of [campaigns_campaignlead].[attempts] to drop.', 16, 1);
+DECLARE @drop_constraint nvarchar(max) = N'ALTER TABLE [campaigns_campaignlead] DROP CONSTRAINT ' + QUOTENAME(@constraint_name);
+EXEC sp_executesql @drop_constraint;
+GO
+-- Add field utc_offset_max to campaignlead
+ALTER TABLE [campaigns_campaignlead] ADD [utc_offset_max] smallint DEFAULT 720 NOT NULL;
+GO
+-- SQL Server named the DEFAULT constraint of [campaigns_campaignlead].[utc_offset_max] itself: look the name up, then drop it.
+DECLARE @constraint_name sysname = (SELECT d.name FROM sys.default_constraints AS d JOIN sys.columns AS c ON c.object_id = d.parent_object_id AND c.column_id = d.parent_column_id WHERE d.parent_object_id = OBJECT_ID(N'[campaigns_campaignlead]') AND c.name = N'utc_offset_max');
+IF @constraint_name IS NULL RAISERROR (N'No DEFAULT constraint of [campaigns_campaignlead].[utc_offset_max] to drop.', 16, 1);
+DECLARE @drop_constraint nvarchar(max) = N'ALTER TABLE [campaigns_campaignlead] DROP CONSTRAINT ' + QUOTENAME(@constraint_name);
+EXEC sp_executesql @drop_constraint;
+GO
+-- Add field utc_offset_min to campaignlead
+ALTER TABLE [campaigns_campaignlead] ADD [utc_offset_min] smallint DEFAULT 120 NOT NULL;
+GO
+-- SQL Server named the DEFAULT constraint of [campaigns_campaignlead].[utc_offset_min] itself: look the name up, then drop it.
+DECLARE @constraint_name sysname = (SELECT d.name FROM sys.default_constraints AS d JOIN sys.columns AS c ON c.object_id = d.parent_object_id AND c.column_id = d.parent_column_id WHERE d.parent_object_id = OBJECT_ID(N'[campaigns_campaignlead]') AND c.name = N'utc_offset_min');
+IF @constraint_name IS NULL RAISERROR (N'No DEFAULT constraint of [campaigns_campaignlead].[utc_offset_min] to drop.', 16, 1);
+DECLARE @drop_constraint nvarchar(max) = N'ALTER TABLE [campaigns_campaignlead] DROP CONSTRAINT ' + QUOTENAME(@constraint_name);
+EXEC sp_executesql @drop_constraint;
+GO
+-- Add field time_zone to lead
+ALTER TABLE [campaigns_lead] ADD [time_zone] nvarchar(40) DEFAULT '' NOT NULL;
+GO
+-- SQL Server named the DEFAULT constraint of [campaigns_lead].[time_zone] itself: look the name up, then drop it.
+DECLARE @constraint_name sysname = (SELECT d.name FROM sys.default_constraints AS d JOIN sys.columns AS c ON c.object_id = d.parent_object_id AND c.column_id = d.parent_column_id WHERE d.parent_object_id = OBJECT_ID(N'[campaigns_lead]') AND c.name = N'time_zone');
+IF @constraint_name IS NULL RAISERROR (N'No DEFAULT constraint of [campaigns_lead].[time_zone] to drop.', 16, 1);
+DECLARE @drop_constraint nvarchar(max) = N'ALTER TABLE [campaigns_lead] DROP CONSTRAINT ' + QUOTENAME(@constraint_name);
+EXEC sp_executesql @drop_constraint;
+GO
+-- Alter field outcome on callattempt
+-- (no-op)
+-- Alter field state on campaignlead
+-- (no-op)
+-- Create constraint campaign_calling_hours_ordered on model campaign
+ALTER TABLE [campaigns_campaign] ADD CONSTRAINT [campaign_calling_hours_ordered] CHECK (([weekday_from] < ([weekday_until]) AND [weekend_from] < ([weekend_until])));
+GO
+-- Create constraint campaign_lead_state_valid on model campaignlead
+ALTER TABLE [campaigns_campaignlead] ADD CONSTRAINT [campaign_lead_state_valid] CHECK ([state] IN ('new', 'in_progress', 'callback', 'interested', 'not_interested', 'converted', 'do_not_call', 'recycle', 'wrong_number', 'unreachable'));
+GO
+-- Create constraint campaign_lead_recycle_has_time on model campaignlead
+ALTER TABLE [campaigns_campaignlead] ADD CONSTRAINT [campaign_lead_recycle_has_time] CHECK ((NOT ([state] = 'recycle') OR [callback_at] IS NOT NULL));
+GO
+-- Create constraint campaign_lead_utc_offsets_ordered on model campaignlead
+ALTER TABLE [campaigns_campaignlead] ADD CONSTRAINT [campaign_lead_utc_offsets_ordered] CHECK ([utc_offset_min] <= ([utc_offset_max]));
+GO
+-- Add field agent to agentstatespan
+ALTER TABLE [campaigns_agentstatespan] ADD [agent_id] bigint NOT NULL;
+GO
+-- Add field campaign to agentstatespan
+ALTER TABLE [campaigns_agentstatespan] ADD [campaign_id] bigint NULL;
+GO
+-- Add field campaign to callingholiday
+ALTER TABLE [campaigns_callingholiday] ADD [campaign_id] bigint NOT NULL;
+GO
+-- Add field campaign to disposition
+ALTER TABLE [campaigns_disposition] ADD [campaign_id] bigint NULL;
+GO
+-- Add field disposition to callattempt
+ALTER TABLE [campaigns_callattempt] ADD [disposition_id] bigint NULL;
+GO
+-- Create constraint call_attempt_outcome_valid on model callattempt
+ALTER TABLE [campaigns_callattempt] ADD CONSTRAINT [call_attempt_outcome_valid] CHECK ([outcome] IN ('callback', 'interested', 'not_interested', 'converted', 'do_not_call', 'recycle', 'wrong_number', 'unreachable'));
+GO
+-- Add field reason to agentstatespan
+ALTER TABLE [campaigns_agentstatespan] ADD [reason_id] bigint NULL;
+GO
+-- Create constraint calling_holiday_unique on model callingholiday
+ALTER TABLE [campaigns_callingholiday] ADD CONSTRAINT [calling_holiday_unique] UNIQUE ([campaign_id], [day]);
+GO
+-- Create constraint disposition_code_unique_in_campaign on model disposition
+CREATE UNIQUE INDEX [disposition_code_unique_in_campaign] ON [campaigns_disposition] ([campaign_id], [code]) WHERE [campaign_id] IS NOT NULL;
+GO
+-- Create constraint disposition_system_code_unique on model disposition
+CREATE UNIQUE INDEX [disposition_system_code_unique] ON [campaigns_disposition] ([code]) WHERE [campaign_id] IS NULL;
+GO
+-- Create constraint disposition_lead_state_valid on model disposition
+ALTER TABLE [campaigns_disposition] ADD CONSTRAINT [disposition_lead_state_valid] CHECK (([lead_state] IN ('callback', 'interested', 'not_interested', 'converted', 'do_not_call', 'recycle', 'wrong_number', 'unreachable') AND NOT ([lead_state] = 'unreachable')));
+GO
+-- Create constraint disposition_recycle_rule on model disposition
+ALTER TABLE [campaigns_disposition] ADD CONSTRAINT [disposition_recycle_rule] CHECK ((([lead_state] = 'recycle' AND [max_attempts] >= 1 AND [recycle_after] IS NOT NULL) OR (NOT ([lead_state] = 'recycle') AND [max_attempts] IS NULL AND [recycle_after] IS NULL)));
+GO
+-- Create index agent_state_agent_time on field(s) agent, started_at of model agentstatespan
+CREATE INDEX [agent_state_agent_time] ON [campaigns_agentstatespan] ([agent_id], [started_at]);
+GO
+-- Create constraint agent_state_valid on model agentstatespan
+ALTER TABLE [campaigns_agentstatespan] ADD CONSTRAINT [agent_state_valid] CHECK ([state] IN ('ready', 'on_call', 'wrap_up', 'paused'));
+GO
+-- Create constraint agent_state_pause_has_reason on model agentstatespan
+ALTER TABLE [campaigns_agentstatespan] ADD CONSTRAINT [agent_state_pause_has_reason] CHECK ((([reason_id] IS NOT NULL AND [state] = 'paused') OR (NOT ([state] = 'paused') AND [reason_id] IS NULL)));
+GO
+-- Create constraint agent_state_ends_after_start on model agentstatespan
+ALTER TABLE [campaigns_agentstatespan] ADD CONSTRAINT [agent_state_ends_after_start] CHECK (([ended_at] IS NULL OR [ended_at] >= ([started_at])));
+GO
+-- Create constraint agent_state_one_open on model agentstatespan
+CREATE UNIQUE INDEX [agent_state_one_open] ON [campaigns_agentstatespan] ([agent_id]) WHERE [ended_at] IS NULL;
+GO
+ALTER TABLE [campaigns_agentstatespan] ADD CONSTRAINT [campaigns_agentstatespan_agent_id_6c8be492_fk_accounts_account_id] FOREIGN KEY ([agent_id]) REFERENCES [accounts_account] ([id]);
+GO
+ALTER TABLE [campaigns_agentstatespan] ADD CONSTRAINT [campaigns_agentstatespan_campaign_id_2b5289be_fk_campaigns_campaign_id] FOREIGN KEY ([campaign_id]) REFERENCES [campaigns_campaign] ([id]);
+GO
+ALTER TABLE [campaigns_agentstatespan] ADD CONSTRAINT [campaigns_agentstatespan_reason_id_2e03d0df_fk_campaigns_pausereason_id] FOREIGN KEY ([reason_id]) REFERENCES [campaigns_pausereason] ([id]);
+GO
+ALTER TABLE [campaigns_callattempt] ADD CONSTRAINT [campaigns_callattempt_disposition_id_5a69820c_fk_campaigns_disposition_id] FOREIGN KEY ([disposition_id]) REFERENCES [campaigns_disposition] ([id]);
+GO
+ALTER TABLE [campaigns_callingholiday] ADD CONSTRAINT [campaigns_callingholiday_campaign_id_84b69b1f_fk_campaigns_campaign_id] FOREIGN KEY ([campaign_id]) REFERENCES [campaigns_campaign] ([id]);
+GO
+ALTER TABLE [campaigns_disposition] ADD CONSTRAINT [campaigns_disposition_campaign_id_c6a8d362_fk_campaigns_campaign_id] FOREIGN KEY ([campaign_id]) REFERENCES [campaigns_campaign] ([id]);
+GO
+CREATE INDEX [campaigns_agentstatespan_agent_id_6c8be492] ON [campaigns_agentstatespan] ([agent_id]);
+GO
+CREATE INDEX [campaigns_agentstatespan_campaign_id_2b5289be] ON [campaigns_agentstatespan] ([campaign_id]);
+GO
+CREATE INDEX [campaigns_agentstatespan_reason_id_2e03d0df] ON [campaigns_agentstatespan] ([reason_id]);
+GO
+CREATE INDEX [campaigns_callattempt_disposition_id_5a69820c] ON [campaigns_callattempt] ([disposition_id]);
+GO
+CREATE INDEX [campaigns_callingholiday_campaign_id_84b69b1f] ON [campaigns_callingholiday] ([campaign_id]);
+GO
+CREATE INDEX [campaigns_disposition_campaign_id_c6a8d362] ON [campaigns_disposition] ([campaign_id]);
+GO
+CREATE INDEX [campaigns_disposition_code_e239c3ca] ON [campaigns_disposition] ([code]);
+GO
+COMMIT TRANSACTION;
+GO
+
+-- Migration campaigns.0003_lead_utc_offsets
+BEGIN TRANSACTION;
+GO
+-- Raw Python operation
+-- THIS OPERATION CANNOT BE WRITTEN AS SQL
+COMMIT TRANSACTION;
+GO
+
 -- Migration surveys.0001_initial
 BEGIN TRANSACTION;
 GO

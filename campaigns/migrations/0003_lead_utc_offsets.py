@@ -15,7 +15,7 @@ def set_utc_offsets(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("campaigns", "0002_dispositions_calling_hours")]
+    dependencies = [("campaigns", "0002_call_centre")]
 
     operations = [
         migrations.RunPython(set_utc_offsets, migrations.RunPython.noop),

@@ -379,7 +379,8 @@ def record_outcome(
             actor=agent,
             action=AuditAction.LEAD_OUTCOME,
             target=locked,
-            summary=f"{lead} ({format_phone(lead.phone)}): {disposition.code} → {state}"
+            summary=f"{lead} ({format_phone(lead.phone)}): {state}"
+            + (f" ({disposition.code})" if disposition.code != state else "")
             + (f", call back {callback_at:%Y-%m-%d %H:%M}" if callback_at else ""),
         )
     campaign_lead.state, campaign_lead.callback_at, campaign_lead.note = locked.state, callback_at, note

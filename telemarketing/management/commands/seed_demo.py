@@ -16,7 +16,7 @@ import secrets
 import time
 import uuid
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 from axes.utils import reset as reset_lockouts
@@ -31,7 +31,19 @@ from accounts import roles
 from accounts.models import Account, Client, Sex, Worker
 from banking.models import BankAccount, Receipt, Transfer
 from banking.services import deposit, open_bank_account, transfer
-from campaigns.models import CallAttempt, CallOutcome, Campaign, CampaignLead, CampaignStatus, Lead, LeadState, Product
+from campaigns.models import (
+    AgentStateSpan,
+    CallAttempt,
+    CallingHoliday,
+    CallOutcome,
+    Campaign,
+    CampaignLead,
+    CampaignStatus,
+    Lead,
+    LeadState,
+    PauseReason,
+    Product,
+)
 from campaigns.services import recalculate_budget
 from chat.models import ChatMessage, Conversation, ConversationStatus
 from outreach.models import Delivery, DeliveryChannel, DeliveryStatus, Message, MessageStatus, News, OptOut, news_digest
@@ -96,6 +108,9 @@ COUNTED = {
     "leads": Lead,
     "campaign leads": CampaignLead,
     "calls": CallAttempt,
+    "holidays": CallingHoliday,
+    "pause reasons": PauseReason,
+    "agent states": AgentStateSpan,
     "messages": Message,
     "news": News,
     "deliveries": Delivery,
@@ -481,8 +496,8 @@ class DemoSeeder:
                 state = fake.random.choices(list(states), weights=list(states.values()))[0]
                 held = state == LeadState.IN_PROGRESS
                 links.append(
-                    CampaignLead(
-                        campaign_id=campaign_id,
+                    CampaignLead.for_lead(
+                        campaign=Campaign(pk=campaign_id),
                         lead=lead,
                         state=state,
                         callback_at=self.now + timedelta(hours=fake.random.randint(1, 96))
@@ -511,6 +526,19 @@ class DemoSeeder:
             )
         _bulk_create(CallAttempt, calls, backdate="called_at")
         return created
+
+    def seed_call_centre(self, callers: list[Account]) -> None:
+        """The New Year holidays in every campaign, the pause reasons, and each caller ready since this morning."""
+        new_year = date(self.now.year + 1, 1, 1)
+        for campaign in Campaign.objects.exclude(status=CampaignStatus.FINISHED):
+            for day in range(8):
+                CallingHoliday.objects.get_or_create(campaign=campaign, day=new_year + timedelta(days=day))
+        for position, name in enumerate(("Обед", "Обучение", "Собрание", "Технический перерыв")):
+            PauseReason.objects.get_or_create(name=name, defaults={"position": position})
+        morning = self.now.replace(hour=6, minute=0, second=0, microsecond=0)
+        for caller in callers:
+            if not AgentStateSpan.objects.filter(agent=caller).exists():
+                AgentStateSpan.objects.create(agent=caller, state="ready", started_at=min(morning, self.now))
 
     # --- what customers and leads receive and write -----------------------------------------------
 
@@ -712,6 +740,7 @@ class DemoSeeder:
         self.seed_payments(customers, kind="payments", payments=(0, 2))
         self.seed_campaigns()
         leads = self.seed_leads(callers)
+        self.seed_call_centre(callers)
         self.seed_messages(customers, leads, per_customer=(0, 2))
         self.seed_news(customers, per_customer=(1, 3))
         self.seed_surveys(customers, per_customer=(0, 2))
