@@ -40,7 +40,8 @@ def campaigns_for_picker() -> QuerySet[Campaign]:
 
 
 def campaigns_for_agents(*, now: dt.datetime | None = None) -> QuerySet[Campaign]:
-    """Active campaigns with how many new leads and due call-backs each has: the agent's choice, one query."""
+    """Active campaigns with how many new leads and due call-backs (and recycles) each has: the agent's choice,
+    one query."""
     now = now or timezone.now()
     return (
         Campaign.objects.filter(status=CampaignStatus.ACTIVE)
@@ -48,7 +49,10 @@ def campaigns_for_agents(*, now: dt.datetime | None = None) -> QuerySet[Campaign
             new_leads=Count("campaign_leads", filter=Q(campaign_leads__state=LeadState.NEW)),
             due_callbacks=Count(
                 "campaign_leads",
-                filter=Q(campaign_leads__state=LeadState.CALLBACK, campaign_leads__callback_at__lte=now),
+                filter=Q(
+                    campaign_leads__state__in=(LeadState.CALLBACK, LeadState.RECYCLE),
+                    campaign_leads__callback_at__lte=now,
+                ),
             ),
         )
         .order_by("name", "id")
