@@ -24,7 +24,7 @@ _EVERY_ACTION = ("view", "add", "change", "delete")
 _BACK_OFFICE_MODELS = {
     "accounts": ("client", "worker", "account"),
     "banking": ("bankaccount",),
-    "campaigns": ("campaign", "product", "lead", "campaignlead"),
+    "campaigns": ("campaign", "product", "lead", "campaignlead", "disposition", "callingholiday", "pausereason"),
     "outreach": ("message", "news", "delivery", "optout"),
     "surveys": ("survey",),
     "chat": ("conversation", "chatmessage", "conversationnote", "agentsettings", "savedreply"),
@@ -72,7 +72,7 @@ ROLE_PERMISSIONS: dict[str, set[str]] = {
     }
     | {"banking.view_transfer", "banking.view_receipt"}
     # The call log is history: the back office reads it, and only agents' calls write it.
-    | {"campaigns.view_callattempt", "campaigns.view_campaign_results"},
+    | {"campaigns.view_callattempt", "campaigns.view_campaign_results", "campaigns.view_agentstatespan"},
 }
 # Administrators do what the back office does, and also manage who may do what (role groups), read
 # the audit trail, and revoke the desktop program's API tokens.

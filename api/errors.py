@@ -91,6 +91,12 @@ def not_found(request: HttpRequest, error: Exception) -> JsonResponse:
     return error_response(404, _("There is nothing at this address of the management API."))
 
 
+def left_to_django(request: HttpRequest, error: Exception) -> HttpResponse:
+    """Any other failure goes on to Django's handling, as on the website: a database that cannot be reached
+    becomes a JSON 503 (telemarketing.middleware), not ninja's DEBUG-mode 500 with a traceback."""
+    raise error
+
+
 def answer_errors_in_json(api: NinjaAPI) -> None:
     handlers: dict[type[Exception], Callable[..., HttpResponse]] = {
         ApiError: lambda request, error: error.response(),
@@ -100,6 +106,7 @@ def answer_errors_in_json(api: NinjaAPI) -> None:
         Http404: not_found,
         SurveyError: refused_by_a_service,
         NewsError: refused_by_a_service,
+        Exception: left_to_django,
     }
     for exception, handler in handlers.items():
         api.add_exception_handler(exception, handler)

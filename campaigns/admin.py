@@ -16,7 +16,17 @@ from django.urls import path
 from django.utils.translation import gettext_lazy as _
 
 from campaigns import admin_tools, services
-from campaigns.models import CallAttempt, Campaign, CampaignLead, Lead, Product
+from campaigns.models import (
+    AgentStateSpan,
+    CallAttempt,
+    CallingHoliday,
+    Campaign,
+    CampaignLead,
+    Disposition,
+    Lead,
+    PauseReason,
+    Product,
+)
 from core.admin import BackOfficeAdmin, HistoryAdmin, ServiceFormAdmin
 from core.money import format_money
 from core.phones import format_phone, phone_column
@@ -34,6 +44,27 @@ class ProductInline(admin.TabularInline):
     model = Product
     fields = ("name", "kind", "cost", "description")
     extra = 0
+
+
+class CallingHolidayInline(admin.TabularInline):
+    """Days the campaign calls nobody."""
+
+    model = CallingHoliday
+    fields = ("day",)
+    extra = 0
+
+
+DISPOSITION_FIELDS = ("code", "name", "lead_state", "reached", "recycle_after", "max_attempts", "hotkey", "position")
+
+
+class DispositionInline(admin.TabularInline):
+    """Outcomes of this campaign only; one with a system outcome's code replaces it in this campaign."""
+
+    model = Disposition
+    fields = DISPOSITION_FIELDS
+    extra = 0
+    verbose_name = _("call outcome of this campaign")
+    verbose_name_plural = _("call outcomes of this campaign")
 
 
 class CampaignLeadInlineBase(admin.TabularInline):
@@ -84,9 +115,16 @@ class CampaignAdmin(BackOfficeAdmin):
         (None, {"fields": ("name", "description", "responsible")}),
         (_("Status"), {"fields": ("status", "started_at", "ended_at", "created_at", "results")}),
         (_("Money"), {"fields": ("base_amount", "budget_money")}),
+        (
+            _("Calls"),
+            {
+                "fields": ("script", ("weekday_from", "weekday_until"), ("weekend_from", "weekend_until")),
+                "description": _("Calling hours are local to each lead; nobody is called on the holidays below."),
+            },
+        ),
     )
     readonly_fields = ("status", "started_at", "ended_at", "created_at", "budget_money", "results")
-    inlines = (ProductInline, CampaignLeadInline)
+    inlines = (ProductInline, DispositionInline, CallingHolidayInline, CampaignLeadInline)
     actions = admin_tools.CAMPAIGN_ACTIONS
 
     def get_urls(self):
@@ -161,7 +199,7 @@ class LeadAdmin(BackOfficeAdmin):
     search_fields = ("surname", "name", "patronymic", "phone", "email")
     autocomplete_fields = ("client",)
     date_hierarchy = "created_at"
-    fields = (("surname", "name", "patronymic"), ("phone", "email"), "source", "client", "created_at")
+    fields = (("surname", "name", "patronymic"), ("phone", "email"), "time_zone", "source", "client", "created_at")
     readonly_fields = ("created_at",)
     inlines = (LeadCampaignInline,)
 
@@ -177,7 +215,7 @@ class CallAttemptInline(admin.TabularInline):
     """The calls made to this lead in this campaign, newest first; the call log is only read here."""
 
     model = CallAttempt
-    fields = ("called_at", "agent", "outcome", "callback_at", "note")
+    fields = ("called_at", "agent", "disposition", "outcome", "callback_at", "note")
     readonly_fields = fields
     extra = 0
     can_delete = False
@@ -231,9 +269,9 @@ class CampaignLeadAdmin(ServiceFormAdmin):
 
 @admin.register(CallAttempt)
 class CallAttemptAdmin(HistoryAdmin):
-    list_display = ("called_at", "lead", "campaign", "agent", "outcome", "callback_at", "note")
+    list_display = ("called_at", "lead", "campaign", "agent", "disposition", "outcome", "callback_at", "note")
     list_filter = ("outcome", "called_at", "campaign_lead__campaign__status")
-    list_select_related = ("campaign_lead__lead", "campaign_lead__campaign", "agent")
+    list_select_related = ("campaign_lead__lead", "campaign_lead__campaign", "agent", "disposition")
     search_fields = (
         "campaign_lead__lead__surname",
         "campaign_lead__lead__phone",
@@ -242,7 +280,7 @@ class CallAttemptAdmin(HistoryAdmin):
         "note",
     )
     date_hierarchy = "called_at"
-    fields = ("called_at", "campaign_lead", "agent", "outcome", "callback_at", "note")
+    fields = ("called_at", "campaign_lead", "agent", "disposition", "outcome", "callback_at", "note")
     readonly_fields = fields
 
     @admin.display(description=_("lead"), ordering="campaign_lead__lead__surname")
@@ -252,3 +290,43 @@ class CallAttemptAdmin(HistoryAdmin):
     @admin.display(description=_("campaign"), ordering="campaign_lead__campaign__name")
     def campaign(self, call: CallAttempt) -> str:
         return str(call.campaign_lead.campaign)
+
+
+@admin.register(Disposition)
+class DispositionAdmin(BackOfficeAdmin):
+    """The outcomes agents record: the system ones (no campaign) and each campaign's own, with recycle rules."""
+
+    list_display = ("name", "code", "campaign", "lead_state", "reached", "recycle_after", "max_attempts", "hotkey")
+    list_filter = ("lead_state", "reached", ("campaign", admin.EmptyFieldListFilter))
+    list_select_related = ("campaign",)
+    search_fields = ("name", "code", "campaign__name")
+    autocomplete_fields = ("campaign",)
+    fields = ("campaign", *DISPOSITION_FIELDS)
+
+
+@admin.register(CallingHoliday)
+class CallingHolidayAdmin(BackOfficeAdmin):
+    list_display = ("day", "campaign")
+    list_filter = ("campaign",)
+    list_select_related = ("campaign",)
+    autocomplete_fields = ("campaign",)
+    date_hierarchy = "day"
+
+
+@admin.register(PauseReason)
+class PauseReasonAdmin(BackOfficeAdmin):
+    list_display = ("name", "position")
+    search_fields = ("name",)
+
+
+@admin.register(AgentStateSpan)
+class AgentStateSpanAdmin(HistoryAdmin):
+    """When each agent was ready, on a call, wrapping up or paused (and why): written by the agent's desk."""
+
+    list_display = ("agent", "state", "reason", "campaign", "started_at", "ended_at")
+    list_filter = ("state", "reason", "started_at")
+    list_select_related = ("agent", "reason", "campaign")
+    search_fields = ("agent__username",)
+    date_hierarchy = "started_at"
+    fields = ("agent", "state", "reason", "campaign", "started_at", "ended_at")
+    readonly_fields = fields

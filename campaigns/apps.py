@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
 
 
@@ -7,4 +8,7 @@ class CampaignsConfig(AppConfig):
     verbose_name = _("Campaigns, leads, messages and news")
 
     def ready(self) -> None:
-        from campaigns import signals  # noqa: F401  (keeps campaign budgets current)
+        from campaigns import signals  # (keeps campaign budgets current)
+
+        # After every migrate (and every test database flush) the system call outcomes exist.
+        post_migrate.connect(signals.on_post_migrate, sender=self, dispatch_uid="campaigns.system_dispositions")

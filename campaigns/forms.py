@@ -6,14 +6,16 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Sex
-from campaigns.models import CallOutcome, Campaign, CampaignStatus
+from campaigns.models import Campaign, CampaignStatus, Disposition
 from campaigns.services import MAX_IMPORT_BYTES, MAX_NOTE_LENGTH, ImportMode, NewClientDetails
 from core.dates import BoundedDateField
 from core.forms import BootstrapForm
 
 
 class OutcomeForm(BootstrapForm):
-    outcome = forms.ChoiceField(label=_("Outcome"), choices=CallOutcome.choices, widget=forms.RadioSelect)
+    """The outcome comes from the button pressed (one per disposition of the campaign)."""
+
+    outcome = forms.ChoiceField(label=_("Outcome"), widget=forms.RadioSelect)
     note = forms.CharField(
         label=_("Note"), required=False, max_length=MAX_NOTE_LENGTH, widget=forms.Textarea(attrs={"rows": 3})
     )
@@ -21,13 +23,18 @@ class OutcomeForm(BootstrapForm):
         label=_("Call back at"),
         required=False,
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
-        help_text=_("Only for “call back”."),
+        help_text=_("Only for “call back”; the person's local calling hours apply."),
     )
+    auto_next = forms.BooleanField(label=_("Next lead automatically after saving"), required=False)
     email = forms.EmailField(label=_("E-mail"), required=False, help_text=_("Only for “converted”."))
     sex = forms.ChoiceField(label=_("Sex"), required=False, choices=[("", "—"), *Sex.choices])
     birth_date = BoundedDateField(
         label=_("Date of birth"), required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
     )
+
+    def __init__(self, *args, outcomes: list[Disposition], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["outcome"].choices = [(outcome.code, outcome.label) for outcome in outcomes]
 
     def client_details(self) -> NewClientDetails:
         data = self.cleaned_data

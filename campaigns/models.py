@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import datetime
+
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q, Sum
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext, pgettext_lazy
 
 from accounts.models import Client, Worker
 from core.money import MONEY
-from core.phones import PHONE_HELP, PhoneField, e164_condition
+from core.phones import PHONE_HELP, PhoneField, e164_condition, utc_offset_bounds
 
 
 class CampaignStatus(models.TextChoices):
@@ -36,14 +40,29 @@ class LeadState(models.TextChoices):
     NOT_INTERESTED = "not_interested", _("not interested")
     CONVERTED = "converted", _("converted")
     DO_NOT_CALL = "do_not_call", _("do not call")
+    RECYCLE = "recycle", _("to call again")
+    WRONG_NUMBER = "wrong_number", _("wrong number")
+    UNREACHABLE = "unreachable", _("unreachable")
 
 
+# The states a lead waits in for a call; every other state except "in progress" is final.
+OPEN_STATES = (LeadState.NEW, LeadState.CALLBACK, LeadState.RECYCLE)
+# A phone in any of these states in any campaign is called in none.
+BLOCKING_STATES = (LeadState.DO_NOT_CALL, LeadState.WRONG_NUMBER)
 
 class Campaign(models.Model):
     Status = CampaignStatus
 
     name = models.CharField(_("name"), max_length=200)
     description = models.TextField(_("description"), blank=True)
+    script = models.TextField(
+        _("call script"),
+        blank=True,
+        help_text=_(
+            "What the agent says. The lead's details are filled in for {surname}, {name}, {patronymic}, "
+            "{phone} and {source}."
+        ),
+    )
     responsible = models.ForeignKey(
         Worker, verbose_name=_("responsible worker"), on_delete=models.PROTECT, related_name="campaigns"
     )
@@ -58,6 +77,11 @@ class Campaign(models.Model):
         "Lead", through="CampaignLead", related_name="campaigns", verbose_name=_("leads"), blank=True
     )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    # Calling hours, local to each lead (see campaigns/services/calling_hours.py).
+    weekday_from = models.TimeField(_("weekdays: calls from"), default=datetime.time(9, 0))
+    weekday_until = models.TimeField(_("weekdays: calls until"), default=datetime.time(21, 0))
+    weekend_from = models.TimeField(_("weekends: calls from"), default=datetime.time(10, 0))
+    weekend_until = models.TimeField(_("weekends: calls until"), default=datetime.time(18, 0))
 
     class Meta:
         verbose_name = _("campaign")
@@ -79,6 +103,11 @@ class Campaign(models.Model):
             ),
             models.CheckConstraint(
                 condition=Q(ended_at__isnull=True) | Q(ended_at__gte=F("started_at")), name="campaign_ends_after_start"
+            ),
+            models.CheckConstraint(
+                condition=Q(weekday_from__lt=F("weekday_until")) & Q(weekend_from__lt=F("weekend_until")),
+                name="campaign_calling_hours_ordered",
+                violation_error_message=_("Calls must start before they end."),
             ),
         ]
 
@@ -132,6 +161,12 @@ class Lead(models.Model):
     phone = PhoneField(_("phone"), unique=True, help_text=PHONE_HELP)
     email = models.EmailField(_("e-mail"), max_length=254, blank=True)
     source = models.CharField(_("source"), max_length=100, blank=True)
+    time_zone = models.CharField(
+        _("time zone"),
+        max_length=40,
+        blank=True,
+        help_text=_("Where the person lives, e.g. Asia/Vladivostok; empty: taken from the phone number."),
+    )
     client = models.ForeignKey(
         Client, verbose_name=_("became client"), on_delete=models.SET_NULL, null=True, blank=True, related_name="leads"
     )
@@ -145,6 +180,16 @@ class Lead(models.Model):
 
     def __str__(self) -> str:
         return " ".join(part for part in (self.surname, self.name, self.patronymic) if part)
+
+    def save(self, *args, **kwargs) -> None:
+        super().save(*args, **kwargs)
+        # A new number or zone moves the lead's calling hours in every campaign.
+        CampaignLead.objects.filter(lead=self).update(**self.utc_offsets())
+
+    def utc_offsets(self) -> dict[str, int]:
+        """The lead's possible UTC offsets (its zone, else its number's), as CampaignLead fields."""
+        low, high = utc_offset_bounds(self.phone, time_zone=self.time_zone, at=timezone.now())
+        return {"utc_offset_min": low, "utc_offset_max": high}
 
 
 class CampaignLead(models.Model):
@@ -168,6 +213,11 @@ class CampaignLead(models.Model):
     )
     held_since = models.DateTimeField(_("held since"), null=True, blank=True)
     note = models.TextField(_("note"), blank=True)
+    attempts = models.PositiveSmallIntegerField(_("calls made"), default=0)
+    # The lead's possible UTC offsets in minutes (one zone, or every zone a mobile number may be in), copied
+    # from the lead so that the call queue filters calling hours on the row it reads along its index.
+    utc_offset_min = models.SmallIntegerField(_("UTC offset from, minutes"), default=120)
+    utc_offset_max = models.SmallIntegerField(_("UTC offset to, minutes"), default=720)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
     class Meta:
@@ -193,10 +243,27 @@ class CampaignLead(models.Model):
                 | Q(held_by__isnull=False, held_since__isnull=False),
                 name="campaign_lead_hold_has_time",
             ),
+            models.CheckConstraint(
+                condition=~Q(state="recycle") | Q(callback_at__isnull=False), name="campaign_lead_recycle_has_time"
+            ),
+            models.CheckConstraint(
+                condition=Q(utc_offset_min__lte=F("utc_offset_max")), name="campaign_lead_utc_offsets_ordered"
+            ),
         ]
 
     def __str__(self) -> str:
         return f"{self.lead} — {self.campaign}"
+
+    def save(self, *args, **kwargs) -> None:
+        if self._state.adding:
+            for field, value in self.lead.utc_offsets().items():
+                setattr(self, field, value)
+        super().save(*args, **kwargs)
+
+    @classmethod
+    def for_lead(cls, *, campaign: Campaign, lead: Lead, **fields) -> CampaignLead:
+        """A lead's new place in a campaign, with the lead's calling-hours offsets (for bulk_create)."""
+        return cls(campaign=campaign, lead=lead, **lead.utc_offsets(), **fields)
 
 
 class CallOutcome(models.TextChoices):
@@ -207,6 +274,98 @@ class CallOutcome(models.TextChoices):
     NOT_INTERESTED = LeadState.NOT_INTERESTED.value, LeadState.NOT_INTERESTED.label
     CONVERTED = LeadState.CONVERTED.value, LeadState.CONVERTED.label
     DO_NOT_CALL = LeadState.DO_NOT_CALL.value, LeadState.DO_NOT_CALL.label
+    RECYCLE = LeadState.RECYCLE.value, LeadState.RECYCLE.label
+    WRONG_NUMBER = LeadState.WRONG_NUMBER.value, LeadState.WRONG_NUMBER.label
+    UNREACHABLE = LeadState.UNREACHABLE.value, LeadState.UNREACHABLE.label
+
+
+class Disposition(models.Model):
+    """An outcome an agent may record for a call: a system one (no campaign) or one of a campaign.
+
+    It says whether the call reached the person, which state it leaves the lead in (a final one, a
+    call-back at a time the agent gives, or "to call again" after ``recycle_after``) and after how many
+    calls to a lead in a campaign an unanswered lead is closed as unreachable.
+    """
+
+    campaign = models.ForeignKey(
+        Campaign,
+        verbose_name=_("campaign"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="dispositions",
+        help_text=_("Empty for the outcomes every campaign has."),
+    )
+    code = models.SlugField(_("code"), max_length=30)
+    name = models.CharField(_("name"), max_length=100)
+    lead_state = models.CharField(_("leaves the lead"), max_length=15, choices=CallOutcome.choices)
+    reached = models.BooleanField(_("reached the person"), default=False)
+    recycle_after = models.DurationField(
+        _("call again after"), null=True, blank=True, help_text=_("Only for “to call again”, e.g. 02:00:00.")
+    )
+    max_attempts = models.PositiveSmallIntegerField(
+        _("maximum calls"),
+        null=True,
+        blank=True,
+        help_text=_("Only for “to call again”: after this many calls the lead is closed as unreachable."),
+    )
+    hotkey = models.CharField(_("hotkey"), max_length=1, blank=True)
+    position = models.PositiveSmallIntegerField(_("sort order"), default=0)
+
+    class Meta:
+        verbose_name = _("call outcome")
+        verbose_name_plural = _("call outcomes")
+        ordering = ["position", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["campaign", "code"],
+                condition=Q(campaign__isnull=False),
+                name="disposition_code_unique_in_campaign",
+            ),
+            models.UniqueConstraint(
+                fields=["code"], condition=Q(campaign__isnull=True), name="disposition_system_code_unique"
+            ),
+            models.CheckConstraint(
+                condition=Q(lead_state__in=CallOutcome.values) & ~Q(lead_state="unreachable"),
+                name="disposition_lead_state_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(lead_state="recycle", recycle_after__isnull=False, max_attempts__gte=1)
+                | (~Q(lead_state="recycle") & Q(recycle_after__isnull=True, max_attempts__isnull=True)),
+                name="disposition_recycle_rule",
+                violation_error_message=_("“To call again” needs a delay and a maximum of calls; others have neither."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def label(self) -> str:
+        """The name to show: a system outcome's in the reader's language, a campaign's own as written."""
+        return pgettext("call outcome", self.name) if self.campaign_id is None else self.name
+
+    @property
+    def is_final(self) -> bool:
+        return self.lead_state not in (LeadState.CALLBACK, LeadState.RECYCLE)
+
+
+class CallingHoliday(models.Model):
+    """A day on which a campaign calls nobody (a public holiday), wherever the lead lives."""
+
+    campaign = models.ForeignKey(
+        Campaign, verbose_name=_("campaign"), on_delete=models.CASCADE, related_name="holidays"
+    )
+    day = models.DateField(_("day"))
+
+    class Meta:
+        verbose_name = _("holiday")
+        verbose_name_plural = _("holidays")
+        ordering = ["day"]
+        constraints = [models.UniqueConstraint(fields=["campaign", "day"], name="calling_holiday_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.day:%Y-%m-%d}"
 
 
 class CallAttempt(models.Model):
@@ -221,6 +380,14 @@ class CallAttempt(models.Model):
         settings.AUTH_USER_MODEL, verbose_name=_("agent"), on_delete=models.PROTECT, related_name="call_attempts"
     )
     outcome = models.CharField(_("outcome"), max_length=15, choices=Outcome.choices)
+    disposition = models.ForeignKey(
+        Disposition,
+        verbose_name=_("recorded as"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="call_attempts",
+    )
     note = models.TextField(_("note"), blank=True)
     callback_at = models.DateTimeField(_("call back at"), null=True, blank=True)
     called_at = models.DateTimeField(_("called"), auto_now_add=True)
@@ -239,3 +406,65 @@ class CallAttempt(models.Model):
 
     def __str__(self) -> str:
         return f"{self.campaign_lead} — {self.get_outcome_display()}"
+
+
+class AgentState(models.TextChoices):
+    READY = "ready", pgettext_lazy("agent state", "ready")
+    ON_CALL = "on_call", pgettext_lazy("agent state", "on a call")
+    WRAP_UP = "wrap_up", pgettext_lazy("agent state", "wrap-up")
+    PAUSED = "paused", pgettext_lazy("agent state", "paused")
+
+
+class PauseReason(models.Model):
+    """Why an agent pauses (lunch, training, a meeting): the list agents choose from, kept in the admin."""
+
+    name = models.CharField(_("name"), max_length=100, unique=True)
+    position = models.PositiveSmallIntegerField(_("sort order"), default=0)
+
+    class Meta:
+        verbose_name = _("pause reason")
+        verbose_name_plural = _("pause reasons")
+        ordering = ["position", "name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class AgentStateSpan(models.Model):
+    """One stretch of an agent's working time in one state; the open one (no end) is where the agent is now."""
+
+    State = AgentState
+
+    agent = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("agent"), on_delete=models.PROTECT, related_name="state_spans"
+    )
+    campaign = models.ForeignKey(
+        Campaign, verbose_name=_("campaign"), on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    state = models.CharField(_("state"), max_length=10, choices=AgentState.choices)
+    reason = models.ForeignKey(
+        PauseReason, verbose_name=_("pause reason"), on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    started_at = models.DateTimeField(_("from"))
+    ended_at = models.DateTimeField(_("until"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("agent state")
+        verbose_name_plural = _("agent states")
+        ordering = ["-started_at", "-id"]
+        indexes = [models.Index(fields=["agent", "started_at"], name="agent_state_agent_time")]
+        constraints = [
+            models.CheckConstraint(condition=Q(state__in=AgentState.values), name="agent_state_valid"),
+            models.CheckConstraint(
+                condition=Q(state="paused", reason__isnull=False) | (~Q(state="paused") & Q(reason__isnull=True)),
+                name="agent_state_pause_has_reason",
+            ),
+            models.CheckConstraint(
+                condition=Q(ended_at__isnull=True) | Q(ended_at__gte=F("started_at")),
+                name="agent_state_ends_after_start",
+            ),
+            models.UniqueConstraint(fields=["agent"], condition=Q(ended_at__isnull=True), name="agent_state_one_open"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.agent} — {self.get_state_display()}"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import re
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import TextIO
@@ -11,9 +12,23 @@ from typing import TextIO
 from django.conf import settings
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
+from django.utils.html import escape, format_html
+from django.utils.safestring import SafeString, mark_safe
 
 from accounts.models import Account
-from campaigns.models import CallAttempt, CallOutcome, Campaign, CampaignLead, CampaignStatus, LeadState
+from campaigns.models import (
+    AgentStateSpan,
+    CallAttempt,
+    CallOutcome,
+    Campaign,
+    CampaignLead,
+    CampaignStatus,
+    Disposition,
+    Lead,
+    LeadState,
+    PauseReason,
+)
+from campaigns.services.calling_hours import local_time_text
 from core.phones import format_phone
 
 
@@ -25,7 +40,8 @@ def campaigns_for_picker() -> QuerySet[Campaign]:
 
 
 def campaigns_for_agents(*, now: dt.datetime | None = None) -> QuerySet[Campaign]:
-    """Active campaigns with how many new leads and due call-backs each has: the agent's choice, one query."""
+    """Active campaigns with how many new leads and due call-backs (and recycles) each has: the agent's choice,
+    one query."""
     now = now or timezone.now()
     return (
         Campaign.objects.filter(status=CampaignStatus.ACTIVE)
@@ -33,7 +49,10 @@ def campaigns_for_agents(*, now: dt.datetime | None = None) -> QuerySet[Campaign
             new_leads=Count("campaign_leads", filter=Q(campaign_leads__state=LeadState.NEW)),
             due_callbacks=Count(
                 "campaign_leads",
-                filter=Q(campaign_leads__state=LeadState.CALLBACK, campaign_leads__callback_at__lte=now),
+                filter=Q(
+                    campaign_leads__state__in=(LeadState.CALLBACK, LeadState.RECYCLE),
+                    campaign_leads__callback_at__lte=now,
+                ),
             ),
         )
         .order_by("name", "id")
@@ -64,6 +83,60 @@ def held_lead(*, agent: Account, campaign_id: int, now: dt.datetime | None = Non
         .select_related("lead", "lead__client")
         .first()
     )
+
+
+def call_outcomes(*, campaign_id: int) -> list[Disposition]:
+    """The outcomes an agent may record in this campaign, in button order: the campaign's own replace the
+    system ones of the same code."""
+    by_code: dict[str, Disposition] = {}
+    for disposition in Disposition.objects.filter(Q(campaign_id=campaign_id) | Q(campaign__isnull=True)):
+        if disposition.code not in by_code or disposition.campaign_id is not None:
+            by_code[disposition.code] = disposition
+    return sorted(by_code.values(), key=lambda disposition: (disposition.position, disposition.pk))
+
+
+_SCRIPT_FIELD = re.compile(r"\{(surname|name|patronymic|phone|source)\}")
+
+
+def call_script(*, campaign: Campaign, lead: Lead) -> SafeString:
+    """The campaign's script with the lead's details filled in (an empty one left out), as HTML: everything
+    escaped, lines kept."""
+    values = {
+        "surname": lead.surname,
+        "name": lead.name,
+        "patronymic": lead.patronymic,
+        "phone": format_phone(lead.phone),
+        "source": lead.source,
+    }
+    parts: list[str] = []
+    position = 0
+    for match in _SCRIPT_FIELD.finditer(campaign.script):
+        parts.append(escape(campaign.script[position : match.start()]))
+        if values[match.group(1)]:
+            parts.append(format_html("<mark>{}</mark>", values[match.group(1)]))
+        elif parts[-1].endswith(" "):
+            parts[-1] = parts[-1][:-1]  # "{name} {patronymic}!" without a patronymic: no space before "!"
+        position = match.end()
+    parts.append(escape(campaign.script[position:]))
+    return mark_safe("".join(parts).replace("\n", "<br>"))  # noqa: S308  (every part escaped above)
+
+
+def lead_local_time(*, campaign_lead: CampaignLead, now: dt.datetime | None = None) -> str:
+    """The time where the person lives: "10:42", or a range over the zones a mobile number may be in."""
+    return local_time_text(now or timezone.now(), campaign_lead.utc_offset_min, campaign_lead.utc_offset_max)
+
+
+def current_agent_state(*, agent: Account) -> AgentStateSpan | None:
+    """The state the agent is in now (the open span), with its pause reason."""
+    return AgentStateSpan.objects.filter(agent=agent, ended_at__isnull=True).select_related("reason").first()
+
+
+def pause_reasons() -> list[PauseReason]:
+    return list(PauseReason.objects.all())
+
+
+def pause_reason(*, reason_id: int) -> PauseReason | None:
+    return PauseReason.objects.filter(pk=reason_id).first()
 
 
 def lead_call_history(*, lead_id: int, limit: int = 20) -> list[CallAttempt]:

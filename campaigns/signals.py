@@ -1,4 +1,5 @@
-"""Keep a campaign's budget current whatever path changes its products (admin, API, shell)."""
+"""Keep a campaign's budget current whatever path changes its products (admin, API, shell); keep the system
+call outcomes present after every migrate."""
 
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
@@ -18,3 +19,9 @@ def product_changed(sender, instance: Product, raw: bool = False, **kwargs) -> N
         recalculate_budget(campaign_id=moved_from)
     # The same object may be saved again after moving to another campaign: remember where it is now.
     instance.loaded_campaign_id = instance.campaign_id
+
+
+def on_post_migrate(sender, using: str = "default", **kwargs) -> None:
+    from campaigns.services.dispositions import ensure_system_dispositions
+
+    ensure_system_dispositions(using=using)

@@ -10,12 +10,13 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from campaigns import selectors, services
 from campaigns.forms import MessageForm, OutcomeForm
-from campaigns.models import Campaign, CampaignLead
+from campaigns.models import AgentState, Campaign, CampaignLead
 
 CALL_QUEUE = "campaigns.use_call_queue"
 RESULTS = "campaigns.view_campaign_results"
@@ -62,17 +63,27 @@ def campaign_or_404(campaign_id: int) -> Campaign:
         raise Http404(_("No such campaign.")) from None
 
 
+AUTO_NEXT = "campaigns.auto_next"  # the agent's choice, kept in their session
+
+
 def call_page(request, campaign: Campaign, *, outcome_form=None, message_form=None, status: int = 200):
     held = selectors.held_lead(agent=request.user, campaign_id=campaign.pk)
+    outcomes = selectors.call_outcomes(campaign_id=campaign.pk)
     context = {
         "campaign": campaign,
         "products": list(campaign.products.all()),
         "held": held,
+        "outcomes": outcomes,
+        "script": selectors.call_script(campaign=campaign, lead=held.lead) if held else "",
+        "local_time": selectors.lead_local_time(campaign_lead=held) if held else "",
         "history": selectors.lead_call_history(lead_id=held.lead_id) if held else [],
-        "outcome_form": outcome_form or OutcomeForm(),
+        "outcome_form": outcome_form
+        or OutcomeForm(outcomes=outcomes, initial={"auto_next": request.session.get(AUTO_NEXT, False)}),
         "message_form": message_form or MessageForm(),
         "hold_minutes": settings.CALL_QUEUE_HOLD_MINUTES,
         "may_write_messages": request.user.has_perm(WRITE_MESSAGES),
+        "agent_state": selectors.current_agent_state(agent=request.user),
+        "pause_reasons": selectors.pause_reasons(),
     }
     return render(request, "campaigns/call.html", context, status=status)
 
@@ -95,6 +106,9 @@ def take_next_lead(request, campaign_id: int):
     else:
         if lead is None:
             messages.info(request, _("No lead is waiting in this campaign right now. Try again later."))
+            services.set_agent_state(agent=request.user, state=AgentState.READY, campaign=campaign)
+        else:
+            services.set_agent_state(agent=request.user, state=AgentState.ON_CALL, campaign=campaign)
     return redirect("campaigns:call", campaign_id=campaign.pk)
 
 
@@ -110,9 +124,10 @@ def campaign_lead_or_404(campaign: Campaign, campaign_lead_id: int) -> CampaignL
 def record_outcome(request, campaign_id: int, campaign_lead_id: int):
     campaign = campaign_or_404(campaign_id)
     campaign_lead = campaign_lead_or_404(campaign, campaign_lead_id)
-    form = OutcomeForm(request.POST)
+    form = OutcomeForm(request.POST, outcomes=selectors.call_outcomes(campaign_id=campaign.pk))
     if not form.is_valid():
         return call_page(request, campaign, outcome_form=form, status=400)
+    request.session[AUTO_NEXT] = form.cleaned_data["auto_next"]
     try:
         services.record_outcome(
             agent=request.user,
@@ -122,6 +137,13 @@ def record_outcome(request, campaign_id: int, campaign_lead_id: int):
             callback_at=form.cleaned_data["callback_at"],
             client_details=form.client_details(),
         )
+    except services.CallbackTimeRefused as error:
+        form.add_error("callback_at", str(error))
+        if error.suggested is not None:
+            # The form shows the nearest allowed time in place of the refused one.
+            form.data = form.data.copy()
+            form.data["callback_at"] = timezone.localtime(error.suggested).strftime("%Y-%m-%dT%H:%M")
+        return call_page(request, campaign, outcome_form=form, status=400)
     except services.CampaignError as error:
         form.add_error(None, str(error))
         return call_page(request, campaign, outcome_form=form, status=400)
@@ -130,8 +152,29 @@ def record_outcome(request, campaign_id: int, campaign_lead_id: int):
         _("Recorded: %(lead)s — %(outcome)s.")
         % {"lead": campaign_lead.lead, "outcome": campaign_lead.get_state_display()},
     )
+    services.set_agent_state(agent=request.user, state=AgentState.READY, campaign=campaign)
+    if form.cleaned_data["auto_next"]:
+        return take_next_lead(request, campaign_id=campaign.pk)
     return redirect("campaigns:call", campaign_id=campaign.pk)
 
+
+
+@require_POST
+@permission_needed(CALL_QUEUE)
+def change_agent_state(request, campaign_id: int):
+    """The agent pauses (with a reason), is ready again, or has hung up and is wrapping up the call."""
+    campaign = campaign_or_404(campaign_id)
+    state = request.POST.get("state", "")
+    reason_id = request.POST.get("reason", "")
+    reason = selectors.pause_reason(reason_id=int(reason_id)) if reason_id.isdigit() else None
+    if state not in (AgentState.READY, AgentState.WRAP_UP, AgentState.PAUSED):
+        messages.error(request, _("Choose ready, wrap-up or a pause."))
+    else:
+        try:
+            services.set_agent_state(agent=request.user, state=state, campaign=campaign, reason=reason)
+        except services.CampaignError as error:
+            messages.error(request, str(error))
+    return redirect("campaigns:call", campaign_id=campaign.pk)
 
 
 @require_GET

@@ -9,6 +9,8 @@ number), a number of another country needs + (or 00) and its code. What is store
 from __future__ import annotations
 
 import re
+from datetime import datetime
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import phonenumbers
 from django import forms
@@ -20,6 +22,7 @@ from django.db.models.functions import Length
 from django.db.models.lookups import Exact, GreaterThanOrEqual, LessThanOrEqual
 from django.utils.translation import gettext, gettext_lazy
 from django_stubs_ext import StrOrPromise
+from phonenumbers import timezone as phone_time_zones
 
 DEFAULT_REGION = "RU"
 RUSSIA_CODE = 7
@@ -211,3 +214,41 @@ def phone_search_term(search_term: str) -> str | None:
         return parse_phone(search_term)
     except InvalidPhone:
         return None
+
+
+# libphonenumber puts Kaliningrad (+7 401…) in Europe/Bucharest, a zone with summer time; Kaliningrad has
+# none since 2014. Kazakhstan shares +7: its zones stay among a mobile number's candidates.
+_ZONE_FIXES = {RUSSIA_CODE: {"Europe/Bucharest": "Europe/Kaliningrad"}}
+# Russia's zones, west to east: a number without a known zone may be in any of them.
+RUSSIAN_OFFSETS_MINUTES = (120, 720)
+
+
+def time_zones_for_phone(e164: str) -> tuple[str, ...]:
+    """The IANA zones the number may be in: one for a landline, every candidate for a mobile (Russia: 16)."""
+    try:
+        number = phonenumbers.parse(e164, DEFAULT_REGION)
+    except phonenumbers.NumberParseException:
+        return ()
+    fixes = _ZONE_FIXES.get(number.country_code or 0, {})
+    zones = phone_time_zones.time_zones_for_number(number)
+    return tuple(sorted({fixes.get(zone, zone) for zone in zones if zone != phone_time_zones.UNKNOWN_TIMEZONE}))
+
+
+def utc_offset_bounds(e164: str, *, time_zone: str = "", at: datetime) -> tuple[int, int]:
+    """The smallest and largest UTC offset (minutes, at ``at``) of the zones the person may be in.
+
+    An explicit ``time_zone`` (the person's region, when known) wins over the number; a number in no known
+    zone counts as anywhere in Russia.
+    """
+    zones = (time_zone,) if time_zone else time_zones_for_phone(e164)
+    offsets = []
+    for zone in zones:
+        try:
+            offset = at.astimezone(ZoneInfo(zone)).utcoffset()
+        except (ZoneInfoNotFoundError, ValueError):
+            continue
+        if offset is not None:
+            offsets.append(int(offset.total_seconds() // 60))
+    if not offsets:
+        return RUSSIAN_OFFSETS_MINUTES
+    return min(offsets), max(offsets)

@@ -15,6 +15,7 @@ from accounts.selectors import customer_accounts
 from audit.models import AuditAction
 from audit.services import record_event
 from campaigns.models import Campaign, CampaignLead, Lead, LeadState
+from campaigns.services import hold_timeout
 from outreach.delivery import outbox
 from outreach.delivery.consent import read_unsubscribe_token
 from outreach.models import (
@@ -276,6 +277,23 @@ def compose_message(
         )
         _send_after_commit(outbox.create_deliveries(message=message))
         return message
+
+
+def write_to_held_lead(*, agent: Account, campaign_lead: CampaignLead, subject: str, body: str) -> Message:
+    """A personal message from an agent to the lead they are calling, for its campaign.
+
+    Only the agent who holds the lead now may write: not to another lead of the campaign, nor after the
+    hold timed out (the lead may be with another agent by then).
+    """
+    with transaction.atomic():
+        locked = CampaignLead.objects.select_for_update().select_related("lead", "campaign").get(pk=campaign_lead.pk)
+        if (
+            locked.held_by_id != agent.pk
+            or locked.held_since is None
+            or locked.held_since < timezone.now() - hold_timeout()
+        ):
+            raise MessageError(gettext("You can write only to the lead you are calling now."))
+        return compose_message(author=agent, lead=locked.lead, campaign=locked.campaign, subject=subject, body=body)
 
 
 def _send_after_commit(deliveries: list[Delivery]) -> None:

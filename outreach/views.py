@@ -23,17 +23,16 @@ from outreach import services
 @require_POST
 @permission_needed(CALL_QUEUE, WRITE_MESSAGES)
 def write_to_lead(request, campaign_id: int, campaign_lead_id: int):
-    """A personal message to the lead being called (or to the client they became), for this campaign."""
+    """A personal message to the lead the agent is calling (or to the client they became), for this campaign."""
     campaign = campaign_or_404(campaign_id)
     campaign_lead = campaign_lead_or_404(campaign, campaign_lead_id)
     form = MessageForm(request.POST)
     if not form.is_valid():
         return call_page(request, campaign, message_form=form, status=400)
     try:
-        message = services.compose_message(
-            author=request.user,
-            lead=campaign_lead.lead,
-            campaign=campaign,
+        message = services.write_to_held_lead(
+            agent=request.user,
+            campaign_lead=campaign_lead,
             subject=form.cleaned_data["subject"],
             body=form.cleaned_data["body"],
         )

@@ -534,22 +534,58 @@ GO
 -- Migration campaigns.0001_initial
 BEGIN TRANSACTION;
 GO
--- Create model Campaign
-CREATE TABLE [campaigns_campaign] ([id] bigint NOT NULL PRIMARY KEY IDENTITY (1, 1), [name] nvarchar(200) NOT NULL, [description] nvarchar(max) NOT NULL, [status] nvarchar(10) NOT NULL, [started_at] datetimeoffset NULL, [ended_at] datetimeoffset NULL, [base_amount] numeric(18, 2) NOT NULL, [budget] numeric(18, 2) NOT NULL, [created_at] datetimeoffset NOT NULL, [responsible_id] bigint NOT NULL);
+-- Create model PauseReason
+CREATE TABLE [campaigns_pausereason] ([id] bigint NOT NULL PRIMARY KEY IDENTITY (1, 1), [name] nvarchar(100) NOT NULL UNIQUE, [position] smallint NOT NULL CONSTRAINT campaigns_pausereason_position_56e4db11_check CHECK ([position] >= 0));
 GO
--- Create model Lead
-CREATE TABLE [campaigns_lead] ([id] bigint NOT NULL PRIMARY KEY IDENTITY (1, 1), [surname] nvarchar(100) NOT NULL, [name] nvarchar(100) NOT NULL, [patronymic] nvarchar(100) NOT NULL, [phone] nvarchar(16) NOT NULL UNIQUE, [email] nvarchar(254) NOT NULL, [source] nvarchar(100) NOT NULL, [created_at] datetimeoffset NOT NULL, [client_id] bigint NULL);
+-- Create model Campaign
+CREATE TABLE [campaigns_campaign] ([id] bigint NOT NULL PRIMARY KEY IDENTITY (1, 1), [name] nvarchar(200) NOT NULL, [description] nvarchar(max) NOT NULL, [script] nvarchar(max) NOT NULL, [status] nvarchar(10) NOT NULL, [started_at] datetimeoffset NULL, [ended_at] datetimeoffset NULL, [base_amount] numeric(18, 2) NOT NULL, [budget] numeric(18, 2) NOT NULL, [created_at] datetimeoffset NOT NULL, [weekday_from] time NOT NULL, [weekday_until] time NOT NULL, [weekend_from] time NOT NULL, [weekend_until] time NOT NULL, [responsible_id] bigint NOT NULL);
 GO
 -- Create model CampaignLead
-CREATE TABLE [campaigns_campaignlead] ([id] bigint NOT NULL PRIMARY KEY IDENTITY (1, 1), [state] nvarchar(15) NOT NULL, [callback_at] datetimeoffset NULL, [held_since] datetimeoffset NULL, [note] nvarchar(max) NOT NULL, [updated_at] datetimeoffset NOT NULL, [campaign_id] bigint NOT NULL, [held_by_id] bigint NULL, [lead_id] bigint NOT NULL);
+CREATE TABLE [campaigns_campaignlead] ([id] bigint NOT NULL PRIMARY KEY IDENTITY (1, 1), [state] nvarchar(15) NOT NULL, [callback_at] datetimeoffset NULL, [held_since] datetimeoffset NULL, [note] nvarchar(max) NOT NULL, [attempts] smallint NOT NULL CONSTRAINT campaigns_campaignlead_attempts_1c601e2e_check CHECK ([attempts] >= 0), [utc_offset_min] smallint NOT NULL, [utc_offset_max] smallint NOT NULL, [updated_at] datetimeoffset NOT NULL, [campaign_id] bigint NOT NULL, [held_by_id] bigint NULL);
+GO
+-- Create model Disposition
+CREATE TABLE [campaigns_disposition] ([id] bigint NOT NULL PRIMARY KEY IDENTITY (1, 1), [code] nvarchar(30) NOT NULL, [name] nvarchar(100) NOT NULL, [lead_state] nvarchar(15) NOT NULL, [reached] bit NOT NULL, [recycle_after] bigint NULL, [max_attempts] smallint NULL CONSTRAINT campaigns_disposition_max_attempts_e1d17fb5_check CHECK ([max_attempts] >= 0), [hotkey] nvarchar(1) NOT NULL, [position] smallint NOT NULL CONSTRAINT campaigns_disposition_position_7338cb85_check CHECK ([position] >= 0), [campaign_id] bigint NULL);
+GO
+-- Create model CallAttempt
+CREATE TABLE [campaigns_callattempt] ([id] bigint NOT NULL PRIMARY KEY IDENTITY (1, 1), [outcome] nvarchar(15) NOT NULL, [note] nvarchar(max) NOT NULL, [callback_at] datetimeoffset NULL, [called_at] datetimeoffset NOT NULL, [agent_id] bigint NOT NULL, [campaign_lead_id] bigint NOT NULL, [disposition_id] bigint NULL);
+GO
+-- Create model Lead
+CREATE TABLE [campaigns_lead] ([id] bigint NOT NULL PRIMARY KEY IDENTITY (1, 1), [surname] nvarchar(100) NOT NULL, [name] nvarchar(100) NOT NULL, [patronymic] nvarchar(100) NOT NULL, [phone] nvarchar(16) NOT NULL UNIQUE, [email] nvarchar(254) NOT NULL, [source] nvarchar(100) NOT NULL, [time_zone] nvarchar(40) NOT NULL, [created_at] datetimeoffset NOT NULL, [client_id] bigint NULL);
+GO
+-- Add field lead to campaignlead
+ALTER TABLE [campaigns_campaignlead] ADD [lead_id] bigint NOT NULL;
 GO
 -- Add field leads to campaign
 -- (no-op)
+-- Create model AgentStateSpan
+CREATE TABLE [campaigns_agentstatespan] ([id] bigint NOT NULL PRIMARY KEY IDENTITY (1, 1), [state] nvarchar(10) NOT NULL, [started_at] datetimeoffset NOT NULL, [ended_at] datetimeoffset NULL, [agent_id] bigint NOT NULL, [campaign_id] bigint NULL, [reason_id] bigint NULL);
+GO
 -- Create model Product
 CREATE TABLE [campaigns_product] ([id] bigint NOT NULL PRIMARY KEY IDENTITY (1, 1), [name] nvarchar(200) NOT NULL, [kind] nvarchar(12) NOT NULL, [description] nvarchar(max) NOT NULL, [cost] numeric(18, 2) NOT NULL, [campaign_id] bigint NOT NULL);
 GO
--- Create model CallAttempt
-CREATE TABLE [campaigns_callattempt] ([id] bigint NOT NULL PRIMARY KEY IDENTITY (1, 1), [outcome] nvarchar(15) NOT NULL, [note] nvarchar(max) NOT NULL, [callback_at] datetimeoffset NULL, [called_at] datetimeoffset NOT NULL, [agent_id] bigint NOT NULL, [campaign_lead_id] bigint NOT NULL, CONSTRAINT [call_attempt_outcome_valid] CHECK ([outcome] IN ('callback', 'interested', 'not_interested', 'converted', 'do_not_call')), CONSTRAINT [call_attempt_callback_has_time] CHECK ((NOT ([outcome] = 'callback') OR [callback_at] IS NOT NULL)));
+-- Create model CallingHoliday
+CREATE TABLE [campaigns_callingholiday] ([id] bigint NOT NULL PRIMARY KEY IDENTITY (1, 1), [day] date NOT NULL, [campaign_id] bigint NOT NULL, CONSTRAINT [calling_holiday_unique] UNIQUE ([campaign_id], [day]));
+GO
+-- Create constraint disposition_code_unique_in_campaign on model disposition
+CREATE UNIQUE INDEX [disposition_code_unique_in_campaign] ON [campaigns_disposition] ([campaign_id], [code]) WHERE [campaign_id] IS NOT NULL;
+GO
+-- Create constraint disposition_system_code_unique on model disposition
+CREATE UNIQUE INDEX [disposition_system_code_unique] ON [campaigns_disposition] ([code]) WHERE [campaign_id] IS NULL;
+GO
+-- Create constraint disposition_lead_state_valid on model disposition
+ALTER TABLE [campaigns_disposition] ADD CONSTRAINT [disposition_lead_state_valid] CHECK (([lead_state] IN ('callback', 'interested', 'not_interested', 'converted', 'do_not_call', 'recycle', 'wrong_number', 'unreachable') AND NOT ([lead_state] = 'unreachable')));
+GO
+-- Create constraint disposition_recycle_rule on model disposition
+ALTER TABLE [campaigns_disposition] ADD CONSTRAINT [disposition_recycle_rule] CHECK ((([lead_state] = 'recycle' AND [max_attempts] >= 1 AND [recycle_after] IS NOT NULL) OR (NOT ([lead_state] = 'recycle') AND [max_attempts] IS NULL AND [recycle_after] IS NULL)));
+GO
+-- Create index call_attempt_lead_time on field(s) campaign_lead, called_at of model callattempt
+CREATE INDEX [call_attempt_lead_time] ON [campaigns_callattempt] ([campaign_lead_id], [called_at]);
+GO
+-- Create constraint call_attempt_outcome_valid on model callattempt
+ALTER TABLE [campaigns_callattempt] ADD CONSTRAINT [call_attempt_outcome_valid] CHECK ([outcome] IN ('callback', 'interested', 'not_interested', 'converted', 'do_not_call', 'recycle', 'wrong_number', 'unreachable'));
+GO
+-- Create constraint call_attempt_callback_has_time on model callattempt
+ALTER TABLE [campaigns_callattempt] ADD CONSTRAINT [call_attempt_callback_has_time] CHECK ((NOT ([outcome] = 'callback') OR [callback_at] IS NOT NULL));
 GO
 -- Create constraint lead_phone_e164 on model lead
 ALTER TABLE [campaigns_lead] ADD CONSTRAINT [lead_phone_e164] CHECK (([phone] LIKE '+%' ESCAPE '\' AND REPLACE(REPLACE(REPLACE(REPLACE(REPLACE(REPLACE(REPLACE(REPLACE(REPLACE(REPLACE(REPLACE([phone], ' ', '_'), '0', ''), '1', ''), '2', ''), '3', ''), '4', ''), '5', ''), '6', ''), '7', ''), '8', ''), '9', '') = '+' AND LEN([phone]) >= 8 AND LEN([phone]) <= 16));
@@ -564,13 +600,19 @@ GO
 ALTER TABLE [campaigns_campaignlead] ADD CONSTRAINT [campaign_lead_unique] UNIQUE ([campaign_id], [lead_id]);
 GO
 -- Create constraint campaign_lead_state_valid on model campaignlead
-ALTER TABLE [campaigns_campaignlead] ADD CONSTRAINT [campaign_lead_state_valid] CHECK ([state] IN ('new', 'in_progress', 'callback', 'interested', 'not_interested', 'converted', 'do_not_call'));
+ALTER TABLE [campaigns_campaignlead] ADD CONSTRAINT [campaign_lead_state_valid] CHECK ([state] IN ('new', 'in_progress', 'callback', 'interested', 'not_interested', 'converted', 'do_not_call', 'recycle', 'wrong_number', 'unreachable'));
 GO
 -- Create constraint campaign_lead_callback_has_time on model campaignlead
 ALTER TABLE [campaigns_campaignlead] ADD CONSTRAINT [campaign_lead_callback_has_time] CHECK ((NOT ([state] = 'callback') OR [callback_at] IS NOT NULL));
 GO
 -- Create constraint campaign_lead_hold_has_time on model campaignlead
 ALTER TABLE [campaigns_campaignlead] ADD CONSTRAINT [campaign_lead_hold_has_time] CHECK ((([held_by_id] IS NULL AND [held_since] IS NULL) OR ([held_by_id] IS NOT NULL AND [held_since] IS NOT NULL)));
+GO
+-- Create constraint campaign_lead_recycle_has_time on model campaignlead
+ALTER TABLE [campaigns_campaignlead] ADD CONSTRAINT [campaign_lead_recycle_has_time] CHECK ((NOT ([state] = 'recycle') OR [callback_at] IS NOT NULL));
+GO
+-- Create constraint campaign_lead_utc_offsets_ordered on model campaignlead
+ALTER TABLE [campaigns_campaignlead] ADD CONSTRAINT [campaign_lead_utc_offsets_ordered] CHECK ([utc_offset_min] <= ([utc_offset_max]));
 GO
 -- Create constraint campaign_status_valid on model campaign
 ALTER TABLE [campaigns_campaign] ADD CONSTRAINT [campaign_status_valid] CHECK ([status] IN ('draft', 'active', 'paused', 'finished'));
@@ -590,15 +632,43 @@ GO
 -- Create constraint campaign_ends_after_start on model campaign
 ALTER TABLE [campaigns_campaign] ADD CONSTRAINT [campaign_ends_after_start] CHECK (([ended_at] IS NULL OR [ended_at] >= ([started_at])));
 GO
+-- Create constraint campaign_calling_hours_ordered on model campaign
+ALTER TABLE [campaigns_campaign] ADD CONSTRAINT [campaign_calling_hours_ordered] CHECK (([weekday_from] < ([weekday_until]) AND [weekend_from] < ([weekend_until])));
+GO
+-- Create index agent_state_agent_time on field(s) agent, started_at of model agentstatespan
+CREATE INDEX [agent_state_agent_time] ON [campaigns_agentstatespan] ([agent_id], [started_at]);
+GO
+-- Create constraint agent_state_valid on model agentstatespan
+ALTER TABLE [campaigns_agentstatespan] ADD CONSTRAINT [agent_state_valid] CHECK ([state] IN ('ready', 'on_call', 'wrap_up', 'paused'));
+GO
+-- Create constraint agent_state_pause_has_reason on model agentstatespan
+ALTER TABLE [campaigns_agentstatespan] ADD CONSTRAINT [agent_state_pause_has_reason] CHECK ((([reason_id] IS NOT NULL AND [state] = 'paused') OR (NOT ([state] = 'paused') AND [reason_id] IS NULL)));
+GO
+-- Create constraint agent_state_ends_after_start on model agentstatespan
+ALTER TABLE [campaigns_agentstatespan] ADD CONSTRAINT [agent_state_ends_after_start] CHECK (([ended_at] IS NULL OR [ended_at] >= ([started_at])));
+GO
+-- Create constraint agent_state_one_open on model agentstatespan
+CREATE UNIQUE INDEX [agent_state_one_open] ON [campaigns_agentstatespan] ([agent_id]) WHERE [ended_at] IS NULL;
+GO
 -- Create constraint product_cost_not_negative on model product
 ALTER TABLE [campaigns_product] ADD CONSTRAINT [product_cost_not_negative] CHECK ([cost] >= 0);
 GO
 -- Create constraint product_kind_valid on model product
 ALTER TABLE [campaigns_product] ADD CONSTRAINT [product_kind_valid] CHECK ([kind] IN ('deposit', 'loan', 'card', 'mortgage', 'insurance', 'investment'));
 GO
+ALTER TABLE [campaigns_agentstatespan] ADD CONSTRAINT [campaigns_agentstatespan_agent_id_6c8be492_fk_accounts_account_id] FOREIGN KEY ([agent_id]) REFERENCES [accounts_account] ([id]);
+GO
+ALTER TABLE [campaigns_agentstatespan] ADD CONSTRAINT [campaigns_agentstatespan_campaign_id_2b5289be_fk_campaigns_campaign_id] FOREIGN KEY ([campaign_id]) REFERENCES [campaigns_campaign] ([id]);
+GO
+ALTER TABLE [campaigns_agentstatespan] ADD CONSTRAINT [campaigns_agentstatespan_reason_id_2e03d0df_fk_campaigns_pausereason_id] FOREIGN KEY ([reason_id]) REFERENCES [campaigns_pausereason] ([id]);
+GO
 ALTER TABLE [campaigns_callattempt] ADD CONSTRAINT [campaigns_callattempt_agent_id_6b0c6cf0_fk_accounts_account_id] FOREIGN KEY ([agent_id]) REFERENCES [accounts_account] ([id]);
 GO
 ALTER TABLE [campaigns_callattempt] ADD CONSTRAINT [campaigns_callattempt_campaign_lead_id_65f78cd2_fk_campaigns_campaignlead_id] FOREIGN KEY ([campaign_lead_id]) REFERENCES [campaigns_campaignlead] ([id]);
+GO
+ALTER TABLE [campaigns_callattempt] ADD CONSTRAINT [campaigns_callattempt_disposition_id_5a69820c_fk_campaigns_disposition_id] FOREIGN KEY ([disposition_id]) REFERENCES [campaigns_disposition] ([id]);
+GO
+ALTER TABLE [campaigns_callingholiday] ADD CONSTRAINT [campaigns_callingholiday_campaign_id_84b69b1f_fk_campaigns_campaign_id] FOREIGN KEY ([campaign_id]) REFERENCES [campaigns_campaign] ([id]);
 GO
 ALTER TABLE [campaigns_campaign] ADD CONSTRAINT [campaigns_campaign_responsible_id_f1b9db04_fk_accounts_worker_id] FOREIGN KEY ([responsible_id]) REFERENCES [accounts_worker] ([id]);
 GO
@@ -608,15 +678,25 @@ ALTER TABLE [campaigns_campaignlead] ADD CONSTRAINT [campaigns_campaignlead_held
 GO
 ALTER TABLE [campaigns_campaignlead] ADD CONSTRAINT [campaigns_campaignlead_lead_id_da40b11d_fk_campaigns_lead_id] FOREIGN KEY ([lead_id]) REFERENCES [campaigns_lead] ([id]);
 GO
+ALTER TABLE [campaigns_disposition] ADD CONSTRAINT [campaigns_disposition_campaign_id_c6a8d362_fk_campaigns_campaign_id] FOREIGN KEY ([campaign_id]) REFERENCES [campaigns_campaign] ([id]);
+GO
 ALTER TABLE [campaigns_lead] ADD CONSTRAINT [campaigns_lead_client_id_07bcfdf4_fk_accounts_client_id] FOREIGN KEY ([client_id]) REFERENCES [accounts_client] ([id]);
 GO
 ALTER TABLE [campaigns_product] ADD CONSTRAINT [campaigns_product_campaign_id_b2276eca_fk_campaigns_campaign_id] FOREIGN KEY ([campaign_id]) REFERENCES [campaigns_campaign] ([id]);
 GO
-CREATE INDEX [call_attempt_lead_time] ON [campaigns_callattempt] ([campaign_lead_id], [called_at]);
+CREATE INDEX [campaigns_agentstatespan_agent_id_6c8be492] ON [campaigns_agentstatespan] ([agent_id]);
+GO
+CREATE INDEX [campaigns_agentstatespan_campaign_id_2b5289be] ON [campaigns_agentstatespan] ([campaign_id]);
+GO
+CREATE INDEX [campaigns_agentstatespan_reason_id_2e03d0df] ON [campaigns_agentstatespan] ([reason_id]);
 GO
 CREATE INDEX [campaigns_callattempt_agent_id_6b0c6cf0] ON [campaigns_callattempt] ([agent_id]);
 GO
 CREATE INDEX [campaigns_callattempt_campaign_lead_id_65f78cd2] ON [campaigns_callattempt] ([campaign_lead_id]);
+GO
+CREATE INDEX [campaigns_callattempt_disposition_id_5a69820c] ON [campaigns_callattempt] ([disposition_id]);
+GO
+CREATE INDEX [campaigns_callingholiday_campaign_id_84b69b1f] ON [campaigns_callingholiday] ([campaign_id]);
 GO
 CREATE INDEX [campaigns_campaign_responsible_id_f1b9db04] ON [campaigns_campaign] ([responsible_id]);
 GO
@@ -625,6 +705,10 @@ GO
 CREATE INDEX [campaigns_campaignlead_held_by_id_f6b4b9dd] ON [campaigns_campaignlead] ([held_by_id]);
 GO
 CREATE INDEX [campaigns_campaignlead_lead_id_da40b11d] ON [campaigns_campaignlead] ([lead_id]);
+GO
+CREATE INDEX [campaigns_disposition_campaign_id_c6a8d362] ON [campaigns_disposition] ([campaign_id]);
+GO
+CREATE INDEX [campaigns_disposition_code_e239c3ca] ON [campaigns_disposition] ([code]);
 GO
 CREATE INDEX [campaigns_lead_client_id_07bcfdf4] ON [campaigns_lead] ([client_id]);
 GO

@@ -1,6 +1,7 @@
 """Every write and business rule of campaigns, by concern: lifecycle and budget, lead import, the call queue,
 and the back office's changes to a lead's state."""
 
+from campaigns.services.agent_state import set_agent_state
 from campaigns.services.call_queue import (
     MAX_CALLBACK_AHEAD,
     MAX_NOTE_LENGTH,
@@ -11,7 +12,13 @@ from campaigns.services.call_queue import (
     next_lead,
     record_outcome,
 )
-from campaigns.services.errors import CallQueueError, CampaignError, CampaignTransitionError, LeadImportError
+from campaigns.services.errors import (
+    CallbackTimeRefused,
+    CallQueueError,
+    CampaignError,
+    CampaignTransitionError,
+    LeadImportError,
+)
 from campaigns.services.lead_import import (
     LEAD_COLUMNS,
     MAX_IMPORT_BYTES,
@@ -40,6 +47,7 @@ __all__ = [
     "MAX_NOTE_LENGTH",
     "MIN_CLIENT_AGE_YEARS",
     "CallQueueError",
+    "CallbackTimeRefused",
     "CampaignAction",
     "CampaignError",
     "CampaignTransitionError",
@@ -60,5 +68,6 @@ __all__ = [
     "record_outcome",
     "release_lead",
     "resume_campaign",
+    "set_agent_state",
     "start_campaign",
 ]

@@ -11,13 +11,25 @@ from django.core.validators import validate_email
 from django.db import IntegrityError, connection, transaction
 from django.db.models import Exists, F, OuterRef, Q
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext
 
 from accounts.models import Account, Client, Sex
 from audit.models import AuditAction
 from audit.services import record_event
-from campaigns.models import CallAttempt, CallOutcome, Campaign, CampaignLead, CampaignStatus, Lead, LeadState
-from campaigns.services.errors import CallQueueError
+from campaigns.models import (
+    BLOCKING_STATES,
+    OPEN_STATES,
+    CallAttempt,
+    Campaign,
+    CampaignLead,
+    CampaignStatus,
+    Disposition,
+    Lead,
+    LeadState,
+)
+from campaigns.services.calling_hours import CallingHours, local_time_text
+from campaigns.services.errors import CallbackTimeRefused, CallQueueError
 from core.phones import format_phone
 
 # How many queue candidates one request tries before it reports the queue as busy; a candidate fails only
@@ -32,8 +44,8 @@ def hold_timeout() -> timedelta:
 
 
 def _on_do_not_call_list() -> Exists:
-    """The lead (of the outer campaign lead) asked not to be called, in any campaign."""
-    return Exists(CampaignLead.objects.filter(lead=OuterRef("lead"), state=LeadState.DO_NOT_CALL))
+    """The lead (of the outer campaign lead) asked not to be called, or its number is wrong, in any campaign."""
+    return Exists(CampaignLead.objects.filter(lead=OuterRef("lead"), state__in=BLOCKING_STATES))
 
 
 def _held_in_another_campaign(cutoff: datetime) -> Exists:
@@ -53,29 +65,33 @@ def _free(cutoff: datetime) -> Q:
 _QUEUE_ORDER = (F("callback_at").asc(nulls_last=True), "pk")
 
 
-def call_queue(*, campaign: Campaign, now: datetime | None = None):
+def call_queue(*, campaign: Campaign, now: datetime | None = None, hours: CallingHours | None = None):
     """The campaign's leads an agent may be given now, in the order they are handed out.
 
-    Due call-backs first (earliest first), then leads never called (in the order they came), including
-    leads an agent held too long without recording an outcome.
+    Due call-backs and leads due to be called again (earliest first), then leads never called (in the
+    order they came), including leads an agent held too long without recording an outcome; only leads
+    within the campaign's calling hours where they live.
     """
     now = now or timezone.now()
     cutoff = now - hold_timeout()
+    within_hours = (hours or CallingHours.of(campaign, around=now)).condition(now)
+    if within_hours is None:
+        return CampaignLead.objects.none()
     due = (
         Q(state=LeadState.NEW)
-        | Q(state=LeadState.CALLBACK, callback_at__lte=now)
+        | Q(state__in=(LeadState.CALLBACK, LeadState.RECYCLE), callback_at__lte=now)
         | Q(state=LeadState.IN_PROGRESS, held_since__lt=cutoff)
     )
     return (
         CampaignLead.objects.filter(campaign=campaign)
-        .filter(due, _free(cutoff))
+        .filter(due, _free(cutoff), within_hours)
         .exclude(_on_do_not_call_list())
         .exclude(_held_in_another_campaign(cutoff))
         .order_by(*_QUEUE_ORDER)
     )
 
 
-def _queue_parts(*, campaign: Campaign, now: datetime) -> list:
+def _queue_parts(*, campaign: Campaign, now: datetime, hours: CallingHours) -> list:
     """``call_queue`` cut into parts that each follow the index "campaign_lead_queue" in the queue's order.
 
     One query over the whole queue sorts every lead of the campaign before it can take the first (no
@@ -83,9 +99,10 @@ def _queue_parts(*, campaign: Campaign, now: datetime) -> list:
     row that passes the do-not-call and held-elsewhere checks ends its search. The parts together hold
     exactly the queue's rows; the head of the queue is the smallest of the parts' heads.
     """
-    queue = call_queue(campaign=campaign, now=now)
+    queue = call_queue(campaign=campaign, now=now, hours=hours)
     return [
         queue.filter(state=LeadState.CALLBACK, callback_at__lte=now).order_by("callback_at", "pk"),
+        queue.filter(state=LeadState.RECYCLE, callback_at__lte=now).order_by("callback_at", "pk"),
         queue.filter(state=LeadState.NEW, callback_at__isnull=True).order_by("callback_at", "pk"),
         queue.filter(state=LeadState.NEW, callback_at__isnull=False).order_by("callback_at", "pk"),
         # Holds abandoned past the timeout: no more rows than agents held, so sorting them costs little.
@@ -141,7 +158,7 @@ def next_lead(*, agent: Account, campaign: Campaign) -> CampaignLead | None:
         )
         if held is not None:
             return _with_details(held.pk)
-        parts = _queue_parts(campaign=current, now=now)
+        parts = _queue_parts(campaign=current, now=now, hours=CallingHours.of(current, around=now))
         if skip_locked:
             # Each part's head is locked until the end of this short transaction, taken or not.
             parts = [part.select_for_update(skip_locked=True) for part in parts]
@@ -255,6 +272,38 @@ def _client_for(lead: Lead, details: NewClientDetails | None) -> Client:
         ) from None
 
 
+def _disposition(*, campaign_id: int, code: str) -> Disposition | None:
+    """The outcome with this code: the campaign's own, else the system one."""
+    found = sorted(
+        Disposition.objects.filter(Q(campaign_id=campaign_id) | Q(campaign__isnull=True), code=code),
+        key=lambda disposition: disposition.campaign_id is None,
+    )
+    return found[0] if found else None
+
+
+def _check_callback_time(*, campaign_lead: CampaignLead, callback_at: datetime | None, now: datetime) -> datetime:
+    if callback_at is None:
+        raise CallQueueError(gettext("Enter when to call back."))
+    if callback_at <= now:
+        raise CallQueueError(gettext("The call-back time must be in the future."))
+    if callback_at > now + MAX_CALLBACK_AHEAD:
+        raise CallQueueError(gettext("The call-back time must be within a year."))
+    hours = CallingHours.of(campaign_lead.campaign, around=callback_at)
+    low, high = campaign_lead.utc_offset_min, campaign_lead.utc_offset_max
+    if not hours.allows(low, high, callback_at):
+        suggested = hours.nearest(low, high, callback_at)
+        message = gettext("At that time it is %(local)s where the person lives: outside the calling hours.") % {
+            "local": local_time_text(callback_at, low, high)
+        }
+        if suggested is not None:
+            message += " " + gettext("The nearest allowed time is %(time)s (%(local)s there).") % {
+                "time": date_format(timezone.localtime(suggested), "SHORT_DATETIME_FORMAT"),
+                "local": local_time_text(suggested, low, high),
+            }
+        raise CallbackTimeRefused(message, suggested=suggested)
+    return callback_at
+
+
 def record_outcome(
     *,
     agent: Account,
@@ -266,27 +315,23 @@ def record_outcome(
 ) -> CallAttempt:
     """Write what came of a call to the lead the agent holds, log the call, and release the lead.
 
-    "Call back" needs a time in the future; "converted" makes the lead exactly one client (its own, one
-    found by e-mail or phone, or a new one from the lead's data); "do not call" keeps the lead out of
-    every campaign's queue from now on.
+    ``outcome`` is the code of a disposition (the campaign's own or a system one). "Call back" needs a
+    time in the future within the lead's calling hours (else the nearest allowed time is suggested); an
+    outcome that recycles (no answer, busy, voicemail) returns the lead to the queue after its delay, or
+    closes it as unreachable once the campaign has called it the disposition's maximum of times;
+    "converted" makes the lead exactly one client (its own, one found by e-mail or phone, or a new one
+    from the lead's data); "do not call" keeps the lead out of every campaign's queue from now on, and
+    "wrong number" takes the phone out of every campaign.
     """
-    if outcome not in CallOutcome.values:
+    disposition = _disposition(campaign_id=campaign_lead.campaign_id, code=outcome or "")
+    if disposition is None:
         raise CallQueueError(gettext("Choose what came of the call."))
     note = (note or "").strip()
     if len(note) > MAX_NOTE_LENGTH:
         raise CallQueueError(gettext("The note is longer than %(limit)s characters.") % {"limit": MAX_NOTE_LENGTH})
     now = timezone.now()
-    if outcome == CallOutcome.CALLBACK:
-        if callback_at is None:
-            raise CallQueueError(gettext("Enter when to call back."))
-        if callback_at <= now:
-            raise CallQueueError(gettext("The call-back time must be in the future."))
-        if callback_at > now + MAX_CALLBACK_AHEAD:
-            raise CallQueueError(gettext("The call-back time must be within a year."))
-    else:
-        callback_at = None
     with transaction.atomic():
-        locked = CampaignLead.objects.select_for_update().get(pk=campaign_lead.pk)
+        locked = CampaignLead.objects.select_for_update().select_related("campaign").get(pk=campaign_lead.pk)
         if locked.held_by_id != agent.pk:
             raise CallQueueError(
                 gettext(
@@ -295,28 +340,50 @@ def record_outcome(
                 )
                 % {"minutes": settings.CALL_QUEUE_HOLD_MINUTES}
             )
+        state = disposition.lead_state
+        locked.attempts += 1
+        if state == LeadState.CALLBACK:
+            callback_at = _check_callback_time(campaign_lead=locked, callback_at=callback_at, now=now)
+        elif state == LeadState.RECYCLE and disposition.recycle_after is not None:
+            if disposition.max_attempts is not None and locked.attempts >= disposition.max_attempts:
+                state, callback_at = LeadState.UNREACHABLE, None
+            else:
+                callback_at = now + disposition.recycle_after
+        else:
+            callback_at = None
         lead = Lead.objects.select_for_update().get(pk=locked.lead_id)
-        if outcome == CallOutcome.CONVERTED:
+        if state == LeadState.CONVERTED:
             client = _client_for(lead, client_details)
             if lead.client_id != client.pk:
                 lead.client = client
                 lead.save(update_fields=["client"])
-        locked.state = outcome
+        if state == LeadState.WRONG_NUMBER:
+            CampaignLead.objects.filter(lead=lead, state__in=OPEN_STATES).exclude(pk=locked.pk).update(
+                state=LeadState.WRONG_NUMBER, callback_at=None, updated_at=now
+            )
+        locked.state = state
         locked.callback_at = callback_at
         locked.note = note
         locked.held_by = None
         locked.held_since = None
-        locked.save(update_fields=["state", "callback_at", "note", "held_by", "held_since", "updated_at"])
+        locked.save(update_fields=["state", "callback_at", "note", "attempts", "held_by", "held_since", "updated_at"])
         attempt = CallAttempt.objects.create(
-            campaign_lead=locked, agent=agent, outcome=outcome, note=note, callback_at=callback_at
+            campaign_lead=locked,
+            agent=agent,
+            outcome=state,
+            disposition=disposition,
+            note=note,
+            callback_at=callback_at,
         )
         record_event(
             actor=agent,
             action=AuditAction.LEAD_OUTCOME,
             target=locked,
-            summary=f"{lead} ({format_phone(lead.phone)}): {outcome}"
+            summary=f"{lead} ({format_phone(lead.phone)}): {state}"
+            + (f" ({disposition.code})" if disposition.code != state else "")
             + (f", call back {callback_at:%Y-%m-%d %H:%M}" if callback_at else ""),
         )
     campaign_lead.state, campaign_lead.callback_at, campaign_lead.note = locked.state, callback_at, note
+    campaign_lead.attempts = locked.attempts
     campaign_lead.held_by, campaign_lead.held_since = None, None
     return attempt

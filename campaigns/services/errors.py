@@ -15,3 +15,11 @@ class LeadImportError(CampaignError):
 
 class CallQueueError(CampaignError):
     pass
+
+
+class CallbackTimeRefused(CallQueueError):
+    """A call-back asked for outside the lead's calling hours; ``suggested`` is the nearest allowed time."""
+
+    def __init__(self, message: str, *, suggested):
+        super().__init__(message)
+        self.suggested = suggested

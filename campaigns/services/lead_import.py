@@ -238,9 +238,9 @@ def import_leads_csv(*, campaign: Campaign, data: bytes, mode: str = ImportMode.
             ) from None
         created = _existing_leads([lead.phone for lead in new_leads])
         CampaignLead.objects.bulk_create(
-            [CampaignLead(campaign=current, lead=lead) for lead in created.values()]
+            [CampaignLead.for_lead(campaign=current, lead=lead) for lead in created.values()]
             + [
-                CampaignLead(
+                CampaignLead.for_lead(
                     campaign=current,
                     lead=lead,
                     state=LeadState.DO_NOT_CALL if lead.pk in refused_calls else LeadState.NEW,

@@ -16,7 +16,16 @@ from faker import Faker
 from accounts import roles
 from accounts.models import Account, Client, Worker
 from banking.models import BankAccount, Receipt, Transfer
-from campaigns.models import CallAttempt, Campaign, CampaignLead, Lead, Product
+from campaigns.models import (
+    AgentStateSpan,
+    CallAttempt,
+    CallingHoliday,
+    Campaign,
+    CampaignLead,
+    Lead,
+    PauseReason,
+    Product,
+)
 from chat.models import ChatMessage, Conversation, ConversationStatus
 from outreach.models import Delivery, Message, News, OptOut
 from surveys.models import Survey
@@ -80,6 +89,9 @@ COUNTED = {
     "leads": Lead,
     "campaign leads": CampaignLead,
     "calls": CallAttempt,
+    "holidays": CallingHoliday,
+    "pause reasons": PauseReason,
+    "agent states": AgentStateSpan,
     "messages": Message,
     "news": News,
     "deliveries": Delivery,

@@ -3,12 +3,24 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 from decimal import Decimal
 
 from accounts import roles
 from accounts.models import Account, Sex, Worker
-from campaigns.models import CallAttempt, CallOutcome, Campaign, CampaignLead, CampaignStatus, Lead, LeadState, Product
+from campaigns.models import (
+    AgentStateSpan,
+    CallAttempt,
+    CallingHoliday,
+    CallOutcome,
+    Campaign,
+    CampaignLead,
+    CampaignStatus,
+    Lead,
+    LeadState,
+    PauseReason,
+    Product,
+)
 from campaigns.services import recalculate_budget
 from telemarketing.demo import texts
 from telemarketing.demo.basics import SeederBase, bulk_create_rows
@@ -138,8 +150,8 @@ class CampaignSeeding(SeederBase):
                 state = fake.random.choices(list(states), weights=list(states.values()))[0]
                 held = state == LeadState.IN_PROGRESS
                 links.append(
-                    CampaignLead(
-                        campaign_id=campaign_id,
+                    CampaignLead.for_lead(
+                        campaign=Campaign(pk=campaign_id),
                         lead=lead,
                         state=state,
                         callback_at=self.now + timedelta(hours=fake.random.randint(1, 96))
@@ -168,3 +180,16 @@ class CampaignSeeding(SeederBase):
             )
         bulk_create_rows(CallAttempt, calls, backdate="called_at")
         return created
+
+    def seed_call_centre(self, callers: list[Account]) -> None:
+        """The New Year holidays in every campaign, the pause reasons, and each caller ready since this morning."""
+        new_year = date(self.now.year + 1, 1, 1)
+        for campaign in Campaign.objects.exclude(status=CampaignStatus.FINISHED):
+            for day in range(8):
+                CallingHoliday.objects.get_or_create(campaign=campaign, day=new_year + timedelta(days=day))
+        for position, name in enumerate(("Обед", "Обучение", "Собрание", "Технический перерыв")):
+            PauseReason.objects.get_or_create(name=name, defaults={"position": position})
+        morning = self.now.replace(hour=6, minute=0, second=0, microsecond=0)
+        for caller in callers:
+            if not AgentStateSpan.objects.filter(agent=caller).exists():
+                AgentStateSpan.objects.create(agent=caller, state="ready", started_at=min(morning, self.now))

@@ -26,6 +26,7 @@ class DemoSeeder(PeopleSeeding, CampaignSeeding, OutreachSeeding):
         self.seed_payments(customers, kind="payments", payments=(0, 2))
         self.seed_campaigns()
         leads = self.seed_leads(callers)
+        self.seed_call_centre(callers)
         self.seed_messages(customers, leads, per_customer=(0, 2))
         self.seed_news(customers, per_customer=(1, 3))
         self.seed_surveys(customers, per_customer=(0, 2))

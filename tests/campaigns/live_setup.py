@@ -21,6 +21,7 @@ import django
 django.setup()
 
 
+from campaigns.models import PauseReason  # noqa: E402
 from campaigns.services import NewClientDetails, next_lead, record_outcome  # noqa: E402
 from tests.factories import (  # noqa: E402
     CampaignFactory,
@@ -33,6 +34,15 @@ from tests.factories import (  # noqa: E402
 
 def main() -> dict:
     campaign = CampaignFactory(name="Вклад «Надёжный»")
+    campaign.script = (
+        "Здравствуйте, {name} {patronymic}! Меня зовут Анна, я звоню из Банка телемаркетинга.\n"
+        "Вам удобно говорить две минуты?\n"
+        "Мы открыли вклад «Надёжный»: 12% годовых на год, пополнение в любой день.\n"
+        "Если интересно, я оформлю заявку, и вам позвонит менеджер отделения."
+    )
+    campaign.save()
+    PauseReason.objects.create(name="Обед")
+    PauseReason.objects.create(name="Обучение", position=1)
     ProductFactory(
         campaign=campaign, name="Вклад «Надёжный» 12%", kind="deposit", cost=Decimal("5000"), description="На год."
     )

@@ -68,17 +68,31 @@ def test_an_agent_calls_a_lead_and_the_back_office_reads_results_and_imports(ser
             assert page.locator("#products li").count() == 2
             page.screenshot(path=ARTIFACTS / "2-lead.png", full_page=True)
 
-            page.locator("input[name=outcome][value=callback]").check()
-            tomorrow = dt.datetime.now() + dt.timedelta(days=1)
-            page.locator("input[name=callback_at]").fill(tomorrow.strftime("%Y-%m-%dT%H:%M"))
+            # The whole call fits a 1366×768 screen: lead, local time, script, outcome buttons, note, call-back time.
+            page.set_viewport_size({"width": 1366, "height": 768})
+            for part in ("#lead-card", "#lead-local-time", "#call-script", "#outcome-form .outcome-buttons",
+                         "textarea[name=note]", "input[name=callback_at]"):  # fmt: skip
+                box = page.locator(part).bounding_box()
+                assert box is not None and box["y"] + box["height"] <= 768, f"{part} is below the fold: {box}"
+            assert page.evaluate("document.documentElement.scrollWidth") <= 1366
+            page.screenshot(path=ARTIFACTS / "2-lead-1366x768.png")
+            page.set_viewport_size({"width": 390, "height": 844})
+            assert page.evaluate("document.documentElement.scrollWidth") <= 390, "wider than a phone"
+            page.screenshot(path=ARTIFACTS / "2-lead-phone.png", full_page=True)
+            page.set_viewport_size({"width": 1366, "height": 768})
+            playwright_api.expect(page.locator("#call-timer")).not_to_have_text("0:00", timeout=5000)
+
+            tomorrow_noon = (dt.datetime.now() + dt.timedelta(days=1)).replace(hour=12, minute=0)
+            page.locator("input[name=callback_at]").fill(tomorrow_noon.strftime("%Y-%m-%dT%H:%M"))
             page.locator("textarea[name=note]").fill("Просил перезвонить завтра")
-            page.locator("#outcome-form button[type=submit]").click()
+            page.locator("body").click(position={"x": 5, "y": 5})
+            page.keyboard.press("5")  # the hotkey of "call back"
             page.wait_for_selector("#next-lead")
             assert page.locator(".alert-success").count() == 1
             page.screenshot(path=ARTIFACTS / "3-recorded.png", full_page=True)
 
             page.goto(f"{daphne.http}/staff/campaigns/{people['campaign']}/results/")
-            assert page.locator("#states-chart rect").count() == 7
+            assert page.locator("#states-chart rect").count() == 10  # one bar per lead state
             assert page.locator("#agents-table tbody tr").count() == 3
             page.screenshot(path=ARTIFACTS / "4-results.png", full_page=True)
             assert not errors, errors

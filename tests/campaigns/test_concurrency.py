@@ -7,6 +7,7 @@ database connection; on SQLite they share a file (the in-memory test database is
 
 from __future__ import annotations
 
+import datetime as dt
 import sqlite3
 import threading
 from collections import Counter
@@ -15,8 +16,9 @@ from pathlib import Path
 
 import pytest
 from django.db import connection, connections
+from django.utils import timezone
 
-from campaigns.models import CallAttempt, Campaign, LeadState
+from campaigns.models import CallAttempt, Campaign, CampaignLead, LeadState
 from campaigns.services import next_lead, record_outcome
 from tests.factories import (
     CampaignFactory,
@@ -120,3 +122,35 @@ def test_a_person_in_two_campaigns_is_held_by_one_agent_at_a_time(tmp_path):
     assert len(persons) == 4
     assert len(set(persons)) == 4, f"a person was handed out twice: {Counter(persons)}"
     assert isinstance(first, Campaign)
+
+
+def local_hour_offset(hour: int) -> int:
+    """A UTC offset (minutes, on the 15-minute grid) at which it is now about ``hour`` o'clock."""
+    now = timezone.now().astimezone(dt.UTC)
+    offset = ((hour * 60 - (now.hour * 60 + now.minute)) % 1440) // 15 * 15
+    return offset - 1440 if offset > 14 * 60 else offset
+
+
+def test_eight_agents_call_only_leads_within_their_hours_and_each_once(tmp_path):
+    campaign = CampaignFactory(standard_hours=True)  # the defaults: 09:00–21:00 on weekdays, 10:00–18:00 at weekends
+    leads = CampaignLeadFactory.create_batch(40, campaign=campaign)
+    noon, night = local_hour_offset(13), local_hour_offset(3)
+    callable_ids = {lead.pk for lead in leads[::2]}
+    for lead in leads:
+        offset = noon if lead.pk in callable_ids else night
+        CampaignLead.objects.filter(pk=lead.pk).update(utc_offset_min=offset, utc_offset_max=offset)
+    agents = [StaffFactory(username=f"agent{n}", telemarketing_agent=True) for n in range(8)]
+
+    def work_through(agent) -> list[int]:
+        called = []
+        while (lead := next_lead(agent=agent, campaign=campaign)) is not None:
+            called.append(lead.pk)
+            record_outcome(agent=agent, campaign_lead=lead, outcome="interested")
+        return called
+
+    harness = Agents(tmp_path)
+    called = [pk for per_agent in harness.run(work_through, agents) for pk in per_agent]
+    assert len(called) == len(set(called)), f"a lead was handed out twice: {Counter(called)}"
+    assert set(called) == callable_ids, "every lead within its hours was called, none outside them"
+    left = harness.read(lambda: set(CampaignLead.objects.filter(state=LeadState.NEW).values_list("pk", flat=True)))
+    assert left == {lead.pk for lead in leads} - callable_ids

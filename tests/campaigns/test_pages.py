@@ -12,13 +12,14 @@ from django.utils import timezone
 
 from accounts import roles
 from accounts.models import Client
-from campaigns.models import CallAttempt, CampaignLead, LeadState
+from campaigns.models import CallAttempt, CampaignLead, Lead, LeadState
 from campaigns.services import NewClientDetails, next_lead, pause_campaign, record_outcome
 from outreach.models import Message
 from tests.factories import (
     CampaignFactory,
     CampaignLeadFactory,
     CustomerFactory,
+    LeadFactory,
     StaffFactory,
 )
 
@@ -222,3 +223,29 @@ def test_pages_make_the_same_number_of_queries_whatever_the_amount_of_data(clien
     work_one_call(agent, campaign, outcome="not_interested")
     next_lead(agent=agent, campaign=campaign)
     assert [queries(url) for url in pages] == few
+
+
+def test_an_agent_writes_only_to_the_lead_they_are_calling(client, campaign, agent):
+    first, second = CampaignLeadFactory.create_batch(2, campaign=campaign)
+    held = next_lead(agent=agent, campaign=campaign)
+    other = second if held == first else first
+    client.force_login(agent)
+    url = reverse("outreach:write_to_lead", args=[campaign.pk, other.pk])
+    response = client.post(url, {"subject": "Ставка 12%", "body": "Подробности по ссылке"})
+    assert response.status_code == 400
+    assert "only to the lead you are calling now" in response.text
+    assert not Message.objects.exists()
+
+
+def test_the_agents_desk_shows_the_script_filled_in_escaped_and_the_outcome_hotkeys(client, campaign, agent):
+    campaign.script = "Здравствуйте, {name} {patronymic}! Звоню из банка.\nВам удобно говорить?"
+    campaign.save()
+    person = LeadFactory(surname="Иванов")
+    Lead.objects.filter(pk=person.pk).update(name="<b>Иван</b>", patronymic="")
+    CampaignLead.objects.create(campaign=campaign, lead=person)
+    next_lead(agent=agent, campaign=campaign)
+    client.force_login(agent)
+    page = client.get(reverse("campaigns:call", args=[campaign.pk])).text
+    assert "Здравствуйте, <mark>&lt;b&gt;Иван&lt;/b&gt;</mark>! Звоню из банка.<br>Вам удобно говорить?" in page
+    assert 'data-hotkey="1"' in page and "<kbd>1</kbd> No answer" in page
+    assert 'id="call-timer"' in page

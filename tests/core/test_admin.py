@@ -13,7 +13,7 @@ from django.urls import reverse
 
 from accounts.models import Account, Client
 from banking.models import BankAccount, Receipt, Transfer
-from campaigns.models import CallAttempt, Campaign, Lead
+from campaigns.models import AgentStateSpan, CallAttempt, Campaign, Lead
 from chat.models import ChatMessage, Conversation, ConversationNote, ConversationStatus
 from outreach.models import Delivery, News
 from tests.factories import StaffFactory
@@ -21,7 +21,7 @@ from tests.factories import StaffFactory
 FAST_HASHER = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 OUR_APPS = ("accounts", "banking", "campaigns", "outreach", "surveys", "chat")
 OUR_MODELS = [model for model in admin.site._registry if model._meta.app_label in OUR_APPS]
-HISTORY_MODELS = [Receipt, Transfer, ChatMessage, ConversationNote, CallAttempt]
+HISTORY_MODELS = [Receipt, Transfer, ChatMessage, ConversationNote, CallAttempt, AgentStateSpan]
 # Made only by a service (the outbox rows by writing a message), never added by hand.
 NO_ADD_MODELS = [*HISTORY_MODELS, Delivery]
 

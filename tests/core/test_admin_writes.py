@@ -28,7 +28,17 @@ from audit.models import AuditEvent
 from banking.admin import BankAccountAdmin
 from banking.models import BankAccount, Receipt, Transfer
 from campaigns.admin import CampaignLeadAdmin
-from campaigns.models import CallAttempt, Campaign, CampaignLead, Lead, Product
+from campaigns.models import (
+    AgentStateSpan,
+    CallAttempt,
+    CallingHoliday,
+    Campaign,
+    CampaignLead,
+    Disposition,
+    Lead,
+    PauseReason,
+    Product,
+)
 from chat.admin import ConversationAdmin
 from chat.models import AgentSettings, ChatMessage, Conversation, ConversationNote, SavedReply
 from core.admin import ServiceFormAdmin
@@ -50,9 +60,16 @@ DIRECT: dict[type, set[str]] = {
     Client: {"surname", "name", "patronymic", "sex", "birth_date", "email", "phone", "preferences"},
     Worker: {"surname", "name", "patronymic", "position", "hired_on", "email", "phone"},
     # A campaign's description and money (its status moves by the transitions, its budget by itself).
-    Campaign: {"name", "description", "responsible", "base_amount"},
+    Campaign: {"name", "description", "responsible", "base_amount"}
+    | {"script", "weekday_from", "weekday_until", "weekend_from", "weekend_until"},
+    # Call outcomes and holidays are plain data; the database holds their rules (disposition_recycle_rule).
+    Disposition: {"campaign", "code", "name", "lead_state", "reached", "recycle_after", "max_attempts", "hotkey"}
+    | {"position"},
+    CallingHoliday: {"campaign", "day"},
+    PauseReason: {"name", "position"},
+    AgentStateSpan: set(),  # written by campaigns.services.set_agent_state from the agent's desk
     Product: {"campaign", "name", "kind", "description", "cost"},
-    Lead: {"surname", "name", "patronymic", "phone", "email", "source", "client"},
+    Lead: {"surname", "name", "patronymic", "phone", "email", "time_zone", "source", "client"},
     # A lead joins a campaign as new; its state and holder change through campaigns.services.lead_state.
     CampaignLead: {"campaign", "lead"},
     # Everything else is written by services only (or is history nobody writes by hand).

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import itertools
 from decimal import Decimal
 
@@ -25,6 +26,20 @@ class CampaignFactory(DjangoModelFactory):
     name = "Вклад «Осень»"
     responsible = factory.SubFactory(WorkerFactory)
     base_amount = Decimal("1000.00")
+    # Calls allowed at any hour, so that tests not about calling hours pass whenever they run;
+    # ``standard_hours=True`` gives the campaign the bank's default local calling hours instead.
+    weekday_from = dt.time(0, 0)
+    weekday_until = dt.time.max
+    weekend_from = dt.time(0, 0)
+    weekend_until = dt.time.max
+
+    class Params:
+        standard_hours = factory.Trait(
+            weekday_from=Campaign._meta.get_field("weekday_from").default,
+            weekday_until=Campaign._meta.get_field("weekday_until").default,
+            weekend_from=Campaign._meta.get_field("weekend_from").default,
+            weekend_until=Campaign._meta.get_field("weekend_until").default,
+        )
 
     @factory.post_generation
     def active(self, create: bool, extracted, **kwargs) -> None:

@@ -72,13 +72,17 @@ def test_the_dashboard_formats_money_the_russian_way(customer_client, russian_de
 
 
 def po_messages(path: Path) -> list[str]:
-    """The msgids of a .po file (the header excluded)."""
-    msgids, current, key = [], [], None
+    """The msgids of a .po file (the header excluded); one with a context as gettext keys it, "context\x04msgid"."""
+    msgids, current, key, context = [], [], None, ""
     for line in [*path.read_text(encoding="utf-8").splitlines(), ""]:
         match = re.match(r"^(msgid|msgid_plural|msgstr(?:\[\d\])?|msgctxt) (\".*\")$", line)
         if match:
+            if key == "msgctxt":
+                context = "".join(current)
             if key == "msgid":
-                msgids.append("".join(current))
+                msgid = "".join(current)
+                msgids.append(f"{context}\x04{msgid}" if context and msgid else msgid)
+                context = ""
             key, current = match.group(1), [ast.literal_eval(match.group(2))]
         elif line.startswith('"') and key:
             current.append(ast.literal_eval(line))
