@@ -1126,3 +1126,23 @@ CREATE INDEX [django_session_expire_date_a5c62663] ON [django_session] ([expire_
 GO
 COMMIT TRANSACTION;
 GO
+
+-- Migration surveys.0002_rating_scale_per_kind
+BEGIN TRANSACTION;
+GO
+-- Remove constraint survey_rating_1_to_5 from model survey
+ALTER TABLE [surveys_survey] DROP CONSTRAINT [survey_rating_1_to_5];
+GO
+-- Remove constraint survey_kind_valid from model survey
+ALTER TABLE [surveys_survey] DROP CONSTRAINT [survey_kind_valid];
+GO
+-- Alter field kind on survey
+-- (no-op)
+-- Create constraint survey_rating_in_kind_range on model survey
+ALTER TABLE [surveys_survey] ADD CONSTRAINT [survey_rating_in_kind_range] CHECK ((([kind] = 'nps' AND [rating] >= 0 AND [rating] <= 10) OR (NOT ([kind] = 'nps') AND [rating] >= 1 AND [rating] <= 5)));
+GO
+-- Create constraint survey_kind_valid on model survey
+ALTER TABLE [surveys_survey] ADD CONSTRAINT [survey_kind_valid] CHECK ([kind] IN ('question', 'complaint', 'suggestion', 'thanks', 'chat_rating', 'nps', 'csat'));
+GO
+COMMIT TRANSACTION;
+GO
