@@ -88,7 +88,7 @@ RUSSIAN = {
     "Say which client answered: their e-mail or number.": "Укажите клиента: e-mail или номер.",
     "This is neither an e-mail address nor a client number.": "Это не e-mail и не номер клиента.",
     "Choose the kind of request.": "Выберите вид обращения.",
-    "Choose a rating from 1 to 5.": "Выберите оценку от 1 до 5.",
+    "Choose a rating from {lowest} to {highest}.": "Выберите оценку от {lowest} до {highest}.",
     "At most {limit} characters.": "Не больше {limit} символов.",
     "Survey No. {number} saved.": "Опрос № {number} сохранён.",
     # statistics

@@ -31,6 +31,7 @@ NEWS_SORT_KEYS = tuple(key for column in NEWS_SORT_FIELDS for key in (column, f"
 NEWS_ITEM_SORT_FIELDS: dict[str, tuple[str, ...]] = {
     "id": ("id",),
     "title": ("title",),
+    "body": ("body",),
     "published_at": ("published_at",),
     "recipients": ("recipients",),
     "withdrawn": ("withdrawn",),

@@ -162,8 +162,8 @@ def survey_analytics(*, period: str = "month", **filters) -> dict:
     surveys = filtered_surveys(**filters).order_by()
     previous = None
     date_from, date_to = filters.get("date_from"), filters.get("date_to")
-    if date_from is not None and date_to is not None:
-        length = date_to - date_from + dt.timedelta(days=1)
+    length = date_to - date_from + dt.timedelta(days=1) if date_from and date_to else None
+    if length is not None and date_from - dt.date.min >= length:  # a period before the calendar has no figures
         before = {**filters, "date_from": date_from - length, "date_to": date_from - dt.timedelta(days=1)}
         previous = {
             "date_from": before["date_from"],

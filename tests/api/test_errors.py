@@ -34,7 +34,8 @@ def test_every_bad_field_is_explained_at_once_in_russian(api):
         "kind": "Ожидается одно из: question, complaint, suggestion, thanks, nps, csat.",
         "rating": "Ожидается число не больше 10.",
         "text": "Не более 4000 символов.",
-        "mood": "Неизвестное поле; ожидаются: client_email, client_id, kind, rating, source, suggestions, taken_on, text.",
+        "mood": "Неизвестное поле; ожидаются: "
+        "client_email, client_id, kind, rating, source, suggestions, taken_on, text.",
     }
     assert not Survey.objects.exists()
 

@@ -80,6 +80,8 @@ def test_a_chosen_period_is_compared_with_the_equally_long_period_before(api):
     assert answer["overall"]["csat"]["score"] == 25.0
     assert answer["change"]["csat_score"] == -75.0 and answer["change"]["count"] == 2
     assert api.get("surveys/analytics", date_from="2024-03-01").json()["previous"] is None
+    from_the_first_day = api.get("surveys/analytics", date_from="0001-01-01", date_to="2024-03-31")
+    assert from_the_first_day.status_code == 200 and from_the_first_day.json()["previous"] is None
 
 
 def test_breakdown_by_kind_and_source(api):
