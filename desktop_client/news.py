@@ -344,9 +344,15 @@ class PublishForm(TabDialog):
             question = self.app.tr(
                 "Publish “{title}” to {count} logins?", title=self.news_title.get().strip(), count=count
             )
-            self.confirmation = Confirmation(self, question, title=self.app.tr("Publish news"), on_yes=self.publish)
+            self.confirmation = Confirmation(
+                self, question, title=self.app.tr("Publish news"), on_yes=self.publish_confirmed
+            )
 
         self.app.call("news_audience", **audience, on_success=ask)
+
+    def publish_confirmed(self) -> None:
+        self.confirmation = None  # no cycle through the closed question: Tk's variables die in Tk's thread
+        self.publish()
 
     def publish(self) -> None:
         self.send(
