@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from ninja import Path, Query, Router, Status
 
 from accounts import selectors as account_selectors
-from api import schemas
+from api import report_schemas, schemas
 from api.auth import SignedInRequest
 from api.http import ApiError
 from api.schemas import Error
@@ -123,7 +123,7 @@ def create_survey(request: HttpRequest, survey: schemas.NewSurvey):
 
 @surveys.get(
     "/analytics",
-    response={200: schemas.SurveyAnalytics, **SIGNED_IN},
+    response={200: report_schemas.SurveyAnalytics, **SIGNED_IN},
     summary="NPS, CSAT, count and average rating: overall, against the period before, per week or month, per kind "
     "and per source",
     description="NPS: promoters answer 9–10, passives 7–8, detractors 0–6; the score is the promoters' share minus "
@@ -132,7 +132,7 @@ def create_survey(request: HttpRequest, survey: schemas.NewSurvey):
     "breakdown by campaign.",
     operation_id="surveyAnalytics",
 )
-def survey_analytics(request: HttpRequest, query: Query[schemas.SurveyAnalyticsQuery]):
+def survey_analytics(request: HttpRequest, query: Query[report_schemas.SurveyAnalyticsQuery]):
     return survey_selectors.survey_analytics(period=query.period, **query.selection())
 
 
@@ -171,12 +171,12 @@ def list_news(request: HttpRequest, query: Query[schemas.NewsListQuery]):
 
 @news.get(
     "/items",
-    response={200: schemas.NewsItemPage, **SIGNED_IN},
+    response={200: report_schemas.NewsItemPage, **SIGNED_IN},
     summary="Pieces of news (one row for all the logins that got the same title and text), with how many logins "
     "got each and how many copies are withdrawn; filtered, sorted and paginated",
     operation_id="listNewsItems",
 )
-def list_news_items(request: HttpRequest, query: Query[schemas.NewsItemListQuery]):
+def list_news_items(request: HttpRequest, query: Query[report_schemas.NewsItemListQuery]):
     items = news_selectors.news_items(
         search=query.q.strip(),
         withdrawn=query.withdrawn,
@@ -202,11 +202,11 @@ def list_news_recipients(request: HttpRequest, paging: Query[schemas.Paging], ne
 
 @news.get(
     "/audience",
-    response={200: schemas.Audience, **SIGNED_IN},
+    response={200: report_schemas.Audience, **SIGNED_IN},
     summary="How many logins news would go to now, without publishing it",
     operation_id="countNewsAudience",
 )
-def count_news_audience(request: HttpRequest, query: Query[schemas.NewsAudienceQuery]):
+def count_news_audience(request: HttpRequest, query: Query[report_schemas.NewsAudienceQuery]):
     missing = {
         "account": ("account_id", query.account_id, _("Choose the customer's login to publish the news to.")),
         "campaign": ("campaign_id", query.campaign_id, _("Choose the campaign whose customers get the news.")),
