@@ -6,7 +6,7 @@ from __future__ import annotations
 import tkinter as tk
 from tkinter import ttk
 
-from desktop_client.app import ERROR_COLOUR, Application
+from desktop_client.app import ERROR_COLOUR, Application, release_widgets
 from desktop_client.datepicker import DateField
 from desktop_client.dialog import TabDialog
 from desktop_client.formats import moment
@@ -158,6 +158,10 @@ class Confirmation(tk.Toplevel):
         self.yes_button = ttk.Button(buttons, text=tr("Yes"), command=lambda: (self.destroy(), on_yes()))
         self.yes_button.pack(side="right")
         ttk.Button(buttons, text=tr("No"), command=self.destroy).pack(side="right", padx=6)
+
+    def destroy(self) -> None:
+        super().destroy()
+        release_widgets()
 
 
 def text_problems(tr, title: str, body: str) -> list[str]:
