@@ -21,7 +21,7 @@ from accounts.selectors import CLIENT_SEARCH_LIMIT
 from core.dates import DATE_MAX, DATE_MIN
 from outreach.selectors import NEWS_SORT_KEYS
 from outreach.services import NEWS_AUDIENCES, NEWS_BODY_MAX_LENGTH, NEWS_TITLE_MAX_LENGTH
-from surveys.models import SurveyKind, SurveySource
+from surveys.models import NPS_SCALE, SurveyKind, SurveySource
 from surveys.selectors import SURVEY_SORT_KEYS
 from surveys.services import ON_BEHALF_KINDS, ON_BEHALF_SOURCES, REVIEW_TEXT_MAX_LENGTH
 
@@ -78,7 +78,7 @@ def Choice(values):
 
 
 Identifier = Annotated[int, Field(ge=1, le=ID_MAX, description="A row's number.")]
-Rating = Annotated[int, Field(ge=1, le=5)]
+Rating = Annotated[int, Field(ge=NPS_SCALE[0], le=NPS_SCALE[-1], description="0–10 for NPS, 1–5 for other kinds.")]
 Day = Annotated[
     dt.date,
     BeforeValidator(_iso_day),
@@ -319,7 +319,7 @@ class NewsPage(Page):
 
 
 Average = Annotated[float, Field(ge=1, le=5)] | None
-
+AnyScaleAverage = Annotated[float, Field(ge=0, le=10, description="On the kind's own scale.")] | None
 
 class RatingCount(Schema):
     rating: Rating
@@ -330,7 +330,7 @@ class KindFigures(Schema):
     kind: Choice(SurveyKind.values)
     label: str
     count: int = Field(ge=0)
-    average_rating: Average
+    average_rating: AnyScaleAverage
 
 
 class MonthFigures(Schema):

@@ -13,7 +13,7 @@ from ninja import Path, Query, Router, Status
 
 from accounts import selectors as account_selectors
 from accounts.services import SecondFactorRequired, SignInError, SignInRefused, sign_in_with_password_and_code
-from api import schemas
+from api import report_schemas, schemas
 from api.auth import SignedInRequest
 from api.http import ApiError
 from api.schemas import Error
@@ -124,6 +124,21 @@ def create_survey(request: HttpRequest, survey: schemas.NewSurvey):
 
 
 @surveys.get(
+    "/analytics",
+    response={200: report_schemas.SurveyAnalytics, **SIGNED_IN},
+    summary="NPS, CSAT, count and average rating: overall, against the period before, per week or month, per kind "
+    "and per source",
+    description="NPS: promoters answer 9–10, passives 7–8, detractors 0–6; the score is the promoters' share minus "
+    "the detractors', in points. CSAT: the share of 4 and 5 among CSAT answers, per cent. The average rating is of the "
+    "five-point kinds. Weeks and months are the bank's local calendar. Surveys carry no campaign, so there is no "
+    "breakdown by campaign.",
+    operation_id="surveyAnalytics",
+)
+def survey_analytics(request: HttpRequest, query: Query[report_schemas.SurveyAnalyticsQuery]):
+    return survey_selectors.survey_analytics(period=query.period, **query.selection())
+
+
+@surveys.get(
     "/statistics",
     response={200: schemas.SurveyStatistics, **SIGNED_IN},
     summary="Count per kind and per month, average rating and its distribution",
@@ -154,6 +169,57 @@ def list_news(request: HttpRequest, query: Query[schemas.NewsListQuery]):
         sort=query.sort,
     )
     return page_of(rows, page=query.page, page_size=query.page_size)
+
+
+@news.get(
+    "/items",
+    response={200: report_schemas.NewsItemPage, **SIGNED_IN},
+    summary="Pieces of news (one row for all the logins that got the same title and text), with how many logins "
+    "got each and how many copies are withdrawn; filtered, sorted and paginated",
+    operation_id="listNewsItems",
+)
+def list_news_items(request: HttpRequest, query: Query[report_schemas.NewsItemListQuery]):
+    items = news_selectors.news_items(
+        search=query.q.strip(),
+        withdrawn=query.withdrawn,
+        published_from=query.date_from,
+        published_to=query.date_to,
+        sort=query.sort,
+    )
+    return page_of(items, page=query.page, page_size=query.page_size)
+
+
+@news.get(
+    "/items/{int:news_id}/recipients",
+    response={200: schemas.NewsPage, 404: Error, **SIGNED_IN},
+    summary="Every login's copy of the piece of news that row `news_id` belongs to, by client, paginated",
+    operation_id="listNewsRecipients",
+)
+def list_news_recipients(request: HttpRequest, paging: Query[schemas.Paging], news_id: int = NEWS_ID):
+    rows = news_selectors.news_recipients(news_id=news_id)
+    if rows is None:
+        raise ApiError(404, _("There is no news with this number."))
+    return page_of(rows, page=paging.page, page_size=paging.page_size)
+
+
+@news.get(
+    "/audience",
+    response={200: report_schemas.Audience, **SIGNED_IN},
+    summary="How many logins news would go to now, without publishing it",
+    operation_id="countNewsAudience",
+)
+def count_news_audience(request: HttpRequest, query: Query[report_schemas.NewsAudienceQuery]):
+    missing = {
+        "account": ("account_id", query.account_id, _("Choose the customer's login to publish the news to.")),
+        "campaign": ("campaign_id", query.campaign_id, _("Choose the campaign whose customers get the news.")),
+    }.get(query.audience)
+    if missing and missing[1] is None:
+        field, _value, message = missing
+        raise ApiError(400, message, details={field: message})
+    audience = news_selectors.news_audience(
+        audience=query.audience, account_id=query.account_id, campaign_id=query.campaign_id
+    )
+    return {"recipients": audience.count()}
 
 
 @news.post(

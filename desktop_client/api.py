@@ -206,8 +206,30 @@ class ApiClient:
     def survey_statistics(self, **params) -> dict:
         return self.request("GET", "surveys/statistics", params=params)
 
+    def survey_analytics(self, **params) -> dict:
+        return self.request("GET", "surveys/analytics", params=params)
+
     def news(self, **params) -> dict:
         return self.request("GET", "news", params=params)
+
+    def news_items(self, **params) -> dict:
+        return self.request("GET", "news/items", params=params)
+
+    def news_recipients(self, news_id: int) -> list[dict]:
+        """Every login's copy of a piece of news (all pages)."""
+        rows, page = [], 1
+        while True:
+            answer = self.request("GET", f"news/items/{news_id}/recipients", params={"page": page, "page_size": 100})
+            rows.extend(answer["results"])
+            if page >= answer["pages"]:
+                return rows
+            page += 1
+
+    def news_audience(self, **params) -> int:
+        return self.request("GET", "news/audience", params=params)["recipients"]
+
+    def edit_news(self, news_id: int, **fields) -> dict:
+        return self.request("PATCH", f"news/{news_id}", body=fields)
 
     def publish_news(self, **fields) -> dict:
         return self.request("POST", "news", body=fields)

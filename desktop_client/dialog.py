@@ -6,6 +6,8 @@ import tkinter as tk
 from collections.abc import Callable
 from tkinter import ttk
 
+from desktop_client.app import release_widgets
+
 
 class TabDialog(tk.Toplevel):
     """Subclasses build their widgets, set ``self.message`` (a label for problems) and define ``fields()``,
@@ -18,6 +20,10 @@ class TabDialog(tk.Toplevel):
         self.tab, self.app = tab, tab.app
         self.title(title)
         self.transient(tab.winfo_toplevel())
+
+    def destroy(self) -> None:
+        super().destroy()
+        release_widgets()  # its widgets' variables are freed now, in Tk's thread, not by a worker's collection
 
     def fields(self) -> dict:
         raise NotImplementedError

@@ -1,11 +1,12 @@
-"""The News tab: a table sorted by the server, filters, the publish form with its audience, withdrawal."""
+"""The News tab: one row per piece of news with its recipients, sorted by the server; filters; the publish form
+with its audience counted before publishing; correction and withdrawal of a piece of news or of one login's copy."""
 
 from __future__ import annotations
 
 import tkinter as tk
 from tkinter import ttk
 
-from desktop_client.app import ERROR_COLOUR, Application
+from desktop_client.app import ERROR_COLOUR, Application, release_widgets
 from desktop_client.datepicker import DateField
 from desktop_client.dialog import TabDialog
 from desktop_client.formats import moment
@@ -17,6 +18,8 @@ TITLE_LIMIT, BODY_LIMIT = 200, 10_000
 
 
 class NewsTab(ttk.Frame):
+    """One row per piece of news (everyone who got the same title and text); ▸ opens it to its recipients."""
+
     def __init__(self, master: tk.Misc, app: Application) -> None:
         super().__init__(master, padding=8)
         self.app, tr = app, app.tr
@@ -34,27 +37,28 @@ class NewsTab(ttk.Frame):
         self.publish_button = bar.add(
             ttk.Button(bar, text=tr("Publish…"), command=self.open_publish_form, style="Accent.TButton")
         )
+        self.edit_button = bar.add(ttk.Button(bar, text=tr("Edit…"), command=self.open_edit_form))
         self.withdraw_button = bar.add(ttk.Button(bar, text=tr("Withdraw"), command=self.ask_withdraw))
-        self.everywhere = tk.BooleanVar(value=False)
-        self.everywhere_box = bar.add(ttk.Checkbutton(bar, text=tr("every copy"), variable=self.everywhere))
         language = tr.language
         self.table = SortableTable(
             self,
             tr=tr,
             sort="-published_at",
             on_change=self.reload,
+            tree=True,
             columns=[
                 Column("id", tr("No."), 60, lambda n: n["id"]),
                 Column("published_at", tr("Published"), 140, lambda n: moment(n["published_at"], language)),
                 Column("title", tr("Title"), 260, lambda n: n["title"]),
-                Column("client", tr("Client"), 190, lambda n: n["account"]["full_name"]),
-                Column("account", tr("Login"), 120, lambda n: n["account"]["username"]),
-                Column("withdrawn_at", tr("Withdrawn"), 140, lambda n: moment(n["withdrawn_at"], language)),
+                Column("recipients", tr("Recipients"), 100, lambda n: n["recipients"]),
+                Column("withdrawn", tr("Withdrawn"), 140, lambda n: n["withdrawn"]),
                 Column("body", tr("Text"), 300, lambda n: n["body"]),
             ],
         )
         self.table.pack(fill="both", expand=True)
+        self.table.tree.bind("<<TreeviewOpen>>", lambda _event: self.expand(self.table.tree.focus()))
         self.filters: dict = {}
+        self.copies: dict[str, dict] = {}  # the tree's rows of one login's copy, by item
 
     def apply_filters(self) -> None:
         try:
@@ -68,8 +72,45 @@ class NewsTab(ttk.Frame):
 
     def reload(self) -> None:
         self.app.call(
-            "news", **self.filters, sort=self.table.sort, page=self.table.page, page_size=50, on_success=self.table.show
+            "news_items", **self.filters, sort=self.table.sort, page=self.table.page, page_size=50, on_success=self.show
         )
+
+    def show(self, answer: dict) -> None:
+        self.copies = {}
+        self.table.show(answer)
+        for item in self.table.rows:
+            self.table.tree.insert(item, "end", values=[self.app.tr("Loading…")])  # so that ▸ shows
+
+    def expand(self, item: str) -> None:
+        """A piece of news opened: its recipients, one row per login, fetched when first opened."""
+        news = self.table.rows.get(item)
+        children = self.table.tree.get_children(item)
+        if news is None or any(child in self.copies for child in children):
+            return
+
+        def show_copies(copies: list[dict]) -> None:
+            if not self.table.tree.exists(item):
+                return
+            self.table.tree.delete(*self.table.tree.get_children(item))
+            language = self.app.tr.language
+            for copy in copies:
+                account = copy["account"]
+                login = f"{account['full_name']} ({account['username']})"
+                withdrawn = moment(copy["withdrawn_at"], language)
+                values = [copy["id"], moment(copy["published_at"], language), login, "", withdrawn, ""]
+                self.copies[self.table.tree.insert(item, "end", values=values)] = copy
+
+        self.app.call("news_recipients", news["id"], on_success=show_copies)
+
+    def chosen(self) -> tuple[dict, bool] | None:
+        """The chosen piece of news (every copy: True) or one login's copy of it (False); None, and say so, if none."""
+        selection = self.table.tree.selection()
+        if selection and selection[0] in self.table.rows:
+            return self.table.rows[selection[0]], True
+        if selection and selection[0] in self.copies:
+            return self.copies[selection[0]], False
+        self.app.main_frame.say(self.app.tr("Choose a news row first."), error=True)
+        return None
 
     def create(self) -> PublishForm:
         return self.open_publish_form()
@@ -77,16 +118,22 @@ class NewsTab(ttk.Frame):
     def open_publish_form(self) -> PublishForm:
         return PublishForm(self)
 
+    def open_edit_form(self) -> EditForm | None:
+        chosen = self.chosen()
+        return EditForm(self, *chosen) if chosen else None
+
     def ask_withdraw(self) -> Confirmation | None:
-        news = self.table.selected()
-        if news is None:
-            self.app.main_frame.say(self.app.tr("Choose a news row first."), error=True)
+        chosen = self.chosen()
+        if chosen is None:
             return None
-        everywhere = self.everywhere.get()
+        news, everywhere = chosen
+        tr = self.app.tr
+        if everywhere:
+            question = tr("Withdraw “{title}” from all {count} logins?", title=news["title"], count=news["recipients"])
+        else:
+            question = tr("Withdraw “{title}” from {login}?", title=news["title"], login=news["account"]["username"])
         return Confirmation(
-            self,
-            self.app.tr("Withdraw “{title}”?", title=news["title"]),
-            on_yes=lambda: self.withdraw(news["id"], everywhere=everywhere),
+            self, question, title=tr("Withdraw"), on_yes=lambda: self.withdraw(news["id"], everywhere=everywhere)
         )
 
     def withdraw(self, news_id: int, *, everywhere: bool) -> None:
@@ -100,10 +147,10 @@ class NewsTab(ttk.Frame):
 class Confirmation(tk.Toplevel):
     """A yes/no question that does not stop the rest of the window."""
 
-    def __init__(self, master: tk.Misc, question: str, *, on_yes) -> None:
+    def __init__(self, master: tk.Misc, question: str, *, title: str, on_yes) -> None:
         super().__init__(master)
         tr = master.app.tr
-        self.title(tr("Withdraw"))
+        self.title(title)
         self.transient(master.winfo_toplevel())
         ttk.Label(self, text=question, padding=16, wraplength=360).pack()
         buttons = ttk.Frame(self, padding=(16, 0, 16, 12))
@@ -111,6 +158,68 @@ class Confirmation(tk.Toplevel):
         self.yes_button = ttk.Button(buttons, text=tr("Yes"), command=lambda: (self.destroy(), on_yes()))
         self.yes_button.pack(side="right")
         ttk.Button(buttons, text=tr("No"), command=self.destroy).pack(side="right", padx=6)
+
+    def destroy(self) -> None:
+        super().destroy()
+        release_widgets()
+
+
+def text_problems(tr, title: str, body: str) -> list[str]:
+    problems = []
+    if not title:
+        problems.append(tr("Write the title."))
+    elif len(title) > TITLE_LIMIT:
+        problems.append(f"{tr('Title')}: {tr('At most {limit} characters.', limit=TITLE_LIMIT)}")
+    if not body:
+        problems.append(tr("Write the text."))
+    elif len(body) > BODY_LIMIT:
+        problems.append(f"{tr('Text')}: {tr('At most {limit} characters.', limit=BODY_LIMIT)}")
+    return problems
+
+
+class EditForm(TabDialog):
+    """Correct the title and text of a piece of news (every login's copy) or of one login's copy."""
+
+    def __init__(self, tab: NewsTab, news: dict, everywhere: bool) -> None:
+        tr = tab.app.tr
+        super().__init__(tab, title=tr("Edit news"))
+        self.news, self.everywhere = news, everywhere
+        self.news_title = tk.StringVar(value=news["title"])
+        body = ttk.Frame(self, padding=12)
+        body.pack(fill="both", expand=True)
+        whose = (
+            tr("Every copy: {count} logins.", count=news["recipients"])
+            if everywhere
+            else tr("Only the copy of {login}.", login=news["account"]["username"])
+        )
+        ttk.Label(body, text=whose, style="Muted.TLabel").grid(row=0, column=0, columnspan=2, sticky="w", pady=3)
+        ttk.Label(body, text=tr("Title")).grid(row=1, column=0, sticky="w", pady=3)
+        ttk.Entry(body, textvariable=self.news_title, width=56).grid(row=1, column=1, sticky="ew")
+        ttk.Label(body, text=tr("Text")).grid(row=2, column=0, sticky="nw", pady=3)
+        self.text = tk.Text(body, width=56, height=7, wrap="word")
+        self.text.insert("1.0", news["body"])
+        self.text.grid(row=2, column=1, sticky="ew")
+        self.message = ttk.Label(body, text="", foreground=ERROR_COLOUR, wraplength=480, justify="left")
+        self.message.grid(row=3, column=0, columnspan=2, sticky="w", pady=6)
+        buttons = ttk.Frame(body)
+        buttons.grid(row=4, column=0, columnspan=2, sticky="e")
+        self.save_button = ttk.Button(buttons, text=tr("Save"), command=self.save, style="Accent.TButton")
+        self.save_button.pack(side="right")
+        ttk.Button(buttons, text=tr("Cancel"), command=self.destroy).pack(side="right", padx=6)
+
+    def fields(self) -> dict:
+        title, body = self.news_title.get().strip(), self.text.get("1.0", "end").strip()
+        problems = text_problems(self.app.tr, title, body)
+        if problems:
+            raise ValueError("\n".join(problems))
+        return {"news_id": self.news["id"], "title": title, "body": body, "everywhere": self.everywhere}
+
+    def save(self) -> None:
+        self.send(
+            "edit_news",
+            button=self.save_button,
+            announce=lambda answer: self.app.tr("Corrected: {count}.", count=answer["changed"]),
+        )
 
 
 class PublishForm(TabDialog):
@@ -151,9 +260,16 @@ class PublishForm(TabDialog):
         self.message.grid(row=6, column=0, columnspan=4, sticky="w", pady=6)
         buttons = ttk.Frame(body)
         buttons.grid(row=7, column=0, columnspan=4, sticky="e")
-        self.publish_button = ttk.Button(buttons, text=tr("Publish"), command=self.publish, style="Accent.TButton")
+        self.publish_button = ttk.Button(
+            buttons, text=tr("Publish…"), command=self.ask_publish, style="Accent.TButton"
+        )
         self.publish_button.pack(side="right")
         ttk.Button(buttons, text=tr("Cancel"), command=self.destroy).pack(side="right", padx=6)
+        self.count_button = ttk.Button(buttons, text=tr("Count recipients"), command=self.count_recipients)
+        self.count_button.pack(side="right")
+        self.count = ttk.Label(buttons, text="")
+        self.count.pack(side="left", padx=(0, 12))
+        self.confirmation: Confirmation | None = None
         self.app.call("campaigns", on_success=self.show_campaigns)
 
     def show_campaigns(self, campaigns: list[dict]) -> None:
@@ -179,16 +295,8 @@ class PublishForm(TabDialog):
 
     def fields(self) -> dict:
         tr = self.app.tr
-        problems = []
         title, body = self.news_title.get().strip(), self.text.get("1.0", "end").strip()
-        if not title:
-            problems.append(tr("Write the title."))
-        elif len(title) > TITLE_LIMIT:
-            problems.append(f"{tr('Title')}: {tr('At most {limit} characters.', limit=TITLE_LIMIT)}")
-        if not body:
-            problems.append(tr("Write the text."))
-        elif len(body) > BODY_LIMIT:
-            problems.append(f"{tr('Text')}: {tr('At most {limit} characters.', limit=BODY_LIMIT)}")
+        problems = text_problems(tr, title, body)
         fields = {"title": title, "body": body, "audience": self.audience.get()}
         if not fields["audience"]:
             problems.append(tr("Choose who gets the news."))
@@ -205,6 +313,50 @@ class PublishForm(TabDialog):
         if problems:
             raise ValueError("\n".join(problems))
         return fields
+
+    def audience_fields(self) -> dict:
+        """Who would get it, as the API's audience count wants it (ValueError with the problems)."""
+        fields = self.fields()
+        return {key: fields[key] for key in ("audience", "account_id", "campaign_id") if key in fields}
+
+    def count_recipients(self) -> None:
+        """How many logins would get the news now, counted by the server without publishing it."""
+        try:
+            audience = self.audience_fields()
+        except ValueError as problems:
+            self.message.configure(text=str(problems))
+            return
+        self.app.call("news_audience", **audience, on_success=self.show_count)
+
+    def show_count(self, count: int) -> None:
+        if self.winfo_exists():
+            self.message.configure(text="")
+            self.count.configure(text=self.app.tr("Recipients: {count}", count=count))
+
+    def ask_publish(self) -> None:
+        """Count the audience first, then ask: publish to so many logins?"""
+        try:
+            audience = self.audience_fields()
+        except ValueError as problems:
+            self.message.configure(text=str(problems))
+            return
+
+        def ask(count: int) -> None:
+            if not self.winfo_exists():
+                return
+            self.show_count(count)
+            question = self.app.tr(
+                "Publish “{title}” to {count} logins?", title=self.news_title.get().strip(), count=count
+            )
+            self.confirmation = Confirmation(
+                self, question, title=self.app.tr("Publish news"), on_yes=self.publish_confirmed
+            )
+
+        self.app.call("news_audience", **audience, on_success=ask)
+
+    def publish_confirmed(self) -> None:
+        self.confirmation = None  # no cycle through the closed question: Tk's variables die in Tk's thread
+        self.publish()
 
     def publish(self) -> None:
         self.send(

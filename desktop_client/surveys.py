@@ -17,16 +17,23 @@ from desktop_client.spreadsheet import write_table
 from desktop_client.style import FlowBar
 from desktop_client.table import Column, SortableTable
 
-KINDS = ["question", "complaint", "suggestion", "thanks", "chat_rating"]
+KINDS = ["question", "complaint", "suggestion", "thanks", "chat_rating", "nps", "csat"]
 KIND_LABELS = {
     "question": "question",
     "complaint": "complaint",
     "suggestion": "suggestion",
     "thanks": "thanks",
     "chat_rating": "chat rating",
+    "nps": "NPS (0–10)",
+    "csat": "CSAT (1–5)",
 }
 SOURCE_LABELS = {"website": "website", "phone": "phone call", "chat": "chat", "desktop": "product manager"}
-ON_BEHALF_KINDS = KINDS[:4]
+ON_BEHALF_KINDS = [*KINDS[:4], "nps", "csat"]
+
+
+def scale(kind: str) -> list[str]:
+    """The ratings a kind takes: 0–10 for NPS, 1–5 for the others (as the server's database insists)."""
+    return [str(rating) for rating in (range(11) if kind == "nps" else range(1, 6))]
 TEXT_LIMIT = 4000
 CSV_COLUMNS = ["id", "created_at", "client", "client_email", "kind", "rating", "source", "text", "suggestions"]
 
@@ -59,7 +66,7 @@ class SurveysTab(ttk.Frame):
         choices = (
             (tr("Kind"), self.kind, list(self.kind_names), 14),
             (tr("Source"), self.source, list(self.source_names), 14),
-            (tr("Rating"), self.rating, [tr("All"), "1", "2", "3", "4", "5"], 5),
+            (tr("Rating"), self.rating, [tr("All"), *scale("nps")], 5),
         )
         for label, variable, values, width in choices:
             bar.labelled(label, lambda parent, v=variable, vs=values, w=width: ttk.Combobox(
@@ -167,7 +174,7 @@ class SurveyWindow(tk.Toplevel):
             (tr("Phone"), client["phone"] or "—"),
             (tr("Date"), moment(survey["created_at"], language)),
             (tr("Kind"), tr(KIND_LABELS.get(survey["kind"], survey["kind_label"]))),
-            (tr("Rating"), f"{survey['rating']} / 5"),
+            (tr("Rating"), f"{survey['rating']} / {scale(survey['kind'])[-1]}"),
             (tr("Source"), tr(SOURCE_LABELS.get(survey["source"], survey["source_label"]))),
         ]
         for row, (label, value) in enumerate(facts):
@@ -194,7 +201,7 @@ class SurveyWindow(tk.Toplevel):
         lines = [tr("This client's surveys: {count}.", count=answer["count"])]
         lines += [
             f"{moment(row['created_at'], language)} · {tr(KIND_LABELS.get(row['kind'], row['kind_label']))} · "
-            f"{row['rating']}/5"
+            f"{row['rating']}/{scale(row['kind'])[-1]}"
             for row in answer["results"]
         ]
         self.history.configure(text="\n".join(lines))
@@ -215,13 +222,12 @@ class AddSurveyForm(TabDialog):
         ttk.Label(body, text=tr("Client's e-mail or number")).grid(row=0, column=0, sticky="w", pady=3)
         ttk.Entry(body, textvariable=self.client, width=40).grid(row=0, column=1, sticky="ew")
         ttk.Label(body, text=tr("Kind")).grid(row=1, column=0, sticky="w", pady=3)
-        ttk.Combobox(body, textvariable=self.kind, values=list(self.kind_names), state="readonly").grid(
-            row=1, column=1, sticky="ew"
-        )
+        kinds = ttk.Combobox(body, textvariable=self.kind, values=list(self.kind_names), state="readonly")
+        kinds.grid(row=1, column=1, sticky="ew")
+        kinds.bind("<<ComboboxSelected>>", lambda _event: self.show_scale())
         ttk.Label(body, text=tr("Rating")).grid(row=2, column=0, sticky="w", pady=3)
-        ttk.Combobox(body, textvariable=self.rating, values=["1", "2", "3", "4", "5"], state="readonly", width=5).grid(
-            row=2, column=1, sticky="w"
-        )
+        self.rating_box = ttk.Combobox(body, textvariable=self.rating, values=scale(""), state="readonly", width=5)
+        self.rating_box.grid(row=2, column=1, sticky="w")
         ttk.Label(body, text=tr("Survey date")).grid(row=3, column=0, sticky="w", pady=3)
         self.taken_on = DateField(body, tr=tr, latest=dt.date.today())
         self.taken_on.choose(dt.date.today())
@@ -245,6 +251,12 @@ class AddSurveyForm(TabDialog):
         self.save_button.pack(side="right")
         ttk.Button(buttons, text=tr("Cancel"), command=self.destroy).pack(side="right", padx=6)
 
+    def show_scale(self) -> None:
+        ratings = scale(self.kind_names.get(self.kind.get(), ""))
+        self.rating_box.configure(values=ratings)
+        if self.rating.get() not in ratings:
+            self.rating.set("")
+
     def fields(self) -> dict:
         """What the form holds, as the API wants it; ValueError with every problem found."""
         tr = self.app.tr
@@ -263,8 +275,9 @@ class AddSurveyForm(TabDialog):
             problems.append(tr("Choose the kind of request."))
         else:
             fields["kind"] = self.kind_names[self.kind.get()]
-        if self.rating.get() not in {"1", "2", "3", "4", "5"}:
-            problems.append(tr("Choose a rating from 1 to 5."))
+        ratings = scale(fields.get("kind", ""))
+        if self.rating.get() not in ratings:
+            problems.append(tr("Choose a rating from {lowest} to {highest}.", lowest=ratings[0], highest=ratings[-1]))
         else:
             fields["rating"] = int(self.rating.get())
         for name, widget in (("text", self.text), ("suggestions", self.suggestions)):

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.db.models import Q, QuerySet
+from django.db.models import Count, F, Min, Q, QuerySet
 
 from accounts.models import Account
 from accounts.selectors import customer_accounts
+from campaigns.models import Campaign
 from core.querying import contains_in_any_case, local_days, ordering_for
 from outreach.models import Message, MessageStatus, News
 
@@ -25,6 +26,17 @@ NEWS_SORT_FIELDS: dict[str, tuple[str, ...]] = {
     "withdrawn_at": ("withdrawn_at",),
 }
 NEWS_SORT_KEYS = tuple(key for column in NEWS_SORT_FIELDS for key in (column, f"-{column}"))
+
+# The columns the list of news items (one row per piece of news, whoever got it) sorts by.
+NEWS_ITEM_SORT_FIELDS: dict[str, tuple[str, ...]] = {
+    "id": ("id",),
+    "title": ("title",),
+    "body": ("body",),
+    "published_at": ("published_at",),
+    "recipients": ("recipients",),
+    "withdrawn": ("withdrawn",),
+}
+NEWS_ITEM_SORT_KEYS = tuple(key for column in NEWS_ITEM_SORT_FIELDS for key in (column, f"-{column}"))
 
 
 def customer_messages(*, account: Account) -> QuerySet[Message]:
@@ -65,6 +77,67 @@ def news_for_management(
         .select_related("account", "account__client")
         .order_by(*ordering_for(sort, NEWS_SORT_FIELDS))
     )
+
+
+def news_items(
+    *,
+    search: str = "",
+    withdrawn: bool | None = None,
+    published_from: dt.date | None = None,
+    published_to: dt.date | None = None,
+    sort: str = "-published_at",
+) -> QuerySet:
+    """One row per piece of news (the rows of the same title and text, grouped by their digest): its first row's id,
+    title, text, when it was first published, how many logins got it and how many copies are withdrawn.
+    ``withdrawn``: only news withdrawn from every login (true), or still visible to someone (false)."""
+    condition = local_days("published_at", published_from, published_to)
+    for word in search.split():
+        condition &= contains_in_any_case(word, ("title", "body"))
+    items = (
+        News.objects.filter(condition)
+        .order_by()
+        .values("digest")
+        .annotate(
+            recipients=Count("account_id"),
+            withdrawn=Count("withdrawn_at"),
+            id=Min("id"),
+            title=Min("title"),
+            body=Min("body"),
+            published_at=Min("published_at"),
+        )
+    )
+    if withdrawn is True:
+        items = items.filter(withdrawn=F("recipients"))
+    elif withdrawn is False:
+        items = items.filter(withdrawn__lt=F("recipients"))
+    return items.order_by(*ordering_for(sort, NEWS_ITEM_SORT_FIELDS))
+
+
+def news_recipients(*, news_id: int) -> QuerySet[News] | None:
+    """Every login's copy of the piece of news that row ``news_id`` belongs to, by client; None if there is no such
+    row."""
+    digest = News.objects.filter(pk=news_id).values_list("digest", flat=True).first()
+    if digest is None:
+        return None
+    return (
+        News.objects.filter(digest=digest)
+        .select_related("account", "account__client")
+        .order_by(*ordering_for("client", NEWS_SORT_FIELDS))
+    )
+
+
+def news_audience(*, audience: str, account_id: int | None = None, campaign_id: int | None = None) -> QuerySet[Account]:
+    """The logins a piece of news would go to: one active customer login, every one, or a campaign's customers
+    (none when the login or the campaign does not exist)."""
+    if audience == "account":
+        return customer_accounts().filter(pk=account_id) if account_id is not None else Account.objects.none()
+    if audience == "campaign":
+        if campaign_id is None or not Campaign.objects.filter(pk=campaign_id).exists():
+            return Account.objects.none()
+        return campaign_customer_accounts(campaign_id=campaign_id)
+    if audience == "all_customers":
+        return customer_accounts()
+    raise ValueError(f"Unknown audience of news: {audience!r}")
 
 
 def campaign_customer_accounts(*, campaign_id: int) -> QuerySet[Account]:

@@ -29,7 +29,7 @@ from outreach.models import (
     OptOut,
     news_digest,
 )
-from outreach.selectors import MESSAGE_STATUSES_SHOWN_TO_CUSTOMERS, campaign_customer_accounts
+from outreach.selectors import MESSAGE_STATUSES_SHOWN_TO_CUSTOMERS, news_audience
 from outreach.tasks import deliver_messages
 
 
@@ -106,26 +106,20 @@ def publish_news(
     """Publish news to its audience; an account that already has the same news (rule 6) does not get it twice."""
     title, body = title.strip(), body.strip()
     errors = _news_text_errors(title, body)
-    recipients = None
     if audience == "account":
         if account_id is None:
             errors["account_id"] = _("Choose the customer's login to publish the news to.")
         elif not customer_accounts().filter(pk=account_id).exists():
             errors["account_id"] = _("There is no active customer login with this number.")
-        else:
-            recipients = customer_accounts().filter(pk=account_id)
     elif audience == "campaign":
         if campaign_id is None:
             errors["campaign_id"] = _("Choose the campaign whose customers get the news.")
         elif not Campaign.objects.filter(pk=campaign_id).exists():
             errors["campaign_id"] = _("There is no campaign with this number.")
-        else:
-            recipients = campaign_customer_accounts(campaign_id=campaign_id)
-    elif audience == "all_customers":
-        recipients = customer_accounts()
-    else:
+    elif audience != "all_customers":
         errors["audience"] = _("Choose who gets the news: one login, all customers or a campaign's customers.")
     _refuse(errors)
+    recipients = news_audience(audience=audience, account_id=account_id, campaign_id=campaign_id)
     try:
         return _publish_once(title=title, body=body, recipients=recipients, actor=actor, audience=audience)
     except IntegrityError:

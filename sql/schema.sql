@@ -721,7 +721,7 @@ GO
 BEGIN TRANSACTION;
 GO
 -- Create model Survey
-CREATE TABLE [surveys_survey] ([id] bigint NOT NULL PRIMARY KEY IDENTITY (1, 1), [kind] nvarchar(12) NOT NULL, [text] nvarchar(max) NOT NULL, [suggestions] nvarchar(max) NOT NULL, [rating] smallint NOT NULL CONSTRAINT surveys_survey_rating_24cc08bb_check CHECK ([rating] >= 0), [created_at] datetimeoffset NOT NULL, [source] nvarchar(10) NOT NULL, [client_id] bigint NOT NULL, CONSTRAINT [survey_rating_1_to_5] CHECK (([rating] >= 1 AND [rating] <= 5)), CONSTRAINT [survey_kind_valid] CHECK ([kind] IN ('question', 'complaint', 'suggestion', 'thanks', 'chat_rating')), CONSTRAINT [survey_source_valid] CHECK ([source] IN ('website', 'phone', 'chat', 'desktop')));
+CREATE TABLE [surveys_survey] ([id] bigint NOT NULL PRIMARY KEY IDENTITY (1, 1), [kind] nvarchar(12) NOT NULL, [text] nvarchar(max) NOT NULL, [suggestions] nvarchar(max) NOT NULL, [rating] smallint NOT NULL CONSTRAINT surveys_survey_rating_24cc08bb_check CHECK ([rating] >= 0), [created_at] datetimeoffset NOT NULL, [source] nvarchar(10) NOT NULL, [client_id] bigint NOT NULL, CONSTRAINT [survey_rating_in_kind_range] CHECK ((([kind] = 'nps' AND [rating] >= 0 AND [rating] <= 10) OR (NOT ([kind] = 'nps') AND [rating] >= 1 AND [rating] <= 5))), CONSTRAINT [survey_kind_valid] CHECK ([kind] IN ('question', 'complaint', 'suggestion', 'thanks', 'chat_rating', 'nps', 'csat')), CONSTRAINT [survey_source_valid] CHECK ([source] IN ('website', 'phone', 'chat', 'desktop')));
 GO
 ALTER TABLE [surveys_survey] ADD CONSTRAINT [surveys_survey_client_id_61c3d6fd_fk_accounts_client_id] FOREIGN KEY ([client_id]) REFERENCES [accounts_client] ([id]);
 GO

@@ -14,6 +14,18 @@ class SurveyKind(models.TextChoices):
     SUGGESTION = "suggestion", _("suggestion")
     THANKS = "thanks", _("thanks")
     CHAT_RATING = "chat_rating", _("chat rating")
+    NPS = "nps", _("NPS (0–10)")
+    CSAT = "csat", _("CSAT (1–5)")
+
+
+# The scale of each kind's rating: NPS asks "how likely are you to recommend us" from 0 to 10, every other kind
+# rates from 1 to 5. The database enforces it (CHECK survey_rating_in_kind_range).
+NPS_SCALE = range(0, 11)
+FIVE_POINT_SCALE = range(1, 6)
+
+
+def rating_scale(kind: str) -> range:
+    return NPS_SCALE if kind == SurveyKind.NPS else FIVE_POINT_SCALE
 
 
 class SurveySource(models.TextChoices):
@@ -41,10 +53,14 @@ class Survey(models.Model):
         ordering = ["-created_at", "-id"]
         indexes = [models.Index(fields=["kind", "created_at"], name="survey_kind_time")]
         constraints = [
-            models.CheckConstraint(condition=Q(rating__gte=1, rating__lte=5), name="survey_rating_1_to_5"),
+            models.CheckConstraint(
+                condition=Q(kind=SurveyKind.NPS, rating__gte=NPS_SCALE[0], rating__lte=NPS_SCALE[-1])
+                | (~Q(kind=SurveyKind.NPS) & Q(rating__gte=FIVE_POINT_SCALE[0], rating__lte=FIVE_POINT_SCALE[-1])),
+                name="survey_rating_in_kind_range",
+            ),
             models.CheckConstraint(condition=Q(kind__in=SurveyKind.values), name="survey_kind_valid"),
             models.CheckConstraint(condition=Q(source__in=SurveySource.values), name="survey_source_valid"),
         ]
 
     def __str__(self) -> str:
-        return f"{self.get_kind_display()} · {self.rating}/5 · {self.client}"
+        return f"{self.get_kind_display()} · {self.rating}/{rating_scale(self.kind)[-1]} · {self.client}"

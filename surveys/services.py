@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import Client
-from surveys.models import Survey, SurveyKind, SurveySource
+from surveys.models import Survey, SurveyKind, SurveySource, rating_scale
 
 REVIEW_KINDS = (SurveyKind.QUESTION, SurveyKind.COMPLAINT, SurveyKind.SUGGESTION, SurveyKind.THANKS)
 REVIEW_TEXT_MAX_LENGTH = 4000
@@ -56,7 +56,7 @@ class InvalidSurvey(SurveyError):
 
 # What a product manager may record on a client's behalf: a phone call, or a form filled in at the desk.
 ON_BEHALF_SOURCES = (SurveySource.PHONE, SurveySource.DESKTOP)
-ON_BEHALF_KINDS = REVIEW_KINDS
+ON_BEHALF_KINDS = (*REVIEW_KINDS, SurveyKind.NPS, SurveyKind.CSAT)
 
 
 def record_survey_on_behalf(
@@ -91,9 +91,13 @@ def record_survey_on_behalf(
         else:
             client = found[0]
     if kind not in ON_BEHALF_KINDS:
-        errors["kind"] = _("Choose the kind of request: question, complaint, suggestion or thanks.")
-    if isinstance(rating, bool) or not isinstance(rating, int) or not 1 <= rating <= 5:
-        errors["rating"] = _("The rating is a whole number from 1 to 5.")
+        errors["kind"] = _("Choose the kind of request: question, complaint, suggestion, thanks, NPS or CSAT.")
+    scale = rating_scale(kind)
+    if isinstance(rating, bool) or not isinstance(rating, int) or rating not in scale:
+        errors["rating"] = _("The rating is a whole number from %(lowest)d to %(highest)d.") % {
+            "lowest": scale[0],
+            "highest": scale[-1],
+        }
     if len(text) > REVIEW_TEXT_MAX_LENGTH:
         errors["text"] = _("The text can be at most %(limit)d characters long.") % {"limit": REVIEW_TEXT_MAX_LENGTH}
     if len(suggestions) > REVIEW_TEXT_MAX_LENGTH:

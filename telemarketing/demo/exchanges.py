@@ -118,7 +118,7 @@ class OutreachSeeding(SeederBase):
         for account in customers:
             fake = self.record("surveys", account.username)
             for _ in range(fake.random.randint(*per_customer)):
-                kind = fake.random.choices(SurveyKind.values, weights=[3, 2, 2, 3, 2])[0]
+                kind = fake.random.choices(SurveyKind.values, weights=[3, 2, 2, 3, 2, 3, 3])[0]
                 (lowest, highest), sayings = texts.SURVEYS[kind]
                 rows.append(
                     Survey(

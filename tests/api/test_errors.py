@@ -27,12 +27,12 @@ def post_in(language: str, api, path: str, data) -> dict:
 def test_every_bad_field_is_explained_at_once_in_russian(api):
     client = ClientFactory()
     answer = post_in(
-        "ru", api, "surveys", {"client_id": client.pk, "kind": "rant", "rating": 6, "text": "x" * 4001, "mood": "good"}
+        "ru", api, "surveys", {"client_id": client.pk, "kind": "rant", "rating": 11, "text": "x" * 4001, "mood": "good"}
     )
     assert answer["error"] == "Некоторые поля заполнены неверно; см. подробности."
     assert answer["details"] == {
-        "kind": "Ожидается одно из: question, complaint, suggestion, thanks.",
-        "rating": "Ожидается число не больше 5.",
+        "kind": "Ожидается одно из: question, complaint, suggestion, thanks, nps, csat.",
+        "rating": "Ожидается число не больше 10.",
         "text": "Не более 4000 символов.",
         "mood": (
             "Неизвестное поле; ожидаются: client_email, client_id, kind, rating, source, suggestions, taken_on, text."

@@ -162,7 +162,8 @@ def test_a_survey_written_down_later_keeps_the_day_it_was_taken(api):
         ({"client_id": 999999, "kind": "thanks", "rating": 5}, {"client"}),
         ({"client_email": "not-an-email", "kind": "thanks", "rating": 5}, {"client_email"}),
         ({"client_id": "CLIENT", "kind": "thanks", "rating": 5}, {"client_id"}),
-        ({"client_id": "CLIENT", "kind": "rant", "rating": 6}, {"client_id", "kind", "rating"}),
+        ({"client_id": "CLIENT", "kind": "rant", "rating": 11}, {"client_id", "kind", "rating"}),
+        ({"client_id": "CLIENT", "kind": "thanks", "rating": 6}, {"rating"}),  # 0–10 is for NPS only
         ({"client_id": "CLIENT", "kind": "thanks", "rating": "5"}, {"rating"}),
         ({"client_id": "CLIENT", "kind": "thanks", "rating": True}, {"rating"}),
         ({"client_id": "CLIENT", "kind": "chat_rating", "rating": 5}, {"kind"}),
@@ -210,6 +211,8 @@ def test_statistics(api, three_surveys):
         "suggestion": (0, None),
         "thanks": (1, 5.0),
         "chat_rating": (0, None),
+        "nps": (0, None),
+        "csat": (0, None),
     }
     # 31 January 23:00 in Moscow is still January, though it is 20:00 UTC.
     assert figures["per_month"] == [

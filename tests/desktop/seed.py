@@ -20,6 +20,11 @@ SURVEYS = [  # client index, kind, rating, day
     (2, "question", 4, dt.date(2024, 2, 3)),
     (1, "suggestion", 3, dt.date(2024, 3, 9)),
     (0, "complaint", 1, dt.date(2024, 3, 21)),
+    (2, "nps", 10, dt.date(2024, 4, 2)),  # NPS: two promoters and a detractor, 33.3
+    (1, "nps", 9, dt.date(2024, 4, 3)),
+    (0, "nps", 3, dt.date(2024, 4, 9)),
+    (2, "csat", 5, dt.date(2024, 4, 10)),  # CSAT: one of two satisfied, 50 %
+    (1, "csat", 2, dt.date(2024, 4, 11)),
 ]
 
 

@@ -7,7 +7,7 @@ import csv
 import pytest
 
 from desktop_client.table import SortableTable
-from tests.desktop.conftest import free_port, screenshot, settle, sign_in
+from tests.desktop.conftest import free_port, screenshot, settle, sign_in, wait_until
 
 
 def click_heading(table: SortableTable, key: str) -> None:
@@ -54,7 +54,7 @@ def test_plain_http_to_another_computer_is_refused_before_sending_the_password(w
 def test_surveys_sorting_adding_and_export(window, tmp_path):
     sign_in(window)
     surveys = window.main_frame.surveys
-    assert surveys.table.column_values("created_at")[0].startswith("2024-03-21")  # newest first
+    assert surveys.table.column_values("created_at")[0].startswith("2024-04-11")  # newest first
     screenshot(window, "03-surveys")
 
     click_heading(surveys.table, "rating")
@@ -118,29 +118,50 @@ def test_bad_filter_dates_are_pointed_out(window):
     assert window.main_frame.status.cget("text") == "Dates are written as YYYY-MM-DD, for example 2024-03-31."
 
 
-def test_statistics_charts(window):
+def test_statistics_charts(window, tmp_path):
     sign_in(window)
     main = window.main_frame
     main.notebook.select(main.statistics)
     settle(window)
     statistics = main.statistics
-    assert statistics.figures["total"] >= 5
+    assert statistics.figures["total"] >= 10
     assert statistics.summary.cget("text").startswith(f"Surveys: {statistics.figures['total']} · average rating: ")
+    assert statistics.summary.cget("text").endswith(" · NPS index: 33.3 · CSAT: 50.0 %")
     titles = [axes.get_title() for axes in statistics.figure.axes if axes.get_title()]
-    assert titles == ["Surveys by kind", "Ratings", "Surveys by month"]
-    months = [row["month"] for row in statistics.figures["per_month"]]
-    assert months[:3] == ["2024-01", "2024-02", "2024-03"]
+    assert titles == ["Surveys by kind", "Ratings", "NPS index: 33.3", "Surveys by month", "Surveys by source"]
+    nps = statistics.figure.axes[2]
+    assert [label.get_text() for label in nps.get_xticklabels()] == ["Promoters", "Passives", "Detractors"]
+    assert [bar.get_height() for bar in nps.patches] == [2, 0, 1]
+    starts = [point["start"] for point in statistics.analytics["trend"]]
+    assert starts[:4] == ["2024-01-01", "2024-02-01", "2024-03-01", "2024-04-01"]
+    assert statistics.comparison.cget("text").startswith("Choose both ends of the period")
     screenshot(window, "06-statistics")
+
+    statistics.export_to(tmp_path / "statistics.png")
+    for chart in ("", "-kinds", "-ratings", "-nps", "-trend", "-sources"):
+        assert (tmp_path / f"statistics{chart}.png").read_bytes()[:4] == b"\x89PNG"
+    statistics.export_to(tmp_path / "statistics.csv")
+    with (tmp_path / "statistics-nps.csv").open(encoding="utf-8-sig") as file:
+        assert list(csv.reader(file)) == [
+            ["group", "value"], ["promoters", "2"], ["passives", "0"], ["detractors", "1"], ["nps_index", "33.3"]
+        ]
 
     statistics.date_from.set("2024-02-01")
     statistics.date_to.set("2024-02-29")
+    statistics.grouping.set("by week")
     statistics.refresh_button.invoke()
     settle(window)
     assert statistics.figures["total"] == 1
     assert statistics.figures["per_month"] == [{"month": "2024-02", "count": 1, "average_rating": 4.0}]
+    assert [point["start"] for point in statistics.analytics["trend"]] == ["2024-01-29"]  # the Monday before
+    assert statistics.figure.axes[3].get_title() == "Surveys by week"
+    # 1–29 February against the 29 days before: 3–31 January (two surveys, average 3.5).
+    assert statistics.comparison.cget("text") == (
+        "Against 2024-01-03–2024-01-31: surveys −1, average rating +0.50, NPS index —, CSAT — p.p."
+    )
 
 
-def test_publishing_sorting_and_withdrawing_news(window):
+def test_publishing_editing_and_withdrawing_news(window):
     sign_in(window)
     main = window.main_frame
     main.notebook.select(main.news)
@@ -156,8 +177,14 @@ def test_publishing_sorting_and_withdrawing_news(window):
     form.news_title.set("Вклад «Осень»: 12% годовых")
     form.text.insert("1.0", "С 1 октября по 30 ноября.")
     form.campaign.set(next(iter(form.campaigns)))
+    form.count_button.invoke()
+    settle(window)
+    assert form.count.cget("text") == "Recipients: 1"
     screenshot(window, "07-publish-news-form", widget=form)
     form.publish_button.invoke()
+    settle(window)
+    assert form.confirmation.winfo_exists()
+    form.confirmation.yes_button.invoke()
     settle(window)
     assert main.status.cget("text") == "Published to 1 logins; 0 had it already."
 
@@ -171,22 +198,41 @@ def test_publishing_sorting_and_withdrawing_news(window):
     form.audience.set("all_customers")
     form.publish_button.invoke()
     settle(window)
+    assert form.confirmation.winfo_exists()
+    assert form.count.cget("text") == "Recipients: 3"  # counted by the server before anything is published
+    form.confirmation.yes_button.invoke()
+    settle(window)
     assert main.status.cget("text") == "Published to 2 logins; 1 had it already."
 
-    click_heading(news.table, "account")
+    # One row for the piece of news, whoever got it; opened, one row per login.
+    tree = news.table.tree
+    [item] = tree.get_children()
+    assert news.table.rows[item]["recipients"] == 3 and news.table.column_values("withdrawn") == ["0"]
+    tree.item(item, open=True)
+    tree.focus(item)
+    tree.event_generate("<<TreeviewOpen>>")
     settle(window)
-    logins = news.table.column_values("account")
-    assert logins == sorted(logins) and len(logins) == 3
-    screenshot(window, "08-news-sorted-by-login")
+    wait_until(window, lambda: len(news.copies) == 3, what="the recipients")
+    logins = [news.copies[child]["account"]["username"] for child in tree.get_children(item)]
+    assert logins == ["anna", "boris", "vera"]  # by client's name
+    screenshot(window, "08-news-opened-to-its-recipients")
 
-    news.table.tree.selection_set(news.table.tree.get_children()[0])
+    tree.selection_set(tree.get_children(item)[0])
     confirmation = news.ask_withdraw()
     assert confirmation.winfo_exists()
     confirmation.yes_button.invoke()
     settle(window)
     assert main.status.cget("text") == "Withdrawn: 1."
-    assert news.table.column_values("withdrawn_at")[0] != ""
-    screenshot(window, "09-news-withdrawn")
+    assert news.table.column_values("withdrawn") == ["1"]
+
+    tree.selection_set(tree.get_children()[0])
+    edit = news.open_edit_form()
+    edit.news_title.set("Вклад «Осень»: 13% годовых")
+    edit.save_button.invoke()
+    settle(window)
+    assert main.status.cget("text") == "Corrected: 3."
+    assert news.table.column_values("title") == ["Вклад «Осень»: 13% годовых"]
+    screenshot(window, "09-news-corrected")
 
 
 def test_sign_out_and_the_revoked_token(window):
@@ -218,8 +264,16 @@ def test_the_russian_interface(display, server, language):
         assert app.main_frame.notebook.tab(0, "text") == "Опросы"
         assert app.main_frame.surveys.table.rows  # the rows came, with the server's Russian labels
         kinds = set(app.main_frame.surveys.table.column_values("kind"))
-        assert kinds <= {"вопрос", "жалоба", "предложение", "благодарность", "оценка чата"}, kinds
+        assert kinds <= {"вопрос", "жалоба", "предложение", "благодарность", "оценка чата", "NPS (0–10)", "CSAT (1–5)"}
         screenshot(app, "10-surveys-in-russian")
+        statistics = app.main_frame.statistics
+        app.main_frame.notebook.select(statistics)
+        settle(app)
+        nps = statistics.figure.axes[2]
+        assert [label.get_text() for label in nps.get_xticklabels()] == ["Промоутеры", "Нейтралы", "Критики"]
+        assert nps.get_title() == "Индекс NPS: 33,3"
+        assert statistics.summary.cget("text").endswith(" · Индекс NPS: 33,3 · CSAT: 50,0 %")
+        screenshot(app, "11-statistics-in-russian")
     finally:
         root.destroy()
 
