@@ -14,6 +14,10 @@ class AuditAction(models.TextChoices):
     LEAD_OUTCOME = "lead.outcome", _("call outcome recorded")
     NEWS_PUBLISH = "news.publish", _("news published")
     NEWS_CHANGE = "news.change", _("news edited or withdrawn")
+    EXCHANGE_RATE = "exchange.rate", _("exchange rate set")
+    EXCHANGE = "exchange", _("currency exchange")
+    REVERSAL_PROPOSE = "reversal.propose", _("reversal proposed")
+    REVERSAL_DECIDE = "reversal.decide", _("reversal approved")
 
 
 class AuditEvent(models.Model):
