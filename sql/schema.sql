@@ -293,6 +293,20 @@ GO
 COMMIT TRANSACTION;
 GO
 
+-- Migration audit.0002_exchange_and_reversal_actions
+BEGIN TRANSACTION;
+GO
+-- Remove constraint audit_event_action_valid from model auditevent
+ALTER TABLE [audit_auditevent] DROP CONSTRAINT [audit_event_action_valid];
+GO
+-- Alter field action on auditevent
+-- (no-op)
+-- Create constraint audit_event_action_valid on model auditevent
+ALTER TABLE [audit_auditevent] ADD CONSTRAINT [audit_event_action_valid] CHECK ([action] IN ('admin.add', 'admin.change', 'admin.delete', 'payment', 'campaign.transition', 'lead.outcome', 'news.publish', 'news.change', 'exchange.rate', 'exchange', 'reversal.propose', 'reversal.decide'));
+GO
+COMMIT TRANSACTION;
+GO
+
 -- Migration axes.0001_initial
 BEGIN TRANSACTION;
 GO
@@ -527,6 +541,87 @@ GO
 CREATE INDEX [banking_transfer_payee_id_625d2ba7] ON [banking_transfer] ([payee_id]);
 GO
 CREATE INDEX [banking_transfer_payer_id_e9e1f796] ON [banking_transfer] ([payer_id]);
+GO
+COMMIT TRANSACTION;
+GO
+
+-- Migration banking.0002_exchange_and_reversal
+BEGIN TRANSACTION;
+GO
+-- Create model ExchangeRate
+CREATE TABLE [banking_exchangerate] ([id] bigint NOT NULL PRIMARY KEY IDENTITY (1, 1), [base] nvarchar(3) NOT NULL, [quote] nvarchar(3) NOT NULL, [buy] numeric(18, 6) NOT NULL, [sell] numeric(18, 6) NOT NULL, [valid_from] datetimeoffset NOT NULL, [created_at] datetimeoffset NOT NULL, [set_by_id] bigint NOT NULL);
+GO
+-- Create model Exchange
+CREATE TABLE [banking_exchange] ([id] bigint NOT NULL PRIMARY KEY IDENTITY (1, 1), [idempotency_key] char(32) NOT NULL, [created_at] datetimeoffset NOT NULL, [bought_leg_id] bigint NOT NULL UNIQUE, [initiated_by_id] bigint NOT NULL, [sold_leg_id] bigint NOT NULL UNIQUE, [rate_id] bigint NOT NULL);
+GO
+-- Create model Reversal
+CREATE TABLE [banking_reversal] ([id] bigint NOT NULL PRIMARY KEY IDENTITY (1, 1), [reason] nvarchar(500) NOT NULL, [status] nvarchar(10) NOT NULL, [proposed_at] datetimeoffset NOT NULL, [decided_at] datetimeoffset NULL, [decided_by_id] bigint NULL, [original_id] bigint NOT NULL UNIQUE, [proposed_by_id] bigint NOT NULL, [reversing_transfer_id] bigint NULL);
+GO
+-- Create constraint exchange_rate_buy_positive on model exchangerate
+ALTER TABLE [banking_exchangerate] ADD CONSTRAINT [exchange_rate_buy_positive] CHECK ([buy] > 0);
+GO
+-- Create constraint exchange_rate_sell_not_below_buy on model exchangerate
+ALTER TABLE [banking_exchangerate] ADD CONSTRAINT [exchange_rate_sell_not_below_buy] CHECK ([sell] >= ([buy]));
+GO
+-- Create constraint exchange_rate_two_currencies on model exchangerate
+ALTER TABLE [banking_exchangerate] ADD CONSTRAINT [exchange_rate_two_currencies] CHECK (NOT ([base] = ([quote])));
+GO
+-- Create constraint exchange_rate_iso4217 on model exchangerate
+ALTER TABLE [banking_exchangerate] ADD CONSTRAINT [exchange_rate_iso4217] CHECK (([base] IN ('RUB', 'USD', 'EUR', 'CNY', 'GBP', 'CHF', 'KZT', 'BYN', 'AED', 'TRY') AND [quote] IN ('RUB', 'USD', 'EUR', 'CNY', 'GBP', 'CHF', 'KZT', 'BYN', 'AED', 'TRY')));
+GO
+-- Create constraint exchange_rate_one_per_moment on model exchangerate
+ALTER TABLE [banking_exchangerate] ADD CONSTRAINT [exchange_rate_one_per_moment] UNIQUE ([base], [quote], [valid_from]);
+GO
+-- Create constraint exchange_idempotency_key_unique on model exchange
+ALTER TABLE [banking_exchange] ADD CONSTRAINT [exchange_idempotency_key_unique] UNIQUE ([initiated_by_id], [idempotency_key]);
+GO
+-- Create constraint exchange_two_legs on model exchange
+ALTER TABLE [banking_exchange] ADD CONSTRAINT [exchange_two_legs] CHECK (NOT ([sold_leg_id] = ([bought_leg_id])));
+GO
+-- Create constraint reversal_status_valid on model reversal
+ALTER TABLE [banking_reversal] ADD CONSTRAINT [reversal_status_valid] CHECK ([status] IN ('proposed', 'reversed', 'claim'));
+GO
+-- Create constraint reversal_reason_given on model reversal
+ALTER TABLE [banking_reversal] ADD CONSTRAINT [reversal_reason_given] CHECK (NOT ([reason] = ''));
+GO
+-- Create constraint reversal_checker_not_maker on model reversal
+ALTER TABLE [banking_reversal] ADD CONSTRAINT [reversal_checker_not_maker] CHECK (([decided_by_id] IS NULL OR NOT ([decided_by_id] = ([proposed_by_id]) AND [decided_by_id] IS NOT NULL)));
+GO
+-- Create constraint reversal_decision_consistent on model reversal
+ALTER TABLE [banking_reversal] ADD CONSTRAINT [reversal_decision_consistent] CHECK ((([decided_at] IS NULL AND [decided_by_id] IS NULL AND [reversing_transfer_id] IS NULL AND [status] = 'proposed') OR ([decided_at] IS NOT NULL AND [decided_by_id] IS NOT NULL AND [reversing_transfer_id] IS NOT NULL AND [status] = 'reversed') OR ([decided_at] IS NOT NULL AND [decided_by_id] IS NOT NULL AND [reversing_transfer_id] IS NULL AND [status] = 'claim')));
+GO
+-- Create constraint reversal_one_reversing_transfer on model reversal
+CREATE UNIQUE INDEX [reversal_one_reversing_transfer] ON [banking_reversal] ([reversing_transfer_id]) WHERE [reversing_transfer_id] IS NOT NULL;
+GO
+ALTER TABLE [banking_exchange] ADD CONSTRAINT [banking_exchange_bought_leg_id_687fa346_fk_banking_transfer_id] FOREIGN KEY ([bought_leg_id]) REFERENCES [banking_transfer] ([id]);
+GO
+ALTER TABLE [banking_exchange] ADD CONSTRAINT [banking_exchange_initiated_by_id_9008c283_fk_accounts_account_id] FOREIGN KEY ([initiated_by_id]) REFERENCES [accounts_account] ([id]);
+GO
+ALTER TABLE [banking_exchange] ADD CONSTRAINT [banking_exchange_rate_id_3b85fa72_fk_banking_exchangerate_id] FOREIGN KEY ([rate_id]) REFERENCES [banking_exchangerate] ([id]);
+GO
+ALTER TABLE [banking_exchange] ADD CONSTRAINT [banking_exchange_sold_leg_id_04d7e7e9_fk_banking_transfer_id] FOREIGN KEY ([sold_leg_id]) REFERENCES [banking_transfer] ([id]);
+GO
+ALTER TABLE [banking_exchangerate] ADD CONSTRAINT [banking_exchangerate_set_by_id_dc98378a_fk_accounts_account_id] FOREIGN KEY ([set_by_id]) REFERENCES [accounts_account] ([id]);
+GO
+ALTER TABLE [banking_reversal] ADD CONSTRAINT [banking_reversal_decided_by_id_e9d098ed_fk_accounts_account_id] FOREIGN KEY ([decided_by_id]) REFERENCES [accounts_account] ([id]);
+GO
+ALTER TABLE [banking_reversal] ADD CONSTRAINT [banking_reversal_original_id_9ea13abf_fk_banking_transfer_id] FOREIGN KEY ([original_id]) REFERENCES [banking_transfer] ([id]);
+GO
+ALTER TABLE [banking_reversal] ADD CONSTRAINT [banking_reversal_proposed_by_id_1063bef1_fk_accounts_account_id] FOREIGN KEY ([proposed_by_id]) REFERENCES [accounts_account] ([id]);
+GO
+ALTER TABLE [banking_reversal] ADD CONSTRAINT [banking_reversal_reversing_transfer_id_32ee651c_fk_banking_transfer_id] FOREIGN KEY ([reversing_transfer_id]) REFERENCES [banking_transfer] ([id]);
+GO
+CREATE INDEX [banking_exchange_initiated_by_id_9008c283] ON [banking_exchange] ([initiated_by_id]);
+GO
+CREATE INDEX [banking_exchange_rate_id_3b85fa72] ON [banking_exchange] ([rate_id]);
+GO
+CREATE INDEX [banking_exchangerate_set_by_id_dc98378a] ON [banking_exchangerate] ([set_by_id]);
+GO
+CREATE INDEX [banking_reversal_decided_by_id_e9d098ed] ON [banking_reversal] ([decided_by_id]);
+GO
+CREATE INDEX [banking_reversal_proposed_by_id_1063bef1] ON [banking_reversal] ([proposed_by_id]);
+GO
+CREATE INDEX [banking_reversal_reversing_transfer_id_32ee651c] ON [banking_reversal] ([reversing_transfer_id]);
 GO
 COMMIT TRANSACTION;
 GO
