@@ -14,7 +14,7 @@ from django.urls import reverse
 
 from accounts import roles
 from accounts.models import Account, Client
-from banking.models import BankAccount, Receipt, Transfer
+from banking.models import BankAccount, Exchange, Receipt, Transfer
 from campaigns.models import CallAttempt, Campaign, Lead
 from chat.models import ChatMessage, Conversation, ConversationStatus
 from outreach.models import News
@@ -22,7 +22,7 @@ from outreach.models import News
 FAST_HASHER = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 OUR_APPS = ("accounts", "banking", "campaigns", "outreach", "surveys", "chat")
 OUR_MODELS = [model for model in admin.site._registry if model._meta.app_label in OUR_APPS]
-HISTORY_MODELS = [Receipt, Transfer, ChatMessage, CallAttempt]
+HISTORY_MODELS = [Receipt, Transfer, Exchange, ChatMessage, CallAttempt]
 
 
 @pytest.fixture(scope="module")
