@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from typing import cast
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -36,7 +37,8 @@ class ExchangeForm(BootstrapFormMixin, forms.Form):
 
     def __init__(self, *args, accounts: list[BankAccount], **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["sell_from"].choices = self.fields["buy_to"].choices = _choices(accounts)
+        for name in ("sell_from", "buy_to"):
+            cast(forms.ChoiceField, self.fields[name]).choices = _choices(accounts)
         if not self.is_bound:
             self.initial.setdefault("idempotency_key", uuid.uuid4())
             currencies = [a.currency for a in accounts]
