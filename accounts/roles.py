@@ -71,6 +71,10 @@ ROLE_PERMISSIONS: dict[str, set[str]] = {
         for action in _EVERY_ACTION
     }
     | {"banking.view_transfer", "banking.view_receipt"}
+    # Exchange rates are set (a new row from a moment on), never edited; exchanges are only looked at. A
+    # reversal is proposed by one member of the back office and approved by another (the service checks that).
+    | {"banking.view_exchangerate", "banking.add_exchangerate", "banking.view_exchange"}
+    | {"banking.view_reversal", "banking.propose_reversal", "banking.approve_reversal"}
     # The call log is history: the back office reads it, and only agents' calls write it.
     | {"campaigns.view_callattempt", "campaigns.view_campaign_results", "campaigns.view_agentstatespan"},
 }

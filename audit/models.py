@@ -28,6 +28,10 @@ class AuditAction(models.TextChoices):
     SECOND_FACTOR_ENROLLED = "otp.enrolled", _("second factor set up")
     SECOND_FACTOR_RESET = "otp.reset", _("second factor reset")
     PASSWORD_CHANGED = "password.changed", _("password changed, other sessions ended")
+    EXCHANGE_RATE = "exchange.rate", _("exchange rate set")
+    EXCHANGE = "exchange", _("currency exchange")
+    REVERSAL_PROPOSE = "reversal.propose", _("reversal proposed")
+    REVERSAL_DECIDE = "reversal.decide", _("reversal approved")
 
 
 class AuditEvent(models.Model):

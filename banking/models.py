@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from typing import Final
 
 from django.db import models
 from django.db.models import Q
@@ -12,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Account
 from banking.currencies import Currency
-from core.money import MONEY
+from core.money import MONEY, MoneyColumn
 
 ACCOUNT_NUMBER_LENGTH = 20  # the Russian 20-digit account number
 
@@ -124,3 +125,159 @@ class Receipt(models.Model):
     @property
     def signed_amount(self):
         return -self.amount if self.kind == self.Kind.DEBIT else self.amount
+
+
+# Items 4 and 5 of issue 15: exchange between a customer's own accounts, and reversal (storno) of a transfer.
+
+RATE: Final = MoneyColumn(max_digits=18, decimal_places=6)  # up to 10^12 units of the quote currency per unit
+
+
+class ExchangeRate(models.Model):
+    """What the bank pays (buy) and asks (sell), in the quote currency, for one unit of the base currency.
+
+    A rate holds from ``valid_from`` until a newer one of the same pair; rows are never edited, so each
+    exchange names the rate it was made at. Set by back office through ``banking.exchange.set_exchange_rate``.
+    """
+
+    base = models.CharField(_("base currency"), max_length=3, choices=Currency.choices)
+    quote = models.CharField(_("quote currency"), max_length=3, choices=Currency.choices)
+    buy = models.DecimalField(_("bank buys at"), **RATE)
+    sell = models.DecimalField(_("bank sells at"), **RATE)
+    valid_from = models.DateTimeField(_("valid from"))
+    set_by = models.ForeignKey(Account, verbose_name=_("set by"), on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("exchange rate")
+        verbose_name_plural = _("exchange rates")
+        ordering = ["base", "quote", "-valid_from"]
+        constraints = [
+            models.CheckConstraint(condition=Q(buy__gt=0), name="exchange_rate_buy_positive"),
+            models.CheckConstraint(condition=Q(sell__gte=models.F("buy")), name="exchange_rate_sell_not_below_buy"),
+            models.CheckConstraint(condition=~Q(base=models.F("quote")), name="exchange_rate_two_currencies"),
+            models.CheckConstraint(
+                condition=Q(base__in=Currency.values) & Q(quote__in=Currency.values), name="exchange_rate_iso4217"
+            ),
+            models.UniqueConstraint(fields=["base", "quote", "valid_from"], name="exchange_rate_one_per_moment"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.base}/{self.quote} {self.buy}/{self.sell}"
+
+
+class Exchange(models.Model):
+    """A customer's exchange: two transfers made together, through the bank's exchange desk.
+
+    ``sold_leg`` takes the customer's money to the desk's account in that currency, ``bought_leg`` pays the
+    desk's money in the other currency to the customer's account; both have their receipts.
+    """
+
+    initiated_by = models.ForeignKey(
+        Account, verbose_name=_("customer"), on_delete=models.PROTECT, related_name="exchanges"
+    )
+    idempotency_key = models.UUIDField(_("idempotency key"))
+    rate = models.ForeignKey(ExchangeRate, verbose_name=_("rate"), on_delete=models.PROTECT, related_name="exchanges")
+    sold_leg = models.OneToOneField(
+        Transfer, verbose_name=_("sold"), on_delete=models.PROTECT, related_name="exchange_sold"
+    )
+    bought_leg = models.OneToOneField(
+        Transfer, verbose_name=_("bought"), on_delete=models.PROTECT, related_name="exchange_bought"
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("currency exchange")
+        verbose_name_plural = _("currency exchanges")
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["initiated_by", "idempotency_key"], name="exchange_idempotency_key_unique"),
+            models.CheckConstraint(condition=~Q(sold_leg=models.F("bought_leg")), name="exchange_two_legs"),
+        ]
+
+    def __str__(self) -> str:
+        sold, bought = self.sold_leg, self.bought_leg
+        return f"{sold.amount} {sold.payer.currency} → {bought.amount} {bought.payee.currency}"
+
+
+class ReversalStatus(models.TextChoices):
+    PROPOSED = "proposed", _("proposed")
+    REVERSED = "reversed", _("reversed")
+    CLAIM = "claim", _("claim")
+
+
+class Reversal(models.Model):
+    """A storno of a transfer (maker–checker): proposed with a reason by one staff member, decided by another.
+
+    The original transfer is never edited: approval writes an opposite transfer (payee to payer) with its own
+    receipts. When the payee's balance no longer covers the amount, the approval makes the reversal a claim
+    against the payee instead, and no money moves.
+    """
+
+    Status = ReversalStatus
+
+    original = models.OneToOneField(
+        Transfer, verbose_name=_("transfer"), on_delete=models.PROTECT, related_name="reversal"
+    )
+    reason = models.CharField(_("reason"), max_length=500)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PROPOSED)
+    proposed_by = models.ForeignKey(Account, verbose_name=_("proposed by"), on_delete=models.PROTECT, related_name="+")
+    proposed_at = models.DateTimeField(_("proposed"), auto_now_add=True)
+    decided_by = models.ForeignKey(
+        Account, verbose_name=_("approved by"), on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    decided_at = models.DateTimeField(_("approved"), null=True, blank=True)
+    reversing_transfer = models.ForeignKey(
+        Transfer,
+        verbose_name=_("reversing transfer"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="reverses",
+    )
+
+    class Meta:
+        verbose_name = _("reversal")
+        verbose_name_plural = _("reversals")
+        ordering = ["-proposed_at", "-id"]
+        permissions = [
+            ("propose_reversal", _("Can propose a reversal of a transfer")),
+            ("approve_reversal", _("Can approve a reversal proposed by someone else")),
+        ]
+        constraints = [
+            models.CheckConstraint(condition=Q(status__in=ReversalStatus.values), name="reversal_status_valid"),
+            models.CheckConstraint(condition=~Q(reason=""), name="reversal_reason_given"),
+            # Maker–checker: whoever proposed cannot be the one who decides.
+            models.CheckConstraint(
+                condition=Q(decided_by__isnull=True) | ~Q(decided_by=models.F("proposed_by")),
+                name="reversal_checker_not_maker",
+            ),
+            models.CheckConstraint(
+                condition=Q(
+                    status=ReversalStatus.PROPOSED,
+                    decided_by__isnull=True,
+                    decided_at__isnull=True,
+                    reversing_transfer__isnull=True,
+                )
+                | Q(
+                    status=ReversalStatus.REVERSED,
+                    decided_by__isnull=False,
+                    decided_at__isnull=False,
+                    reversing_transfer__isnull=False,
+                )
+                | Q(
+                    status=ReversalStatus.CLAIM,
+                    decided_by__isnull=False,
+                    decided_at__isnull=False,
+                    reversing_transfer__isnull=True,
+                ),
+                name="reversal_decision_consistent",
+            ),
+            models.UniqueConstraint(
+                fields=["reversing_transfer"],
+                condition=Q(reversing_transfer__isnull=False),
+                name="reversal_one_reversing_transfer",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_status_display()}: {self.original_id}"

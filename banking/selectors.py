@@ -13,7 +13,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from accounts.models import Account
-from banking.models import BankAccount, Receipt, ReceiptKind
+from banking.models import BankAccount, Exchange, Receipt, ReceiptKind
 
 
 def customer_bank_accounts(*, account: Account) -> list[BankAccount]:
@@ -66,4 +66,11 @@ def payment_receipt(*, account: Account, transfer_id: int) -> Receipt:
     """The payer's debit receipt of a transfer; only the payer's owner may see it."""
     return Receipt.objects.select_related("bank_account", "transfer", "transfer__payee").get(
         transfer_id=transfer_id, kind=ReceiptKind.DEBIT, bank_account__owner=account
+    )
+
+
+def customer_exchange(*, account: Account, exchange_id: int) -> Exchange:
+    """One of the customer's exchanges with both legs and the rate; someone else's raises ``DoesNotExist``."""
+    return Exchange.objects.select_related("rate", "sold_leg__payer", "bought_leg__payee").get(
+        pk=exchange_id, initiated_by=account
     )

@@ -23,3 +23,25 @@ def format_money(amount: Decimal | None, currency: str = "") -> str:
         return "—"
     text = number_format(amount, decimal_pos=2, use_l10n=True, force_grouping=True)
     return f"{text} {currency}".strip()
+
+
+# How a customer reads each currency; one without a sign of its own keeps its code.
+CURRENCY_SIGNS: Final = {
+    "RUB": "₽",
+    "USD": "$",
+    "EUR": "€",
+    "CNY": "¥",
+    "GBP": "£",
+    "KZT": "₸",
+    "TRY": "₺",
+    "BYN": "Br",
+}
+
+
+def money(amount: Decimal | None, currency: str) -> str:
+    """An amount as customers read it: "1 500,50 ₽" in Russian (no-break spaces), "−20.00 $" when negative."""
+    if amount is None:
+        return "—"
+    text = number_format(abs(amount), decimal_pos=2, use_l10n=True, force_grouping=True)
+    sign = "\u2212" if amount < 0 else ""
+    return f"{sign}{text}\u00a0{CURRENCY_SIGNS.get(currency, currency)}"

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from portal import views
+from portal import exchange_views, views
 
 app_name = "portal"
 urlpatterns = [
@@ -20,4 +20,12 @@ urlpatterns = [
     path("payments/<int:transfer_id>/", views.payment_receipt, name="payment_receipt"),
     path("messages/<int:message_id>/", views.message_detail, name="message_detail"),
     path("reviews/", views.reviews, name="reviews"),
+]
+
+# Currency exchange between the customer's own accounts (issue 15, item 4).
+
+urlpatterns += [
+    path("exchange/", exchange_views.exchange_new, name="exchange_new"),
+    path("exchange/confirm/", exchange_views.exchange_confirm, name="exchange_confirm"),
+    path("exchange/<int:exchange_id>/", exchange_views.exchange_done, name="exchange_done"),
 ]

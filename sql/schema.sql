@@ -278,7 +278,7 @@ GO
 BEGIN TRANSACTION;
 GO
 -- Create model AuditEvent
-CREATE TABLE [audit_auditevent] ([id] bigint NOT NULL PRIMARY KEY IDENTITY (1, 1), [created_at] datetimeoffset NOT NULL, [actor_username] nvarchar(150) NOT NULL, [action] nvarchar(32) NOT NULL, [target_type] nvarchar(100) NOT NULL, [target_id] nvarchar(64) NOT NULL, [summary] nvarchar(500) NOT NULL, [actor_id] bigint NULL, CONSTRAINT [audit_event_action_valid] CHECK ([action] IN ('admin.add', 'admin.change', 'admin.delete', 'payment', 'campaign.transition', 'lead.outcome', 'news.publish', 'news.change', 'lead.state', 'lead.release', 'message.compose', 'message.status', 'chat.close', 'chat.reassign', 'bank_account.close', 'outreach.opt_out', 'sign_in.failed', 'sign_in.locked', 'otp.failed', 'otp.enrolled', 'otp.reset', 'password.changed')));
+CREATE TABLE [audit_auditevent] ([id] bigint NOT NULL PRIMARY KEY IDENTITY (1, 1), [created_at] datetimeoffset NOT NULL, [actor_username] nvarchar(150) NOT NULL, [action] nvarchar(32) NOT NULL, [target_type] nvarchar(100) NOT NULL, [target_id] nvarchar(64) NOT NULL, [summary] nvarchar(500) NOT NULL, [actor_id] bigint NULL, CONSTRAINT [audit_event_action_valid] CHECK ([action] IN ('admin.add', 'admin.change', 'admin.delete', 'payment', 'campaign.transition', 'lead.outcome', 'news.publish', 'news.change', 'lead.state', 'lead.release', 'message.compose', 'message.status', 'chat.close', 'chat.reassign', 'bank_account.close', 'outreach.opt_out', 'sign_in.failed', 'sign_in.locked', 'otp.failed', 'otp.enrolled', 'otp.reset', 'password.changed', 'exchange.rate', 'exchange', 'reversal.propose', 'reversal.decide')));
 GO
 ALTER TABLE [audit_auditevent] ADD CONSTRAINT [audit_auditevent_actor_id_270bb4b7_fk_accounts_account_id] FOREIGN KEY ([actor_id]) REFERENCES [accounts_account] ([id]);
 GO
@@ -463,11 +463,20 @@ GO
 -- Create model BankAccount
 CREATE TABLE [banking_bankaccount] ([id] bigint NOT NULL PRIMARY KEY IDENTITY (1, 1), [number] nvarchar(20) NOT NULL UNIQUE, [currency] nvarchar(3) NOT NULL, [balance] numeric(18, 2) NOT NULL, [is_closed] bit NOT NULL, [opened_at] datetimeoffset NOT NULL, [owner_id] bigint NOT NULL);
 GO
+-- Create model ExchangeRate
+CREATE TABLE [banking_exchangerate] ([id] bigint NOT NULL PRIMARY KEY IDENTITY (1, 1), [base] nvarchar(3) NOT NULL, [quote] nvarchar(3) NOT NULL, [buy] numeric(18, 6) NOT NULL, [sell] numeric(18, 6) NOT NULL, [valid_from] datetimeoffset NOT NULL, [created_at] datetimeoffset NOT NULL, [set_by_id] bigint NOT NULL);
+GO
 -- Create model Transfer
 CREATE TABLE [banking_transfer] ([id] bigint NOT NULL PRIMARY KEY IDENTITY (1, 1), [amount] numeric(18, 2) NOT NULL, [comment] nvarchar(200) NOT NULL, [idempotency_key] char(32) NOT NULL, [created_at] datetimeoffset NOT NULL, [initiated_by_id] bigint NOT NULL, [payee_id] bigint NOT NULL, [payer_id] bigint NOT NULL);
 GO
+-- Create model Reversal
+CREATE TABLE [banking_reversal] ([id] bigint NOT NULL PRIMARY KEY IDENTITY (1, 1), [reason] nvarchar(500) NOT NULL, [status] nvarchar(10) NOT NULL, [proposed_at] datetimeoffset NOT NULL, [decided_at] datetimeoffset NULL, [decided_by_id] bigint NULL, [proposed_by_id] bigint NOT NULL, [original_id] bigint NOT NULL UNIQUE, [reversing_transfer_id] bigint NULL);
+GO
 -- Create model Receipt
 CREATE TABLE [banking_receipt] ([id] bigint NOT NULL PRIMARY KEY IDENTITY (1, 1), [kind] nvarchar(6) NOT NULL, [amount] numeric(18, 2) NOT NULL, [balance_after] numeric(18, 2) NOT NULL, [description] nvarchar(255) NOT NULL, [created_at] datetimeoffset NOT NULL, [bank_account_id] bigint NOT NULL, [transfer_id] bigint NULL);
+GO
+-- Create model Exchange
+CREATE TABLE [banking_exchange] ([id] bigint NOT NULL PRIMARY KEY IDENTITY (1, 1), [idempotency_key] char(32) NOT NULL, [created_at] datetimeoffset NOT NULL, [initiated_by_id] bigint NOT NULL, [rate_id] bigint NOT NULL, [bought_leg_id] bigint NOT NULL UNIQUE, [sold_leg_id] bigint NOT NULL UNIQUE);
 GO
 -- Create constraint bank_account_balance_not_negative on model bankaccount
 ALTER TABLE [banking_bankaccount] ADD CONSTRAINT [bank_account_balance_not_negative] CHECK ([balance] >= 0);
@@ -478,6 +487,21 @@ GO
 -- Create constraint bank_account_number_length on model bankaccount
 ALTER TABLE [banking_bankaccount] ADD CONSTRAINT [bank_account_number_length] CHECK (LEN([number]) = 20);
 GO
+-- Create constraint exchange_rate_buy_positive on model exchangerate
+ALTER TABLE [banking_exchangerate] ADD CONSTRAINT [exchange_rate_buy_positive] CHECK ([buy] > 0);
+GO
+-- Create constraint exchange_rate_sell_not_below_buy on model exchangerate
+ALTER TABLE [banking_exchangerate] ADD CONSTRAINT [exchange_rate_sell_not_below_buy] CHECK ([sell] >= ([buy]));
+GO
+-- Create constraint exchange_rate_two_currencies on model exchangerate
+ALTER TABLE [banking_exchangerate] ADD CONSTRAINT [exchange_rate_two_currencies] CHECK (NOT ([base] = ([quote])));
+GO
+-- Create constraint exchange_rate_iso4217 on model exchangerate
+ALTER TABLE [banking_exchangerate] ADD CONSTRAINT [exchange_rate_iso4217] CHECK (([base] IN ('RUB', 'USD', 'EUR', 'CNY', 'GBP', 'CHF', 'KZT', 'BYN', 'AED', 'TRY') AND [quote] IN ('RUB', 'USD', 'EUR', 'CNY', 'GBP', 'CHF', 'KZT', 'BYN', 'AED', 'TRY')));
+GO
+-- Create constraint exchange_rate_one_per_moment on model exchangerate
+ALTER TABLE [banking_exchangerate] ADD CONSTRAINT [exchange_rate_one_per_moment] UNIQUE ([base], [quote], [valid_from]);
+GO
 -- Create constraint transfer_amount_positive on model transfer
 ALTER TABLE [banking_transfer] ADD CONSTRAINT [transfer_amount_positive] CHECK ([amount] > 0);
 GO
@@ -486,6 +510,21 @@ ALTER TABLE [banking_transfer] ADD CONSTRAINT [transfer_between_two_accounts] CH
 GO
 -- Create constraint transfer_idempotency_key_unique on model transfer
 ALTER TABLE [banking_transfer] ADD CONSTRAINT [transfer_idempotency_key_unique] UNIQUE ([initiated_by_id], [idempotency_key]);
+GO
+-- Create constraint reversal_status_valid on model reversal
+ALTER TABLE [banking_reversal] ADD CONSTRAINT [reversal_status_valid] CHECK ([status] IN ('proposed', 'reversed', 'claim'));
+GO
+-- Create constraint reversal_reason_given on model reversal
+ALTER TABLE [banking_reversal] ADD CONSTRAINT [reversal_reason_given] CHECK (NOT ([reason] = ''));
+GO
+-- Create constraint reversal_checker_not_maker on model reversal
+ALTER TABLE [banking_reversal] ADD CONSTRAINT [reversal_checker_not_maker] CHECK (([decided_by_id] IS NULL OR NOT ([decided_by_id] = ([proposed_by_id]) AND [decided_by_id] IS NOT NULL)));
+GO
+-- Create constraint reversal_decision_consistent on model reversal
+ALTER TABLE [banking_reversal] ADD CONSTRAINT [reversal_decision_consistent] CHECK ((([decided_at] IS NULL AND [decided_by_id] IS NULL AND [reversing_transfer_id] IS NULL AND [status] = 'proposed') OR ([decided_at] IS NOT NULL AND [decided_by_id] IS NOT NULL AND [reversing_transfer_id] IS NOT NULL AND [status] = 'reversed') OR ([decided_at] IS NOT NULL AND [decided_by_id] IS NOT NULL AND [reversing_transfer_id] IS NULL AND [status] = 'claim')));
+GO
+-- Create constraint reversal_one_reversing_transfer on model reversal
+CREATE UNIQUE INDEX [reversal_one_reversing_transfer] ON [banking_reversal] ([reversing_transfer_id]) WHERE [reversing_transfer_id] IS NOT NULL;
 GO
 -- Create index receipt_account_time on field(s) bank_account, created_at of model receipt
 CREATE INDEX [receipt_account_time] ON [banking_receipt] ([bank_account_id], [created_at]);
@@ -502,11 +541,35 @@ GO
 -- Create constraint receipt_one_side_per_transfer on model receipt
 CREATE UNIQUE INDEX [receipt_one_side_per_transfer] ON [banking_receipt] ([transfer_id], [kind]) WHERE [transfer_id] IS NOT NULL;
 GO
+-- Create constraint exchange_idempotency_key_unique on model exchange
+ALTER TABLE [banking_exchange] ADD CONSTRAINT [exchange_idempotency_key_unique] UNIQUE ([initiated_by_id], [idempotency_key]);
+GO
+-- Create constraint exchange_two_legs on model exchange
+ALTER TABLE [banking_exchange] ADD CONSTRAINT [exchange_two_legs] CHECK (NOT ([sold_leg_id] = ([bought_leg_id])));
+GO
 ALTER TABLE [banking_bankaccount] ADD CONSTRAINT [banking_bankaccount_owner_id_8eaa393b_fk_accounts_account_id] FOREIGN KEY ([owner_id]) REFERENCES [accounts_account] ([id]);
+GO
+ALTER TABLE [banking_exchange] ADD CONSTRAINT [banking_exchange_bought_leg_id_687fa346_fk_banking_transfer_id] FOREIGN KEY ([bought_leg_id]) REFERENCES [banking_transfer] ([id]);
+GO
+ALTER TABLE [banking_exchange] ADD CONSTRAINT [banking_exchange_initiated_by_id_9008c283_fk_accounts_account_id] FOREIGN KEY ([initiated_by_id]) REFERENCES [accounts_account] ([id]);
+GO
+ALTER TABLE [banking_exchange] ADD CONSTRAINT [banking_exchange_rate_id_3b85fa72_fk_banking_exchangerate_id] FOREIGN KEY ([rate_id]) REFERENCES [banking_exchangerate] ([id]);
+GO
+ALTER TABLE [banking_exchange] ADD CONSTRAINT [banking_exchange_sold_leg_id_04d7e7e9_fk_banking_transfer_id] FOREIGN KEY ([sold_leg_id]) REFERENCES [banking_transfer] ([id]);
+GO
+ALTER TABLE [banking_exchangerate] ADD CONSTRAINT [banking_exchangerate_set_by_id_dc98378a_fk_accounts_account_id] FOREIGN KEY ([set_by_id]) REFERENCES [accounts_account] ([id]);
 GO
 ALTER TABLE [banking_receipt] ADD CONSTRAINT [banking_receipt_bank_account_id_35718439_fk_banking_bankaccount_id] FOREIGN KEY ([bank_account_id]) REFERENCES [banking_bankaccount] ([id]);
 GO
 ALTER TABLE [banking_receipt] ADD CONSTRAINT [banking_receipt_transfer_id_0a2ef370_fk_banking_transfer_id] FOREIGN KEY ([transfer_id]) REFERENCES [banking_transfer] ([id]);
+GO
+ALTER TABLE [banking_reversal] ADD CONSTRAINT [banking_reversal_decided_by_id_e9d098ed_fk_accounts_account_id] FOREIGN KEY ([decided_by_id]) REFERENCES [accounts_account] ([id]);
+GO
+ALTER TABLE [banking_reversal] ADD CONSTRAINT [banking_reversal_original_id_9ea13abf_fk_banking_transfer_id] FOREIGN KEY ([original_id]) REFERENCES [banking_transfer] ([id]);
+GO
+ALTER TABLE [banking_reversal] ADD CONSTRAINT [banking_reversal_proposed_by_id_1063bef1_fk_accounts_account_id] FOREIGN KEY ([proposed_by_id]) REFERENCES [accounts_account] ([id]);
+GO
+ALTER TABLE [banking_reversal] ADD CONSTRAINT [banking_reversal_reversing_transfer_id_32ee651c_fk_banking_transfer_id] FOREIGN KEY ([reversing_transfer_id]) REFERENCES [banking_transfer] ([id]);
 GO
 ALTER TABLE [banking_transfer] ADD CONSTRAINT [banking_transfer_initiated_by_id_7b78f3a8_fk_accounts_account_id] FOREIGN KEY ([initiated_by_id]) REFERENCES [accounts_account] ([id]);
 GO
@@ -516,9 +579,21 @@ ALTER TABLE [banking_transfer] ADD CONSTRAINT [banking_transfer_payer_id_e9e1f79
 GO
 CREATE INDEX [banking_bankaccount_owner_id_8eaa393b] ON [banking_bankaccount] ([owner_id]);
 GO
+CREATE INDEX [banking_exchange_initiated_by_id_9008c283] ON [banking_exchange] ([initiated_by_id]);
+GO
+CREATE INDEX [banking_exchange_rate_id_3b85fa72] ON [banking_exchange] ([rate_id]);
+GO
+CREATE INDEX [banking_exchangerate_set_by_id_dc98378a] ON [banking_exchangerate] ([set_by_id]);
+GO
 CREATE INDEX [banking_receipt_bank_account_id_35718439] ON [banking_receipt] ([bank_account_id]);
 GO
 CREATE INDEX [banking_receipt_transfer_id_0a2ef370] ON [banking_receipt] ([transfer_id]);
+GO
+CREATE INDEX [banking_reversal_decided_by_id_e9d098ed] ON [banking_reversal] ([decided_by_id]);
+GO
+CREATE INDEX [banking_reversal_proposed_by_id_1063bef1] ON [banking_reversal] ([proposed_by_id]);
+GO
+CREATE INDEX [banking_reversal_reversing_transfer_id_32ee651c] ON [banking_reversal] ([reversing_transfer_id]);
 GO
 CREATE INDEX [banking_transfer_created_at_b44603ef] ON [banking_transfer] ([created_at]);
 GO

@@ -14,7 +14,9 @@ from faker import Faker
 
 from accounts import roles
 from accounts.models import Account, Client, Sex, Worker
-from banking.models import BankAccount
+from banking.exchange import exchange, fund_exchange_desk, rate_in_force, set_exchange_rate
+from banking.models import BankAccount, Exchange, ExchangeRate, Reversal, Transfer
+from banking.reversal import propose_reversal
 from banking.services import deposit, open_bank_account, transfer
 from telemarketing.demo import texts
 from telemarketing.demo.basics import (
@@ -245,3 +247,29 @@ class PeopleSeeding(SeederBase):
                 )
                 balances[source["number"]] -= amount
                 balances[target["number"]] += amount
+
+    def seed_exchange_and_reversal(self, *, admin: Account, customer: Account) -> None:
+        """Rates and the exchange desk's money, one exchange of demo_customer's, and a reversal waiting for approval.
+
+        The reversal is proposed by a back-office worker, so that demo_admin (another person) can approve it.
+        """
+        if not ExchangeRate.objects.exists():
+            for base, buy, sell in (("USD", "90.15", "95.50"), ("EUR", "98.40", "104.25")):
+                set_exchange_rate(base=base, quote="RUB", buy=Decimal(buy), sell=Decimal(sell), set_by=admin)
+                fund_exchange_desk(currency=base, amount=Decimal("100000.00"), funded_by=admin)
+        own = {a.currency: a for a in customer.bank_accounts.filter(is_closed=False).order_by("-balance")}
+        if not Exchange.objects.filter(initiated_by=customer).exists() and {"RUB", "USD"} <= own.keys():
+            exchange(
+                initiated_by=customer,
+                sell_from=own["RUB"].number,
+                buy_to=own["USD"].number,
+                amount=Decimal("5000.00"),
+                rate_id=rate_in_force(sold_currency="RUB", bought_currency="USD").pk,
+                idempotency_key=uuid.UUID(int=1),
+            )
+        back_office = Account.objects.filter(groups__name=roles.BACK_OFFICE, worker__isnull=False)
+        maker = back_office.exclude(pk=admin.pk).order_by("pk").first()
+        payment = Transfer.objects.filter(payer__owner__client__isnull=False, reversal__isnull=True).order_by("pk")
+        payment = payment.filter(exchange_sold__isnull=True, exchange_bought__isnull=True).first()
+        if maker is not None and payment is not None and not Reversal.objects.exists():
+            propose_reversal(transfer_id=payment.pk, reason="Клиент оплатил счёт дважды", proposed_by=maker)

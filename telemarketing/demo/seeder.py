@@ -24,6 +24,7 @@ class DemoSeeder(PeopleSeeding, CampaignSeeding, OutreachSeeding):
         demo_customer = logins["demo_customer"]
         self.ensure_demo_customer_money(demo_customer)
         self.seed_payments(customers, kind="payments", payments=(0, 2))
+        self.seed_exchange_and_reversal(admin=logins["demo_admin"], customer=demo_customer)
         self.seed_campaigns()
         leads = self.seed_leads(callers)
         self.seed_call_centre(callers)

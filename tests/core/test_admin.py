@@ -12,7 +12,7 @@ from django.test.utils import CaptureQueriesContext, override_settings
 from django.urls import reverse
 
 from accounts.models import Account, Client
-from banking.models import BankAccount, Receipt, Transfer
+from banking.models import BankAccount, Exchange, Receipt, Transfer
 from campaigns.models import AgentStateSpan, CallAttempt, Campaign, Lead
 from chat.models import ChatMessage, Conversation, ConversationNote, ConversationStatus
 from outreach.models import Delivery, News
@@ -21,7 +21,7 @@ from tests.factories import StaffFactory
 FAST_HASHER = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 OUR_APPS = ("accounts", "banking", "campaigns", "outreach", "surveys", "chat")
 OUR_MODELS = [model for model in admin.site._registry if model._meta.app_label in OUR_APPS]
-HISTORY_MODELS = [Receipt, Transfer, ChatMessage, ConversationNote, CallAttempt, AgentStateSpan]
+HISTORY_MODELS = [Receipt, Transfer, Exchange, ChatMessage, ConversationNote, CallAttempt, AgentStateSpan]
 # Made only by a service (the outbox rows by writing a message), never added by hand.
 NO_ADD_MODELS = [*HISTORY_MODELS, Delivery]
 

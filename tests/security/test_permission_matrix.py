@@ -20,6 +20,7 @@ import asyncio
 import json
 import uuid
 from dataclasses import dataclass
+from decimal import Decimal
 
 import pytest
 from asgiref.sync import async_to_sync
@@ -30,7 +31,8 @@ from django.urls import URLPattern, URLResolver, get_resolver, resolve
 
 from accounts.models import Account
 from api.services import issue_token
-from banking.services import transfer
+from banking.exchange import exchange, fund_exchange_desk, set_exchange_rate
+from banking.services import open_bank_account, transfer
 from chat.services import claim_conversation, start_conversation
 from outreach.models import Message
 from tests.factories import (
@@ -75,6 +77,12 @@ GET    /payments/new/                                    →login 200      403  
 POST   /payments/new/                                    →login 200      403    403    403    403    403
 GET    /payments/{own_transfer}/                         →login 200      403    403    403    403    403
 GET    /payments/{others_transfer}/                      →login 404      403    403    403    403    403
+GET    /exchange/                                        →login 200      403    403    403    403    403
+POST   /exchange/                                        →login 200      403    403    403    403    403
+GET    /exchange/confirm/                                405    405      405    405    405    405    405
+POST   /exchange/confirm/                                →login →/exchange/ 403 403    403    403    403
+GET    /exchange/{own_exchange}/                         →login 200      403    403    403    403    403
+GET    /exchange/{others_exchange}/                      →login 404      403    403    403    403    403
 GET    /messages/{own_message}/                          →login 200      403    403    403    403    403
 GET    /messages/{others_message}/                       →login 404      403    403    403    403    403
 GET    /reviews/                                         →login 200      403    403    403    403    403
@@ -120,6 +128,9 @@ accounts.Account       200         200        200        200
 banking.BankAccount   200         200        200        200
 banking.Transfer      200         403        200        403
 banking.Receipt       200         403        200        403
+banking.ExchangeRate  200         200        200        200
+banking.Exchange      200         403        200        403
+banking.Reversal      200         200        200        200
 campaigns.Campaign     200         200        200        200
 campaigns.Product      200         200        200        200
 campaigns.Lead         200         200        200        200
@@ -223,6 +234,24 @@ def parse(table: str, *, key_columns: int = 2) -> list[Row]:
 # --- the people and the things they own ----------------------------------------------------------------------------
 
 
+def _exchanges(clerk: Account, *, own, others) -> dict[str, int]:
+    """An exchange of 100 ₽ into dollars by the customer and one by somebody else."""
+    rate = set_exchange_rate(base="USD", quote="RUB", buy=Decimal("90"), sell=Decimal("100"), set_by=clerk)
+    fund_exchange_desk(currency="USD", amount=Decimal("10"), funded_by=clerk)
+    ids = {}
+    for name, (owner, roubles) in (("own_exchange", own), ("others_exchange", others)):
+        dollars = open_bank_account(owner=owner, currency="USD")
+        ids[name] = exchange(
+            initiated_by=owner,
+            sell_from=roubles.number,
+            buy_to=dollars.number,
+            amount="100",
+            rate_id=rate.pk,
+            idempotency_key=uuid.uuid4(),
+        ).pk
+    return ids
+
+
 @pytest.fixture
 def world(settings):
     """One account per role, and objects of the customer's and of somebody else's for the URLs with ids."""
@@ -265,6 +294,7 @@ def world(settings):
         "others_bank": others_bank_account.pk,
         "own_transfer": pay(customer, own_bank_account, others_bank_account),
         "others_transfer": pay(other, others_bank_account, thirds_bank_account),
+        **_exchanges(people["back_office"], own=(customer, own_bank_account), others=(other, others_bank_account)),
         "own_message": MessageFactory(client=customer.client, subject="Вклад", body="12%", status=SENT).pk,
         "others_message": MessageFactory(client=other.client, subject="Кредит", body="9%", status=SENT).pk,
         "own_conversation": own_conversation.pk,

@@ -1,0 +1,154 @@
+"""Exchanges and reversal approvals at the same moment from several threads (each its own connection).
+
+On PostgreSQL the rows are locked in primary-key order (the four accounts of an exchange, the reversal's row
+before its two accounts); on SQLite the same tests run on a file copy of the test database, where IMMEDIATE
+transactions queue the writers (see tests/accounts/test_ledger_concurrency.py, whose helpers these are).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import random
+import uuid
+from decimal import Decimal
+
+import pytest
+from django.contrib.auth.models import Group
+
+from accounts import roles
+from banking.exchange import DESK_USERNAME, DeskShort, exchange, fund_exchange_desk, set_exchange_rate
+from banking.models import BankAccount, Exchange, Receipt, Reversal, ReversalStatus, Transfer
+from banking.reversal import ReversalAlreadyDecided, approve_reversal, propose_reversal
+from banking.services import InsufficientFunds, transfer
+from tests.accounts.factories import make_bank_account, make_customer, make_worker_account
+from tests.accounts.test_ledger_concurrency import run_in_threads, shared_database  # noqa: F401  (a fixture)
+
+THREADS = 6
+EXCHANGES_PER_THREAD = 10
+
+
+def clerk():
+    account = make_worker_account(is_staff=True)
+    account.groups.add(Group.objects.get(name=roles.BACK_OFFICE))
+    return account
+
+
+def totals() -> dict[str, Decimal]:
+    return {c: sum(BankAccount.objects.filter(currency=c).values_list("balance", flat=True)) for c in ("RUB", "USD")}
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_exchanges_keep_each_currency_whole(shared_database):  # noqa: F811
+    back_office = clerk()
+    rate = set_exchange_rate(base="USD", quote="RUB", buy=Decimal("90"), sell=Decimal("95.5"), set_by=back_office)
+    fund_exchange_desk(currency="USD", amount=Decimal("40"), funded_by=back_office)  # runs short on purpose
+    fund_exchange_desk(currency="RUB", amount=Decimal("3000"), funded_by=back_office)
+    owners = [make_customer() for _n in range(3)]
+    accounts = [
+        (
+            make_bank_account(owner=o, currency="RUB", balance="2000"),
+            make_bank_account(owner=o, currency="USD", balance="20"),
+        )
+        for o in owners
+    ]
+    before = totals()
+
+    def work(index: int) -> None:
+        chooser = random.Random(index)
+        for _n in range(EXCHANGES_PER_THREAD):
+            owner_index = chooser.randrange(len(owners))
+            roubles, dollars = accounts[owner_index]
+            sell_from, buy_to = (roubles, dollars) if chooser.random() < 0.5 else (dollars, roubles)
+            amount = (
+                Decimal(chooser.randint(100, 60000)) / 100
+                if sell_from is roubles
+                else Decimal(chooser.randint(1, 900)) / 100
+            )
+            with contextlib.suppress(InsufficientFunds, DeskShort):  # refusals are part of the mix
+                exchange(
+                    initiated_by=owners[owner_index],
+                    sell_from=sell_from.number,
+                    buy_to=buy_to.number,
+                    amount=amount,
+                    rate_id=rate.pk,
+                    idempotency_key=uuid.uuid4(),
+                )
+
+    assert run_in_threads(work, THREADS) == []
+    assert Exchange.objects.count() > THREADS
+    assert totals() == before  # every kopeck and cent the customers gave or got, the desk got or gave
+    assert not BankAccount.objects.filter(balance__lt=0).exists()
+    for bank_account in BankAccount.objects.all():
+        receipts = Receipt.objects.filter(bank_account=bank_account).order_by("id")
+        running = Decimal(0)
+        for receipt in receipts:
+            running += receipt.signed_amount
+            assert receipt.balance_after == running
+        assert running == bank_account.balance
+    assert BankAccount.objects.filter(owner__username=DESK_USERNAME).count() == 2  # one desk account per currency
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_the_same_confirmation_sent_five_times_at_once_exchanges_once(shared_database):  # noqa: F811
+    back_office = clerk()
+    rate = set_exchange_rate(base="USD", quote="RUB", buy=Decimal("90"), sell=Decimal("100"), set_by=back_office)
+    owner = make_customer()
+    roubles = make_bank_account(owner=owner, currency="RUB", balance="1000")
+    dollars = make_bank_account(owner=owner, currency="USD")
+    fund_exchange_desk(currency="USD", amount=Decimal("100"), funded_by=back_office)
+    key, made = uuid.uuid4(), []
+
+    def confirm(_index: int) -> None:
+        made.append(
+            exchange(
+                initiated_by=owner,
+                sell_from=roubles.number,
+                buy_to=dollars.number,
+                amount="500",
+                rate_id=rate.pk,
+                idempotency_key=key,
+            ).pk
+        )
+
+    assert run_in_threads(confirm, 5) == []
+    assert len(made) == 5 and len(set(made)) == 1
+    roubles.refresh_from_db()
+    dollars.refresh_from_db()
+    assert (roubles.balance, dollars.balance) == (Decimal("500.00"), Decimal("5.00"))
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_two_approvals_at_once_reverse_once(shared_database):  # noqa: F811
+    owner = make_customer()
+    payer = make_bank_account(owner=owner, balance="1000")
+    payee = make_bank_account(owner=make_customer(), balance="0")
+    paid = transfer(
+        initiated_by=owner,
+        payer_number=payer.number,
+        payee_number=payee.number,
+        amount="400",
+        idempotency_key=uuid.uuid4(),
+    )
+    reversal = propose_reversal(transfer_id=paid.pk, reason="paid by mistake", proposed_by=clerk())
+    checkers = [clerk() for _n in range(4)]
+    outcomes: list[str] = []
+
+    def approve(index: int) -> None:
+        try:
+            approve_reversal(reversal_id=reversal.pk, approved_by=checkers[index])
+        except ReversalAlreadyDecided:
+            outcomes.append("refused")
+        else:
+            outcomes.append("approved")
+
+    assert run_in_threads(approve, len(checkers)) == []
+    assert sorted(outcomes) == ["approved", "refused", "refused", "refused"]
+    reversal.refresh_from_db()
+    assert reversal.status == ReversalStatus.REVERSED
+    assert Transfer.objects.count() == 2 and Reversal.objects.count() == 1
+    payer.refresh_from_db()
+    payee.refresh_from_db()
+    assert (payer.balance, payee.balance) == (Decimal("1000.00"), Decimal("0.00"))
