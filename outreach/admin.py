@@ -6,7 +6,7 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
 from core.admin import BackOfficeAdmin, ServiceFormAdmin
-from outreach import admin_actions, services
+from outreach import admin_actions, delivery_services, services
 from outreach.models import Delivery, Message, News, OptOut
 
 
@@ -149,7 +149,7 @@ class OptOutAdmin(ServiceFormAdmin):
 
     def save_through_service(self, request, obj: OptOut, form, change: bool) -> None:
         data = form.cleaned_data
-        recorded = services.record_opt_out(
+        recorded = delivery_services.record_opt_out(
             client=data["client"], lead=data["lead"], source=data["source"], actor=request.user
         )
         obj.pk, obj.created_at = recorded.pk, recorded.created_at

@@ -7,7 +7,7 @@ from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy, ngettext
 
 from core.admin import apply_to_each
-from outreach import services
+from outreach import delivery_services, services
 from outreach.models import MessageStatus
 
 
@@ -70,12 +70,12 @@ def _delivery_action(service, description, done_text):
 
 DELIVERY_ACTIONS = (
     _delivery_action(
-        services.retry_delivery,
+        delivery_services.retry_delivery,
         gettext_lazy("Retry the selected deliveries"),
         lambda n: ngettext("%(count)d delivery will be retried now.", "%(count)d deliveries will be retried now.", n),
     ),
     _delivery_action(
-        services.cancel_delivery,
+        delivery_services.cancel_delivery,
         gettext_lazy("Cancel the selected deliveries"),
         lambda n: ngettext("%(count)d delivery was cancelled.", "%(count)d deliveries were cancelled.", n),
     ),

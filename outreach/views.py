@@ -17,7 +17,7 @@ from campaigns.views import (
     campaign_or_404,
     permission_needed,
 )
-from outreach import services
+from outreach import delivery_services, services
 
 
 @require_POST
@@ -53,7 +53,7 @@ def unsubscribe(request, token: str):
     if request.method == "GET":
         return render(request, "outreach/unsubscribe.html", {"token": token})
     try:
-        services.unsubscribe(token=token)
+        delivery_services.unsubscribe(token=token)
     except services.OutreachError as error:
         return render(request, "outreach/unsubscribe.html", {"error": str(error)}, status=400)
     return render(request, "outreach/unsubscribe.html", {"done": True})

@@ -7,18 +7,18 @@ import pytest
 from django.utils import timezone
 
 from outreach.models import News
-from tests.api.factories import add_lead_who_became, make_campaign, make_client, make_customer, make_news
+from tests.factories import PASSWORD, CampaignFactory, CampaignLeadFactory, ClientFactory, CustomerFactory, NewsFactory
 
 pytestmark = pytest.mark.django_db
 
 
 def publish(title: str, body: str, accounts) -> list[News]:
-    return [make_news(account=account, title=title, body=body) for account in accounts]
+    return [NewsFactory(account=account, title=title, body=body) for account in accounts]
 
 
 @pytest.mark.postgres
 def test_one_row_per_piece_of_news_with_its_recipients_and_withdrawn_copies(api):
-    anna, boris, vera = (make_customer(username=name) for name in ("anna", "boris", "vera"))
+    anna, boris, vera = (CustomerFactory(username=name, password=PASSWORD) for name in ("anna", "boris", "vera"))
     deposit = publish("Новый вклад", "Ставка 12%", [anna, boris, vera])
     publish("Кешбэк", "5% на АЗС", [boris])
     News.objects.filter(pk=deposit[1].pk).update(withdrawn_at=timezone.now())
@@ -30,7 +30,7 @@ def test_one_row_per_piece_of_news_with_its_recipients_and_withdrawn_copies(api)
 
 
 def test_items_sort_filter_and_page(api):
-    customers = [make_customer() for _ in range(3)]
+    customers = [CustomerFactory(password=PASSWORD) for _ in range(3)]
     publish("Альфа", "a", customers[:1])
     publish("Бета", "b", customers)
     gamma = publish("Гамма", "c", customers[:2])
@@ -47,8 +47,8 @@ def test_items_sort_filter_and_page(api):
 
 
 def test_a_piece_of_news_expands_to_its_recipients(api):
-    anna = make_customer(client=make_client(surname="Архипова"), username="anna")
-    boris = make_customer(client=make_client(surname="Борисов"), username="boris")
+    anna = CustomerFactory(client=ClientFactory(surname="Архипова"), username="anna", password=PASSWORD)
+    boris = CustomerFactory(client=ClientFactory(surname="Борисов"), username="boris", password=PASSWORD)
     first, _ = publish("Новый вклад", "Ставка 12%", [boris, anna])
     publish("Другое", "текст", [anna])
     answer = api.get(f"news/items/{first.pk}/recipients").json()
@@ -57,7 +57,9 @@ def test_a_piece_of_news_expands_to_its_recipients(api):
 
 
 def test_edit_and_withdraw_a_whole_piece_of_news_by_its_row(api):
-    rows = publish("Новый вклад", "Ставка 12%", [make_customer(), make_customer()])
+    rows = publish(
+        "Новый вклад", "Ставка 12%", [CustomerFactory(password=PASSWORD), CustomerFactory(password=PASSWORD)]
+    )
     item_id = api.get("news/items").json()["results"][0]["id"]
     corrected = {"title": "Новый вклад «Зима»", "body": "Ставка 13%", "everywhere": True}
     assert api.patch(f"news/{item_id}", corrected).json() == {"changed": 2}
@@ -68,11 +70,11 @@ def test_edit_and_withdraw_a_whole_piece_of_news_by_its_row(api):
 
 
 def test_audience_is_counted_without_publishing(api):
-    anna = make_customer()
-    make_customer()
-    make_customer(active=False)
-    campaign = make_campaign()
-    add_lead_who_became(anna.client, campaign=campaign)
+    anna = CustomerFactory(password=PASSWORD)
+    CustomerFactory(password=PASSWORD)
+    CustomerFactory(is_active=False, password=PASSWORD)
+    campaign = CampaignFactory(name="Осенние вклады", active=False)
+    CampaignLeadFactory(lead__client=anna.client, campaign=campaign)
     assert api.get("news/audience", audience="all_customers").json() == {"recipients": 2}
     assert api.get("news/audience", audience="campaign", campaign_id=campaign.pk).json() == {"recipients": 1}
     assert api.get("news/audience", audience="account", account_id=anna.pk).json() == {"recipients": 1}

@@ -10,7 +10,7 @@ import pytest
 from django.db import IntegrityError, connection, transaction
 from django.test.utils import CaptureQueriesContext
 
-from tests.api.factories import make_client, make_survey
+from tests.factories import ClientFactory, SurveyFactory
 
 pytestmark = pytest.mark.django_db
 MOSCOW = zoneinfo.ZoneInfo("Europe/Moscow")
@@ -22,12 +22,12 @@ def at(day: str, hour: int = 12, zone=MOSCOW) -> dt.datetime:
 
 def answers(client, kind: str, ratings: list[int], day: str) -> None:
     for rating in ratings:
-        make_survey(client=client, kind=kind, rating=rating, when=at(day))
+        SurveyFactory(client=client, kind=kind, rating=rating, created_at=at(day))
 
 
 @pytest.mark.postgres
 def test_nps_counts_promoters_passives_detractors_and_scores_their_difference(api):
-    client = make_client()
+    client = ClientFactory()
     answers(client, "nps", [10, 9, 9, 8, 7, 6, 0, 10], "2024-03-05")  # 4 promoters, 2 passives, 2 detractors
     answers(client, "csat", [5, 4, 3, 1], "2024-03-06")  # 2 of 4 satisfied
     answers(client, "complaint", [2, 4], "2024-03-07")
@@ -39,13 +39,13 @@ def test_nps_counts_promoters_passives_detractors_and_scores_their_difference(ap
 
 
 def test_no_answers_means_no_score_rather_than_zero(api):
-    make_survey(client=make_client(), kind="complaint", rating=2)
+    SurveyFactory(client=ClientFactory(), kind="complaint", rating=2)
     figures = api.get("surveys/analytics").json()["overall"]
     assert figures["nps"]["score"] is None and figures["csat"]["score"] is None
 
 
 def test_monthly_trend_has_every_month_and_its_change_from_the_month_before(api):
-    client = make_client()
+    client = ClientFactory()
     answers(client, "nps", [10, 10, 0], "2024-01-15")  # NPS 33.3
     answers(client, "nps", [10, 10, 10, 9], "2024-03-02")  # NPS 100
     trend = api.get("surveys/analytics", period="month").json()["trend"]
@@ -58,7 +58,7 @@ def test_monthly_trend_has_every_month_and_its_change_from_the_month_before(api)
 
 
 def test_weekly_trend_starts_on_mondays(api):
-    client = make_client()
+    client = ClientFactory()
     answers(client, "csat", [5], "2024-03-03")  # a Sunday: the week of Monday 26 February
     answers(client, "csat", [1], "2024-03-04")  # a Monday
     trend = api.get("surveys/analytics", period="week").json()["trend"]
@@ -70,7 +70,7 @@ def test_weekly_trend_starts_on_mondays(api):
 
 
 def test_a_chosen_period_is_compared_with_the_equally_long_period_before(api):
-    client = make_client()
+    client = ClientFactory()
     answers(client, "csat", [5, 5], "2024-02-20")  # before: 100 %
     answers(client, "csat", [5, 1, 1, 1], "2024-03-10")  # now: 25 %
     answers(client, "csat", [1], "2024-01-01")  # outside both
@@ -81,14 +81,14 @@ def test_a_chosen_period_is_compared_with_the_equally_long_period_before(api):
     assert answer["change"]["csat_score"] == -75.0 and answer["change"]["count"] == 2
     assert api.get("surveys/analytics", date_from="2024-03-01").json()["previous"] is None
     from_the_first_day = api.get("surveys/analytics", date_from="0001-01-01", date_to="2024-03-31")
-    assert from_the_first_day.status_code == 200 and from_the_first_day.json()["previous"] is None
+    assert from_the_first_day.status_code == 400, "days outside the bank's range are refused, not overflowed"
 
 
 def test_breakdown_by_kind_and_source(api):
-    client = make_client()
-    make_survey(client=client, kind="nps", rating=10, source="phone")
-    make_survey(client=client, kind="nps", rating=3, source="website")
-    make_survey(client=client, kind="csat", rating=5, source="phone")
+    client = ClientFactory()
+    SurveyFactory(client=client, kind="nps", rating=10, source="phone")
+    SurveyFactory(client=client, kind="nps", rating=3, source="website")
+    SurveyFactory(client=client, kind="csat", rating=5, source="phone")
     answer = api.get("surveys/analytics").json()
     by_source = {row["source"]: row for row in answer["per_source"]}
     assert by_source["phone"]["count"] == 2 and by_source["phone"]["nps"]["score"] == 100.0
@@ -99,7 +99,7 @@ def test_breakdown_by_kind_and_source(api):
 
 
 def test_figures_are_computed_by_a_few_aggregate_queries_whatever_the_data(api):
-    client = make_client()
+    client = ClientFactory()
     for day in range(1, 29):
         answers(client, "nps", [day % 11], f"2024-02-{day:02d}")
     with CaptureQueriesContext(connection) as queries:
@@ -127,7 +127,7 @@ def test_weeks_and_months_follow_the_local_calendar_across_summer_time_changes(
 ):
     settings.TIME_ZONE = "Europe/Berlin"
     when = dt.datetime.fromisoformat(moment_utc).replace(tzinfo=dt.UTC)
-    make_survey(client=make_client(), kind="csat", rating=4, when=when)
+    SurveyFactory(client=ClientFactory(), kind="csat", rating=4, created_at=when)
     trend = api.get("surveys/analytics", period=period).json()["trend"]
     assert [point["start"] for point in trend] == [start]
 
@@ -135,13 +135,13 @@ def test_weeks_and_months_follow_the_local_calendar_across_summer_time_changes(
 @pytest.mark.postgres
 @pytest.mark.parametrize(("kind", "rating"), [("nps", 11), ("csat", 0), ("complaint", 6), ("thanks", 0)])
 def test_the_database_refuses_a_rating_outside_its_kinds_scale(kind, rating):
-    client = make_client()
+    client = ClientFactory()
     with pytest.raises(IntegrityError), transaction.atomic():
-        make_survey(client=client, kind=kind, rating=rating)
+        SurveyFactory(client=client, kind=kind, rating=rating)
 
 
 def test_nps_takes_zero_to_ten_and_a_product_manager_can_record_it(api):
-    client = make_client(email="olga@example.ru")
+    client = ClientFactory(email="olga@example.ru")
     assert api.post("surveys", {"client_email": "olga@example.ru", "kind": "nps", "rating": 0}).status_code == 201
     assert api.post("surveys", {"client_email": "olga@example.ru", "kind": "nps", "rating": 10}).status_code == 201
     refused = api.post("surveys", {"client_id": client.pk, "kind": "csat", "rating": 7})

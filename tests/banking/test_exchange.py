@@ -33,7 +33,7 @@ from banking.exchange import (
 )
 from banking.models import BankAccount, Exchange, ExchangeRate, Receipt, Transfer
 from banking.services import AccountClosed, IdempotencyKeyReused, InsufficientFunds, UnknownAccount
-from tests.accounts.factories import make_bank_account, make_customer, make_worker_account
+from tests.factories import PASSWORD, BankAccountFactory, CustomerFactory, StaffFactory
 
 
 @pytest.fixture(autouse=True)
@@ -43,7 +43,7 @@ def _fast_password_hashing(settings) -> None:
 
 @pytest.fixture
 def clerk(db):
-    account = make_worker_account(is_staff=True)
+    account = StaffFactory(is_staff=True, password=PASSWORD)
     account.groups.add(Group.objects.get(name=roles.BACK_OFFICE))
     return account
 
@@ -62,17 +62,17 @@ def usd_rub(clerk):
 
 @pytest.fixture
 def customer(db):
-    return make_customer()
+    return CustomerFactory(password=PASSWORD)
 
 
 @pytest.fixture
 def roubles(customer):
-    return make_bank_account(owner=customer, currency="RUB", balance="10000.00")
+    return BankAccountFactory(owner=customer, currency="RUB", balance="10000.00")
 
 
 @pytest.fixture
 def dollars(customer):
-    return make_bank_account(owner=customer, currency="USD", balance="50.00")
+    return BankAccountFactory(owner=customer, currency="USD", balance="50.00")
 
 
 def balance(bank_account: BankAccount) -> Decimal:
@@ -126,15 +126,15 @@ def currency_totals() -> dict[str, Decimal]:
 )
 def test_each_exchange_moves_what_was_quoted_and_keeps_each_currency_whole(amount, buy, sell_dollars):
     with transaction.atomic():
-        clerk = make_worker_account()
+        clerk = StaffFactory(password=PASSWORD)
         ExchangeRate.objects.create(
             base="USD", quote="RUB", buy=buy, sell=buy * 2, set_by=clerk, valid_from=timezone.now()
         )
         for currency in ("USD", "RUB"):
             exchange_desk_account(currency=currency)
             BankAccount.objects.filter(owner__username=DESK_USERNAME).update(balance=Decimal("1000000"))
-        owner = make_customer()
-        accounts = {c: make_bank_account(owner=owner, currency=c, balance="5000") for c in ("USD", "RUB")}
+        owner = CustomerFactory(password=PASSWORD)
+        accounts = {c: BankAccountFactory(owner=owner, currency=c, balance="5000") for c in ("USD", "RUB")}
         sold, bought = ("USD", "RUB") if sell_dollars else ("RUB", "USD")
         totals_before = currency_totals()
         try:
@@ -266,7 +266,7 @@ def test_a_rate_set_for_later_is_not_in_force_yet(customer, roubles, dollars, us
 
 
 def test_the_desk_cannot_sell_more_than_it_holds(customer, roubles, dollars, usd_rub):
-    big = make_bank_account(owner=customer, currency="RUB", balance="200000")
+    big = BankAccountFactory(owner=customer, currency="RUB", balance="200000")
     with pytest.raises(DeskShort, match="cannot sell that much USD"):
         buy_dollars(customer, big, dollars, usd_rub, amount="100000")  # 1047.12 $ > 1000 $
     assert balance(big) == Decimal("200000.00") and Transfer.objects.count() == 0
@@ -285,11 +285,11 @@ def test_the_desk_cannot_sell_more_than_it_holds(customer, roubles, dollars, usd
 def test_exchanges_the_bank_refuses(customer, roubles, dollars, usd_rub, change, error, message):
     source, target, amount = roubles, dollars, "100"
     if change == "no_rate":
-        source = make_bank_account(owner=customer, currency="EUR", balance="10")
+        source = BankAccountFactory(owner=customer, currency="EUR", balance="10")
     elif change == "same_currency":
-        target = make_bank_account(owner=customer, currency="RUB")
+        target = BankAccountFactory(owner=customer, currency="RUB")
     elif change == "others_account":
-        target = make_bank_account(owner=make_customer(), currency="USD")
+        target = BankAccountFactory(owner=CustomerFactory(password=PASSWORD), currency="USD")
     elif change == "closed":
         BankAccount.objects.filter(pk=dollars.pk).update(is_closed=True)
     else:

@@ -13,7 +13,7 @@ from accounts import roles
 from audit.models import AuditAction, AuditEvent
 from banking.models import ExchangeRate, Reversal, ReversalStatus
 from banking.services import transfer
-from tests.accounts.factories import make_bank_account, make_customer, make_worker_account
+from tests.factories import PASSWORD, BankAccountFactory, CustomerFactory, StaffFactory
 
 
 @pytest.fixture(autouse=True)
@@ -22,7 +22,7 @@ def _fast_password_hashing(settings) -> None:
 
 
 def signed_in(role=roles.BACK_OFFICE):
-    account = make_worker_account(is_staff=True)
+    account = StaffFactory(is_staff=True, password=PASSWORD)
     account.groups.add(Group.objects.get(name=role))
     browser = Client()
     browser.force_login(account)
@@ -31,9 +31,9 @@ def signed_in(role=roles.BACK_OFFICE):
 
 @pytest.fixture
 def payment(db):
-    owner = make_customer()
-    payer = make_bank_account(owner=owner, balance="1000")
-    payee = make_bank_account(owner=make_customer(), balance="0")
+    owner = CustomerFactory(password=PASSWORD)
+    payer = BankAccountFactory(owner=owner, balance="1000")
+    payee = BankAccountFactory(owner=CustomerFactory(password=PASSWORD), balance="0")
     return transfer(
         initiated_by=owner,
         payer_number=payer.number,

@@ -2,7 +2,7 @@
 
 On PostgreSQL the rows are locked in primary-key order (the four accounts of an exchange, the reversal's row
 before its two accounts); on SQLite the same tests run on a file copy of the test database, where IMMEDIATE
-transactions queue the writers (see tests/accounts/test_ledger_concurrency.py, whose helpers these are).
+transactions queue the writers (see tests/banking/test_ledger_concurrency.py, whose helpers these are).
 """
 
 from __future__ import annotations
@@ -20,15 +20,15 @@ from banking.exchange import DESK_USERNAME, DeskShort, exchange, fund_exchange_d
 from banking.models import BankAccount, Exchange, Receipt, Reversal, ReversalStatus, Transfer
 from banking.reversal import ReversalAlreadyDecided, approve_reversal, propose_reversal
 from banking.services import InsufficientFunds, transfer
-from tests.accounts.factories import make_bank_account, make_customer, make_worker_account
-from tests.accounts.test_ledger_concurrency import run_in_threads, shared_database  # noqa: F401  (a fixture)
+from tests.banking.test_ledger_concurrency import run_in_threads, shared_database  # noqa: F401  (a fixture)
+from tests.factories import PASSWORD, BankAccountFactory, CustomerFactory, StaffFactory
 
 THREADS = 6
 EXCHANGES_PER_THREAD = 10
 
 
 def clerk():
-    account = make_worker_account(is_staff=True)
+    account = StaffFactory(is_staff=True, password=PASSWORD)
     account.groups.add(Group.objects.get(name=roles.BACK_OFFICE))
     return account
 
@@ -44,11 +44,11 @@ def test_concurrent_exchanges_keep_each_currency_whole(shared_database):  # noqa
     rate = set_exchange_rate(base="USD", quote="RUB", buy=Decimal("90"), sell=Decimal("95.5"), set_by=back_office)
     fund_exchange_desk(currency="USD", amount=Decimal("40"), funded_by=back_office)  # runs short on purpose
     fund_exchange_desk(currency="RUB", amount=Decimal("3000"), funded_by=back_office)
-    owners = [make_customer() for _n in range(3)]
+    owners = [CustomerFactory(password=PASSWORD) for _n in range(3)]
     accounts = [
         (
-            make_bank_account(owner=o, currency="RUB", balance="2000"),
-            make_bank_account(owner=o, currency="USD", balance="20"),
+            BankAccountFactory(owner=o, currency="RUB", balance="2000"),
+            BankAccountFactory(owner=o, currency="USD", balance="20"),
         )
         for o in owners
     ]
@@ -94,9 +94,9 @@ def test_concurrent_exchanges_keep_each_currency_whole(shared_database):  # noqa
 def test_the_same_confirmation_sent_five_times_at_once_exchanges_once(shared_database):  # noqa: F811
     back_office = clerk()
     rate = set_exchange_rate(base="USD", quote="RUB", buy=Decimal("90"), sell=Decimal("100"), set_by=back_office)
-    owner = make_customer()
-    roubles = make_bank_account(owner=owner, currency="RUB", balance="1000")
-    dollars = make_bank_account(owner=owner, currency="USD")
+    owner = CustomerFactory(password=PASSWORD)
+    roubles = BankAccountFactory(owner=owner, currency="RUB", balance="1000")
+    dollars = BankAccountFactory(owner=owner, currency="USD")
     fund_exchange_desk(currency="USD", amount=Decimal("100"), funded_by=back_office)
     key, made = uuid.uuid4(), []
 
@@ -122,9 +122,9 @@ def test_the_same_confirmation_sent_five_times_at_once_exchanges_once(shared_dat
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
 def test_two_approvals_at_once_reverse_once(shared_database):  # noqa: F811
-    owner = make_customer()
-    payer = make_bank_account(owner=owner, balance="1000")
-    payee = make_bank_account(owner=make_customer(), balance="0")
+    owner = CustomerFactory(password=PASSWORD)
+    payer = BankAccountFactory(owner=owner, balance="1000")
+    payee = BankAccountFactory(owner=CustomerFactory(password=PASSWORD), balance="0")
     paid = transfer(
         initiated_by=owner,
         payer_number=payer.number,

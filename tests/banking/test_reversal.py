@@ -24,7 +24,7 @@ from banking.reversal import (
     propose_reversal,
 )
 from banking.services import transfer
-from tests.accounts.factories import make_bank_account, make_customer, make_worker_account
+from tests.factories import PASSWORD, BankAccountFactory, CustomerFactory, StaffFactory
 
 
 @pytest.fixture(autouse=True)
@@ -33,7 +33,7 @@ def _fast_password_hashing(settings) -> None:
 
 
 def staff(role: str = roles.BACK_OFFICE):
-    account = make_worker_account(is_staff=True)
+    account = StaffFactory(is_staff=True, password=PASSWORD)
     account.groups.add(Group.objects.get(name=role))
     return account
 
@@ -51,9 +51,9 @@ def checker(db):
 @pytest.fixture
 def payment(db):
     """1 500,00 ₽ paid by one customer to another (who had 100,00 ₽ before)."""
-    payer_owner = make_customer()
-    payer = make_bank_account(owner=payer_owner, balance="2000")
-    payee = make_bank_account(owner=make_customer(), balance="100")
+    payer_owner = CustomerFactory(password=PASSWORD)
+    payer = BankAccountFactory(owner=payer_owner, balance="2000")
+    payee = BankAccountFactory(owner=CustomerFactory(password=PASSWORD), balance="100")
     return transfer(
         initiated_by=payer_owner,
         payer_number=payer.number,
@@ -162,7 +162,7 @@ def test_a_reversal_itself_and_an_exchange_leg_cannot_be_reversed(payment, maker
     rate = set_exchange_rate(base="USD", quote="RUB", buy=Decimal("90"), sell=Decimal("95"), set_by=maker)
     fund_exchange_desk(currency="USD", amount=Decimal("100"), funded_by=maker)
     owner = payment.payer.owner
-    dollars = make_bank_account(owner=owner, currency="USD")
+    dollars = BankAccountFactory(owner=owner, currency="USD")
     made = exchange(
         initiated_by=owner,
         sell_from=payment.payer.number,

@@ -12,7 +12,7 @@ from django.utils import timezone
 from accounts import roles
 from banking.exchange import fund_exchange_desk, set_exchange_rate
 from banking.models import BankAccount, Exchange
-from tests.accounts.factories import make_bank_account, make_customer, make_worker_account
+from tests.factories import PASSWORD, BankAccountFactory, CustomerFactory, StaffFactory
 
 
 @pytest.fixture(autouse=True)
@@ -22,7 +22,7 @@ def _fast_password_hashing(settings) -> None:
 
 @pytest.fixture
 def clerk(db):
-    account = make_worker_account(is_staff=True)
+    account = StaffFactory(is_staff=True, password=PASSWORD)
     account.groups.add(Group.objects.get(name=roles.BACK_OFFICE))
     return account
 
@@ -39,14 +39,14 @@ def rate(clerk):
 
 @pytest.fixture
 def customer(db):
-    return make_customer()
+    return CustomerFactory(password=PASSWORD)
 
 
 @pytest.fixture
 def accounts(customer):
     return (
-        make_bank_account(owner=customer, currency="RUB", balance="10000"),
-        make_bank_account(owner=customer, currency="USD", balance="5"),
+        BankAccountFactory(owner=customer, currency="RUB", balance="10000"),
+        BankAccountFactory(owner=customer, currency="USD", balance="5"),
     )
 
 
@@ -119,14 +119,14 @@ def test_refusals_are_shown_on_the_form(browser, accounts, rate):
 def test_someone_elses_exchange_is_not_found(browser, accounts, rate, client):
     confirm(browser, ask(browser, accounts))
     made = Exchange.objects.get()
-    client.force_login(make_customer())
+    client.force_login(CustomerFactory(password=PASSWORD))
     assert client.get(f"/exchange/{made.pk}/").status_code == 404
 
 
 def test_a_tampered_confirmation_pays_nothing(browser, accounts, rate):
     shown = ask(browser, accounts)
     fields = {f.name: f.value() for f in shown.context["form"]}
-    others = make_bank_account(owner=make_customer(), currency="RUB", balance="10000")
+    others = BankAccountFactory(owner=CustomerFactory(password=PASSWORD), currency="RUB", balance="10000")
     answer = browser.post("/exchange/confirm/", {**fields, "sell_from": others.number})
     assert answer.status_code == 200 and "You have no account" in answer.text
     assert Exchange.objects.count() == 0

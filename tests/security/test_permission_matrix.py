@@ -105,6 +105,7 @@ GET    /chat/current/                                    →login 200      403  
 GET    /staff/campaigns/                                 →login 403      403    200    403    200    200
 GET    /staff/campaigns/{campaign}/call/                 →login 403      403    200    403    403    403
 POST   /staff/campaigns/{campaign}/call/next/            →login 403      403    →call  403    403    403
+POST   /staff/campaigns/{campaign}/call/state/           →login 403      403    →call  403    403    403
 POST   /staff/campaigns/{campaign}/call/{lead}/outcome/  →login 403      403    400    403    403    403
 POST   /staff/campaigns/{campaign}/call/{lead}/message/  →login 403      403    400    403    403    403
 GET    /staff/campaigns/{campaign}/results/              →login 403      403    200    403    200    200
@@ -136,6 +137,10 @@ campaigns.Product      200         200        200        200
 campaigns.Lead         200         200        200        200
 campaigns.CampaignLead 200         200        200        200
 campaigns.CallAttempt  200         403        200        403
+campaigns.AgentStateSpan 200       403        200        403
+campaigns.Disposition  200         200        200        200
+campaigns.CallingHoliday 200       200        200        200
+campaigns.PauseReason  200         200        200        200
 outreach.Message      200         200        200        200
 outreach.News         200         200        200        200
 outreach.Delivery     200         403        200        403
@@ -178,11 +183,15 @@ DELETE /api/v1/auth/session         401  403      403  403    200 403    403
 GET    /api/v1/surveys              401  403      403  403    200 403    403
 POST   /api/v1/surveys              401  403      403  403    400 403    403
 GET    /api/v1/surveys/statistics   401  403      403  403    200 403    403
+GET    /api/v1/surveys/analytics    401  403      403  403    200 403    403
 GET    /api/v1/news                 401  403      403  403    200 403    403
 POST   /api/v1/news                 401  403      403  403    400 403    403
 PATCH  /api/v1/news/{news}          401  403      403  403    400 403    403
 GET    /api/v1/news/{news}          405  405      405  405    405 405    405
 POST   /api/v1/news/{news}/withdraw 401  403      403  403    200 403    403
+GET    /api/v1/news/items           401  403      403  403    200 403    403
+GET    /api/v1/news/items/{news}/recipients 401 403 403 403 200 403   403
+GET    /api/v1/news/audience        401  403      403  403    400 403    403
 GET    /api/v1/clients              401  403      403  403    200 403    403
 GET    /api/v1/campaigns            401  403      403  403    200 403    403
 GET    /api/v1/no-such-thing        404  404      404  404    404 404    404
