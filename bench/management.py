@@ -56,7 +56,9 @@ def make_surveys(count: int, *, clients: int) -> None:
     client_ids = [person.client_id for person in people]
     rng = random.Random(8)
     now = timezone.now()
-    kinds, sources = SurveyKind.values, SurveySource.values
+    # Five-point kinds only: the statistics measured here leave NPS (0–10) out of the average (surveys.selectors).
+    kinds = [kind for kind in SurveyKind.values if kind != SurveyKind.NPS]
+    sources = SurveySource.values
     batch = []
     for n in range(count):
         batch.append(
