@@ -38,6 +38,10 @@ class SecondFactorRequired(SignInError):
     pass
 
 
+class SecondFactorNotSetUp(SignInError):
+    """Staff who have not enrolled a second factor get no token: enrolment happens on the website only."""
+
+
 def client_address(request: HttpRequest) -> str:
     return getattr(request, "axes_ip_address", None) or request.META.get("REMOTE_ADDR", "")
 
@@ -153,7 +157,7 @@ def reset_second_factor(*, account: Account, actor: Account) -> int:
 
 def sign_in_with_password_and_code(*, request: HttpRequest, username: str, password: str, code: str = "") -> Account:
     """The API token endpoint's sign-in: the website's throttling (django-axes), then the second factor of
-    staff who have one. Raises SignInRefused, WrongCredentials or SecondFactorRequired."""
+    staff. Raises SignInRefused, WrongCredentials, SecondFactorRequired or SecondFactorNotSetUp."""
     account = authenticate(request=request, username=username, password=password)
     if getattr(request, "axes_locked_out", False):
         # Answered by the caller; otherwise axes' middleware would replace its answer with the HTML page.
@@ -162,6 +166,10 @@ def sign_in_with_password_and_code(*, request: HttpRequest, username: str, passw
         raise SignInRefused(refusal_message(refusal), retry_after=int(refusal.retry_after))
     if account is None:
         raise WrongCredentials(_("Wrong username or password."))
+    if settings.STAFF_TWO_FACTOR_REQUIRED and needs_second_factor(account) and not has_second_factor(account):
+        raise SecondFactorNotSetUp(
+            _("Set up the second factor: sign in on the website once, then use the code from your authenticator app.")
+        )
     if needs_second_factor(account) and has_second_factor(account):
         if not code:
             raise SecondFactorRequired(_("Enter the confirmation code from your authenticator app."))

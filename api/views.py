@@ -12,7 +12,13 @@ from django.utils.translation import gettext as _
 from ninja import Path, Query, Router, Status
 
 from accounts import selectors as account_selectors
-from accounts.services import SecondFactorRequired, SignInError, SignInRefused, sign_in_with_password_and_code
+from accounts.services import (
+    SecondFactorNotSetUp,
+    SecondFactorRequired,
+    SignInError,
+    SignInRefused,
+    sign_in_with_password_and_code,
+)
 from api import report_schemas, schemas
 from api.auth import SignedInRequest
 from api.http import ApiError
@@ -67,6 +73,8 @@ def sign_in(request: HttpRequest, credentials: schemas.Credentials):
         raise ApiError(429, str(refusal), headers={"Retry-After": str(refusal.retry_after)}) from None
     except SecondFactorRequired as error:
         raise ApiError(401, str(error), details={"otp_code": str(error)}) from None
+    except SecondFactorNotSetUp as error:
+        raise ApiError(403, str(error)) from None
     except SignInError as error:
         raise ApiError(401, str(error)) from None
     if not is_product_manager(account=account):

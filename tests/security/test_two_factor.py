@@ -114,6 +114,23 @@ def test_the_api_token_needs_the_code_of_a_manager_with_a_second_factor():
     assert token(otp_code=current_code(device, ahead=1)).status_code == 201
 
 
+def test_a_manager_without_a_second_factor_gets_no_token_until_they_enrol_on_the_website():
+    manager = StaffFactory(username="pavel", password=PASSWORD)
+    manager.groups.add(Group.objects.get(name=roles.PRODUCT_MANAGERS))
+    body = {"username": "pavel", "password": PASSWORD}
+
+    refused = Client().post("/api/v1/auth/token", body, content_type="application/json")
+
+    assert refused.status_code == 403
+    assert "second factor" in refused.json()["error"]
+    assert not manager.api_tokens.exists()
+    device, _codes = enrol(signed_in(manager))
+    granted = Client().post(
+        "/api/v1/auth/token", {**body, "otp_code": current_code(device, ahead=1)}, content_type="application/json"
+    )
+    assert granted.status_code == 201
+
+
 def test_an_administrator_resets_a_colleagues_second_factor_and_it_is_audited():
     worker = StaffFactory(username="agent", password=PASSWORD)
     enrol(signed_in(worker))
