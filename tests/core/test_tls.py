@@ -25,11 +25,11 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
-def wait_for_port(port: int, process: subprocess.Popen, timeout: float = 30) -> None:
+def wait_for_port(port: int, process: subprocess.Popen, log: Path, timeout: float = 30) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if process.poll() is not None:
-            raise RuntimeError(f"server exited: {process.stderr.read().decode()}")
+            raise RuntimeError(f"server exited: {log.read_text()}")
         try:
             with socket.create_connection(("127.0.0.1", port), timeout=0.5):
                 return
@@ -63,11 +63,16 @@ def tls_server(tmp_path_factory, authority):
         DJANGO_TLS_KEY_FILE=str(folder / "key.pem"),
         DJANGO_TLS_PORT=str(https_port),
         DJANGO_PORT=str(http_port),
+        DJANGO_TASK_WORKERS="0",
     )
-    process = subprocess.Popen([sys.executable, "-m", "telemarketing.serve"], cwd=ROOT, env=env, stderr=subprocess.PIPE)
+    log = folder / "server.log"
+    with log.open("wb") as output:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "telemarketing.serve"], cwd=ROOT, env=env, stdout=output, stderr=subprocess.STDOUT
+        )
     try:
-        wait_for_port(https_port, process)
-        yield {"https": https_port, "http": http_port}
+        wait_for_port(https_port, process, log)
+        yield {"https": https_port, "http": http_port, "log": log}
     finally:
         process.terminate()
         process.wait(timeout=10)
@@ -83,7 +88,7 @@ def test_https_succeeds_with_the_certificate_trusted_and_sends_production_header
     context = ssl.create_default_context()
     authority.configure_trust(context)
     response = https_get(tls_server["https"], "/healthz", context)
-    assert response.status == 200
+    assert response.status == 200, tls_server["log"].read_text()[-3000:]
     assert response.getheader("Strict-Transport-Security").startswith("max-age=31536000")
     assert response.getheader("X-Content-Type-Options") == "nosniff"
     assert response.getheader("X-Frame-Options") == "DENY"
