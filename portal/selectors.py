@@ -14,7 +14,9 @@ from django_stubs_ext import StrOrPromise
 from accounts import roles
 from accounts.models import Account
 from banking import selectors as banking_selectors
-from banking.models import BankAccount, Receipt
+from banking.models import BankAccount
+from banking.operations import Operation, describe_all
+from banking.valuation import Total, total_in_roubles, valued_bank_accounts
 from outreach import selectors as outreach_selectors
 from outreach.models import Message, MessageStatus, News
 
@@ -26,7 +28,8 @@ DASHBOARD_MESSAGES = 10
 @dataclass(frozen=True)
 class Dashboard:
     bank_accounts: list[BankAccount]
-    latest_receipts: list[Receipt]
+    total: Total
+    latest_operations: list[Operation]
     news: list[News]
     messages: list[Message]
     unread_messages: int
@@ -35,9 +38,12 @@ class Dashboard:
 def customer_dashboard(*, account: Account) -> Dashboard:
     """Five bounded queries, whatever the number of accounts, receipts, news and messages."""
     messages = outreach_selectors.customer_messages(account=account)
+    bank_accounts = valued_bank_accounts(account=account)
+    receipts = banking_selectors.latest_receipts(account=account, limit=DASHBOARD_RECEIPTS)
     return Dashboard(
-        bank_accounts=banking_selectors.customer_bank_accounts(account=account),
-        latest_receipts=banking_selectors.latest_receipts(account=account, limit=DASHBOARD_RECEIPTS),
+        bank_accounts=bank_accounts,
+        total=total_in_roubles(bank_accounts),
+        latest_operations=describe_all(receipts, owner_id=account.pk),
         news=outreach_selectors.customer_news(account=account, limit=DASHBOARD_NEWS),
         messages=list(messages[:DASHBOARD_MESSAGES]),
         unread_messages=messages.exclude(status=MessageStatus.READ).count(),

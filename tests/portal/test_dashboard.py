@@ -31,7 +31,7 @@ def test_the_dashboard_shows_only_the_customers_own_things(customer_client, cust
     NewsFactory(account=other_customer, title="For them", body="...")
     page = customer_client.get("/").content.decode()
     assert mine.number in page
-    assert "1,234.50 EUR" in page
+    assert "1,234.50\xa0€" in page
     assert "salary" in page
     assert theirs.number not in page
     assert "Mine 0" in page and "Theirs 0" not in page
@@ -72,7 +72,7 @@ def test_the_dashboard_makes_the_same_number_of_queries_whatever_the_amount_of_d
     with django_assert_num_queries(8):
         response = customer_client.get("/")
     assert response.status_code == 200
-    assert len(response.context["dashboard"].latest_receipts) <= 10
+    assert len(response.context["dashboard"].latest_operations) <= 10
 
 
 @pytest.mark.django_db
