@@ -247,8 +247,8 @@ def build_pdf(statement: Statement) -> bytes:
         Spacer(0, 4 * mm),
         _balances(
             [
-                (_("Credited"), signed_money(credits, currency)),
-                (_("Debited"), signed_money(-debits, currency)),
+                (_("Credited"), money(credits, currency)),
+                (_("Debited"), money(debits, currency)),
                 (_("Closing balance"), money(statement.closing_balance, currency)),
             ],
             styles,
