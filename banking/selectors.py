@@ -34,6 +34,12 @@ def customer_bank_accounts(*, account: Account) -> list[BankAccount]:
     return list(customer_bank_accounts_query(account=account))
 
 
+def with_last_receipt(bank_accounts: QuerySet[BankAccount]) -> QuerySet[BankAccount]:
+    """The accounts annotated with the id of their newest receipt (on the receipts' account-and-time index)."""
+    newest = Receipt.objects.filter(bank_account=OuterRef("pk")).order_by("-created_at", "-id").values("pk")[:1]
+    return bank_accounts.annotate(last_receipt_id=Subquery(newest))
+
+
 def latest_receipts(*, account: Account, limit: int) -> list[Receipt]:
     """The newest operations over all of the customer's bank accounts, with whom each was made."""
     return list(

@@ -20,7 +20,7 @@ from accounts.models import Account
 from banking.currencies import Currency
 from banking.exchange import convert
 from banking.models import RATE, BankAccount, ExchangeRate
-from banking.selectors import customer_bank_accounts_query
+from banking.selectors import customer_bank_accounts_query, with_last_receipt
 
 ROUBLE = Currency.RUB.value
 
@@ -41,8 +41,9 @@ def with_rouble_rates(bank_accounts: QuerySet[BankAccount]) -> QuerySet[BankAcco
 
 
 def valued_bank_accounts(*, account: Account) -> list[BankAccount]:
-    """The customer's accounts (in ``customer_bank_accounts`` order) with their rates against the rouble."""
-    return list(with_rouble_rates(customer_bank_accounts_query(account=account)))
+    """The customer's accounts (in ``customer_bank_accounts`` order) with their rates against the rouble and
+    the id of their newest receipt (``last_receipt_id``), all in one query."""
+    return list(with_last_receipt(with_rouble_rates(customer_bank_accounts_query(account=account))))
 
 
 def in_roubles(bank_account: BankAccount) -> Decimal | None:

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 import pytest
 from django.utils import timezone
 
+from banking.exchange import set_exchange_rate
 from banking.models import Receipt
+from banking.nicknames import set_nickname
 from outreach.models import Message
-from tests.factories import BankAccountFactory, NewsFactory, ReceiptFactory, TransferFactory
+from tests.factories import BankAccountFactory, NewsFactory, ReceiptFactory, StaffFactory, TransferFactory
 
 
 def add_messages(client, count: int, *, status=Message.Status.SENT, subject="Offer") -> None:
@@ -68,7 +72,8 @@ def test_the_dashboard_makes_the_same_number_of_queries_whatever_the_amount_of_d
 ):
     fill(customer, other_customer, count)
     assert Receipt.objects.filter(bank_account__owner=customer).count() >= count // 2
-    # session, account, then: bank accounts, receipts, news, messages, unread count, client (greeting)
+    # session, account, then: bank accounts (with rates and newest receipts), news, messages, unread count,
+    # client (greeting), and the latest operations (their fragment is not cached yet)
     with django_assert_num_queries(8):
         response = customer_client.get("/")
     assert response.status_code == 200
@@ -107,3 +112,41 @@ def test_another_clients_message_or_an_unsent_one_is_not_found_and_stays_unread(
     for message in Message.objects.all():
         assert customer_client.get(f"/messages/{message.pk}/").status_code == 404
     assert not Message.objects.filter(status=Message.Status.READ).exists()
+
+
+@pytest.mark.django_db
+def test_the_cached_accounts_and_operations_change_with_every_movement_of_money_nickname_and_rate(
+    customer_client, customer, rub_account, others_rub_account, django_assert_num_queries
+):
+    usd = BankAccountFactory(owner=customer, currency="USD", balance="10")
+    customer_client.get("/")  # fills the cache
+    with django_assert_num_queries(7):  # the latest operations are not read: their fragment is cached
+        page = customer_client.get("/").content.decode()
+    assert "10,000.00\xa0₽" in page
+    TransferFactory(payer=rub_account, payee=others_rub_account, amount="25", comment="Coffee")
+    page = customer_client.get("/").content.decode()
+    assert "9,975.00\xa0₽" in page and "Coffee" in page
+    set_nickname(account=customer, bank_account_id=rub_account.pk, nickname="Salary")
+    assert "Salary" in customer_client.get("/").content.decode()
+    clerk = StaffFactory()
+    set_exchange_rate(base="USD", quote="RUB", buy=Decimal("90"), sell=Decimal("95"), set_by=clerk)
+    assert customer_client.get("/").context["dashboard"].total.roubles == Decimal("10875.00")
+    assert "10,875.00\xa0₽" in customer_client.get("/").content.decode()
+    assert usd.pk  # the dollars are valued at the bank's buying rate: 10 × 90
+
+
+@pytest.mark.django_db
+def test_roubles_come_first_and_the_total_is_in_roubles_at_the_banks_buying_rate(customer_client, customer):
+    BankAccountFactory(owner=customer, currency="EUR", balance="2")
+    BankAccountFactory(owner=customer, currency="AED", balance="5")  # no rate: left out, and said so
+    BankAccountFactory(owner=customer, currency="RUB", balance="100.50")
+    clerk = StaffFactory()
+    set_exchange_rate(base="EUR", quote="RUB", buy=Decimal("99.995"), sell=Decimal("105"), set_by=clerk)
+    response = customer_client.get("/")
+    dashboard = response.context["dashboard"]
+    assert [account.currency for account in dashboard.bank_accounts] == ["RUB", "AED", "EUR"]
+    assert dashboard.total.roubles == Decimal("300.49")  # 100.50 + 2 × 99.995 = 299.99, rounded down to the kopeck
+    assert dashboard.total.unvalued == ["AED"]
+    page = response.content.decode()
+    assert "300.49\xa0₽" in page and "2.00\xa0€" in page and "5.00\xa0AED" in page
+    assert "without AED" in page

@@ -49,7 +49,8 @@ def pdf_text(content: bytes, name: str) -> str:
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     path = ARTIFACTS / f"{name}.pdf"
     path.write_bytes(content)
-    subprocess.run(["pdftoppm", "-png", "-r", "70", "-f", "1", "-l", "1", str(path), str(path.with_suffix(""))], check=True)
+    first_page = ["-f", "1", "-l", "1"]
+    subprocess.run(["pdftoppm", "-png", "-r", "70", *first_page, str(path), str(path.with_suffix(""))], check=True)
     return subprocess.run(["pdftotext", "-layout", str(path), "-"], check=True, capture_output=True, text=True).stdout
 
 
@@ -92,11 +93,12 @@ def test_the_pdf_has_the_bank_the_period_the_balances_and_every_operation_in_rus
 def test_the_pdf_of_a_period_opens_with_the_balance_before_it_and_has_no_operation_outside_it(
     customer_client, rub_account
 ):
-    backdate(ReceiptFactory(bank_account=rub_account, amount="7", description="earlier-deposit"), datetime.date(2025, 2, 27))
-    backdate(
-        ReceiptFactory(bank_account=rub_account, amount="3", description="inside-deposit"), datetime.date(2025, 3, 5)
-    )
-    backdate(ReceiptFactory(bank_account=rub_account, amount="1", description="later-deposit"), datetime.date(2025, 4, 2))
+    for amount, description, day in (
+        ("7", "earlier-deposit", datetime.date(2025, 2, 27)),
+        ("3", "inside-deposit", datetime.date(2025, 3, 5)),
+        ("1", "later-deposit", datetime.date(2025, 4, 2)),
+    ):
+        backdate(ReceiptFactory(bank_account=rub_account, amount=amount, description=description), day)
     response = customer_client.get(
         f"/bank-accounts/{rub_account.pk}/statement.pdf?date_from=2025-03-01&date_to=2025-03-31"
     )
@@ -155,7 +157,13 @@ def test_another_customers_comment_lands_in_the_csv_as_text_and_amounts_stay_num
 @pytest.mark.parametrize("suffix", ["", "statement.csv", "statement.pdf"])
 @pytest.mark.parametrize(
     "query",
-    ["date_to=9999-12-31", "date_from=0001-01-01", "date_from=1899-12-31", "date_to=2200-01-01", "date_from=+10000-01-01"],
+    [
+        "date_to=9999-12-31",
+        "date_from=0001-01-01",
+        "date_from=1899-12-31",
+        "date_to=2200-01-01",
+        "date_from=+10000-01-01",
+    ],
 )
 def test_dates_out_of_range_are_explained_never_a_500(customer_client, rub_account, suffix, query):
     response = customer_client.get(f"/bank-accounts/{rub_account.pk}/{suffix}?{query}")
