@@ -100,13 +100,13 @@ def account_statement(
         receipts = receipts.filter(created_at__gte=start)
     if end is not None:
         receipts = receipts.filter(created_at__lt=end)
-    closing = bank_account.balance if end is None else bank_account.closing  # type: ignore[attr-defined]
+    closing = bank_account.balance if end is None else bank_account.closing
     return Statement(
         bank_account=bank_account,
         receipts=receipts.order_by("-created_at", "-id"),
         date_from=date_from,
         date_to=date_to,
-        opening_balance=bank_account.opening or Decimal(0),  # type: ignore[attr-defined]
+        opening_balance=bank_account.opening or Decimal(0),
         closing_balance=closing or Decimal(0),
     )
 

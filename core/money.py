@@ -38,7 +38,7 @@ MINUS: Final = "\u2212"  # the minus sign, not the hyphen: it neither breaks a l
 
 
 def currency_sign(currency: str) -> str:
-    """"₽" for "RUB"; a code without a sign of its own (CHF, AED) stays as it is, and so does a sign."""
+    """The sign "₽" for "RUB"; a code without a sign of its own (CHF, AED) stays as it is, and so does a sign."""
     return CURRENCY_SIGNS.get(currency, currency)
 
 

@@ -291,6 +291,8 @@ def test_every_customer_page_signed_in_and_out_has_no_serious_accessibility_viol
         for size, viewport in (("desktop", DESKTOP["viewport"]), ("phone", PHONE["viewport"])):
             page.set_viewport_size(viewport)
             found[f"{name} ({size})"] = page.evaluate(AXE_RUN)
+            if name in ("dashboard", "statement"):
+                shot(page, f"a11y-{name}-{size}-ru")
         page.set_viewport_size(DESKTOP["viewport"])
 
     try:
