@@ -40,6 +40,9 @@ from banking.selectors import Statement
 from core.money import money, signed_money
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+# A PDF takes ~2 ms of CPU per operation (ReportLab lays out every cell): a bound keeps one request from
+# taking the process for minutes. Longer periods: a shorter one, or the CSV.
+PDF_MAX_OPERATIONS = 3000
 FONT, BOLD_FONT = "DejaVuSans", "DejaVuSans-Bold"
 FONT_FILES = {FONT: "DejaVuSans.ttf", BOLD_FONT: "DejaVuSans-Bold.ttf"}
 

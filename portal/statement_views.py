@@ -99,6 +99,12 @@ def statement_pdf(request, bank_account_id: int):
     form, found = _statement(request, bank_account_id)
     if (refusal := _refused_dates(form)) is not None:
         return refusal
+    if (count := found.receipts.count()) > statements.PDF_MAX_OPERATIONS:
+        message = _(
+            "The period has %(count)d operations; a PDF statement holds up to %(limit)d. "
+            "Choose a shorter period, or download the CSV."
+        ) % {"count": count, "limit": statements.PDF_MAX_OPERATIONS}
+        return HttpResponse(message, status=400, content_type="text/plain; charset=utf-8")
     response = HttpResponse(statements.build_pdf(found), content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="{_filename(found, "pdf")}"'
     return response

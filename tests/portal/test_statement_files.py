@@ -239,3 +239,14 @@ def test_nobody_names_someone_elses_account(customer_client, customer, others_ru
     others_rub_account.refresh_from_db()
     assert others_rub_account.nickname == ""
     assert customer_client.get(f"/bank-accounts/{others_rub_account.pk}/name/").status_code == 405
+
+
+@pytest.mark.django_db
+def test_a_pdf_of_too_many_operations_is_refused_with_the_way_out(customer_client, rub_account, settings, monkeypatch):
+    monkeypatch.setattr("banking.statements.PDF_MAX_OPERATIONS", 2)
+    for _n in range(2):
+        ReceiptFactory(bank_account=rub_account, amount="1")
+    response = customer_client.get(f"/bank-accounts/{rub_account.pk}/statement.pdf")
+    assert response.status_code == 400
+    assert "The period has 3 operations; a PDF statement holds up to 2" in response.content.decode()
+    assert customer_client.get(f"/bank-accounts/{rub_account.pk}/statement.csv").status_code == 200
