@@ -13,14 +13,14 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import CharField, DecimalField, OuterRef, Q, QuerySet, Subquery
+from django.db.models import CharField, Count, DecimalField, Max, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 
 from accounts.models import Account
 from banking.currencies import Currency
 from banking.exchange import convert
 from banking.models import RATE, BankAccount, ExchangeRate
-from banking.selectors import customer_bank_accounts_query, with_last_receipt
+from banking.selectors import customer_bank_accounts_query
 
 ROUBLE = Currency.RUB.value
 
@@ -41,9 +41,15 @@ def with_rouble_rates(bank_accounts: QuerySet[BankAccount]) -> QuerySet[BankAcco
 
 
 def valued_bank_accounts(*, account: Account) -> list[BankAccount]:
-    """The customer's accounts (in ``customer_bank_accounts`` order) with their rates against the rouble and
-    the id of their newest receipt (``last_receipt_id``), all in one query."""
-    return list(with_last_receipt(with_rouble_rates(customer_bank_accounts_query(account=account))))
+    """The customer's accounts (in ``customer_bank_accounts`` order) with their rates against the rouble."""
+    return list(with_rouble_rates(customer_bank_accounts_query(account=account)))
+
+
+def rates_generation() -> tuple[int, int | None]:
+    """Changes whenever the rates in force can have changed: a rate set (its id is new) or a rate set earlier
+    for a later moment coming into force (one more row is valid now). Rates are never edited; one query."""
+    found = ExchangeRate.objects.filter(valid_from__lte=timezone.now()).aggregate(count=Count("id"), last=Max("id"))
+    return found["count"], found["last"]
 
 
 def in_roubles(bank_account: BankAccount) -> Decimal | None:

@@ -18,7 +18,7 @@ from accounts.models import Account
 from banking import selectors as banking_selectors
 from banking.models import BankAccount
 from banking.operations import Operation, describe_all
-from banking.valuation import Total, total_in_roubles, valued_bank_accounts
+from banking.valuation import Total, rates_generation, total_in_roubles, valued_bank_accounts
 from outreach import selectors as outreach_selectors
 from outreach.models import Message, MessageStatus, News
 
@@ -30,11 +30,16 @@ DASHBOARD_MESSAGES = 10
 @dataclass(frozen=True)
 class Dashboard:
     account: Account
-    bank_accounts: list[BankAccount]
-    total: Total
+    bank_accounts: list[BankAccount]  # with ``last_receipt_id``
+    rates: tuple[int, int | None]  # banking.valuation.rates_generation()
     news: list[News]
     messages: list[Message]
     unread_messages: int
+
+    @cached_property
+    def total(self) -> Total:
+        """Read only when the page renders it (the accounts' fragment is not cached): the rates in force."""
+        return total_in_roubles(valued_bank_accounts(account=self.account))
 
     @cached_property
     def latest_operations(self) -> list[Operation]:
@@ -54,23 +59,23 @@ class Dashboard:
                 bank_account.nickname,
                 bank_account.is_closed,
                 bank_account.last_receipt_id,  # type: ignore[attr-defined]
-                str(getattr(bank_account, "rate_buy", None)),
-                str(getattr(bank_account, "rate_sell", None)),
             )
             for bank_account in self.bank_accounts
         ]
+        state.append(self.rates)
         return hashlib.sha256(repr(state).encode()).hexdigest()
 
 
 def customer_dashboard(*, account: Account) -> Dashboard:
-    """Four bounded queries, and a fifth (the latest operations) when the accounts' fragment is not cached,
-    whatever the number of accounts, receipts, news and messages."""
+    """Five bounded queries, and two more (the latest operations; the accounts with their rates, for the total)
+    when the accounts' fragments are not cached, whatever the number of accounts, receipts, news and messages."""
     messages = outreach_selectors.customer_messages(account=account)
-    bank_accounts = valued_bank_accounts(account=account)
     return Dashboard(
         account=account,
-        bank_accounts=bank_accounts,
-        total=total_in_roubles(bank_accounts),
+        bank_accounts=list(
+            banking_selectors.with_last_receipt(banking_selectors.customer_bank_accounts_query(account=account))
+        ),
+        rates=rates_generation(),
         news=outreach_selectors.customer_news(account=account, limit=DASHBOARD_NEWS),
         messages=list(messages[:DASHBOARD_MESSAGES]),
         unread_messages=messages.exclude(status=MessageStatus.READ).count(),

@@ -72,9 +72,10 @@ def test_the_dashboard_makes_the_same_number_of_queries_whatever_the_amount_of_d
 ):
     fill(customer, other_customer, count)
     assert Receipt.objects.filter(bank_account__owner=customer).count() >= count // 2
-    # session, account, then: bank accounts (with rates and newest receipts), news, messages, unread count,
-    # client (greeting), and the latest operations (their fragment is not cached yet)
-    with django_assert_num_queries(8):
+    # session, account, then: bank accounts (with their newest receipts), the rates' generation, news, messages,
+    # unread count, client (greeting); and, as the fragments are not cached yet, the latest operations and the
+    # accounts with their rates (for the total in roubles)
+    with django_assert_num_queries(10):
         response = customer_client.get("/")
     assert response.status_code == 200
     assert len(response.context["dashboard"].latest_operations) <= 10
@@ -120,7 +121,7 @@ def test_the_cached_accounts_and_operations_change_with_every_movement_of_money_
 ):
     usd = BankAccountFactory(owner=customer, currency="USD", balance="10")
     customer_client.get("/")  # fills the cache
-    with django_assert_num_queries(7):  # the latest operations are not read: their fragment is cached
+    with django_assert_num_queries(8):  # neither the latest operations nor the rates are read: both are cached
         page = customer_client.get("/").content.decode()
     assert "10,000.00\xa0₽" in page
     TransferFactory(payer=rub_account, payee=others_rub_account, amount="25", comment="Coffee")
