@@ -51,7 +51,7 @@ class Dashboard:
     def money_version(self) -> str:
         """Changes whenever what the accounts' fragment shows can change: a balance, a new operation on any
         account (every movement of money writes a receipt), a nickname, an account opened or closed, a rate.
-        The page caches that fragment under it, so a cached fragment is never stale (docs/benchmarks.md)."""
+        The page caches that fragment under it, so a cached fragment is never stale (docs/architecture.md)."""
         state = [
             (
                 bank_account.pk,
@@ -62,8 +62,7 @@ class Dashboard:
             )
             for bank_account in self.bank_accounts
         ]
-        state.append(self.rates)
-        return hashlib.sha256(repr(state).encode()).hexdigest()
+        return hashlib.sha256(repr((state, self.rates)).encode()).hexdigest()
 
 
 def customer_dashboard(*, account: Account) -> Dashboard:

@@ -151,3 +151,14 @@ def test_roubles_come_first_and_the_total_is_in_roubles_at_the_banks_buying_rate
     page = response.content.decode()
     assert "300.49\xa0₽" in page and "2.00\xa0€" in page and "5.00\xa0AED" in page
     assert "without AED" in page
+
+
+@pytest.mark.django_db
+def test_the_rouble_account_is_the_first_and_preselected_choice_where_an_account_is_chosen(customer_client, customer):
+    BankAccountFactory(owner=customer, currency="EUR", balance="1")
+    rub = BankAccountFactory(owner=customer, currency="RUB", balance="1")
+    BankAccountFactory(owner=customer, currency="CNY", balance="1")
+    payment = customer_client.get("/payments/new/").context["form"]
+    assert payment.fields["payer"].choices[0][0] == rub.number  # a select's first option is the one chosen
+    exchange = customer_client.get("/exchange/").context["form"]
+    assert exchange.initial["sell_from"] == rub.number
