@@ -16,6 +16,7 @@ from banking.currencies import Currency
 from core.money import MONEY, MoneyColumn
 
 ACCOUNT_NUMBER_LENGTH = 20  # the Russian 20-digit account number
+NICKNAME_MAX_LENGTH = 40
 
 
 class BankAccount(models.Model):
@@ -23,6 +24,8 @@ class BankAccount(models.Model):
     owner = models.ForeignKey(Account, verbose_name=_("owner"), on_delete=models.PROTECT, related_name="bank_accounts")
     currency = models.CharField(_("currency"), max_length=3, choices=Currency.choices)
     balance = models.DecimalField(_("balance"), **MONEY, default=0)
+    # The customer's own name for the account ("Salary", "Holidays"), shown instead of the bare currency.
+    nickname = models.CharField(_("nickname"), max_length=NICKNAME_MAX_LENGTH, blank=True)
     is_closed = models.BooleanField(_("closed"), default=False)
     opened_at = models.DateTimeField(_("opened"), auto_now_add=True)
 
@@ -44,6 +47,11 @@ class BankAccount(models.Model):
     @property
     def masked_number(self) -> str:
         return f"•••• {self.number[-4:]}"
+
+    @property
+    def title(self) -> str:
+        """What the customer calls the account: their nickname, else the currency's name."""
+        return self.nickname or str(self.get_currency_display())
 
 
 class Transfer(models.Model):

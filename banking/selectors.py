@@ -8,37 +8,72 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass
+from decimal import Decimal
 
-from django.db.models import QuerySet
+from django.db.models import Case, DecimalField, OuterRef, QuerySet, Subquery, Value, When
 from django.utils import timezone
 
 from accounts.models import Account
+from banking.currencies import Currency
 from banking.models import BankAccount, Exchange, Receipt, ReceiptKind
+from core.money import MONEY
+
+# A Russian bank's customer reads roubles first: the rouble accounts lead every list and are preselected.
+ROUBLES_FIRST = Case(When(currency=Currency.RUB, then=Value(0)), default=Value(1))
+
+# What the statement and the operation lists show of the other side of a transfer (names, not numbers).
+COUNTERPARTIES = ("transfer__payer__owner__client", "transfer__payee__owner__client")
+
+
+def customer_bank_accounts_query(*, account: Account) -> QuerySet[BankAccount]:
+    """Every bank account of the customer: open ones first, roubles first, then by currency."""
+    return BankAccount.objects.filter(owner=account).order_by("is_closed", ROUBLES_FIRST, "currency", "number")
 
 
 def customer_bank_accounts(*, account: Account) -> list[BankAccount]:
-    """Every bank account of the customer, open ones first, by currency."""
-    return list(BankAccount.objects.filter(owner=account).order_by("is_closed", "currency", "number"))
+    return list(customer_bank_accounts_query(account=account))
+
+
+def with_last_receipt(bank_accounts: QuerySet[BankAccount]) -> QuerySet[BankAccount]:
+    """The accounts annotated with the id of their newest receipt (on the receipts' account-and-time index)."""
+    newest = Receipt.objects.filter(bank_account=OuterRef("pk")).order_by("-created_at", "-id").values("pk")[:1]
+    return bank_accounts.annotate(last_receipt_id=Subquery(newest))
 
 
 def latest_receipts(*, account: Account, limit: int) -> list[Receipt]:
-    """The newest operations over all of the customer's bank accounts."""
+    """The newest operations over all of the customer's bank accounts, with whom each was made."""
     return list(
         Receipt.objects.filter(bank_account__owner=account)
-        .select_related("bank_account")
+        .select_related("bank_account", *COUNTERPARTIES)
         .order_by("-created_at", "-id")[:limit]
     )
 
 
 def payable_bank_accounts(*, account: Account) -> list[BankAccount]:
-    """The customer's own open accounts, which a payment may be made from."""
-    return list(BankAccount.objects.filter(owner=account, is_closed=False).order_by("currency", "number"))
+    """The customer's own open accounts, which a payment may be made from; roubles first (the default choice)."""
+    return list(
+        BankAccount.objects.filter(owner=account, is_closed=False).order_by(ROUBLES_FIRST, "currency", "number")
+    )
 
 
 @dataclass(frozen=True)
 class Statement:
+    """A bank account's operations between two dates, with its balance before the first and after the last."""
+
     bank_account: BankAccount
     receipts: QuerySet[Receipt]
+    date_from: datetime.date | None
+    date_to: datetime.date | None
+    opening_balance: Decimal
+    closing_balance: Decimal
+
+
+def _balance_before(moment: datetime.datetime | None) -> Subquery | Value:
+    """The balance the account's last receipt before ``moment`` left (0 before the first one); None: now."""
+    if moment is None:
+        return Value(Decimal(0))
+    last = Receipt.objects.filter(bank_account=OuterRef("pk"), created_at__lt=moment).order_by("-created_at", "-id")
+    return Subquery(last.values("balance_after")[:1], output_field=DecimalField(**MONEY))
 
 
 def account_statement(
@@ -48,14 +83,32 @@ def account_statement(
     date_from: datetime.date | None = None,
     date_to: datetime.date | None = None,
 ) -> Statement:
-    """One of the customer's bank accounts with its receipts between two dates (inclusive, local time)."""
-    bank_account = BankAccount.objects.get(pk=bank_account_id, owner=account)
-    receipts = Receipt.objects.filter(bank_account=bank_account).select_related("transfer")
-    if date_from is not None:
-        receipts = receipts.filter(created_at__gte=_start_of_day(date_from))
-    if date_to is not None:
-        receipts = receipts.filter(created_at__lt=_start_of_day(date_to + datetime.timedelta(days=1)))
-    return Statement(bank_account=bank_account, receipts=receipts.order_by("-created_at", "-id"))
+    """One of the customer's bank accounts with its receipts between two dates (inclusive, local time).
+
+    The opening and closing balances come with the account in the same query (two subqueries on the
+    receipts' index), so the page's number of queries does not grow with the period.
+    """
+    start = _start_of_day(date_from) if date_from is not None else None
+    end = _start_of_day(date_to + datetime.timedelta(days=1)) if date_to is not None else None
+    bank_account = (
+        BankAccount.objects.annotate(opening=_balance_before(start), closing=_balance_before(end))
+        .select_related("owner__client")
+        .get(pk=bank_account_id, owner=account)
+    )
+    receipts = Receipt.objects.filter(bank_account=bank_account).select_related(*COUNTERPARTIES)
+    if start is not None:
+        receipts = receipts.filter(created_at__gte=start)
+    if end is not None:
+        receipts = receipts.filter(created_at__lt=end)
+    closing = bank_account.balance if end is None else bank_account.closing
+    return Statement(
+        bank_account=bank_account,
+        receipts=receipts.order_by("-created_at", "-id"),
+        date_from=date_from,
+        date_to=date_to,
+        opening_balance=bank_account.opening or Decimal(0),
+        closing_balance=closing or Decimal(0),
+    )
 
 
 def _start_of_day(day: datetime.date) -> datetime.datetime:

@@ -1,4 +1,9 @@
-"""Money as the bank stores and shows it: Decimal(18, 2) columns, amounts grouped for reading."""
+"""Money as the bank stores and shows it: Decimal(18, 2) columns; amounts as customers read them.
+
+Every amount a person sees goes through ``money`` (``format_money`` is the same with the currency optional):
+two decimals, thousands grouped, the decimal separator of the language (a comma in Russian), the currency's
+sign after a no-break space: "1 234,50 ₽" in Russian, "1,234.50 ₽" in English.
+"""
 
 from __future__ import annotations
 
@@ -16,15 +21,6 @@ class MoneyColumn(TypedDict):
 # Every money column: up to 16 digits before the point, kopecks/cents after it.
 MONEY: Final = MoneyColumn(max_digits=18, decimal_places=2)
 
-
-def format_money(amount: Decimal | None, currency: str = "") -> str:
-    """Two decimals with thousands grouped, so that columns of amounts read at a glance."""
-    if amount is None:
-        return "—"
-    text = number_format(amount, decimal_pos=2, use_l10n=True, force_grouping=True)
-    return f"{text} {currency}".strip()
-
-
 # How a customer reads each currency; one without a sign of its own keeps its code.
 CURRENCY_SIGNS: Final = {
     "RUB": "₽",
@@ -37,11 +33,29 @@ CURRENCY_SIGNS: Final = {
     "BYN": "Br",
 }
 
+NO_BREAK_SPACE: Final = "\u00a0"
+MINUS: Final = "\u2212"  # the minus sign, not the hyphen: it neither breaks a line nor looks like a dash
 
-def money(amount: Decimal | None, currency: str) -> str:
+
+def currency_sign(currency: str) -> str:
+    """The sign "₽" for "RUB"; a code without a sign of its own (CHF, AED) stays as it is, and so does a sign."""
+    return CURRENCY_SIGNS.get(currency, currency)
+
+
+def money(amount: Decimal | None, currency: str = "") -> str:
     """An amount as customers read it: "1 500,50 ₽" in Russian (no-break spaces), "−20.00 $" when negative."""
     if amount is None:
         return "—"
     text = number_format(abs(amount), decimal_pos=2, use_l10n=True, force_grouping=True)
-    sign = "\u2212" if amount < 0 else ""
-    return f"{sign}{text}\u00a0{CURRENCY_SIGNS.get(currency, currency)}"
+    # Grouping in Russian is a no-break space already; an ordinary one (a locale's) must not break a line either.
+    text = text.replace(" ", NO_BREAK_SPACE)
+    sign = MINUS if amount < 0 else ""
+    return f"{sign}{text}{NO_BREAK_SPACE}{currency_sign(currency)}" if currency else f"{sign}{text}"
+
+
+def signed_money(amount: Decimal, currency: str) -> str:
+    """An operation's amount with its direction always shown: "+1 000,00 ₽", "−40,00 ₽"."""
+    return money(amount, currency) if amount < 0 else f"+{money(amount, currency)}"
+
+
+format_money = money

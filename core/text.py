@@ -41,3 +41,10 @@ def json_problem(value: object, *, max_depth: int = JSON_MAX_DEPTH) -> str | Non
 
 def is_clean_json(value: object) -> bool:
     return json_problem(value) is None
+
+
+def name_shown_to_others(*, name: str, patronymic: str, surname: str) -> str:
+    """A person as a bank shows them to someone who pays them or is paid by them: "Иван Петрович С."
+    (the surname reduced to its initial, so a payment does not give away a customer's full name)."""
+    initial = f"{surname.strip()[:1]}." if surname.strip() else ""
+    return " ".join(part for part in (name.strip(), patronymic.strip(), initial) if part)

@@ -11,7 +11,6 @@ from django.utils.translation import gettext_lazy as _
 
 from banking.models import BankAccount
 from banking.services import PaymentError, parse_amount
-from core.dates import BoundedDateField
 from core.forms import BootstrapFormMixin
 from surveys.models import SurveyKind
 from surveys.services import REVIEW_KINDS, REVIEW_TEXT_MAX_LENGTH
@@ -91,18 +90,6 @@ class PaymentForm(BootstrapFormMixin, forms.Form):
             return parse_amount(self.cleaned_data["amount"])
         except PaymentError as error:
             raise forms.ValidationError(str(error)) from None
-
-
-class StatementFilterForm(BootstrapFormMixin, forms.Form):
-    date_from = BoundedDateField(label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    date_to = BoundedDateField(label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
-
-    def clean(self):
-        cleaned = super().clean()
-        date_from, date_to = cleaned.get("date_from"), cleaned.get("date_to")
-        if date_from and date_to and date_from > date_to:
-            raise forms.ValidationError(_("The start date is after the end date."))
-        return cleaned
 
 
 class ReviewForm(BootstrapFormMixin, forms.Form):

@@ -6,7 +6,9 @@ bounded, so each page does the same few queries however much data there is.
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
+from functools import cached_property
 
 from django.utils.translation import gettext_lazy as _
 from django_stubs_ext import StrOrPromise
@@ -14,7 +16,9 @@ from django_stubs_ext import StrOrPromise
 from accounts import roles
 from accounts.models import Account
 from banking import selectors as banking_selectors
-from banking.models import BankAccount, Receipt
+from banking.models import BankAccount
+from banking.operations import Operation, describe_all
+from banking.valuation import Total, rates_generation, total_in_roubles, valued_bank_accounts
 from outreach import selectors as outreach_selectors
 from outreach.models import Message, MessageStatus, News
 
@@ -25,19 +29,52 @@ DASHBOARD_MESSAGES = 10
 
 @dataclass(frozen=True)
 class Dashboard:
-    bank_accounts: list[BankAccount]
-    latest_receipts: list[Receipt]
+    account: Account
+    bank_accounts: list[BankAccount]  # with ``last_receipt_id``
+    rates: tuple[int, int | None]  # banking.valuation.rates_generation()
     news: list[News]
     messages: list[Message]
     unread_messages: int
 
+    @cached_property
+    def total(self) -> Total:
+        """Read only when the page renders it (the accounts' fragment is not cached): the rates in force."""
+        return total_in_roubles(valued_bank_accounts(account=self.account))
+
+    @cached_property
+    def latest_operations(self) -> list[Operation]:
+        """Read only when the page renders them: not when the accounts' fragment comes from the cache."""
+        receipts = banking_selectors.latest_receipts(account=self.account, limit=DASHBOARD_RECEIPTS)
+        return describe_all(receipts, owner_id=self.account.pk)
+
+    @cached_property
+    def money_version(self) -> str:
+        """Changes whenever what the accounts' fragment shows can change: a balance, a new operation on any
+        account (every movement of money writes a receipt), a nickname, an account opened or closed, a rate.
+        The page caches that fragment under it, so a cached fragment is never stale (docs/architecture.md)."""
+        state = [
+            (
+                bank_account.pk,
+                str(bank_account.balance),
+                bank_account.nickname,
+                bank_account.is_closed,
+                bank_account.last_receipt_id,  # type: ignore[attr-defined]
+            )
+            for bank_account in self.bank_accounts
+        ]
+        return hashlib.sha256(repr((state, self.rates)).encode()).hexdigest()
+
 
 def customer_dashboard(*, account: Account) -> Dashboard:
-    """Five bounded queries, whatever the number of accounts, receipts, news and messages."""
+    """Five bounded queries, and two more (the latest operations; the accounts with their rates, for the total)
+    when the accounts' fragments are not cached, whatever the number of accounts, receipts, news and messages."""
     messages = outreach_selectors.customer_messages(account=account)
     return Dashboard(
-        bank_accounts=banking_selectors.customer_bank_accounts(account=account),
-        latest_receipts=banking_selectors.latest_receipts(account=account, limit=DASHBOARD_RECEIPTS),
+        account=account,
+        bank_accounts=list(
+            banking_selectors.with_last_receipt(banking_selectors.customer_bank_accounts_query(account=account))
+        ),
+        rates=rates_generation(),
         news=outreach_selectors.customer_news(account=account, limit=DASHBOARD_NEWS),
         messages=list(messages[:DASHBOARD_MESSAGES]),
         unread_messages=messages.exclude(status=MessageStatus.READ).count(),

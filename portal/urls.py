@@ -1,6 +1,6 @@
 from django.urls import path
 
-from portal import exchange_views, views
+from portal import exchange_views, statement_views, views
 
 app_name = "portal"
 urlpatterns = [
@@ -14,8 +14,10 @@ urlpatterns = [
     path("password/", views.PasswordChangeView.as_view(), name="password_change"),
     path("password/done/", views.PasswordChangeDoneView.as_view(), name="password_change_done"),
     path("staff/", views.staff_home, name="staff_home"),
-    path("bank-accounts/<int:bank_account_id>/", views.statement, name="statement"),
-    path("bank-accounts/<int:bank_account_id>/statement.csv", views.statement_csv, name="statement_csv"),
+    path("bank-accounts/<int:bank_account_id>/", statement_views.statement, name="statement"),
+    path("bank-accounts/<int:bank_account_id>/statement.csv", statement_views.statement_csv, name="statement_csv"),
+    path("bank-accounts/<int:bank_account_id>/statement.pdf", statement_views.statement_pdf, name="statement_pdf"),
+    path("bank-accounts/<int:bank_account_id>/name/", statement_views.rename, name="bank_account_rename"),
     path("payments/new/", views.payment_new, name="payment_new"),
     path("payments/<int:transfer_id>/", views.payment_receipt, name="payment_receipt"),
     path("messages/<int:message_id>/", views.message_detail, name="message_detail"),

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import base64
-import csv
 import io
 from functools import wraps
 from urllib.parse import quote
@@ -15,10 +14,9 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse, JsonResponse
+from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse, reverse_lazy
-from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -36,7 +34,7 @@ from accounts.services import (
 )
 from accounts.throttling import Refusal
 from banking import selectors as banking_selectors
-from banking.models import BankAccount, Receipt
+from banking.models import Receipt
 from banking.services import PaymentError, transfer
 from outreach.models import Message
 from outreach.services import mark_message_read
@@ -47,13 +45,11 @@ from portal.forms import (
     ReviewForm,
     SecondFactorForm,
     SignInForm,
-    StatementFilterForm,
 )
 from portal.middleware import seconds_left
 from surveys import selectors as survey_selectors
 from surveys.services import SurveyError, submit_review
 
-STATEMENT_PAGE_SIZE = 25
 REVIEWS_PAGE_SIZE = 10
 
 
@@ -229,74 +225,6 @@ def staff_home(request):
     if request.user.is_customer:
         raise PermissionDenied(_("This page is for the bank's staff."))
     return render(request, "portal/staff_home.html", {"tools": selectors.staff_tools(account=request.user)})
-
-
-def _statement(request, bank_account_id: int) -> tuple[StatementFilterForm, banking_selectors.Statement]:
-    form = StatementFilterForm(request.GET or None)
-    dates = form.cleaned_data if form.is_valid() else {}
-    try:
-        statement = banking_selectors.account_statement(
-            account=request.user,
-            bank_account_id=bank_account_id,
-            date_from=dates.get("date_from"),
-            date_to=dates.get("date_to"),
-        )
-    except BankAccount.DoesNotExist:
-        raise Http404 from None
-    return form, statement
-
-
-def _refused_dates(form: StatementFilterForm) -> bool:
-    """Dates that cannot be read or are out of range: the page says why, with 400."""
-    return form.is_bound and not form.is_valid()
-
-
-@require_GET
-@customer_required
-def statement(request, bank_account_id: int):
-    form, found = _statement(request, bank_account_id)
-    page = Paginator(found.receipts, STATEMENT_PAGE_SIZE).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
-    return render(
-        request,
-        "portal/statement.html",
-        {
-            "form": form,
-            "bank_account": found.bank_account,
-            "page": page,
-            "filter_query": query.urlencode(),
-        },
-        status=400 if _refused_dates(form) else 200,
-    )
-
-
-@require_GET
-@customer_required
-def statement_csv(request, bank_account_id: int):
-    filter_form, found = _statement(request, bank_account_id)
-    if _refused_dates(filter_form):
-        reasons = " ".join(str(message) for messages in filter_form.errors.values() for message in messages)
-        return HttpResponse(reasons, status=400, content_type="text/plain; charset=utf-8")
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    filename = f"statement-{found.bank_account.number}-{timezone.localdate():%Y-%m-%d}.csv"
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    response.write("\ufeff")  # a byte-order mark, so that spreadsheet programs read the Cyrillic text right
-    writer = csv.writer(response)
-    writer.writerow([_("Date"), _("Operation"), _("Amount"), _("Currency"), _("Balance after"), _("Description")])
-    currency = found.bank_account.currency
-    for receipt in found.receipts.iterator():
-        writer.writerow(
-            [
-                timezone.localtime(receipt.created_at).strftime("%Y-%m-%d %H:%M:%S"),
-                receipt.get_kind_display(),
-                receipt.signed_amount,
-                currency,
-                receipt.balance_after,
-                receipt.description,
-            ]
-        )
-    return response
 
 
 @require_http_methods(["GET", "POST"])

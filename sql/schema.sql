@@ -606,6 +606,21 @@ GO
 COMMIT TRANSACTION;
 GO
 
+-- Migration banking.0002_bank_account_nickname
+BEGIN TRANSACTION;
+GO
+-- Add field nickname to bankaccount
+ALTER TABLE [banking_bankaccount] ADD [nickname] nvarchar(40) DEFAULT '' NOT NULL;
+GO
+-- SQL Server named the DEFAULT constraint of [banking_bankaccount].[nickname] itself: look the name up, then drop it.
+DECLARE @constraint_name sysname = (SELECT d.name FROM sys.default_constraints AS d JOIN sys.columns AS c ON c.object_id = d.parent_object_id AND c.column_id = d.parent_column_id WHERE d.parent_object_id = OBJECT_ID(N'[banking_bankaccount]') AND c.name = N'nickname');
+IF @constraint_name IS NULL RAISERROR (N'No DEFAULT constraint of [banking_bankaccount].[nickname] to drop.', 16, 1);
+DECLARE @drop_constraint nvarchar(max) = N'ALTER TABLE [banking_bankaccount] DROP CONSTRAINT ' + QUOTENAME(@constraint_name);
+EXEC sp_executesql @drop_constraint;
+GO
+COMMIT TRANSACTION;
+GO
+
 -- Migration campaigns.0001_initial
 BEGIN TRANSACTION;
 GO

@@ -213,6 +213,19 @@ SIGN_IN_LOGIN_DELAY_MAX = 60
 # The client address is REMOTE_ADDR: behind nginx, daphne --proxy-headers (DJANGO_BEHIND_TLS_PROXY) puts the
 # proxy's X-Forwarded-For there.
 
+# The bank's details printed at the top of every statement (banking.statements); the demo's are made up.
+BANK_DETAILS = {
+    "name": os.environ.get("BANK_NAME", "АО «Телемаркетинг Банк»"),
+    "address": os.environ.get("BANK_ADDRESS", "123112, г. Москва, Пресненская наб., д. 10"),
+    "licence": os.environ.get("BANK_LICENCE", "Лицензия Банка России № 0000"),
+    "inn": os.environ.get("BANK_INN", "7700000000"),
+    "kpp": os.environ.get("BANK_KPP", "770001001"),
+    "bic": os.environ.get("BANK_BIC", "044525000"),
+    "correspondent_account": os.environ.get("BANK_CORRESPONDENT_ACCOUNT", "30101810400000000000"),
+}
+# TrueType fonts with Cyrillic for PDF statements: Debian's fonts-dejavu-core (scripts/setup installs it).
+STATEMENT_FONT_DIR = Path(os.environ.get("STATEMENT_FONT_DIR", "/usr/share/fonts/truetype/dejavu"))
+
 # A lead an agent took from the call queue goes back to the queue after this many minutes without an outcome.
 CALL_QUEUE_HOLD_MINUTES = int(os.environ.get("CALL_QUEUE_HOLD_MINUTES", "15"))
 

@@ -8,6 +8,7 @@ from urllib.parse import urlsplit
 
 import pytest
 from django.conf import settings
+from django.core.cache import cache
 
 from tests import tsql_shadow
 from tests.factories import PASSWORD, BankAccountFactory, CustomerFactory
@@ -75,6 +76,13 @@ def redis_url() -> str:
 def _english_by_default(settings) -> None:
     """Tests read the English messages unless they switch language themselves."""
     settings.LANGUAGE_CODE = "en"
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache() -> None:
+    """Each test starts with an empty cache: the database is rolled back between tests and its ids come again,
+    so a page fragment cached by one test must not be found by the next."""
+    cache.clear()
 
 
 @pytest.fixture

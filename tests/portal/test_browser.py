@@ -5,6 +5,7 @@ Screenshots go to test-artifacts/website/ (desktop and phone sizes) for a person
 
 from __future__ import annotations
 
+import json
 import os
 import socket
 import sqlite3
@@ -216,5 +217,156 @@ def test_the_site_works_on_a_phone(site, chromium):
         page.locator("a", has_text="Выписка").first.click()
         assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
         shot(page, "12-phone-statement-ru")
+    finally:
+        context.close()
+
+
+# Accessibility (WCAG 2.1 AA): axe-core, vendored under tests/vendor/axe-core, run inside each customer page.
+
+AXE = (ROOT / "tests" / "vendor" / "axe-core" / "axe.min.js").read_text()
+AXE_RUN = """async () => {
+  const result = await axe.run(document, {
+    runOnly: {type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]},
+    resultTypes: ["violations"],
+  });
+  return result.violations
+    .filter((violation) => violation.impact === "serious" || violation.impact === "critical")
+    .map((violation) => {
+      const where = violation.nodes.map((node) => node.target.join(" ")).join(", ");
+      return `${violation.id} (${violation.impact}): ${where}`;
+    });
+}"""
+DESKTOP = {"viewport": {"width": 1366, "height": 768}}
+PHONE = {"viewport": {"width": 390, "height": 844}}
+
+
+def customer_pages(database: Path) -> dict[str, str]:
+    """Every page of the signed-in customer, by name: their own accounts, payments, messages and exchange."""
+    ((bank_account,),) = query(
+        database,
+        "SELECT b.id FROM banking_bankaccount b JOIN accounts_account a ON a.id = b.owner_id "
+        "WHERE a.username = 'demo_customer' ORDER BY b.id LIMIT 1",
+    )
+    ((payment,),) = query(
+        database,
+        "SELECT t.id FROM banking_transfer t JOIN accounts_account a ON a.id = t.initiated_by_id "
+        "WHERE a.username = 'demo_customer' ORDER BY t.id LIMIT 1",
+    )
+    ((message,),) = query(
+        database,
+        "SELECT m.id FROM outreach_message m JOIN accounts_account a ON a.client_id = m.client_id "
+        "WHERE a.username = 'demo_customer' AND m.status IN ('sent', 'delivered', 'read') LIMIT 1",
+    )
+    exchanges = query(
+        database,
+        "SELECT e.id FROM banking_exchange e JOIN accounts_account a ON a.id = e.initiated_by_id "
+        "WHERE a.username = 'demo_customer' LIMIT 1",
+    )
+    pages = {
+        "dashboard": "/",
+        "statement": f"/bank-accounts/{bank_account}/",
+        "statement-refused-dates": f"/bank-accounts/{bank_account}/?date_to=9999-12-31",
+        "payment": "/payments/new/",
+        "receipt": f"/payments/{payment}/",
+        "message": f"/messages/{message}/",
+        "reviews": "/reviews/",
+        "password": "/password/",
+        "exchange": "/exchange/",
+        "chat": "/chat/",
+    }
+    if exchanges:
+        pages["exchange-done"] = f"/exchange/{exchanges[0][0]}/"
+    return pages
+
+
+def test_every_customer_page_signed_in_and_out_has_no_serious_accessibility_violation(site, chromium):
+    """Each page is loaded once and checked at desktop size, then at phone size (the same page, resized)."""
+    base, database = site["url"], site["database"]
+    context = chromium.new_context(locale="ru-RU", bypass_csp=True, **DESKTOP)
+    context.add_init_script(AXE)
+    page = context.new_page()
+    found: dict[str, list[str]] = {}
+
+    def check(name: str) -> None:
+        for size, viewport in (("desktop", DESKTOP["viewport"]), ("phone", PHONE["viewport"])):
+            page.set_viewport_size(viewport)
+            found[f"{name} ({size})"] = page.evaluate(AXE_RUN)
+            if name in ("dashboard", "statement"):
+                shot(page, f"a11y-{name}-{size}-ru")
+        page.set_viewport_size(DESKTOP["viewport"])
+
+    try:
+        page.goto(f"{base}/login/")
+        check("login")
+        sign_in(page, base, "not-the-password")
+        check("login-refused")
+        page.goto(f"{base}/unsubscribe/not-a-token/")
+        check("unsubscribe-refused")
+
+        sign_in(page, base, DEMO_PASSWORD)
+        page.wait_for_url(f"{base}/")
+        for name, path in customer_pages(database).items():
+            page.goto(f"{base}{path}")
+            check(name)
+        page.goto(f"{base}/payments/new/")
+        page.click("#payment-form button[type=submit]")  # empty: every field refused
+        page.wait_for_load_state()
+        check("payment-refused")
+        page.goto(f"{base}/")
+        page.click(".chat-widget-toggle")
+        page.wait_for_selector("#chat-widget-panel:not([hidden])")
+        check("chat-widget-open")
+    finally:
+        context.close()
+    problems = {name: problems for name, problems in found.items() if problems}
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    (ARTIFACTS / "axe-violations.json").write_text(json.dumps(problems, indent=1, ensure_ascii=False))
+    assert problems == {}
+
+
+def test_a_refused_form_is_announced_and_points_to_each_field(site, chromium):
+    """A screen reader hears the errors at once (role=alert) and, on each failed field, why it failed."""
+    base = site["url"]
+    context = chromium.new_context(locale="ru-RU", **DESKTOP)
+    page = context.new_page()
+    try:
+        sign_in(page, base, DEMO_PASSWORD)
+        page.wait_for_url(f"{base}/")
+        page.goto(f"{base}/payments/new/")
+        page.fill("#id_amount", "много")
+        page.click("#payment-form button[type=submit]")
+        page.wait_for_load_state()
+        assert page.locator("[role=alert]").first.is_visible()
+        amount = page.locator("#id_amount")
+        assert amount.get_attribute("aria-invalid") == "true"
+        described_by = amount.get_attribute("aria-describedby").split()
+        assert "id_amount_error" in described_by
+        assert page.locator("#id_amount_error").inner_text().strip()
+        shot(page, "13-payment-refused-ru")
+    finally:
+        context.close()
+
+
+def test_a_customer_signs_in_and_reaches_a_statement_by_keyboard_alone(site, chromium):
+    base = site["url"]
+    context = chromium.new_context(locale="ru-RU", **DESKTOP)
+    page = context.new_page()
+    try:
+        page.goto(f"{base}/login/")
+        assert page.evaluate("document.activeElement.id") == "id_username"  # autofocus: type straight away
+        page.keyboard.type("demo_customer")
+        page.keyboard.press("Tab")
+        page.keyboard.type(DEMO_PASSWORD)
+        page.keyboard.press("Enter")
+        page.wait_for_url(f"{base}/")
+        for _step in range(60):  # Tab through the overview to the first statement link
+            page.keyboard.press("Tab")
+            if page.evaluate("document.activeElement.getAttribute('href') || ''").startswith("/bank-accounts/"):
+                break
+        else:
+            pytest.fail("no statement link is reachable with Tab")
+        page.keyboard.press("Enter")
+        page.wait_for_url(f"{base}/bank-accounts/*/")
+        assert page.get_by_role("heading", level=1).inner_text().startswith("Выписка")
     finally:
         context.close()

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 import pytest
 from django.utils import timezone
 
+from banking.exchange import set_exchange_rate
 from banking.models import Receipt
+from banking.nicknames import set_nickname
 from outreach.models import Message
-from tests.factories import BankAccountFactory, NewsFactory, ReceiptFactory, TransferFactory
+from tests.factories import BankAccountFactory, NewsFactory, ReceiptFactory, StaffFactory, TransferFactory
 
 
 def add_messages(client, count: int, *, status=Message.Status.SENT, subject="Offer") -> None:
@@ -31,7 +35,7 @@ def test_the_dashboard_shows_only_the_customers_own_things(customer_client, cust
     NewsFactory(account=other_customer, title="For them", body="...")
     page = customer_client.get("/").content.decode()
     assert mine.number in page
-    assert "1,234.50 EUR" in page
+    assert "1,234.50\xa0€" in page
     assert "salary" in page
     assert theirs.number not in page
     assert "Mine 0" in page and "Theirs 0" not in page
@@ -68,11 +72,13 @@ def test_the_dashboard_makes_the_same_number_of_queries_whatever_the_amount_of_d
 ):
     fill(customer, other_customer, count)
     assert Receipt.objects.filter(bank_account__owner=customer).count() >= count // 2
-    # session, account, then: bank accounts, receipts, news, messages, unread count, client (greeting)
-    with django_assert_num_queries(8):
+    # session, account, then: bank accounts (with their newest receipts), the rates' generation, news, messages,
+    # unread count, client (greeting); and, as the fragments are not cached yet, the latest operations and the
+    # accounts with their rates (for the total in roubles)
+    with django_assert_num_queries(10):
         response = customer_client.get("/")
     assert response.status_code == 200
-    assert len(response.context["dashboard"].latest_receipts) <= 10
+    assert len(response.context["dashboard"].latest_operations) <= 10
 
 
 @pytest.mark.django_db
@@ -107,3 +113,52 @@ def test_another_clients_message_or_an_unsent_one_is_not_found_and_stays_unread(
     for message in Message.objects.all():
         assert customer_client.get(f"/messages/{message.pk}/").status_code == 404
     assert not Message.objects.filter(status=Message.Status.READ).exists()
+
+
+@pytest.mark.django_db
+def test_the_cached_accounts_and_operations_change_with_every_movement_of_money_nickname_and_rate(
+    customer_client, customer, rub_account, others_rub_account, django_assert_num_queries
+):
+    usd = BankAccountFactory(owner=customer, currency="USD", balance="10")
+    customer_client.get("/")  # fills the cache
+    with django_assert_num_queries(8):  # neither the latest operations nor the rates are read: both are cached
+        page = customer_client.get("/").content.decode()
+    assert "10,000.00\xa0₽" in page
+    TransferFactory(payer=rub_account, payee=others_rub_account, amount="25", comment="Coffee")
+    page = customer_client.get("/").content.decode()
+    assert "9,975.00\xa0₽" in page and "Coffee" in page
+    set_nickname(account=customer, bank_account_id=rub_account.pk, nickname="Salary")
+    assert "Salary" in customer_client.get("/").content.decode()
+    clerk = StaffFactory()
+    set_exchange_rate(base="USD", quote="RUB", buy=Decimal("90"), sell=Decimal("95"), set_by=clerk)
+    assert customer_client.get("/").context["dashboard"].total.roubles == Decimal("10875.00")
+    assert "10,875.00\xa0₽" in customer_client.get("/").content.decode()
+    assert usd.pk  # the dollars are valued at the bank's buying rate: 10 × 90
+
+
+@pytest.mark.django_db
+def test_roubles_come_first_and_the_total_is_in_roubles_at_the_banks_buying_rate(customer_client, customer):
+    BankAccountFactory(owner=customer, currency="EUR", balance="2")
+    BankAccountFactory(owner=customer, currency="AED", balance="5")  # no rate: left out, and said so
+    BankAccountFactory(owner=customer, currency="RUB", balance="100.50")
+    clerk = StaffFactory()
+    set_exchange_rate(base="EUR", quote="RUB", buy=Decimal("99.995"), sell=Decimal("105"), set_by=clerk)
+    response = customer_client.get("/")
+    dashboard = response.context["dashboard"]
+    assert [account.currency for account in dashboard.bank_accounts] == ["RUB", "AED", "EUR"]
+    assert dashboard.total.roubles == Decimal("300.49")  # 100.50 + 2 × 99.995 = 299.99, rounded down to the kopeck
+    assert dashboard.total.unvalued == ["AED"]
+    page = response.content.decode()
+    assert "300.49\xa0₽" in page and "2.00\xa0€" in page and "5.00\xa0AED" in page
+    assert "without AED" in page
+
+
+@pytest.mark.django_db
+def test_the_rouble_account_is_the_first_and_preselected_choice_where_an_account_is_chosen(customer_client, customer):
+    BankAccountFactory(owner=customer, currency="EUR", balance="1")
+    rub = BankAccountFactory(owner=customer, currency="RUB", balance="1")
+    BankAccountFactory(owner=customer, currency="CNY", balance="1")
+    payment = customer_client.get("/payments/new/").context["form"]
+    assert payment.fields["payer"].choices[0][0] == rub.number  # a select's first option is the one chosen
+    exchange = customer_client.get("/exchange/").context["form"]
+    assert exchange.initial["sell_from"] == rub.number

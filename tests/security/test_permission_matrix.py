@@ -9,8 +9,8 @@ Columns: anon(ymous), customer (a client's login), chat (agent), caller (telemar
 manager), office (back office: staff), admin (administrator: staff). Outcomes: an HTTP status ("200", "403", "404",
 "405", "400", "201", "401"), or a redirect: "→login" (the website's sign-in page), "→admin" (the admin's sign-in
 page), "→home", "→staff" (staff home), "→setup" (setting up the second factor), "→desk" (chat agent's desk),
-"→chat" (a conversation), "→call" (the call desk); for websockets "open" (accepted and kept open), a close code
-("4401" not signed in, "4403" forbidden,
+"→chat" (a conversation), "→call" (the call desk), "→statement" (a bank account's statement); for websockets
+"open" (accepted and kept open), a close code ("4401" not signed in, "4403" forbidden,
 "4404" no such conversation or route) or "refused" (the handshake itself is refused).
 """
 
@@ -73,6 +73,11 @@ GET    /bank-accounts/{own_bank}/                        →login 200      403  
 GET    /bank-accounts/{others_bank}/                     →login 404      403    403    403    403    403
 GET    /bank-accounts/{own_bank}/statement.csv           →login 200      403    403    403    403    403
 GET    /bank-accounts/{others_bank}/statement.csv        →login 404      403    403    403    403    403
+GET    /bank-accounts/{own_bank}/statement.pdf           →login 200      403    403    403    403    403
+GET    /bank-accounts/{others_bank}/statement.pdf        →login 404      403    403    403    403    403
+GET    /bank-accounts/{own_bank}/name/                   405    405      405    405    405    405    405
+POST   /bank-accounts/{own_bank}/name/                   →login →statement 403  403    403    403    403
+POST   /bank-accounts/{others_bank}/name/                →login 404      403    403    403    403    403
 GET    /payments/new/                                    →login 200      403    403    403    403    403
 POST   /payments/new/                                    →login 200      403    403    403    403    403
 GET    /payments/{own_transfer}/                         →login 200      403    403    403    403    403
@@ -329,6 +334,7 @@ REDIRECTS = {
     "chat:agent_desk": "→desk",
     "chat:conversation": "→chat",
     "campaigns:call": "→call",
+    "portal:statement": "→statement",
 }
 
 
