@@ -18,10 +18,19 @@ from core.money import MONEY, MoneyColumn
 ACCOUNT_NUMBER_LENGTH = 20  # the Russian 20-digit account number
 
 
+class BankAccountKind(models.TextChoices):
+    CURRENT = "current", _("current account")
+    SAVINGS = "savings", _("savings account")
+    CARD = "card", _("card account")
+
+
 class BankAccount(models.Model):
+    Kind = BankAccountKind
+
     number = models.CharField(_("account number"), max_length=ACCOUNT_NUMBER_LENGTH, unique=True)
     owner = models.ForeignKey(Account, verbose_name=_("owner"), on_delete=models.PROTECT, related_name="bank_accounts")
     currency = models.CharField(_("currency"), max_length=3, choices=Currency.choices)
+    kind = models.CharField(_("type"), max_length=8, choices=BankAccountKind.choices, default=BankAccountKind.CURRENT)
     balance = models.DecimalField(_("balance"), **MONEY, default=0)
     is_closed = models.BooleanField(_("closed"), default=False)
     opened_at = models.DateTimeField(_("opened"), auto_now_add=True)
@@ -33,6 +42,7 @@ class BankAccount(models.Model):
         constraints = [
             models.CheckConstraint(condition=Q(balance__gte=0), name="bank_account_balance_not_negative"),
             models.CheckConstraint(condition=Q(currency__in=Currency.values), name="bank_account_currency_iso4217"),
+            models.CheckConstraint(condition=Q(kind__in=BankAccountKind.values), name="bank_account_kind_valid"),
             models.CheckConstraint(
                 condition=Exact(Length("number"), ACCOUNT_NUMBER_LENGTH), name="bank_account_number_length"
             ),

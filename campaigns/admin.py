@@ -28,7 +28,7 @@ from campaigns.models import (
     Product,
 )
 from core.admin import BackOfficeAdmin, HistoryAdmin, ServiceFormAdmin
-from core.money import format_money
+from core.money import format_money, format_percent
 from core.phones import format_phone, phone_column
 
 
@@ -42,7 +42,7 @@ def _count_of(model, *, field: str):
 
 class ProductInline(admin.TabularInline):
     model = Product
-    fields = ("name", "kind", "cost", "description")
+    fields = ("name", "kind", "interest_rate", "cost", "description")
     extra = 0
 
 
@@ -164,7 +164,7 @@ class CampaignAdmin(BackOfficeAdmin):
 
 @admin.register(Product)
 class ProductAdmin(BackOfficeAdmin):
-    list_display = ("name", "kind", "campaign", "campaign_status", "cost_money")
+    list_display = ("name", "kind", "interest_rate_percent", "campaign", "campaign_status", "cost_money")
     list_filter = ("kind", "campaign__status")
     list_select_related = ("campaign",)
     search_fields = ("name", "description", "campaign__name")
@@ -177,6 +177,10 @@ class ProductAdmin(BackOfficeAdmin):
     @admin.display(description=_("cost"), ordering="cost")
     def cost_money(self, product: Product) -> str:
         return format_money(product.cost)
+
+    @admin.display(description=_("interest rate"), ordering="interest_rate")
+    def interest_rate_percent(self, product: Product) -> str:
+        return format_percent(product.interest_rate)
 
 
 class LeadCampaignInline(CampaignLeadInlineBase):
@@ -193,13 +197,22 @@ class LeadCampaignInline(CampaignLeadInlineBase):
 
 @admin.register(Lead)
 class LeadAdmin(BackOfficeAdmin):
-    list_display = ("__str__", phone_column(), "email", "source", "client", "campaign_count", "created_at")
-    list_filter = ("source", "created_at")
+    list_display = ("__str__", phone_column(), "email", "sex", "source", "client", "campaign_count", "created_at")
+    list_filter = ("source", "sex", "created_at")
     list_select_related = ("client",)
     search_fields = ("surname", "name", "patronymic", "phone", "email")
     autocomplete_fields = ("client",)
     date_hierarchy = "created_at"
-    fields = (("surname", "name", "patronymic"), ("phone", "email"), "time_zone", "source", "client", "created_at")
+    fields = (
+        ("surname", "name", "patronymic"),
+        "sex",
+        ("phone", "email"),
+        "time_zone",
+        "source",
+        "note",
+        "client",
+        "created_at",
+    )
     readonly_fields = ("created_at",)
     inlines = (LeadCampaignInline,)
 

@@ -25,6 +25,15 @@ def format_money(amount: Decimal | None, currency: str = "") -> str:
     return f"{text} {currency}".strip()
 
 
+def format_percent(rate: Decimal | None) -> str:
+    """An interest rate as people read it, ``12,5 %`` in Russian: trailing zeros dropped, "—" for none."""
+    if rate is None:
+        return "—"
+    shortest = rate.quantize(Decimal(1)) if rate == rate.to_integral() else rate.normalize()
+    text = number_format(shortest, use_l10n=True)
+    return f"{text}\u00a0%"
+
+
 # How a customer reads each currency; one without a sign of its own keeps its code.
 CURRENCY_SIGNS: Final = {
     "RUB": "₽",
