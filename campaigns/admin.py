@@ -83,16 +83,6 @@ class CampaignLeadInlineBase(admin.TabularInline):
         return False
 
 
-class CampaignLeadInline(CampaignLeadInlineBase):
-    """The campaign's leads and where each stands; a lead is picked by name or phone, not from a list."""
-
-    fields = ("lead", *CampaignLeadInlineBase.readonly_fields)
-    autocomplete_fields = ("lead",)
-
-    def get_queryset(self, request):
-        return super().get_queryset(request).select_related("lead", "held_by")
-
-
 @admin.register(Campaign)
 class CampaignAdmin(BackOfficeAdmin):
     list_display = (
@@ -114,6 +104,7 @@ class CampaignAdmin(BackOfficeAdmin):
     fieldsets = (
         (None, {"fields": ("name", "description", "responsible")}),
         (_("Status"), {"fields": ("status", "started_at", "ended_at", "created_at", "results")}),
+        (_("Leads"), {"fields": ("leads_overview",)}),
         (_("Money"), {"fields": ("base_amount", "budget_money")}),
         (
             _("Calls"),
@@ -123,17 +114,37 @@ class CampaignAdmin(BackOfficeAdmin):
             },
         ),
     )
-    readonly_fields = ("status", "started_at", "ended_at", "created_at", "budget_money", "results")
-    inlines = (ProductInline, DispositionInline, CallingHolidayInline, CampaignLeadInline)
+    readonly_fields = ("status", "started_at", "ended_at", "created_at", "budget_money", "results", "leads_overview")
+    # The leads are not inlines (thousands of rows): the page counts them by state and links to their paged list.
+    inlines = (ProductInline, DispositionInline, CallingHolidayInline)
     actions = admin_tools.CAMPAIGN_ACTIONS
 
     def get_urls(self):
-        import_leads = self.admin_site.admin_view(partial(admin_tools.import_leads_view, self))
-        return [path("import-leads/", import_leads, name="campaigns_campaign_import_leads"), *super().get_urls()]
+        def view(function):
+            return self.admin_site.admin_view(partial(function, self))
+
+        return [
+            path("import-leads/", view(admin_tools.import_leads_view), name="campaigns_campaign_import_leads"),
+            path(
+                "import-leads/template.csv",
+                view(admin_tools.import_template_view),
+                name="campaigns_campaign_import_template",
+            ),
+            path(
+                "import-leads/rejected.csv",
+                view(admin_tools.rejected_rows_view),
+                name="campaigns_campaign_import_rejected",
+            ),
+            *super().get_urls(),
+        ]
 
     @admin.display(description=_("results"))
     def results(self, campaign: Campaign) -> str:
         return admin_tools.results_summary(campaign)
+
+    @admin.display(description=_("leads"))
+    def leads_overview(self, campaign: Campaign) -> str:
+        return admin_tools.leads_overview(campaign)
 
     def get_queryset(self, request):
         return (
