@@ -85,7 +85,7 @@ class WorkerAdmin(BackOfficeAdmin):
         (None, {"fields": (("surname", "name", "patronymic"), ("sex", "birth_date"), ("position", "hired_on"))}),
         (_("Contacts"), {"fields": ("email", "phone")}),
     )
-    salary_fieldset = (_("Pay"), {"fields": ("salary",)})
+    salary_fieldset = (_("Salary"), {"fields": ("salary",)})
     inlines = (AccountOwnerInline,)
 
     def get_fieldsets(self, request, obj=None):

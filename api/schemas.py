@@ -316,10 +316,6 @@ class CampaignOut(Schema):
     def resolve_status_label(campaign) -> str:
         return str(campaign.get_status_display())
 
-    @staticmethod
-    def resolve_products(campaign) -> list:
-        return list(campaign.products.all())
-
 
 class Page(Schema):
     count: int = Field(ge=0, description="Rows matching the filters, on all pages.")

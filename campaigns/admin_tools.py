@@ -200,12 +200,15 @@ def leads_overview(campaign: Campaign) -> str:
     counts = selectors.lead_counts_by_state(campaign_id=campaign.pk)
     in_campaign = f"{listing}?campaign__id__exact={campaign.pk}"
     states = format_html_join(
-        "", '<li><a href="{}&amp;state__exact={}">{}</a>: {}</li>', ((in_campaign, state, label, count) for state, label, count in counts)
+        "",
+        '<li><a href="{}&amp;state__exact={}">{}</a>: {}</li>',
+        ((in_campaign, state, label, count) for state, label, count in counts),
     )
     total = sum(count for _state, _label, count in counts)
     add = reverse("admin:campaigns_campaignlead_add") + f"?campaign={campaign.pk}"
     return format_html(
-        '<p><a href="{}" id="campaign-leads-link">{}</a> · <a href="{}" class="addlink">{}</a></p><ul class="lead-states">{}</ul>',
+        '<p><a href="{}" id="campaign-leads-link">{}</a> · <a href="{}" class="addlink">{}</a></p>'
+        '<ul class="lead-states">{}</ul>',
         in_campaign,
         ngettext("%(count)s lead in all", "%(count)s leads in all", total) % {"count": total},
         add,

@@ -26,7 +26,7 @@ GENDERS = ("masculine", "feminine", "neuter", "plural")
 
 
 def accusative(opts) -> str:
-    """"кампанию" (Выберите кампанию); the plain name where the catalogue has no accusative."""
+    """ "кампанию" (Выберите кампанию); the plain name where the catalogue has no accusative."""
     name = opts.verbose_name_raw
     translated = pgettext("accusative", name)
     return str(opts.verbose_name) if translated == name else translated
@@ -58,7 +58,10 @@ def object_message(opts, *, done: str, obj: object, request) -> str:
     if "_continue" in request.POST or "_saveasnew" in request.POST:
         text = format_html("{} {}", text, _gendered(opts, "You may edit it again below."))
     elif "_addanother" in request.POST:
-        text = format_html("{} {}", text, format_html(_gendered(opts, "You may add another {name} below."), name=accusative(opts)))
+        # "Ниже можно добавить ещё кампанию": the accusative agrees without a gender.
+        text = format_html(
+            "{} {}", text, format_html(gettext("You may add another {name} below."), name=accusative(opts))
+        )
     return capfirst(text)
 
 
@@ -68,7 +71,9 @@ class ObjectNamesAdmin(admin.ModelAdmin):
     def changelist_view(self, request, extra_context=None):
         names = {"object": accusative(self.opts)}
         title = (
-            gettext("Select %(object)s to change") if self.has_change_permission(request) else gettext("Select %(object)s to view")
+            gettext("Select %(object)s to change")
+            if self.has_change_permission(request)
+            else gettext("Select %(object)s to view")
         )
         context = {"title": title % names, "add_label": gettext("Add %(object)s") % names}
         return super().changelist_view(request, {**context, **(extra_context or {})})
@@ -118,7 +123,9 @@ class ObjectNamesSite(admin.AdminSite):
     def register(self, model_or_iterable, admin_class=None, **options):
         admin_class = admin_class or admin.ModelAdmin
         if not issubclass(admin_class, ObjectNamesAdmin):
-            admin_class = type(admin_class.__name__, (ObjectNamesAdmin, admin_class), {"__module__": admin_class.__module__})
+            admin_class = type(
+                admin_class.__name__, (ObjectNamesAdmin, admin_class), {"__module__": admin_class.__module__}
+            )
         return super().register(model_or_iterable, admin_class, **options)
 
 

@@ -23,7 +23,6 @@ def ordering_for(sort: str, fields: dict[str, tuple[str, ...]]) -> list[str]:
     return [f"{prefix}{column}" for column in columns] + ([] if columns == ("id",) else [f"{prefix}id"])
 
 
-
 def local_days(field: str, date_from: dt.date | None, date_to: dt.date | None) -> Q:
     """The rows whose ``field`` falls on the bank's local days (TIME_ZONE) from ``date_from`` to ``date_to``,
     both included; compared as a range so that the column's index serves."""

@@ -134,12 +134,14 @@ class Product(models.Model):
     description = models.TextField(_("description"), blank=True)
     cost = models.DecimalField(_("cost"), **MONEY, help_text=_("What promoting it costs the campaign."))
     interest_rate = models.DecimalField(
-        _("interest rate, % a year"),
+        _("interest rate (per cent a year)"),
         max_digits=5,
         decimal_places=2,
         null=True,
         blank=True,
-        help_text=_("For deposits, loans, cards and mortgages: from 0 to 100 % a year; empty where none applies."),
+        help_text=_(
+            "For deposits, loans, cards and mortgages: from 0 to 100 per cent a year; empty where none applies."
+        ),
     )
 
     class Meta:
@@ -152,7 +154,7 @@ class Product(models.Model):
             models.CheckConstraint(
                 condition=Q(interest_rate__isnull=True) | Q(interest_rate__gte=0, interest_rate__lte=MAX_INTEREST_RATE),
                 name="product_interest_rate_range",
-                violation_error_message=_("An interest rate is from 0 to 100 % a year."),
+                violation_error_message=_("An interest rate is from 0 to 100 per cent a year."),
             ),
         ]
 

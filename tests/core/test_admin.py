@@ -112,7 +112,7 @@ def test_budget_and_status_of_a_campaign_are_read_only(administrator):
         assert f'name="{field}"' not in page
     assert 'name="base_amount"' in page
     assert 'name="products-0-cost"' in page
-    assert "campaign_leads-" not in page, "the leads are counted and linked to, not listed (tests/campaigns/test_admin_scale.py)"
+    assert "campaign_leads-" not in page, "the leads are counted and linked to (tests/campaigns/test_admin_scale.py)"
 
 
 def test_news_already_published_to_an_account_is_refused_with_a_message(administrator):

@@ -72,4 +72,6 @@ def test_a_c_library_in_another_zone_leaves_the_work_to_django(settings, monkeyp
         got = list(rows.annotate(day=LocalMonth("created_at")).values_list("day", flat=True))
 
     assert "localtime" not in queries[0]["sql"]
-    assert got == list(rows.annotate(day=TruncMonth("created_at", output_field=DateField())).values_list("day", flat=True))
+    assert got == list(
+        rows.annotate(day=TruncMonth("created_at", output_field=DateField())).values_list("day", flat=True)
+    )
