@@ -201,17 +201,18 @@ def leads_overview(campaign: Campaign) -> str:
     in_campaign = f"{listing}?campaign__id__exact={campaign.pk}"
     states = format_html_join(
         "",
-        '<li><a href="{}&amp;state__exact={}">{}</a>: {}</li>',
+        '<span><a href="{}&amp;state__exact={}">{}</a>: {}</span>',
         ((in_campaign, state, label, count) for state, label, count in counts),
     )
     total = sum(count for _state, _label, count in counts)
     add = reverse("admin:campaigns_campaignlead_add") + f"?campaign={campaign.pk}"
     return format_html(
-        '<p><a href="{}" id="campaign-leads-link">{}</a> · <a href="{}" class="addlink">{}</a></p>'
-        '<ul class="lead-states">{}</ul>',
+        '<div class="lead-states"><span><a href="{}" id="campaign-leads-link">{}</a></span>{}'
+        '<span><a href="{}" class="addlink">{}</a></span></div>',
         in_campaign,
         ngettext("%(count)s lead in all", "%(count)s leads in all", total) % {"count": total},
+        states,
         add,
         _("Add a lead"),
-        states,
     )
+
