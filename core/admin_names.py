@@ -121,6 +121,7 @@ class ObjectNamesSite(admin.AdminSite):
     """The default admin site: every model admin registered on it (a library's too) says names in the right case."""
 
     def register(self, model_or_iterable, admin_class=None, **options):
+        # The project's admins have the mixin already (core.admin.BackOfficeAdmin) and stay the classes they are.
         admin_class = admin_class or admin.ModelAdmin
         if not issubclass(admin_class, ObjectNamesAdmin):
             admin_class = type(
