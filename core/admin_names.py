@@ -15,9 +15,12 @@ reads Django's own sentences, unchanged.
 from __future__ import annotations
 
 from contextlib import contextmanager
+from urllib.parse import quote as urlquote
 
 from django.contrib import admin, messages
 from django.contrib.admin.apps import AdminConfig
+from django.contrib.admin.utils import quote
+from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.text import capfirst
 from django.utils.translation import gettext, pgettext
@@ -44,8 +47,9 @@ def _gendered(opts, message: str) -> str:
     return pgettext(kind, message) if kind else gettext(message)
 
 
-def object_message(opts, *, done: str, obj: object, request) -> str:
-    """What Django says after adding, changing or deleting ``obj``, with the name in agreement."""
+def object_message(opts, *, done: str, obj: object, request, link: str | None = None) -> str:
+    """What Django says after adding, changing or deleting ``obj`` (a link to it where ``link`` is given), with the
+    name in agreement."""
     name = opts.verbose_name
     if done == "deleted":
         text = _gendered(opts, "The %(name)s “%(obj)s” was deleted successfully.") % {"name": name, "obj": obj}
@@ -54,7 +58,8 @@ def object_message(opts, *, done: str, obj: object, request) -> str:
         "added": "The {name} “{obj}” was added successfully.",
         "changed": "The {name} “{obj}” was changed successfully.",
     }[done]
-    text = format_html(_gendered(opts, sentence), name=name, obj=obj)
+    shown = format_html('<a href="{}">{}</a>', link, obj) if link else obj
+    text = format_html(_gendered(opts, sentence), name=name, obj=shown)
     if "_continue" in request.POST or "_saveasnew" in request.POST:
         text = format_html("{} {}", text, _gendered(opts, "You may edit it again below."))
     elif "_addanother" in request.POST:
@@ -104,12 +109,20 @@ class ObjectNamesAdmin(admin.ModelAdmin):
         return super().message_user(request, message, level, *args, **kwargs)
 
     def response_add(self, request, obj, post_url_continue=None):
-        with self._success_said(request, object_message(self.opts, done="added", obj=obj, request=request)):
+        # As Django does: the name links to the new object's page for those who may change it.
+        url = reverse(
+            f"admin:{self.opts.app_label}_{self.opts.model_name}_change",
+            args=[quote(obj.pk)],
+            current_app=self.admin_site.name,
+        )
+        link = urlquote(url) if self.has_change_permission(request, obj) else None
+        with self._success_said(request, object_message(self.opts, done="added", obj=obj, request=request, link=link)):
             return super().response_add(request, obj, post_url_continue)
 
     def response_change(self, request, obj):
         done = "added" if "_saveasnew" in request.POST else "changed"
-        with self._success_said(request, object_message(self.opts, done=done, obj=obj, request=request)):
+        said = object_message(self.opts, done=done, obj=obj, request=request, link=urlquote(request.path))
+        with self._success_said(request, said):
             return super().response_change(request, obj)
 
     def response_delete(self, request, obj_display, obj_id):
