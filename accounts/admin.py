@@ -7,7 +7,9 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
 from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
 from django.db.models import Count
+from django.utils.decorators import method_decorator
 from django.utils.translation import gettext_lazy as _
+from django.views.decorators.debug import sensitive_post_parameters
 from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -15,6 +17,7 @@ from accounts.models import Account, Client, Worker
 from accounts.roles import ROLE_LABELS
 from accounts.services import reset_second_factor
 from core.admin import BackOfficeAdmin
+from core.money import format_money
 from core.phones import phone_column
 
 # django-otp's own admin pages show a device's secret key and QR code: nobody needs them. Administrators reset a
@@ -68,16 +71,46 @@ class ClientAdmin(BackOfficeAdmin):
         return client.login_count
 
 
+def sees_salaries(request) -> bool:
+    """Administrators only: the back office manages workers but never sees or sets what they earn."""
+    return request.user.has_perm("accounts.view_worker_salary")
+
+
 @admin.register(Worker)
 class WorkerAdmin(BackOfficeAdmin):
-    list_display = ("full_name", "position", "email", phone_column(), "hired_on")
-    list_filter = ("position", "hired_on")
+    list_display = ("full_name", "position", "email", phone_column(), "sex", "birth_date", "hired_on")
+    list_filter = ("position", "sex", "hired_on")
     search_fields = ("surname", "name", "patronymic", "position", "email", "phone")
     fieldsets = (
-        (None, {"fields": (("surname", "name", "patronymic"), ("position", "hired_on"))}),
+        (None, {"fields": (("surname", "name", "patronymic"), ("sex", "birth_date"), ("position", "hired_on"))}),
         (_("Contacts"), {"fields": ("email", "phone")}),
     )
+    salary_fieldset = (_("Salary"), {"fields": ("salary",)})
     inlines = (AccountOwnerInline,)
+
+    def get_fieldsets(self, request, obj=None):
+        # The form is built from these fieldsets: without the salary here, a posted salary is ignored.
+        return (*self.fieldsets, self.salary_fieldset) if sees_salaries(request) else self.fieldsets
+
+    def get_list_display(self, request):
+        list_display = super().get_list_display(request)
+        return (*list_display, "salary_money") if sees_salaries(request) else list_display
+
+    @admin.display(description=_("salary"), ordering="salary")
+    def salary_money(self, worker: Worker) -> str:
+        return format_money(worker.salary, "₽") if worker.salary is not None else "—"
+
+    def lookup_allowed(self, lookup, value, request=None) -> bool:
+        # Django allows any lookup on a model's own field in the address (?salary__gte=…): one could narrow
+        # a salary down without seeing it.
+        if lookup.split("__")[0] == "salary" and (request is None or not sees_salaries(request)):
+            return False
+        return super().lookup_allowed(lookup, value, request)
+
+    @method_decorator(sensitive_post_parameters("salary"))
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        """A salary posted here stays out of error reports (Django's sensitive POST parameters)."""
+        return super().changeform_view(request, object_id, form_url, extra_context)
 
     @admin.display(description=_("full name"), ordering="surname")
     def full_name(self, worker: Worker) -> str:

@@ -79,7 +79,7 @@ ROLE_PERMISSIONS: dict[str, set[str]] = {
     | {"campaigns.view_callattempt", "campaigns.view_campaign_results", "campaigns.view_agentstatespan"},
 }
 # Administrators do what the back office does, and also manage who may do what (role groups), read
-# the audit trail, and revoke the desktop program's API tokens.
+# the audit trail, revoke the desktop program's API tokens, and see and set workers' salaries.
 ROLE_PERMISSIONS[ADMINISTRATORS] = ROLE_PERMISSIONS[BACK_OFFICE] | {
     "auth.view_group",
     "auth.change_group",
@@ -87,4 +87,5 @@ ROLE_PERMISSIONS[ADMINISTRATORS] = ROLE_PERMISSIONS[BACK_OFFICE] | {
     "audit.view_auditevent",
     "api.view_apitoken",
     "api.change_apitoken",
+    "accounts.view_worker_salary",
 }

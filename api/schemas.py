@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from decimal import Decimal
 from typing import Annotated, Literal
 
 from django.core.exceptions import ValidationError as DjangoValidationError
@@ -292,11 +293,24 @@ class NewsOut(Schema):
     withdrawn_at: Moment | None
 
 
+class ProductOut(Schema):
+    id: int
+    name: str
+    kind: str
+    kind_label: str
+    interest_rate: Decimal | None = Field(description="Per cent a year; null where none applies (insurance).")
+
+    @staticmethod
+    def resolve_kind_label(product) -> str:
+        return str(product.get_kind_display())
+
+
 class CampaignOut(Schema):
     id: int
     name: str
     status: str
     status_label: str
+    products: list[ProductOut] = Field(description="What the campaign promotes, with interest rates.")
 
     @staticmethod
     def resolve_status_label(campaign) -> str:

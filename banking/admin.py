@@ -31,7 +31,7 @@ class BankAccountInline(admin.TabularInline):
     """An account's bank accounts with their balances; opened on the bank account page, never edited here."""
 
     model = BankAccount
-    fields = ("number", "currency", "balance_money", "is_closed", "opened_at")
+    fields = ("number", "kind", "currency", "balance_money", "is_closed", "opened_at")
     readonly_fields = fields
     extra = 0
     can_delete = False
@@ -61,7 +61,7 @@ admin.site.register(Account, AccountWithBankAccountsAdmin)
 class BankAccountOpenForm(forms.ModelForm):
     class Meta:
         model = BankAccount
-        fields = ("owner", "currency")
+        fields = ("owner", "kind", "currency")
 
 
 @admin.action(description=_("Close the selected bank accounts"), permissions=["change"])
@@ -84,13 +84,14 @@ class BankAccountAdmin(ServiceFormAdmin):
         "number",
         "owner",
         "owner_name",
+        "kind",
         "currency",
         "balance_money",
         "is_closed",
         "opened_at",
         "receipts_link",
     )
-    list_filter = ("currency", "is_closed", "opened_at")
+    list_filter = ("kind", "currency", "is_closed", "opened_at")
     list_select_related = ("owner__client", "owner__worker")
     search_fields = ("number", "owner__username", "owner__client__surname", "owner__client__email")
     autocomplete_fields = ("owner",)
@@ -106,16 +107,18 @@ class BankAccountAdmin(ServiceFormAdmin):
 
     def get_fields(self, request, obj=None):
         if obj is None:
-            return ("owner", "currency")
-        return ("number", "owner", "currency", "balance_money", "is_closed", "opened_at")
+            return ("owner", "kind", "currency")
+        return ("number", "owner", "kind", "currency", "balance_money", "is_closed", "opened_at")
 
     def get_readonly_fields(self, request, obj=None):
         if obj is None:
             return ()
-        return ("number", "owner", "currency", "balance_money", "is_closed", "opened_at")
+        return ("number", "owner", "kind", "currency", "balance_money", "is_closed", "opened_at")
 
     def save_through_service(self, request, obj: BankAccount, form, change: bool) -> None:
-        opened = open_bank_account(owner=form.cleaned_data["owner"], currency=form.cleaned_data["currency"])
+        opened = open_bank_account(
+            owner=form.cleaned_data["owner"], currency=form.cleaned_data["currency"], kind=form.cleaned_data["kind"]
+        )
         obj.pk, obj.number, obj.opened_at = opened.pk, opened.number, opened.opened_at
         obj._state.adding = False
 

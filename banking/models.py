@@ -19,10 +19,19 @@ ACCOUNT_NUMBER_LENGTH = 20  # the Russian 20-digit account number
 NICKNAME_MAX_LENGTH = 40
 
 
+class BankAccountKind(models.TextChoices):
+    CURRENT = "current", _("current account")
+    SAVINGS = "savings", _("savings account")
+    CARD = "card", _("card account")
+
+
 class BankAccount(models.Model):
+    Kind = BankAccountKind
+
     number = models.CharField(_("account number"), max_length=ACCOUNT_NUMBER_LENGTH, unique=True)
     owner = models.ForeignKey(Account, verbose_name=_("owner"), on_delete=models.PROTECT, related_name="bank_accounts")
     currency = models.CharField(_("currency"), max_length=3, choices=Currency.choices)
+    kind = models.CharField(_("type"), max_length=8, choices=BankAccountKind.choices, default=BankAccountKind.CURRENT)
     balance = models.DecimalField(_("balance"), **MONEY, default=0)
     # The customer's own name for the account ("Salary", "Holidays"), shown instead of the bare currency.
     nickname = models.CharField(_("nickname"), max_length=NICKNAME_MAX_LENGTH, blank=True)
@@ -36,6 +45,7 @@ class BankAccount(models.Model):
         constraints = [
             models.CheckConstraint(condition=Q(balance__gte=0), name="bank_account_balance_not_negative"),
             models.CheckConstraint(condition=Q(currency__in=Currency.values), name="bank_account_currency_iso4217"),
+            models.CheckConstraint(condition=Q(kind__in=BankAccountKind.values), name="bank_account_kind_valid"),
             models.CheckConstraint(
                 condition=Exact(Length("number"), ACCOUNT_NUMBER_LENGTH), name="bank_account_number_length"
             ),

@@ -14,7 +14,7 @@ from accounts.models import Account
 from audit.models import AuditAction
 from audit.services import record_event
 from banking.currencies import Currency
-from banking.models import BankAccount, Receipt, ReceiptKind, Transfer
+from banking.models import BankAccount, BankAccountKind, Receipt, ReceiptKind, Transfer
 
 MAX_AMOUNT = Decimal("9999999999999999.99")  # what DecimalField(18, 2) holds
 
@@ -88,15 +88,19 @@ def _new_account_number(currency: str) -> str:
     return "40817" + _NUMERIC_CURRENCY[Currency(currency)] + "".join(secrets.choice("0123456789") for _ in range(12))
 
 
-def open_bank_account(*, owner: Account, currency: str, opening_deposit: Decimal = Decimal("0")) -> BankAccount:
+def open_bank_account(
+    *, owner: Account, currency: str, kind: str = BankAccountKind.CURRENT, opening_deposit: Decimal = Decimal("0")
+) -> BankAccount:
     if currency not in Currency.values:
         raise PaymentError(_("Unknown currency %(code)s.") % {"code": currency})
+    if kind not in BankAccountKind.values:
+        raise PaymentError(_("Unknown type of bank account."))
     with transaction.atomic():
         while True:
             number = _new_account_number(currency)
             if not BankAccount.objects.filter(number=number).exists():
                 break
-        bank_account = BankAccount.objects.create(owner=owner, currency=currency, number=number)
+        bank_account = BankAccount.objects.create(owner=owner, currency=currency, kind=kind, number=number)
         if opening_deposit:
             deposit(bank_account=bank_account, amount=opening_deposit, description=_("Opening deposit"))
             bank_account.refresh_from_db(fields=["balance"])

@@ -28,7 +28,7 @@ from campaigns.models import (
     Product,
 )
 from core.admin import BackOfficeAdmin, HistoryAdmin, ServiceFormAdmin
-from core.money import format_money
+from core.money import format_money, format_percent
 from core.phones import format_phone, phone_column
 
 
@@ -42,7 +42,7 @@ def _count_of(model, *, field: str):
 
 class ProductInline(admin.TabularInline):
     model = Product
-    fields = ("name", "kind", "cost", "description")
+    fields = ("name", "kind", "interest_rate", "cost", "description")
     extra = 0
 
 
@@ -83,16 +83,6 @@ class CampaignLeadInlineBase(admin.TabularInline):
         return False
 
 
-class CampaignLeadInline(CampaignLeadInlineBase):
-    """The campaign's leads and where each stands; a lead is picked by name or phone, not from a list."""
-
-    fields = ("lead", *CampaignLeadInlineBase.readonly_fields)
-    autocomplete_fields = ("lead",)
-
-    def get_queryset(self, request):
-        return super().get_queryset(request).select_related("lead", "held_by")
-
-
 @admin.register(Campaign)
 class CampaignAdmin(BackOfficeAdmin):
     list_display = (
@@ -114,6 +104,7 @@ class CampaignAdmin(BackOfficeAdmin):
     fieldsets = (
         (None, {"fields": ("name", "description", "responsible")}),
         (_("Status"), {"fields": ("status", "started_at", "ended_at", "created_at", "results")}),
+        (_("Leads"), {"fields": ("leads_overview",)}),
         (_("Money"), {"fields": ("base_amount", "budget_money")}),
         (
             _("Calls"),
@@ -123,17 +114,37 @@ class CampaignAdmin(BackOfficeAdmin):
             },
         ),
     )
-    readonly_fields = ("status", "started_at", "ended_at", "created_at", "budget_money", "results")
-    inlines = (ProductInline, DispositionInline, CallingHolidayInline, CampaignLeadInline)
+    readonly_fields = ("status", "started_at", "ended_at", "created_at", "budget_money", "results", "leads_overview")
+    # The leads are not inlines (thousands of rows): the page counts them by state and links to their paged list.
+    inlines = (ProductInline, DispositionInline, CallingHolidayInline)
     actions = admin_tools.CAMPAIGN_ACTIONS
 
     def get_urls(self):
-        import_leads = self.admin_site.admin_view(partial(admin_tools.import_leads_view, self))
-        return [path("import-leads/", import_leads, name="campaigns_campaign_import_leads"), *super().get_urls()]
+        def view(function):
+            return self.admin_site.admin_view(partial(function, self))
+
+        return [
+            path("import-leads/", view(admin_tools.import_leads_view), name="campaigns_campaign_import_leads"),
+            path(
+                "import-leads/template.csv",
+                view(admin_tools.import_template_view),
+                name="campaigns_campaign_import_template",
+            ),
+            path(
+                "import-leads/rejected.csv",
+                view(admin_tools.rejected_rows_view),
+                name="campaigns_campaign_import_rejected",
+            ),
+            *super().get_urls(),
+        ]
 
     @admin.display(description=_("results"))
     def results(self, campaign: Campaign) -> str:
         return admin_tools.results_summary(campaign)
+
+    @admin.display(description=_("leads"))
+    def leads_overview(self, campaign: Campaign) -> str:
+        return admin_tools.leads_overview(campaign)
 
     def get_queryset(self, request):
         return (
@@ -164,7 +175,7 @@ class CampaignAdmin(BackOfficeAdmin):
 
 @admin.register(Product)
 class ProductAdmin(BackOfficeAdmin):
-    list_display = ("name", "kind", "campaign", "campaign_status", "cost_money")
+    list_display = ("name", "kind", "interest_rate_percent", "campaign", "campaign_status", "cost_money")
     list_filter = ("kind", "campaign__status")
     list_select_related = ("campaign",)
     search_fields = ("name", "description", "campaign__name")
@@ -177,6 +188,10 @@ class ProductAdmin(BackOfficeAdmin):
     @admin.display(description=_("cost"), ordering="cost")
     def cost_money(self, product: Product) -> str:
         return format_money(product.cost)
+
+    @admin.display(description=_("interest rate"), ordering="interest_rate")
+    def interest_rate_percent(self, product: Product) -> str:
+        return format_percent(product.interest_rate)
 
 
 class LeadCampaignInline(CampaignLeadInlineBase):
@@ -193,13 +208,22 @@ class LeadCampaignInline(CampaignLeadInlineBase):
 
 @admin.register(Lead)
 class LeadAdmin(BackOfficeAdmin):
-    list_display = ("__str__", phone_column(), "email", "source", "client", "campaign_count", "created_at")
-    list_filter = ("source", "created_at")
+    list_display = ("__str__", phone_column(), "email", "sex", "source", "client", "campaign_count", "created_at")
+    list_filter = ("source", "sex", "created_at")
     list_select_related = ("client",)
     search_fields = ("surname", "name", "patronymic", "phone", "email")
     autocomplete_fields = ("client",)
     date_hierarchy = "created_at"
-    fields = (("surname", "name", "patronymic"), ("phone", "email"), "time_zone", "source", "client", "created_at")
+    fields = (
+        ("surname", "name", "patronymic"),
+        "sex",
+        ("phone", "email"),
+        "time_zone",
+        "source",
+        "note",
+        "client",
+        "created_at",
+    )
     readonly_fields = ("created_at",)
     inlines = (LeadCampaignInline,)
 

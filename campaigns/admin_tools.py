@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.template.response import TemplateResponse
 from django.urls import reverse
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
@@ -89,22 +89,53 @@ def may_import_leads(user) -> bool:
     return user.has_perms(("campaigns.add_lead", "campaigns.add_campaignlead"))
 
 
+# The rejected rows of the person's last import, kept in their session for the "rejected rows" download.
+REJECTED_ROWS_SESSION_KEY = "lead_import_rejected_rows"
+
+
+def _csv_download(text: str, filename: str) -> HttpResponse:
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response.write("\ufeff" + text)  # the byte-order mark makes Excel read the file as UTF-8
+    return response
+
+
+def import_template_view(model_admin, request) -> HttpResponse:
+    """The file to fill in for an import: its columns, titled in the reader's language, and an example row."""
+    if not may_import_leads(request.user):
+        raise PermissionDenied
+    russian = request.LANGUAGE_CODE == "ru"
+    return _csv_download(services.import_template_csv(russian=russian), "leads-template.csv")
+
+
+def rejected_rows_view(model_admin, request) -> HttpResponse:
+    """The rows the person's last import rejected, as they were, with the reasons: to correct and import again."""
+    if not may_import_leads(request.user):
+        raise PermissionDenied
+    text = request.session.get(REJECTED_ROWS_SESSION_KEY)
+    if text is None:
+        raise Http404(_("No import with rejected rows in this session."))
+    return _csv_download(text, "leads-rejected.csv")
+
+
 def import_leads_view(model_admin, request) -> TemplateResponse:
     """A CSV file of leads into one campaign; the page shows what was imported and every rejected row."""
     if not may_import_leads(request.user):
         raise PermissionDenied
     report = None
     if request.method == "POST":
+        request.session.pop(REJECTED_ROWS_SESSION_KEY, None)
         form = LeadImportForm(request.POST, request.FILES)
         if form.is_valid():
+            data = form.cleaned_data["file"].read()
             try:
                 report = services.import_leads_csv(
-                    campaign=form.cleaned_data["campaign"],
-                    data=form.cleaned_data["file"].read(),
-                    mode=form.cleaned_data["mode"],
+                    campaign=form.cleaned_data["campaign"], data=data, mode=form.cleaned_data["mode"]
                 )
             except services.CampaignError as error:
                 form.add_error("file", str(error))
+            if report is not None and report.rejected:
+                request.session[REJECTED_ROWS_SESSION_KEY] = services.rejected_rows_csv(data=data, report=report)
         if report is not None and report.imported:
             model_admin.message_user(
                 request,
@@ -158,3 +189,30 @@ def results_summary(campaign: Campaign) -> str:
         reverse("campaigns:results", args=[campaign.pk]),
         _("Results and charts"),
     )
+
+
+def leads_overview(campaign: Campaign) -> str:
+    """How many leads the campaign has in each state, each a link to those leads in their paged, filterable list
+    (a campaign of thousands of leads would not fit its page as inlines)."""
+    if campaign.pk is None:
+        return "—"
+    listing = reverse("admin:campaigns_campaignlead_changelist")
+    counts = selectors.lead_counts_by_state(campaign_id=campaign.pk)
+    in_campaign = f"{listing}?campaign__id__exact={campaign.pk}"
+    states = format_html_join(
+        "",
+        '<span><a href="{}&amp;state__exact={}">{}</a>: {}</span>',
+        ((in_campaign, state, label, count) for state, label, count in counts),
+    )
+    total = sum(count for _state, _label, count in counts)
+    add = reverse("admin:campaigns_campaignlead_add") + f"?campaign={campaign.pk}"
+    return format_html(
+        '<div class="lead-states"><span><a href="{}" id="campaign-leads-link">{}</a></span>{}'
+        '<span><a href="{}" class="addlink">{}</a></span></div>',
+        in_campaign,
+        ngettext("%(count)s lead in all", "%(count)s leads in all", total) % {"count": total},
+        states,
+        add,
+        _("Add a lead"),
+    )
+

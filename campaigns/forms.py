@@ -56,7 +56,8 @@ class LeadImportForm(forms.Form):
         label=_("CSV file"),
         help_text=_(
             "First line: column titles. Required columns: surname, name, phone; optional: patronymic, email, "
-            "source (English or Russian titles). Separated by commas or semicolons, UTF-8 or Windows-1251."
+            "source, sex (M or F), note (English or Russian titles). Separated by commas or semicolons, UTF-8 or "
+            "Windows-1251."
         ),
     )
     mode = forms.ChoiceField(

@@ -10,7 +10,7 @@ from decimal import Decimal
 from typing import TextIO
 
 from django.conf import settings
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
 from django.utils.html import escape, format_html
 from django.utils.safestring import SafeString, mark_safe
@@ -27,13 +27,33 @@ from campaigns.models import (
     Lead,
     LeadState,
     PauseReason,
+    Product,
 )
 from campaigns.services.calling_hours import local_time_text
 from core.phones import format_phone
 
 
 def campaigns_for_picker() -> QuerySet[Campaign]:
-    return Campaign.objects.only("id", "name", "status", "started_at", "ended_at").order_by("-created_at", "-id")
+    """Campaigns, newest first, with their products (and interest rates): two queries."""
+    products = Product.objects.only("id", "campaign_id", "name", "kind", "interest_rate").order_by("name", "id")
+    return (
+        Campaign.objects.only("id", "name", "status", "started_at", "ended_at")
+        .prefetch_related(Prefetch("products", queryset=products))
+        .order_by("-created_at", "-id")
+    )
+
+
+def lead_counts_by_state(*, campaign_id: int) -> list[tuple[str, str, int]]:
+    """(state, its label, how many leads) of a campaign, for the states it has leads in, in the states' order:
+    one query."""
+    counts = dict(
+        CampaignLead.objects.filter(campaign_id=campaign_id)
+        .order_by()
+        .values_list("state")
+        .annotate(count=Count("id"))
+        .values_list("state", "count")
+    )
+    return [(state.value, str(state.label), counts[state.value]) for state in LeadState if state.value in counts]
 
 
 # --- The call queue and campaign results ------------------------------------------------------------------

@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from core.admin_names import ObjectNamesAdmin
 from core.phones import phone_search_term
 
 admin.site.site_header = _("Telemarketing Bank back office")
@@ -17,8 +18,9 @@ admin.site.site_title = _("Telemarketing Bank back office")
 admin.site.index_title = _("Administration")
 
 
-class BackOfficeAdmin(admin.ModelAdmin):
-    """Right-aligns the money columns (see back_office.css) and keeps long lists paged."""
+class BackOfficeAdmin(ObjectNamesAdmin):
+    """Right-aligns the money columns (see back_office.css), keeps long lists paged and says object names in the
+    right case (core.admin_names)."""
 
     list_per_page = 50
     show_full_result_count = False  # one COUNT(*) fewer on every filtered page of a big table

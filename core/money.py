@@ -59,3 +59,12 @@ def signed_money(amount: Decimal, currency: str) -> str:
 
 
 format_money = money
+
+
+def format_percent(rate: Decimal | None) -> str:
+    """An interest rate as people read it, ``12,5 %`` in Russian: trailing zeros dropped, "—" for none."""
+    if rate is None:
+        return "—"
+    shortest = rate.quantize(Decimal(1)) if rate == rate.to_integral() else rate.normalize()
+    text = number_format(shortest, use_l10n=True)
+    return f"{text}{NO_BREAK_SPACE}%"

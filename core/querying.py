@@ -3,8 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
+import os
+import time
+import zoneinfo
 
-from django.db.models import Q
+from django.db.models import DateField, Q
+from django.db.models.functions import TruncMonth, TruncWeek
 from django.utils import timezone
 
 EARLIEST_DAY, LATEST_DAY = dt.date(1900, 1, 1), dt.date(9000, 1, 1)
@@ -16,7 +21,6 @@ def ordering_for(sort: str, fields: dict[str, tuple[str, ...]]) -> list[str]:
     columns = fields[sort.removeprefix("-")]
     prefix = "-" if descending else ""
     return [f"{prefix}{column}" for column in columns] + ([] if columns == ("id",) else [f"{prefix}id"])
-
 
 
 def local_days(field: str, date_from: dt.date | None, date_to: dt.date | None) -> Q:
@@ -43,3 +47,56 @@ def contains_in_any_case(word: str, fields: tuple[str, ...]) -> Q:
         for field in fields:
             condition |= Q(**{f"{field}__icontains": variant})
     return condition
+
+
+# --- local weeks and months, grouped in the database ------------------------------------------------------------
+#
+# PostgreSQL and SQL Server convert a timestamp to the bank's zone themselves (AT TIME ZONE), which Django's
+# TruncMonth/TruncWeek emit. On SQLite Django converts every row in a Python function instead (3–5 times the cost
+# of the plain SQL over 100,000 surveys). SQLite's own "localtime" modifier converts in C with the process's
+# time zone, and Django sets the process's zone (TZ, tzset) to TIME_ZONE, summer time included: so where the
+# C library's zone is the one asked for (checked against zoneinfo), SQLite groups by itself.
+
+
+@functools.cache
+def _c_library_keeps(zone_name: str, process_zone: str | None) -> bool:
+    """The C library's local time is ``zone_name``'s, summer and winter, past and future (a system without
+    the zone's tzdata would silently fall back to UTC)."""
+    if process_zone != zone_name or not hasattr(time, "tzset"):
+        return False
+    zone = zoneinfo.ZoneInfo(zone_name)
+    for year in (1985, 2000, 2010, 2016, 2024, 2035):
+        for month in (1, 7):
+            moment = dt.datetime(year, month, 1, 12, tzinfo=dt.UTC)
+            offset = moment.astimezone(zone).utcoffset()
+            if offset is None or time.localtime(moment.timestamp()).tm_gmtoff != offset.total_seconds():
+                return False
+    return True
+
+
+class _InLocalCalendar:
+    """A Trunc that, on SQLite, truncates in the C library's local time when that is the zone asked for."""
+
+    sqlite_modifiers: tuple[str, ...] = ()
+
+    def as_sqlite(self, compiler, connection, **extra_context):
+        zone_name = self.get_tzname()  # type: ignore[attr-defined]
+        if zone_name is None or not _c_library_keeps(zone_name, os.environ.get("TZ")):
+            return self.as_sql(compiler, connection, **extra_context)  # type: ignore[attr-defined]
+        sql, params = compiler.compile(self.lhs)  # type: ignore[attr-defined]
+        modifiers = ", ".join(f"'{modifier}'" for modifier in ("localtime", *self.sqlite_modifiers))
+        return f"date({sql}, {modifiers})", params
+
+
+class LocalMonth(_InLocalCalendar, TruncMonth):
+    """The first day of the bank's local month of a timestamp, as a date."""
+
+    sqlite_modifiers = ("start of month",)
+    output_field = DateField()
+
+
+class LocalWeek(_InLocalCalendar, TruncWeek):
+    """The Monday of the bank's local week of a timestamp, as a date ('weekday 0' is the Sunday on or after)."""
+
+    sqlite_modifiers = ("weekday 0", "-6 days")
+    output_field = DateField()

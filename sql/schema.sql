@@ -228,6 +228,41 @@ GO
 COMMIT TRANSACTION;
 GO
 
+-- Migration accounts.0003_worker_sex_birth_date_salary
+BEGIN TRANSACTION;
+GO
+-- Change Meta options on worker
+-- (no-op)
+-- Add field birth_date to worker
+ALTER TABLE [accounts_worker] ADD [birth_date] date NULL;
+GO
+-- Add field salary to worker
+ALTER TABLE [accounts_worker] ADD [salary] numeric(18, 2) NULL;
+GO
+-- Add field sex to worker
+ALTER TABLE [accounts_worker] ADD [sex] nvarchar(1) DEFAULT '' NOT NULL;
+GO
+-- SQL Server named the DEFAULT constraint of [accounts_worker].[sex] itself: look the name up, then drop it.
+DECLARE @constraint_name sysname = (SELECT d.name FROM sys.default_constraints AS d JOIN sys.columns AS c ON c.object_id = d.parent_object_id AND c.column_id = d.parent_column_id WHERE d.parent_object_id = OBJECT_ID(N'[accounts_worker]') AND c.name = N'sex');
+IF @constraint_name IS NULL RAISERROR (N'No DEFAULT constraint of [accounts_worker].[sex] to drop.', 16, 1);
+DECLARE @drop_constraint nvarchar(max) = N'ALTER TABLE [accounts_worker] DROP CONSTRAINT ' + QUOTENAME(@constraint_name);
+EXEC sp_executesql @drop_constraint;
+GO
+-- Create constraint worker_sex_valid on model worker
+ALTER TABLE [accounts_worker] ADD CONSTRAINT [worker_sex_valid] CHECK ([sex] IN ('M', 'F', ''));
+GO
+-- Create constraint worker_birth_date_plausible on model worker
+ALTER TABLE [accounts_worker] ADD CONSTRAINT [worker_birth_date_plausible] CHECK (([birth_date] IS NULL OR [birth_date] >= '1900-01-01'));
+GO
+-- Create constraint worker_born_before_hired on model worker
+ALTER TABLE [accounts_worker] ADD CONSTRAINT [worker_born_before_hired] CHECK (([birth_date] IS NULL OR [hired_on] IS NULL OR [birth_date] < ([hired_on])));
+GO
+-- Create constraint worker_salary_not_negative on model worker
+ALTER TABLE [accounts_worker] ADD CONSTRAINT [worker_salary_not_negative] CHECK (([salary] IS NULL OR [salary] >= 0));
+GO
+COMMIT TRANSACTION;
+GO
+
 -- Migration admin.0001_initial
 BEGIN TRANSACTION;
 GO
@@ -621,6 +656,24 @@ GO
 COMMIT TRANSACTION;
 GO
 
+-- Migration banking.0003_bank_account_kind
+BEGIN TRANSACTION;
+GO
+-- Add field kind to bankaccount
+ALTER TABLE [banking_bankaccount] ADD [kind] nvarchar(8) DEFAULT 'current' NOT NULL;
+GO
+-- SQL Server named the DEFAULT constraint of [banking_bankaccount].[kind] itself: look the name up, then drop it.
+DECLARE @constraint_name sysname = (SELECT d.name FROM sys.default_constraints AS d JOIN sys.columns AS c ON c.object_id = d.parent_object_id AND c.column_id = d.parent_column_id WHERE d.parent_object_id = OBJECT_ID(N'[banking_bankaccount]') AND c.name = N'kind');
+IF @constraint_name IS NULL RAISERROR (N'No DEFAULT constraint of [banking_bankaccount].[kind] to drop.', 16, 1);
+DECLARE @drop_constraint nvarchar(max) = N'ALTER TABLE [banking_bankaccount] DROP CONSTRAINT ' + QUOTENAME(@constraint_name);
+EXEC sp_executesql @drop_constraint;
+GO
+-- Create constraint bank_account_kind_valid on model bankaccount
+ALTER TABLE [banking_bankaccount] ADD CONSTRAINT [bank_account_kind_valid] CHECK ([kind] IN ('current', 'savings', 'card'));
+GO
+COMMIT TRANSACTION;
+GO
+
 -- Migration campaigns.0001_initial
 BEGIN TRANSACTION;
 GO
@@ -803,6 +856,39 @@ GO
 CREATE INDEX [campaigns_lead_client_id_07bcfdf4] ON [campaigns_lead] ([client_id]);
 GO
 CREATE INDEX [campaigns_product_campaign_id_b2276eca] ON [campaigns_product] ([campaign_id]);
+GO
+COMMIT TRANSACTION;
+GO
+
+-- Migration campaigns.0002_lead_sex_note_product_interest_rate
+BEGIN TRANSACTION;
+GO
+-- Add field note to lead
+ALTER TABLE [campaigns_lead] ADD [note] nvarchar(max) DEFAULT '' NOT NULL;
+GO
+-- SQL Server named the DEFAULT constraint of [campaigns_lead].[note] itself: look the name up, then drop it.
+DECLARE @constraint_name sysname = (SELECT d.name FROM sys.default_constraints AS d JOIN sys.columns AS c ON c.object_id = d.parent_object_id AND c.column_id = d.parent_column_id WHERE d.parent_object_id = OBJECT_ID(N'[campaigns_lead]') AND c.name = N'note');
+IF @constraint_name IS NULL RAISERROR (N'No DEFAULT constraint of [campaigns_lead].[note] to drop.', 16, 1);
+DECLARE @drop_constraint nvarchar(max) = N'ALTER TABLE [campaigns_lead] DROP CONSTRAINT ' + QUOTENAME(@constraint_name);
+EXEC sp_executesql @drop_constraint;
+GO
+-- Add field sex to lead
+ALTER TABLE [campaigns_lead] ADD [sex] nvarchar(1) DEFAULT '' NOT NULL;
+GO
+-- SQL Server named the DEFAULT constraint of [campaigns_lead].[sex] itself: look the name up, then drop it.
+DECLARE @constraint_name sysname = (SELECT d.name FROM sys.default_constraints AS d JOIN sys.columns AS c ON c.object_id = d.parent_object_id AND c.column_id = d.parent_column_id WHERE d.parent_object_id = OBJECT_ID(N'[campaigns_lead]') AND c.name = N'sex');
+IF @constraint_name IS NULL RAISERROR (N'No DEFAULT constraint of [campaigns_lead].[sex] to drop.', 16, 1);
+DECLARE @drop_constraint nvarchar(max) = N'ALTER TABLE [campaigns_lead] DROP CONSTRAINT ' + QUOTENAME(@constraint_name);
+EXEC sp_executesql @drop_constraint;
+GO
+-- Add field interest_rate to product
+ALTER TABLE [campaigns_product] ADD [interest_rate] numeric(5, 2) NULL;
+GO
+-- Create constraint lead_sex_valid on model lead
+ALTER TABLE [campaigns_lead] ADD CONSTRAINT [lead_sex_valid] CHECK ([sex] IN ('M', 'F', ''));
+GO
+-- Create constraint product_interest_rate_range on model product
+ALTER TABLE [campaigns_product] ADD CONSTRAINT [product_interest_rate_range] CHECK (([interest_rate] IS NULL OR ([interest_rate] >= 0 AND [interest_rate] <= 100)));
 GO
 COMMIT TRANSACTION;
 GO

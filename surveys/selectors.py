@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.db.models import Avg, Count, DateField, Q, QuerySet
-from django.db.models.functions import TruncMonth, TruncWeek
+from django.db.models import Avg, Count, Q, QuerySet
 
 from accounts.models import Account
-from core.querying import local_days, ordering_for
+from core.querying import LocalMonth, LocalWeek, local_days, ordering_for
 from surveys.models import FIVE_POINT_SCALE, Survey, SurveyKind, SurveySource
 
 # The columns a product manager can sort surveys by (design rule 8), each with the fields it orders on.
@@ -67,7 +66,7 @@ def survey_statistics(**filters) -> dict:
         for row in surveys.values("kind").annotate(count=Count("id"), average=Avg("rating")).order_by("kind")
     }
     per_month = (
-        surveys.annotate(month=TruncMonth("created_at"))
+        surveys.annotate(month=LocalMonth("created_at"))
         .values("month")
         .annotate(count=Count("id"), average=Avg("rating", filter=FIVE_POINT))
         .order_by("month")
@@ -98,7 +97,7 @@ PROMOTERS = Q(kind=SurveyKind.NPS, rating__gte=9)
 PASSIVES = Q(kind=SurveyKind.NPS, rating__gte=7, rating__lte=8)
 DETRACTORS = Q(kind=SurveyKind.NPS, rating__lte=6)
 SATISFIED = Q(kind=SurveyKind.CSAT, rating__gte=4)
-TRENDS = {"week": TruncWeek, "month": TruncMonth}
+TRENDS = {"week": LocalWeek, "month": LocalMonth}
 
 
 def _aggregates() -> dict:
@@ -174,7 +173,7 @@ def survey_analytics(*, period: str = "month", **filters) -> dict:
     overall = _figures(surveys.aggregate(**_aggregates()))
     buckets = {
         row["start"]: _figures(row)
-        for row in surveys.annotate(start=TRENDS[period]("created_at", output_field=DateField()))
+        for row in surveys.annotate(start=TRENDS[period]("created_at"))
         .values("start")
         .annotate(**_aggregates())
         .order_by("start")

@@ -1,4 +1,4 @@
-"""Keep secrets out of the logs: passwords, tokens, session ids and full account numbers are masked
+"""Keep secrets out of the logs: passwords, tokens, session ids, salaries and full account numbers are masked
 in every record before any handler writes it."""
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ MASK = "***"
 
 _SECRET_ASSIGNMENT = re.compile(
     r"(?P<key>\b(?:password\d?|passwd|pwd|secret|token|access_token|api_key|sessionid|session_key|csrftoken"
-    r"|csrfmiddlewaretoken|authorization|otp_code|otp_token|remembered_login)\b[\"']?\s*[:=]\s*[\"']?)(?P<value>[^\s\"'&;,}]+)",
+    r"|csrfmiddlewaretoken|authorization|otp_code|otp_token|remembered_login|salary)\b[\"']?\s*[:=]\s*[\"']?)(?P<value>[^\s\"'&;,}]+)",
     re.IGNORECASE,
 )
 _BEARER = re.compile(r"\b(Bearer|Token)\s+[A-Za-z0-9._~+/=-]{8,}", re.IGNORECASE)

@@ -46,7 +46,7 @@ CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS", [])
 
 INSTALLED_APPS = [
     "daphne",
-    "django.contrib.admin",
+    "core.admin_names.ObjectNamesAdminConfig",  # django.contrib.admin, names in the right case
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",

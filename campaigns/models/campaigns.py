@@ -10,7 +10,7 @@ from django.db.models import F, Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import Client, Worker
+from accounts.models import Client, Sex, Worker, sex_condition
 from core.money import MONEY
 from core.phones import PHONE_HELP, PhoneField, e164_condition, utc_offset_bounds
 
@@ -48,6 +48,10 @@ class LeadState(models.TextChoices):
 OPEN_STATES = (LeadState.NEW, LeadState.CALLBACK, LeadState.RECYCLE)
 # A phone in any of these states in any campaign is called in none.
 BLOCKING_STATES = (LeadState.DO_NOT_CALL, LeadState.WRONG_NUMBER)
+
+# The highest interest rate a product may carry, in per cent a year (microloans aside, nothing comes close).
+MAX_INTEREST_RATE = 100
+
 
 class Campaign(models.Model):
     Status = CampaignStatus
@@ -129,6 +133,16 @@ class Product(models.Model):
     kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices)
     description = models.TextField(_("description"), blank=True)
     cost = models.DecimalField(_("cost"), **MONEY, help_text=_("What promoting it costs the campaign."))
+    interest_rate = models.DecimalField(
+        _("interest rate (per cent a year)"),
+        max_digits=5,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        help_text=_(
+            "For deposits, loans, cards and mortgages: from 0 to 100 per cent a year; empty where none applies."
+        ),
+    )
 
     class Meta:
         verbose_name = _("product")
@@ -137,6 +151,11 @@ class Product(models.Model):
         constraints = [
             models.CheckConstraint(condition=Q(cost__gte=0), name="product_cost_not_negative"),
             models.CheckConstraint(condition=Q(kind__in=ProductKind.values), name="product_kind_valid"),
+            models.CheckConstraint(
+                condition=Q(interest_rate__isnull=True) | Q(interest_rate__gte=0, interest_rate__lte=MAX_INTEREST_RATE),
+                name="product_interest_rate_range",
+                violation_error_message=_("An interest rate is from 0 to 100 per cent a year."),
+            ),
         ]
 
     def __str__(self) -> str:
@@ -160,6 +179,8 @@ class Lead(models.Model):
     phone = PhoneField(_("phone"), unique=True, help_text=PHONE_HELP)
     email = models.EmailField(_("e-mail"), max_length=254, blank=True)
     source = models.CharField(_("source"), max_length=100, blank=True)
+    sex = models.CharField(_("sex"), max_length=1, choices=Sex.choices, blank=True)
+    note = models.TextField(_("note"), blank=True, help_text=_("What the callers should know about the person."))
     time_zone = models.CharField(
         _("time zone"),
         max_length=40,
@@ -175,7 +196,10 @@ class Lead(models.Model):
         verbose_name = _("lead")
         verbose_name_plural = _("leads")
         ordering = ["surname", "name"]
-        constraints = [models.CheckConstraint(condition=e164_condition("phone"), name="lead_phone_e164")]
+        constraints = [
+            models.CheckConstraint(condition=e164_condition("phone"), name="lead_phone_e164"),
+            models.CheckConstraint(condition=sex_condition(blank=True), name="lead_sex_valid"),
+        ]
 
     def __str__(self) -> str:
         return " ".join(part for part in (self.surname, self.name, self.patronymic) if part)

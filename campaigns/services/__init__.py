@@ -27,6 +27,8 @@ from campaigns.services.lead_import import (
     LeadImportReport,
     RejectedRow,
     import_leads_csv,
+    import_template_csv,
+    rejected_rows_csv,
 )
 from campaigns.services.lead_state import change_lead_state, release_lead
 from campaigns.services.lifecycle import (
@@ -62,10 +64,12 @@ __all__ = [
     "finish_campaign",
     "hold_timeout",
     "import_leads_csv",
+    "import_template_csv",
     "next_lead",
     "pause_campaign",
     "recalculate_budget",
     "record_outcome",
+    "rejected_rows_csv",
     "release_lead",
     "resume_campaign",
     "set_agent_state",

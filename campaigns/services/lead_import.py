@@ -11,6 +11,7 @@ from django.core.validators import validate_email
 from django.db import IntegrityError, models, transaction
 from django.utils.translation import gettext, gettext_lazy
 
+from accounts.models import Sex
 from campaigns.models import Campaign, CampaignLead, CampaignStatus, Lead, LeadState
 from campaigns.services.errors import LeadImportError
 from core.phones import InvalidPhone, parse_phone
@@ -34,9 +35,18 @@ LEAD_COLUMNS = {
     "phone": ("phone", "telephone", "phone number", "телефон"),
     "email": ("email", "e-mail", "mail", "электронная почта", "почта"),
     "source": ("source", "источник"),
+    "sex": ("sex", "gender", "пол"),
+    "note": ("note", "notes", "comment", "примечание", "заметка", "комментарий"),
 }
+# How a sex may be written in the file (lower case); an empty cell leaves it unknown.
+SEX_SPELLINGS = {
+    Sex.MALE: ("m", "male", "man", "м", "муж", "мужской", "мужчина"),
+    Sex.FEMALE: ("f", "female", "woman", "ж", "жен", "женский", "женщина"),
+}
+_SEX_BY_SPELLING = {spelling: sex.value for sex, spellings in SEX_SPELLINGS.items() for spelling in spellings}
+NOTE_MAX_LENGTH = 2000
 _REQUIRED_COLUMNS = ("surname", "name", "phone")
-_TEXT_LIMITS = {"surname": 100, "name": 100, "patronymic": 100, "source": 100, "email": 254}
+_TEXT_LIMITS = {"surname": 100, "name": 100, "patronymic": 100, "source": 100, "email": 254, "note": NOTE_MAX_LENGTH}
 
 
 @dataclass(frozen=True)
@@ -97,6 +107,12 @@ def _validate_row(values: dict[str, str]) -> tuple[dict[str, str], list[str]]:
             reasons.append(
                 gettext("The %(column)s is longer than %(limit)s characters.") % {"column": column, "limit": limit}
             )
+    if values["sex"]:
+        sex = _SEX_BY_SPELLING.get(values["sex"].lower())
+        if sex is None:
+            reasons.append(gettext("“%(sex)s” is not a sex: write М or Ж (M or F).") % {"sex": values["sex"]})
+        else:
+            values["sex"] = sex
     try:
         values["phone"] = parse_phone(values["phone"])
     except InvalidPhone as error:
@@ -138,6 +154,47 @@ def _do_not_call_lead_ids(lead_ids: list[int]) -> set[int]:
             )
         )
     return refused
+
+
+def _rows_with_lines(text: str) -> tuple[list[str], list[tuple[int, list[str]]]]:
+    """The header and every non-empty row with the line it ends on, read as import_leads_csv reads them."""
+    try:
+        delimiter = csv.Sniffer().sniff(text.split("\n", 1)[0], delimiters=",;\t").delimiter
+    except csv.Error:
+        delimiter = ","
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    header = next(reader, [])
+    return header, [(reader.line_num, row) for row in reader if any(cell.strip() for cell in row)]
+
+
+def import_template_csv(*, russian: bool) -> str:
+    """A file to fill in: the columns the import reads (Russian or English titles) and one example row."""
+    titles = [aliases[-1] if russian and column != "email" else aliases[0] for column, aliases in LEAD_COLUMNS.items()]
+    titles[list(LEAD_COLUMNS).index("email")] = "e-mail"
+    titles = [title.capitalize() for title in titles]
+    example = (
+        ["Иванова", "Мария", "Петровна", "+7 903 144-76-02", "maria@example.ru", "сайт", "Ж", "звонить после 18:00"]
+        if russian
+        else ["Smith", "Mary", "", "+7 903 144-76-02", "mary@example.com", "website", "F", "call after 6 pm"]
+    )
+    out = io.StringIO()
+    writer = csv.writer(out, delimiter=";" if russian else ",", lineterminator="\r\n")
+    writer.writerows([titles, example])
+    return out.getvalue()
+
+
+def rejected_rows_csv(*, data: bytes, report: LeadImportReport) -> str:
+    """The rejected rows of an imported file as they were, with why each was rejected in a last column: the file
+    to correct and import again (the import reads its columns by title and ignores the extra one)."""
+    rejected = {row.line: row.reasons for row in report.rejected}
+    header, rows = _rows_with_lines(_decode(data))
+    out = io.StringIO()
+    writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
+    writer.writerow([*header, gettext("Why it was rejected")])
+    for line, row in rows:
+        if line in rejected:
+            writer.writerow([*row, " ".join(rejected[line])])
+    return out.getvalue()
 
 
 def import_leads_csv(*, campaign: Campaign, data: bytes, mode: str = ImportMode.VALID_ROWS) -> LeadImportReport:

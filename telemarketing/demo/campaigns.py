@@ -88,7 +88,14 @@ class CampaignSeeding(SeederBase):
                 for name, description in fake.random.sample(texts.PRODUCTS[kind], k=fake.random.randint(1, 2)):
                     cost = Decimal(fake.random.randint(lowest, highest) // 1000 * 1000)
                     products.append(
-                        Product(campaign=campaign, name=name, kind=kind, description=description, cost=cost)
+                        Product(
+                            campaign=campaign,
+                            name=name,
+                            kind=kind,
+                            description=description,
+                            cost=cost,
+                            interest_rate=texts.PRODUCT_RATES.get(name),
+                        )
                     )
         bulk_create_rows(Product, products)
         for campaign in created:
@@ -110,6 +117,8 @@ class CampaignSeeding(SeederBase):
                     else "",
                     source=fake.random.choice(texts.LEAD_SOURCES),
                     created_at=self.ago(fake, days=(1, 500)),
+                    sex=sex,
+                    note=fake.random.choice(texts.LEAD_PROFILE_NOTES) if fake.random.random() < 0.3 else "",
                 )
             )
         existing = set(Lead.objects.filter(phone__in=[lead.phone for lead in rows]).values_list("phone", flat=True))

@@ -15,7 +15,7 @@ from faker import Faker
 from accounts import roles
 from accounts.models import Account, Client, Sex, Worker
 from banking.exchange import exchange, fund_exchange_desk, rate_in_force, set_exchange_rate
-from banking.models import BankAccount, Exchange, ExchangeRate, Reversal, Transfer
+from banking.models import BankAccount, BankAccountKind, Exchange, ExchangeRate, Reversal, Transfer
 from banking.reversal import propose_reversal
 from banking.services import deposit, open_bank_account, transfer
 from telemarketing.demo import texts
@@ -61,13 +61,19 @@ class PeopleSeeding(SeederBase):
             fake = self.record("worker", index)
             role = texts.WORKER_ROLE_CYCLE[index % len(texts.WORKER_ROLE_CYCLE)]
             username = f"{fake.user_name()}.{index}"
+            sex = fake.random.choice(Sex.values)
             worker = Worker(
-                **self._person(fake, fake.random.choice(Sex.values)),
+                **self._person(fake, sex),
+                sex=sex,
                 position=texts.POSITIONS[role],
                 email=f"{username}@{STAFF_EMAIL_DOMAIN}",
                 phone=mobile_phone(fake),
                 hired_on=(self.now - timedelta(days=fake.random.randint(30, 3000))).date(),
             )
+            # Hired at 20 to 45 years old, paid within the position's range (roubles a month, before tax).
+            worker.birth_date = worker.hired_on - timedelta(days=fake.random.randint(20 * 365, 45 * 365))
+            lowest, highest = texts.SALARY_RANGE[role]
+            worker.salary = Decimal(fake.random.randint(lowest, highest) // 500 * 500)
             rows.append(worker)
             logins[worker.email] = (username, role)
         existing = set(Worker.objects.filter(email__in=logins).values_list("email", flat=True))
@@ -193,6 +199,9 @@ class PeopleSeeding(SeederBase):
                         owner=account,
                         currency=currency,
                         opening_deposit=demo_money(fake.random.uniform(lowest, highest)),
+                        kind=fake.random.choices(list(texts.BANK_ACCOUNT_KINDS), texts.BANK_ACCOUNT_KINDS.values())[0]
+                        if currency == "RUB"
+                        else fake.random.choice((BankAccountKind.CURRENT, BankAccountKind.SAVINGS)),
                     )
                     if currency == "RUB" and fake.random.random() < 0.5:
                         deposit(
@@ -207,7 +216,12 @@ class PeopleSeeding(SeederBase):
         funded = set(customer.bank_accounts.filter(is_closed=False, balance__gt=0).values_list("currency", flat=True))
         for currency, amount in DEMO_CUSTOMER_DEPOSITS.items():
             if currency not in funded:
-                opened = open_bank_account(owner=customer, currency=currency, opening_deposit=amount)
+                opened = open_bank_account(
+                    owner=customer,
+                    currency=currency,
+                    opening_deposit=amount,
+                    kind=BankAccountKind.CARD if currency == "RUB" else BankAccountKind.SAVINGS,
+                )
                 if currency == "RUB":
                     deposit(bank_account=opened, amount=Decimal("120000.00"), description="Зарплата за месяц")
 

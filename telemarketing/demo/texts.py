@@ -6,6 +6,8 @@ underscore keeps Django from taking this module for a command.
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from accounts import roles
 
 POSITIONS = {
@@ -14,6 +16,16 @@ POSITIONS = {
     roles.PRODUCT_MANAGERS: "Менеджер по продуктам",
     roles.BACK_OFFICE: "Специалист бэк-офиса",
 }
+
+# A month's salary before tax, in roubles, by role.
+SALARY_RANGE = {
+    roles.CHAT_AGENTS: (55_000, 80_000),
+    roles.TELEMARKETING_AGENTS: (50_000, 90_000),
+    roles.PRODUCT_MANAGERS: (120_000, 200_000),
+    roles.BACK_OFFICE: (70_000, 110_000),
+}
+# How often a customer's rouble account is of each type.
+BANK_ACCOUNT_KINDS = {"card": 6, "current": 3, "savings": 2}
 
 # Each worker's role by their index: the call centre is mostly callers and chat agents.
 WORKER_ROLE_CYCLE = (
@@ -55,6 +67,18 @@ PRODUCTS = {
         ("Индивидуальный инвестиционный счёт", "Налоговый вычет до 52 000 ₽ в год."),
     ],
 }
+# Interest rates, % a year, of the products that have one (insurance and brokerage have none).
+PRODUCT_RATES = {
+    "Вклад «Надёжный»": Decimal("16.00"),
+    "Вклад «Пополняемый»": Decimal("14.50"),
+    "Накопительный счёт «Копилка»": Decimal("12.00"),
+    "Кредит наличными «На всё»": Decimal("24.90"),
+    "Рефинансирование «Проще платить»": Decimal("19.90"),
+    "Кредитная карта «120 дней без процентов»": Decimal("34.90"),
+    "Дебетовая карта «Кэшбэк»": Decimal("0.00"),
+    "Ипотека «Семейная»": Decimal("6.00"),
+    "Ипотека на вторичное жильё": Decimal("21.50"),
+}
 PRODUCT_COST_RANGE = {
     "deposit": (50_000, 400_000),
     "loan": (100_000, 600_000),
@@ -84,6 +108,15 @@ LEAD_SOURCES = [
     "Выставка «Финансы-2026»",
     "Социальные сети",
     "Холодная база",
+]
+# What the person who passed a lead on wrote about them (a lead's own note, for the callers).
+LEAD_PROFILE_NOTES = [
+    "Предпочитает звонки после 18:00",
+    "Зарплатный клиент другого банка",
+    "Интересовался вкладами на сайте",
+    "Говорить медленно, пожилой человек",
+    "Просил присылать условия на e-mail",
+    "Владелец малого бизнеса",
 ]
 LEAD_NOTES = {
     "in_progress": ["Звоню", "На линии", "Уточняю условия"],

@@ -8,6 +8,7 @@ from tests.factories import (
     CampaignFactory,
     ClientFactory,
     CustomerFactory,
+    ProductFactory,
 )
 
 pytestmark = pytest.mark.django_db
@@ -63,3 +64,19 @@ def test_campaigns_for_the_audience_picker(api):
     CampaignFactory(name="Осенние вклады", active=False)
     rows = api.get("campaigns").json()["results"]
     assert [(row["name"], row["status"]) for row in rows] == [("Осенние вклады", "draft")]
+
+
+def test_each_campaign_comes_with_its_products_and_their_interest_rates(api, django_assert_num_queries):
+    for number in range(3):
+        campaign = CampaignFactory(name=f"Кампания {number}", active=False)
+        ProductFactory(campaign=campaign, name="Вклад «Надёжный»", kind="deposit", interest_rate="16.50")
+        ProductFactory(campaign=campaign, name="Страхование", kind="insurance", interest_rate=None)
+    api.get("auth/session")
+
+    with django_assert_num_queries(3):  # the token, the campaigns, their products: whatever the number of campaigns
+        rows = api.get("campaigns").json()["results"]
+
+    assert [(product["name"], product["kind_label"], product["interest_rate"]) for product in rows[0]["products"]] == [
+        ("Вклад «Надёжный»", "deposit", "16.50"),
+        ("Страхование", "insurance", None),
+    ]

@@ -58,7 +58,8 @@ DIRECT: dict[type, set[str]] = {
         *("user_permissions", "last_login", "date_joined"),
     },
     Client: {"surname", "name", "patronymic", "sex", "birth_date", "email", "phone", "preferences"},
-    Worker: {"surname", "name", "patronymic", "position", "hired_on", "email", "phone"},
+    # A worker's salary: administrators only (WorkerAdmin.get_fieldsets; tests/accounts/test_worker_salary.py).
+    Worker: {"surname", "name", "patronymic", "sex", "birth_date", "salary", "position", "hired_on", "email", "phone"},
     # A campaign's description and money (its status moves by the transitions, its budget by itself).
     Campaign: {"name", "description", "responsible", "base_amount"}
     | {"script", "weekday_from", "weekday_until", "weekend_from", "weekend_until"},
@@ -68,8 +69,8 @@ DIRECT: dict[type, set[str]] = {
     CallingHoliday: {"campaign", "day"},
     PauseReason: {"name", "position"},
     AgentStateSpan: set(),  # written by campaigns.services.set_agent_state from the agent's desk
-    Product: {"campaign", "name", "kind", "description", "cost"},
-    Lead: {"surname", "name", "patronymic", "phone", "email", "time_zone", "source", "client"},
+    Product: {"campaign", "name", "kind", "interest_rate", "description", "cost"},
+    Lead: {"surname", "name", "patronymic", "sex", "phone", "email", "time_zone", "source", "note", "client"},
     # A lead joins a campaign as new; its state and holder change through campaigns.services.lead_state.
     CampaignLead: {"campaign", "lead"},
     # Everything else is written by services only (or is history nobody writes by hand).
@@ -100,7 +101,7 @@ DIRECT: dict[type, set[str]] = {
 SAVED_IN_FORM_CLEAN = {ExchangeRateAdmin, ReversalAdmin}
 
 SERVICE_FORMS: dict[tuple[type, str], set[str]] = {
-    (BankAccountAdmin, "add"): {"owner", "currency"},  # banking.services.open_bank_account
+    (BankAccountAdmin, "add"): {"owner", "kind", "currency"},  # banking.services.open_bank_account
     (ExchangeRateAdmin, "add"): {"base", "quote", "buy", "sell", "valid_from"},  # banking.exchange.set_exchange_rate
     (ReversalAdmin, "add"): {"original", "reason"},  # banking.reversal.propose_reversal
     (CampaignLeadAdmin, "change"): {"state", "callback_at"},  # campaigns.services.change_lead_state

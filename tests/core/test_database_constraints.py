@@ -221,3 +221,40 @@ def test_conversation_state_and_messages_sent_once():
         conversation=conversation, sender=agent, client_message_id="a-1", seq=1, text="Добрый день"))
     assert_refused(ChatMessage, lambda: ChatMessage.objects.create(
         conversation=conversation, sender=agent, client_message_id="a-1", seq=0, text="Добрый день"))
+
+
+# --- the seed's fields (issue 18 item 5) ----------------------------------------------------------------------
+
+
+def test_worker_sex_birth_date_and_salary_are_plausible():
+    worker = WorkerFactory(sex="F", birth_date=dt.date(1990, 5, 1), hired_on=dt.date(2015, 3, 1), salary="85000.00")
+    assert_update_refused(worker, sex="X")
+    assert_update_refused(worker, birth_date=dt.date(1899, 12, 31))
+    assert_update_refused(worker, birth_date=dt.date(2015, 3, 1))  # not born on (or after) the day of hiring
+    assert_update_refused(worker, salary=Decimal("-0.01"))
+    WorkerFactory(sex="", birth_date=None, salary=None)  # each may be left unknown
+    WorkerFactory(salary=Decimal("0"))
+
+
+def test_lead_sex_known_or_left_out():
+    lead = Lead.objects.create(surname="А", name="Б", phone="+79031447602", sex="F", note="Звонить вечером")
+    assert_update_refused(lead, sex="X")
+    Lead.objects.filter(pk=lead.pk).update(sex="")
+
+
+def test_product_interest_rate_from_0_to_100_percent():
+    product = Product.objects.create(
+        campaign=CampaignFactory(active=False), name="Вклад", kind="deposit", cost=0, interest_rate=Decimal("16.5")
+    )
+    assert_update_refused(product, interest_rate=Decimal("-0.01"))
+    assert_update_refused(product, interest_rate=Decimal("100.01"))
+    Product.objects.filter(pk=product.pk).update(interest_rate=None)
+    Product.objects.filter(pk=product.pk).update(interest_rate=Decimal("100"))
+
+
+def test_bank_account_type_is_current_savings_or_card():
+    bank_account = BankAccountFactory(owner=AccountFactory())
+    assert bank_account.kind == "current"
+    assert_update_refused(bank_account, kind="deposit")
+    for kind in ("savings", "card"):
+        BankAccount.objects.filter(pk=bank_account.pk).update(kind=kind)

@@ -17,7 +17,7 @@ from django.test import RequestFactory
 from accounts import roles
 from accounts.models import Account, Client, Worker
 from banking.models import BankAccount, Receipt
-from campaigns.models import Campaign, CampaignLead, Lead
+from campaigns.models import Campaign, CampaignLead, Lead, Product
 from chat.models import Conversation
 from core.phones import parse_phone
 from outreach.models import Message, News
@@ -85,6 +85,13 @@ def test_the_small_size_fills_every_table():
         assert phones and all(parse_phone(phone) == phone for phone in phones), f"{model.__name__}: a number not valid"
     for campaign in Campaign.objects.prefetch_related("products"):
         assert campaign.budget == campaign.base_amount + sum(product.cost for product in campaign.products.all())
+    # The seed's fields: workers' sex, birth date and salary; leads' sex and notes; rates; account types.
+    seeded_workers = Worker.objects.exclude(sex="")
+    assert seeded_workers.exists() and not seeded_workers.filter(birth_date__isnull=True).exists()
+    assert not seeded_workers.filter(salary__isnull=True).exists()
+    assert set(Lead.objects.values_list("sex", flat=True)) == {"M", "F"} and Lead.objects.exclude(note="").exists()
+    assert Product.objects.filter(interest_rate__gt=0).exists() and Product.objects.filter(interest_rate=None).exists()
+    assert set(BankAccount.objects.values_list("kind", flat=True)) >= {"current", "card"}
 
 
 @pytest.mark.django_db

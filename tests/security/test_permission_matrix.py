@@ -115,6 +115,8 @@ POST   /staff/campaigns/{campaign}/call/{lead}/outcome/  →login 403      403  
 POST   /staff/campaigns/{campaign}/call/{lead}/message/  →login 403      403    400    403    403    403
 GET    /staff/campaigns/{campaign}/results/              →login 403      403    200    403    200    200
 GET    /admin/campaigns/campaign/import-leads/           →admin →admin   →admin →admin →admin 200    200
+GET    /admin/campaigns/campaign/import-leads/template.csv →admin →admin →admin →admin →admin 200    200
+GET    /admin/campaigns/campaign/import-leads/rejected.csv →admin →admin →admin →admin →admin 404    404
 GET    /admin/accounts/account/{own_account}/password/   →admin →admin   →admin →admin →admin 200    200
 GET    /admin/accounts/account/{administrator}/password/ →admin →admin   →admin →admin →admin 403    200
 """
