@@ -10,7 +10,7 @@ from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from chat import services
+from chat import assignment, services
 from chat.models import AgentSettings, ChatMessage, Conversation, ConversationNote, SavedReply
 from core.admin import BackOfficeAdmin, HistoryAdmin, ServiceFormAdmin, apply_to_each
 
@@ -49,7 +49,7 @@ def close_conversations(model_admin, request, queryset) -> None:
 @admin.register(Conversation)
 class ConversationAdmin(ServiceFormAdmin):
     """A conversation opened here is started for its customer (start_conversation); its agent changes
-    through reassign_conversation and it is closed by the action (close_conversation_by_staff), so that
+    through assignment.transfer_conversation and it is closed by the action (close_conversation_by_staff), so that
     its customer and agents hear of it at once, as when they do it themselves."""
 
     list_display = (
@@ -88,7 +88,10 @@ class ConversationAdmin(ServiceFormAdmin):
 
     def save_through_service(self, request, obj: Conversation, form, change: bool) -> None:
         if change:
-            services.reassign_conversation(conversation_id=obj.pk, agent=form.cleaned_data["agent"], actor=request.user)
+            agent = form.cleaned_data["agent"]
+            assignment.transfer_conversation(
+                conversation_id=obj.pk, by=request.user, to_agent_id=agent.pk if agent is not None else None
+            )
             return
         started = services.start_conversation(customer=form.cleaned_data["customer"], topic=form.cleaned_data["topic"])
         obj.pk, obj.status, obj.created_at = started.pk, started.status, started.created_at

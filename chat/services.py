@@ -246,41 +246,6 @@ def close_conversation_by_staff(*, conversation_id: int, actor: Account | None) 
     return Conversation.objects.select_related("customer", "agent").get(pk=conversation_id)
 
 
-def reassign_conversation(*, conversation_id: int, agent: Account | None, actor: Account | None) -> Conversation:
-    """The back office hands an open conversation to another chat agent, or back to the queue (``agent=None``).
-
-    The conversation's customer, its former agent and every agent's desk are told, as after a claim; the
-    former agent can no longer write in it. Audited.
-    """
-    if agent is not None and not is_chat_agent(agent):
-        raise NotAllowed(_("%(name)s is not a chat agent.") % {"name": agent.get_username()})
-    with transaction.atomic():
-        conversation = Conversation.objects.select_for_update().filter(pk=conversation_id).first()
-        if conversation is None:
-            raise ConversationNotFound()
-        if conversation.status == ConversationStatus.CLOSED:
-            raise ConversationClosed()
-        if agent is not None and agent.pk == conversation.customer_id:
-            raise NotAllowed(_("An agent cannot serve their own conversation."))
-        if conversation.agent_id == (agent.pk if agent is not None else None):
-            return conversation
-        former = conversation.agent.get_username() if conversation.agent is not None else "—"
-        changes: dict[str, object]
-        if agent is None:
-            changes = {"status": ConversationStatus.WAITING, "agent": None, "claimed_at": None}
-        else:
-            changes = {"status": ConversationStatus.ACTIVE, "agent": agent, "claimed_at": timezone.now()}
-        Conversation.objects.filter(pk=conversation_id).update(**changes)
-        record_event(
-            actor=actor,
-            action=AuditAction.CHAT_REASSIGN,
-            target=conversation,
-            summary=f"{conversation}: {former} → {agent.get_username() if agent is not None else '—'}",
-        )
-        events.publish_conversation_on_commit(conversation_id)
-    return Conversation.objects.select_related("customer", "agent").get(pk=conversation_id)
-
-
 def rate_conversation(*, conversation_id: int, customer: Account, rating: int, comment: str = "") -> Survey:
     """The customer's rating of a closed conversation, kept as a survey (kind "chat rating", source "chat")."""
     if isinstance(rating, bool) or not isinstance(rating, int) or not 1 <= rating <= 5:

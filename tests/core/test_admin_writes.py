@@ -109,7 +109,7 @@ SERVICE_FORMS: dict[tuple[type, str], set[str]] = {
     (NewsAdmin, "change"): {"title", "body"},  # outreach.services.edit_news
     (OptOutAdmin, "add"): {"client", "lead", "source"},  # outreach.delivery_services.record_opt_out
     (ConversationAdmin, "add"): {"customer", "topic"},  # chat.services.start_conversation
-    (ConversationAdmin, "change"): {"agent"},  # chat.services.reassign_conversation
+    (ConversationAdmin, "change"): {"agent"},  # chat.assignment.transfer_conversation
     (SurveyAdmin, "add"): {"client", "kind", "rating", "source", "text", "suggestions"},  # record_survey_on_behalf
 }
 
