@@ -40,7 +40,16 @@ from campaigns.models import (
     Product,
 )
 from chat.admin import ConversationAdmin
-from chat.models import AgentSettings, ChatMessage, Conversation, ConversationNote, SavedReply
+from chat.models import (
+    AgentSettings,
+    BusinessHours,
+    ChatAttachment,
+    ChatHoliday,
+    ChatMessage,
+    Conversation,
+    ConversationNote,
+    SavedReply,
+)
 from core.admin import ServiceFormAdmin
 from outreach.admin import MessageAdmin, NewsAdmin, OptOutAdmin
 from outreach.models import Delivery, Message, News, OptOut
@@ -92,6 +101,11 @@ DIRECT: dict[type, set[str]] = {
     SavedReply: {"shortcut", "text", "owner"},
     ConversationNote: set(),
     ChatMessage: set(),
+    # The chat's hours and holidays are plain settings that chat.hours reads; the database holds their rules
+    # (a weekday once, opening before closing, a holiday once).
+    BusinessHours: {"weekday", "opens", "closes"},
+    ChatHoliday: {"day", "name"},
+    ChatAttachment: set(),  # stored by chat.attachments.send_attachment after its checks; read-only here
     ApiToken: set(),
     AuditEvent: set(),
 }
