@@ -63,7 +63,7 @@ def _serve(request, attachment_id: int, *, thumbnail: bool) -> FileResponse:
     """Images are shown in the page (inline), PDFs are downloaded; the type is the one decided when the file was
     stored, and the browser must not guess another (nosniff)."""
     attachment = selectors.attachment_for(user=request.user, attachment_id=attachment_id)
-    stored = None if attachment is None else attachment.thumbnail if thumbnail else attachment.file
+    stored = None if attachment is None else attachment.thumbnail if thumbnail else attachment.stored_file
     if attachment is None or stored is None or not stored.name:
         raise Http404(_("There is no such file."))
     response = FileResponse(

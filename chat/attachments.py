@@ -123,7 +123,7 @@ def send_attachment(
         name=display,
         size=len(clean.content),
     )
-    attachment.file.save(f"chat/{conversation.pk}/{key}{clean.extension}", ContentFile(clean.content), save=False)
+    attachment.stored_file.save(f"chat/{conversation.pk}/{key}{clean.extension}", ContentFile(clean.content), save=False)
     if clean.thumbnail is not None:
         attachment.thumbnail.save(
             f"chat/{conversation.pk}/{key}-thumb{clean.extension}", ContentFile(clean.thumbnail), save=False
@@ -149,6 +149,6 @@ def send_attachment(
 
 
 def _remove_files(attachment: ChatAttachment) -> None:
-    for field in (attachment.file, attachment.thumbnail):
+    for field in (attachment.stored_file, attachment.thumbnail):
         if field.name:
             field.storage.delete(field.name)

@@ -349,7 +349,8 @@ class ChatAttachment(models.Model):
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("sent by"), on_delete=models.PROTECT, related_name="+"
     )
-    file = models.FileField(_("file"), storage=attachment_storage, max_length=200)
+    # Not "file": a T-SQL reserved word, awkward in a DBA's hand-written SQL.
+    stored_file = models.FileField(_("file"), storage=attachment_storage, max_length=200)
     thumbnail = models.FileField(_("thumbnail"), storage=attachment_storage, max_length=200, blank=True)
     content_type = models.CharField(_("type"), max_length=20, choices=AttachmentKind.choices)
     name = models.CharField(_("file name"), max_length=150)

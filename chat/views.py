@@ -73,6 +73,7 @@ def chat_labels() -> dict:
         "file_too_large": _("The file is larger than 5 MB."),
         "upload_failed": _("The file could not be sent; please try again."),
         "megabytes": _("MB"),
+        "kilobytes": _("KB"),
         "decimal_mark": formats.get_format("DECIMAL_SEPARATOR"),
     }
 
@@ -180,7 +181,7 @@ def current(request):
             "labels": chat_labels() | offline_labels(),
             "hours": {
                 "open": state.open_now,
-                "next_opening": formats.date_format(timezone.localtime(state.next_opening), "DATETIME_FORMAT")
+                "next_opening": formats.date_format(timezone.localtime(state.next_opening), "l, j E, H:i")
                 if state.next_opening
                 else None,
             },

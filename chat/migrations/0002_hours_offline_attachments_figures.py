@@ -47,7 +47,7 @@ class Migration(migrations.Migration):
             name='ChatAttachment',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('file', models.FileField(max_length=200, storage=chat.models.attachment_storage, upload_to='', verbose_name='file')),
+                ('stored_file', models.FileField(max_length=200, storage=chat.models.attachment_storage, upload_to='', verbose_name='file')),
                 ('thumbnail', models.FileField(blank=True, max_length=200, storage=chat.models.attachment_storage, upload_to='', verbose_name='thumbnail')),
                 ('content_type', models.CharField(choices=[('image/jpeg', 'JPEG image'), ('image/png', 'PNG image'), ('application/pdf', 'PDF document')], max_length=20, verbose_name='type')),
                 ('name', models.CharField(max_length=150, verbose_name='file name')),

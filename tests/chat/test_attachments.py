@@ -59,7 +59,7 @@ class TestWhatIsStored:
     def test_a_photo_loses_its_exif_and_the_payload_after_its_end(self, active):
         message = send(active, active.customer, jpeg_with_exif_and_payload(), name="C:\\Users\\me\\IMG_1.JPG")
         stored = message.attachment
-        data = stored.file.read()
+        data = stored.stored_file.read()
         assert stored.content_type == "image/jpeg" and message.text == stored.name == "IMG_1.jpg"
         assert PAYLOAD not in data and b"SpyCam" not in data
         with Image.open(io.BytesIO(data)) as image:

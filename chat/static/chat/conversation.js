@@ -399,14 +399,24 @@
         link.appendChild(image);
         box.appendChild(link);
       } else {
+        const badge = document.createElement("span");
+        badge.className = "badge text-bg-danger me-1";
+        badge.textContent = "PDF";
         link.className = "chat-file-link";
-        link.textContent = "📄 " + file.name;
+        link.textContent = file.name;
         const size = document.createElement("span");
         size.className = "text-body-secondary small";
-        size.textContent = " " + (file.size / 1048576).toFixed(1).replace(".", this.text.decimal_mark || ".") + " " + this.text.megabytes;
-        box.append(link, size);
+        size.textContent = " " + this.fileSize(file.size);
+        box.append(badge, link, size);
       }
       return box;
+    }
+
+    fileSize(bytes) {
+      if (bytes < 1048576) {
+        return Math.max(1, Math.ceil(bytes / 1024)) + "\u00a0" + this.text.kilobytes;
+      }
+      return (bytes / 1048576).toFixed(1).replace(".", this.text.decimal_mark || ".") + "\u00a0" + this.text.megabytes;
     }
 
     upload(file) {

@@ -119,6 +119,7 @@
           thanks.className = "alert alert-success small mx-3 mb-2 py-1 chat-offline-sent";
           thanks.textContent = text.offline_sent.replace("%(email)s", result.email);
           form.replaceWith(thanks);
+          window.setTimeout(() => thanks.remove(), 15000); // the conversation below says the rest
           list.hidden = false;
           liveForm.hidden = false;
           root.chatPanel.resume(result.conversation);
