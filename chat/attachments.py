@@ -123,7 +123,9 @@ def send_attachment(
         name=display,
         size=len(clean.content),
     )
-    attachment.stored_file.save(f"chat/{conversation.pk}/{key}{clean.extension}", ContentFile(clean.content), save=False)
+    attachment.stored_file.save(
+        f"chat/{conversation.pk}/{key}{clean.extension}", ContentFile(clean.content), save=False
+    )
     if clean.thumbnail is not None:
         attachment.thumbnail.save(
             f"chat/{conversation.pk}/{key}-thumb{clean.extension}", ContentFile(clean.thumbnail), save=False

@@ -23,9 +23,9 @@ import django
 
 django.setup()
 
-from accounts.models import Account  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
+from accounts.models import Account  # noqa: E402
 from chat import services  # noqa: E402
 from chat.models import BusinessHours  # noqa: E402
 from tests.factories import CustomerFactory, StaffFactory, session_key_for  # noqa: E402
