@@ -299,7 +299,11 @@ class BusinessHours(models.Model):
         ordering = ["weekday"]
         constraints = [
             models.CheckConstraint(condition=Q(weekday__gte=0, weekday__lte=6), name="chat_hours_weekday_valid"),
-            models.CheckConstraint(condition=Q(opens__lt=models.F("closes")), name="chat_hours_open_before_close"),
+            models.CheckConstraint(
+                condition=Q(opens__lt=models.F("closes")),
+                name="chat_hours_open_before_close",
+                violation_error_message=_("The chat must open before it closes (use 23:59 for the end of the day)."),
+            ),
         ]
 
     def __str__(self) -> str:

@@ -102,7 +102,7 @@ class Migration(migrations.Migration):
         ),
         migrations.AddConstraint(
             model_name='businesshours',
-            constraint=models.CheckConstraint(condition=models.Q(('opens__lt', models.F('closes'))), name='chat_hours_open_before_close'),
+            constraint=models.CheckConstraint(condition=models.Q(('opens__lt', models.F('closes'))), name='chat_hours_open_before_close', violation_error_message='The chat must open before it closes (use 23:59 for the end of the day).'),
         ),
         migrations.AddField(
             model_name='chatattachment',

@@ -150,3 +150,16 @@ class TestBackOfficeHandOver:
                 conversation_id=active.pk, by=StaffFactory(chat_agent=True), to_agent_id=None
             )
         assert Conversation.objects.get(pk=active.pk).agent_id == active.agent_id
+
+
+class TestHoursInTheAdmin:
+    def test_the_back_office_sets_hours_and_impossible_ones_are_explained(self, client):
+        client.force_login(StaffFactory(back_office=True))
+        url = reverse("admin:chat_businesshours_add")
+        refused = client.post(url, {"weekday": "0", "opens": "18:00", "closes": "09:00"})
+        assert refused.status_code == 200 and "The chat must open before it closes" in refused.content.decode()
+        assert client.post(url, {"weekday": "0", "opens": "09:00", "closes": "18:00"}).status_code == 302
+        again = client.post(url, {"weekday": "0", "opens": "10:00", "closes": "11:00"})
+        assert again.status_code == 200 and BusinessHours.objects.count() == 1
+        holiday = client.post(reverse("admin:chat_chatholiday_add"), {"day": "2027-01-01", "name": "Новый год"})
+        assert holiday.status_code == 302 and ChatHoliday.objects.get().name == "Новый год"
