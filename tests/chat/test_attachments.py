@@ -120,6 +120,7 @@ class TestPages:
         served = client.get(file["url"])
         assert served.status_code == 200 and served["Content-Type"] == "image/png"
         assert served["X-Content-Type-Options"] == "nosniff" and served["Content-Disposition"].startswith("inline")
+        assert "sandbox" in served["Content-Security-Policy"] and "no-store" in served["Cache-Control"]
         client.force_login(active.agent)
         pdf = client.post(upload, {"file": _named(PDF, "Договор.pdf"), "client_id": "u2"}).json()["message"]
         served = client.get(pdf["attachment"]["url"])
