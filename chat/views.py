@@ -105,7 +105,11 @@ def conversations(request):
     return render(
         request,
         "chat/conversations.html",
-        {"form": form, "conversations": selectors.customer_conversations(customer=request.user)},
+        {
+            "form": form,
+            "conversations": selectors.customer_conversations(customer=request.user),
+            "hours": hours.chat_hours(),
+        },
     )
 
 

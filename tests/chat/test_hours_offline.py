@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.db import IntegrityError, transaction
 from django.urls import reverse
+from django.utils import timezone
 
 from audit.models import AuditAction, AuditEvent
 from chat import assignment, hours, offline, services
@@ -23,6 +24,13 @@ MOSCOW = ZoneInfo("Europe/Moscow")
 
 def moscow(*args) -> dt.datetime:
     return dt.datetime(*args, tzinfo=MOSCOW)
+
+
+def open_tomorrow_only() -> dt.date:
+    """Hours that leave the chat closed today; it opens tomorrow at 09:00."""
+    tomorrow = timezone.localdate() + dt.timedelta(days=1)
+    BusinessHours.objects.create(weekday=tomorrow.weekday(), opens=dt.time(9), closes=dt.time(18))
+    return tomorrow
 
 
 @pytest.fixture
@@ -110,7 +118,7 @@ class TestOfflineMessage:
 
 class TestWidgetOutsideHours:
     def test_the_widget_learns_it_is_closed_with_the_customers_name_and_e_mail(self, client, customer):
-        BusinessHours.objects.create(weekday=0, opens=dt.time(0, 0), closes=dt.time(0, 1))  # hardly ever open
+        open_tomorrow_only()
         client.force_login(customer)
         answer = client.get(reverse("chat:current")).json()
         assert answer["hours"]["open"] is False and answer["hours"]["next_opening"]
@@ -163,3 +171,12 @@ class TestHoursInTheAdmin:
         assert again.status_code == 200 and BusinessHours.objects.count() == 1
         holiday = client.post(reverse("admin:chat_chatholiday_add"), {"day": "2027-01-01", "name": "Новый год"})
         assert holiday.status_code == 302 and ChatHoliday.objects.get().name == "Новый год"
+
+
+def test_the_chat_page_says_when_agents_are_back(client, customer):
+    tomorrow = open_tomorrow_only()
+    client.force_login(customer)
+    page = client.get(reverse("chat:conversations")).content.decode()
+    assert "Our agents are not at work now" in page and f"Agents are back on {tomorrow:%A}, {tomorrow.day} " in page
+    BusinessHours.objects.all().delete()
+    assert "data-closed" not in client.get(reverse("chat:conversations")).content.decode()
