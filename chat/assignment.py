@@ -185,9 +185,8 @@ def transfer_conversation(
     given it again automatically; its customer, the former agent and every desk are told; audited."""
     note = _clean_note(note) if isinstance(note, str) and note.strip() else ""
     with transaction.atomic():
-        conversation = (
-            Conversation.objects.select_for_update().select_related("agent").filter(pk=conversation_id).first()
-        )
+        # No select_related: PostgreSQL cannot lock the nullable side of the outer join to the agent.
+        conversation = Conversation.objects.select_for_update().filter(pk=conversation_id).first()
         if conversation is None:
             raise ConversationNotFound()
         own = conversation.agent_id == by.pk and is_chat_agent(by)
