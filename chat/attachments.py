@@ -27,6 +27,8 @@ MAX_NAME_LENGTH = 150
 # Larger images are refused before they are decoded (a small file can unpack into gigabytes of pixels).
 MAX_PIXELS = 40_000_000
 THUMBNAIL_SIZE = (320, 320)
+# A conversation holds at most this many files (a bound on what one participant can make the bank store).
+MAX_FILES_PER_CONVERSATION = 30
 PDF_TAIL = 2048  # "%%EOF" must be within the last bytes of a PDF (trailing whitespace allowed)
 
 
@@ -113,6 +115,11 @@ def send_attachment(
     check_participant(conversation, sender)
     if conversation.status == Conversation.Status.CLOSED:
         raise ConversationClosed()
+    if ChatAttachment.objects.filter(conversation=conversation).count() >= MAX_FILES_PER_CONVERSATION:
+        raise AttachmentRefused(
+            _("This conversation already has %(limit)s files; start a new one to send more.")
+            % {"limit": MAX_FILES_PER_CONVERSATION}
+        )
     clean = clean_file(data)
     display = _display_name(name, clean.extension)
     key = uuid.uuid4().hex

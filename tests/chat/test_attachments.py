@@ -102,6 +102,14 @@ class TestWhatIsStored:
         with pytest.raises(services.ConversationClosed):
             send(active, active.customer, png())
 
+    def test_a_conversation_holds_a_bounded_number_of_files(self, active, monkeypatch):
+        monkeypatch.setattr(attachments, "MAX_FILES_PER_CONVERSATION", 2)
+        send(active, active.customer, png(), client_id="1")
+        send(active, active.agent, PDF, client_id="2")
+        with pytest.raises(attachments.AttachmentRefused, match="already has 2 files"):
+            send(active, active.customer, png(), client_id="3")
+        assert ChatAttachment.objects.count() == 2
+
     def test_a_resent_upload_is_stored_once(self, active, media):
         first = send(active, active.customer, png())
         again = send(active, active.customer, png())
