@@ -4,21 +4,31 @@ from django.utils.translation import gettext_lazy as _
 
 CUSTOMERS = "customers"
 CHAT_AGENTS = "chat agents"
+CHAT_SUPERVISORS = "chat supervisors"
 TELEMARKETING_AGENTS = "telemarketing agents"
 PRODUCT_MANAGERS = "product managers"
 BACK_OFFICE = "back office"
 ADMINISTRATORS = "administrators"
 
-ALL_ROLES = (CUSTOMERS, CHAT_AGENTS, TELEMARKETING_AGENTS, PRODUCT_MANAGERS, BACK_OFFICE, ADMINISTRATORS)
+ALL_ROLES = (
+    CUSTOMERS,
+    CHAT_AGENTS,
+    CHAT_SUPERVISORS,
+    TELEMARKETING_AGENTS,
+    PRODUCT_MANAGERS,
+    BACK_OFFICE,
+    ADMINISTRATORS,
+)
 ROLE_LABELS = {
     CUSTOMERS: _("Customers"),
     CHAT_AGENTS: _("Chat agents"),
+    CHAT_SUPERVISORS: _("Chat supervisors"),
     TELEMARKETING_AGENTS: _("Telemarketing agents"),
     PRODUCT_MANAGERS: _("Product managers"),
     BACK_OFFICE: _("Back office"),
     ADMINISTRATORS: _("Administrators"),
 }
-STAFF_ROLES = (CHAT_AGENTS, TELEMARKETING_AGENTS, PRODUCT_MANAGERS, BACK_OFFICE, ADMINISTRATORS)
+STAFF_ROLES = (CHAT_AGENTS, CHAT_SUPERVISORS, TELEMARKETING_AGENTS, PRODUCT_MANAGERS, BACK_OFFICE, ADMINISTRATORS)
 
 _EVERY_ACTION = ("view", "add", "change", "delete")
 _BACK_OFFICE_MODELS = {
@@ -27,7 +37,17 @@ _BACK_OFFICE_MODELS = {
     "campaigns": ("campaign", "product", "lead", "campaignlead", "disposition", "callingholiday", "pausereason"),
     "outreach": ("message", "news", "delivery", "optout"),
     "surveys": ("survey",),
-    "chat": ("conversation", "chatmessage", "conversationnote", "agentsettings", "savedreply"),
+    "chat": (
+        "conversation",
+        "chatmessage",
+        "conversationnote",
+        "agentsettings",
+        "savedreply",
+        "businesshours",
+        "chatholiday",
+        "offlinerequest",
+        "chatattachment",
+    ),
 }
 
 # What each role may do, as "app_label.codename". The ledger (transfers, receipts) is only ever
@@ -40,6 +60,9 @@ ROLE_PERMISSIONS: dict[str, set[str]] = {
         "chat.view_chatmessage",
         "chat.add_chatmessage",
     },
+    # Supervisors watch the chat's figures (response and resolution times, ratings, the queue); to answer
+    # customers they are chat agents too. Plain chat agents do not see their colleagues' figures.
+    CHAT_SUPERVISORS: {"chat.view_chat_figures"},
     TELEMARKETING_AGENTS: {
         "campaigns.view_campaign",
         "campaigns.view_product",
@@ -76,7 +99,8 @@ ROLE_PERMISSIONS: dict[str, set[str]] = {
     | {"banking.view_exchangerate", "banking.add_exchangerate", "banking.view_exchange"}
     | {"banking.view_reversal", "banking.propose_reversal", "banking.approve_reversal"}
     # The call log is history: the back office reads it, and only agents' calls write it.
-    | {"campaigns.view_callattempt", "campaigns.view_campaign_results", "campaigns.view_agentstatespan"},
+    | {"campaigns.view_callattempt", "campaigns.view_campaign_results", "campaigns.view_agentstatespan"}
+    | {"chat.view_chat_figures"},
 }
 # Administrators do what the back office does, and also manage who may do what (role groups), read
 # the audit trail, revoke the desktop program's API tokens, and see and set workers' salaries.

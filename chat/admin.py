@@ -10,8 +10,17 @@ from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from chat import services
-from chat.models import AgentSettings, ChatMessage, Conversation, ConversationNote, SavedReply
+from chat import assignment, services
+from chat.models import (
+    AgentSettings,
+    BusinessHours,
+    ChatAttachment,
+    ChatHoliday,
+    ChatMessage,
+    Conversation,
+    ConversationNote,
+    SavedReply,
+)
 from core.admin import BackOfficeAdmin, HistoryAdmin, ServiceFormAdmin, apply_to_each
 
 
@@ -49,7 +58,7 @@ def close_conversations(model_admin, request, queryset) -> None:
 @admin.register(Conversation)
 class ConversationAdmin(ServiceFormAdmin):
     """A conversation opened here is started for its customer (start_conversation); its agent changes
-    through reassign_conversation and it is closed by the action (close_conversation_by_staff), so that
+    through assignment.transfer_conversation and it is closed by the action (close_conversation_by_staff), so that
     its customer and agents hear of it at once, as when they do it themselves."""
 
     list_display = (
@@ -75,20 +84,29 @@ class ConversationAdmin(ServiceFormAdmin):
     )
     autocomplete_fields = ("customer", "agent")
     date_hierarchy = "created_at"
-    fields = ("topic", "customer", "agent", "status", "created_at", "claimed_at", "closed_at", "rating")
+    fields = (
+        *("topic", "customer", "agent", "status", "created_at", "claimed_at", "first_response_at", "closed_at"),
+        *("rating", "contact_name", "reply_email"),
+    )
     inlines = (ChatMessageInline,)
     actions = (close_conversations,)
     refusals = (services.ChatError,)
 
     def get_readonly_fields(self, request, obj=None):
-        written_by_services = ("status", "created_at", "claimed_at", "closed_at", "rating")
+        written_by_services = (
+            *("status", "created_at", "claimed_at", "first_response_at", "closed_at", "rating"),
+            *("contact_name", "reply_email"),
+        )
         if obj is None:
             return ("agent", *written_by_services)
         return ("topic", "customer", *written_by_services)
 
     def save_through_service(self, request, obj: Conversation, form, change: bool) -> None:
         if change:
-            services.reassign_conversation(conversation_id=obj.pk, agent=form.cleaned_data["agent"], actor=request.user)
+            agent = form.cleaned_data["agent"]
+            assignment.transfer_conversation(
+                conversation_id=obj.pk, by=request.user, to_agent_id=agent.pk if agent is not None else None
+            )
             return
         started = services.start_conversation(customer=form.cleaned_data["customer"], topic=form.cleaned_data["topic"])
         obj.pk, obj.status, obj.created_at = started.pk, started.status, started.created_at
@@ -157,4 +175,35 @@ class ConversationNoteAdmin(HistoryAdmin):
     search_fields = ("text", "conversation__topic", "author__username")
     date_hierarchy = "created_at"
     fields = ("created_at", "conversation", "author", "text")
+    readonly_fields = fields
+
+
+@admin.register(BusinessHours)
+class BusinessHoursAdmin(BackOfficeAdmin):
+    """The chat's weekly hours (Moscow time): with none set the chat is open around the clock; once any weekday is
+    set, the others are closed and the customers' widget offers the offline form then (chat/hours.py)."""
+
+    list_display = ("weekday", "opens", "closes")
+    fields = ("weekday", "opens", "closes")
+
+
+@admin.register(ChatHoliday)
+class ChatHolidayAdmin(BackOfficeAdmin):
+    """Days the chat is closed whatever the weekly hours say."""
+
+    list_display = ("day", "name")
+    date_hierarchy = "day"
+    search_fields = ("name",)
+    fields = ("day", "name")
+
+
+@admin.register(ChatAttachment)
+class ChatAttachmentAdmin(HistoryAdmin):
+    """Files sent in conversations, as stored (read-only: what was sent stays as it was)."""
+
+    list_display = ("created_at", "conversation", "uploaded_by", "name", "content_type", "size")
+    list_filter = ("content_type",)
+    list_select_related = ("conversation", "uploaded_by")
+    search_fields = ("name", "conversation__topic", "uploaded_by__username")
+    fields = ("created_at", "conversation", "uploaded_by", "name", "content_type", "size")
     readonly_fields = fields

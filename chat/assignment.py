@@ -17,6 +17,8 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Account
 from accounts.roles import CHAT_AGENTS
+from audit.models import AuditAction
+from audit.services import record_event
 from chat import events
 from chat.models import (
     MAX_NOTE_LENGTH,
@@ -169,31 +171,59 @@ def add_note(*, conversation_id: int, author: Account, text: str) -> Conversatio
         return _write_note(conversation_id, author, text)
 
 
+def _may_reassign_any(account: Account) -> bool:
+    """The back office (staff with the right to change conversations) hands any open conversation on."""
+    return account.is_staff and account.has_perm("chat.change_conversation")
+
+
 def transfer_conversation(
     *, conversation_id: int, by: Account, to_agent_id: int | None, note: str = ""
 ) -> Conversation:
-    """The conversation's agent hands it to a colleague (``to_agent_id``) or back to the queue (None),
-    optionally with a private note for whoever takes it next."""
+    """Hand an open conversation to another chat agent (``to_agent_id``) or back to the queue (None), optionally
+    with a private note for whoever takes it next. Two kinds of people may: the conversation's own agent (an
+    active conversation they hold), and the back office (any open one, from the admin). The former agent is not
+    given it again automatically; its customer, the former agent and every desk are told; audited."""
     note = _clean_note(note) if isinstance(note, str) and note.strip() else ""
     with transaction.atomic():
+        # No select_related: PostgreSQL cannot lock the nullable side of the outer join to the agent.
         conversation = Conversation.objects.select_for_update().filter(pk=conversation_id).first()
         if conversation is None:
             raise ConversationNotFound()
-        if conversation.agent_id != by.pk:
+        own = conversation.agent_id == by.pk and is_chat_agent(by)
+        if not own and not _may_reassign_any(by):
             raise NotAllowed(_("Only the conversation's agent can hand it over."))
         if conversation.status == ConversationStatus.CLOSED:
             raise ConversationClosed()
-        if to_agent_id is None:
-            changes = {"status": ConversationStatus.WAITING, "agent": None, "claimed_at": None, "returned_by": by}
-        else:
+        target = None
+        if to_agent_id is not None:
             target = Account.objects.filter(pk=to_agent_id).first()
-            if target is None or not is_chat_agent(target) or target.pk in (by.pk, conversation.customer_id):
+            if target is None or (own and target.pk == by.pk):
                 raise TransferRefused()
-            changes = {"agent": target, "claimed_at": timezone.now()}
-        Conversation.objects.filter(pk=conversation_id, agent=by, status=ConversationStatus.ACTIVE).update(**changes)
+            if not is_chat_agent(target):
+                raise TransferRefused(_("%(name)s is not a chat agent.") % {"name": target.get_username()})
+            if target.pk == conversation.customer_id:
+                raise TransferRefused(_("An agent cannot serve their own conversation."))
+        if conversation.agent_id == to_agent_id:
+            return Conversation.objects.select_related("customer", "agent").get(pk=conversation_id)
+        former = conversation.agent
+        changes: dict[str, object]
+        if target is None:
+            changes = {"status": ConversationStatus.WAITING, "agent": None, "claimed_at": None}
+            if former is not None:
+                changes["returned_by"] = former
+        else:
+            changes = {"status": ConversationStatus.ACTIVE, "agent": target, "claimed_at": timezone.now()}
+        Conversation.objects.filter(pk=conversation_id).update(**changes)
         if note:
             _write_note(conversation_id, by, note)
+        record_event(
+            actor=by,
+            action=AuditAction.CHAT_REASSIGN,
+            target=conversation,
+            summary=f"{conversation}: {former.get_username() if former else '—'} → "
+            f"{target.get_username() if target else '—'}",
+        )
         events.publish_conversation_on_commit(conversation_id)
-        if to_agent_id is None:
+        if target is None:
             assign_waiting()
     return Conversation.objects.select_related("customer", "agent").get(pk=conversation_id)

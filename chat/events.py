@@ -12,9 +12,10 @@ import logging
 from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
 from django.db import transaction
+from django.urls import reverse
 
 from chat import delivery, selectors
-from chat.models import ChatMessage, Conversation, ConversationNote
+from chat.models import ChatAttachment, ChatMessage, Conversation, ConversationNote
 from chat.selectors import display_name
 
 logger = logging.getLogger(__name__)
@@ -102,6 +103,19 @@ def message_payload(message: ChatMessage, *, customer_id: int) -> dict:
         },
         "text": message.text,
         "sent_at": _when(message.created_at),
+        "attachment": attachment_payload(message.attachment) if message.attachment_id else None,
+    }
+
+
+def attachment_payload(attachment: ChatAttachment) -> dict:
+    """A file sent with a message: its name, type and size, and the addresses that serve it to participants."""
+    return {
+        "id": attachment.pk,
+        "name": attachment.name,
+        "type": attachment.content_type,
+        "size": attachment.size,
+        "url": reverse("chat:attachment", args=[attachment.pk]),
+        "thumbnail_url": reverse("chat:attachment_thumbnail", args=[attachment.pk]) if attachment.thumbnail else None,
     }
 
 

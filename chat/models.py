@@ -1,6 +1,7 @@
 """Live chat between a customer and a chat agent, kept in the database so nothing is lost."""
 
 from django.conf import settings
+from django.core.files.storage import storages
 from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Q
@@ -36,6 +37,9 @@ class Conversation(models.Model):
     created_at = models.DateTimeField(_("started"), auto_now_add=True)
     claimed_at = models.DateTimeField(_("claimed"), null=True, blank=True)
     closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
+    first_response_at = models.DateTimeField(
+        _("first answered"), null=True, blank=True, help_text=_("When an agent first wrote in it.")
+    )
     last_message_seq = models.PositiveIntegerField(
         _("last message number"),
         default=0,
@@ -60,11 +64,20 @@ class Conversation(models.Model):
         related_name="rated_conversations",
         help_text=_("The survey the customer filled in after the conversation closed."),
     )
+    # A message left outside business hours (chat/offline.py): who left it, and where the answers are e-mailed.
+    contact_name = models.CharField(_("name given"), max_length=150, blank=True)
+    reply_email = models.EmailField(
+        _("answer by e-mail to"),
+        max_length=254,
+        blank=True,
+        help_text=_("Left outside business hours: the agents' answers are also e-mailed here."),
+    )
 
     class Meta:
         verbose_name = _("conversation")
         verbose_name_plural = _("conversations")
         ordering = ["-created_at", "-id"]
+        permissions = [("view_chat_figures", _("Can view the chat supervisor figures"))]
         indexes = [
             models.Index(fields=["status", "created_at"], name="conversation_queue"),
             models.Index(fields=["agent", "status"], name="conversation_agent_status"),
@@ -84,6 +97,9 @@ class Conversation(models.Model):
             # A filtered unique index (SQL Server allows many NULLs only that way): one survey rates one conversation.
             models.UniqueConstraint(
                 fields=["rating"], condition=Q(rating__isnull=False), name="conversation_rating_once"
+            ),
+            models.CheckConstraint(
+                condition=Q(reply_email="") | Q(reply_email__contains="@"), name="conversation_reply_email_valid"
             ),
         ]
 
@@ -110,6 +126,15 @@ class ChatMessage(models.Model):
     )
     text = models.CharField(_("text"), max_length=MAX_MESSAGE_LENGTH)
     created_at = models.DateTimeField(_("sent"), auto_now_add=True)
+    attachment = models.ForeignKey(
+        "ChatAttachment",
+        verbose_name=_("attachment"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text=_("A file sent with the message (its text is the file's name)."),
+    )
 
     class Meta:
         verbose_name = _("chat message")
@@ -122,6 +147,10 @@ class ChatMessage(models.Model):
             models.UniqueConstraint(fields=["conversation", "seq"], name="chat_message_seq_once"),
             models.CheckConstraint(condition=Q(seq__gte=1), name="chat_message_seq_positive"),
             models.CheckConstraint(condition=~Q(text=""), name="chat_message_not_empty"),
+            # Filtered (SQL Server allows many NULLs only that way): a file belongs to one message.
+            models.UniqueConstraint(
+                fields=["attachment"], condition=Q(attachment__isnull=False), name="chat_message_attachment_once"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -244,3 +273,109 @@ class SavedReply(models.Model):
 
     def __str__(self) -> str:
         return f"/{self.shortcut}"
+
+
+class Weekday(models.IntegerChoices):
+    MONDAY = 0, _("Monday")
+    TUESDAY = 1, _("Tuesday")
+    WEDNESDAY = 2, _("Wednesday")
+    THURSDAY = 3, _("Thursday")
+    FRIDAY = 4, _("Friday")
+    SATURDAY = 5, _("Saturday")
+    SUNDAY = 6, _("Sunday")
+
+
+class BusinessHours(models.Model):
+    """When agents answer live, per weekday, in the bank's zone (TIME_ZONE). With no row at all the chat is open
+    around the clock; once any weekday is set, a weekday without a row is closed (chat/hours.py)."""
+
+    weekday = models.PositiveSmallIntegerField(_("weekday"), choices=Weekday.choices, unique=True)
+    opens = models.TimeField(_("opens"))
+    closes = models.TimeField(_("closes"), help_text=_("Moscow time; 23:59 for the end of the day."))
+
+    class Meta:
+        verbose_name = _("chat business hours")
+        verbose_name_plural = _("chat business hours")
+        ordering = ["weekday"]
+        constraints = [
+            models.CheckConstraint(condition=Q(weekday__gte=0, weekday__lte=6), name="chat_hours_weekday_valid"),
+            models.CheckConstraint(
+                condition=Q(opens__lt=models.F("closes")),
+                name="chat_hours_open_before_close",
+                violation_error_message=_("The chat must open before it closes (use 23:59 for the end of the day)."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_weekday_display()} {self.opens:%H:%M}–{self.closes:%H:%M}"
+
+
+class ChatHoliday(models.Model):
+    """A day the chat is closed whatever the weekly hours say (a public holiday)."""
+
+    day = models.DateField(_("day"), unique=True)
+    name = models.CharField(_("name"), max_length=100)
+
+    class Meta:
+        verbose_name = _("chat holiday")
+        verbose_name_plural = _("chat holidays")
+        ordering = ["day"]
+        constraints = [models.CheckConstraint(condition=~Q(name=""), name="chat_holiday_named")]
+
+    def __str__(self) -> str:
+        return f"{self.day:%d.%m.%Y} {self.name}"
+
+
+MAX_ATTACHMENT_BYTES = 5 * 1024 * 1024
+
+
+class AttachmentKind(models.TextChoices):
+    JPEG = "image/jpeg", _("JPEG image")
+    PNG = "image/png", _("PNG image")
+    PDF = "application/pdf", _("PDF document")
+
+
+def attachment_storage():
+    """The storage of chat files: STORAGES["chat_attachments"] (files under MEDIA_ROOT unless production names
+    another backend there)."""
+    return storages["chat_attachments"]
+
+
+class ChatAttachment(models.Model):
+    """A file sent in a conversation: its type decided by its content, images re-encoded (chat/attachments.py);
+    served only to the conversation's customer and its agent."""
+
+    Kind = AttachmentKind
+
+    conversation = models.ForeignKey(
+        Conversation, verbose_name=_("conversation"), on_delete=models.PROTECT, related_name="attachments"
+    )
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("sent by"), on_delete=models.PROTECT, related_name="+"
+    )
+    # Not "file": a T-SQL reserved word, awkward in a DBA's hand-written SQL.
+    stored_file = models.FileField(_("file"), storage=attachment_storage, max_length=200)
+    thumbnail = models.FileField(_("thumbnail"), storage=attachment_storage, max_length=200, blank=True)
+    content_type = models.CharField(_("type"), max_length=20, choices=AttachmentKind.choices)
+    name = models.CharField(_("file name"), max_length=150)
+    size = models.PositiveIntegerField(_("size, bytes"))
+    created_at = models.DateTimeField(_("sent"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("chat attachment")
+        verbose_name_plural = _("chat attachments")
+        ordering = ["id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(content_type__in=AttachmentKind.values), name="chat_attachment_type"),
+            models.CheckConstraint(
+                condition=Q(size__gte=1, size__lte=MAX_ATTACHMENT_BYTES), name="chat_attachment_size_range"
+            ),
+            models.CheckConstraint(condition=~Q(name=""), name="chat_attachment_named"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def is_image(self) -> bool:
+        return self.content_type != AttachmentKind.PDF

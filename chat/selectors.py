@@ -17,7 +17,15 @@ from accounts.models import Account
 from accounts.roles import CHAT_AGENTS
 from banking.selectors import customer_bank_accounts, latest_receipts
 from campaigns.selectors import client_open_offers
-from chat.models import Availability, ChatMessage, Conversation, ConversationNote, ConversationStatus, SavedReply
+from chat.models import (
+    Availability,
+    ChatAttachment,
+    ChatMessage,
+    Conversation,
+    ConversationNote,
+    ConversationStatus,
+    SavedReply,
+)
 from core.querying import contains_in_any_case, local_days
 from surveys.selectors import customer_reviews
 
@@ -190,7 +198,7 @@ def messages_after(*, conversation_id: int, after_id: int, limit: int | None = N
     limit = limit or HISTORY_PAGE_SIZE
     return list(
         ChatMessage.objects.filter(conversation_id=conversation_id, id__gt=after_id)
-        .select_related("sender")
+        .select_related("sender", "attachment")
         .order_by("id")[:limit]
     )
 
@@ -201,7 +209,7 @@ def messages_after_seq(*, conversation_id: int, after_seq: int, limit: int | Non
     limit = limit or HISTORY_PAGE_SIZE
     return list(
         ChatMessage.objects.filter(conversation_id=conversation_id, seq__gt=after_seq)
-        .select_related("sender")
+        .select_related("sender", "attachment")
         .order_by("seq")[:limit]
     )
 
@@ -219,7 +227,7 @@ def last_message_id(*, conversation_id: int) -> int:
 
 def conversation_messages(*, conversation: Conversation) -> list[ChatMessage]:
     """The whole history, for the page that shows a conversation."""
-    return list(conversation.messages.select_related("sender").order_by("id"))
+    return list(conversation.messages.select_related("sender", "attachment").order_by("id"))
 
 
 def saved_replies(*, agent: Account) -> list[SavedReply]:
@@ -324,3 +332,15 @@ def open_conversation_of(*, customer: Account) -> Conversation | None:
         .order_by("-created_at", "-id")
         .first()
     )
+
+
+def attachment_for(*, user: Account, attachment_id: int) -> ChatAttachment | None:
+    """The file if the user is its conversation's customer or the chat agent it is assigned to now, else None
+    (the view answers 404 either way, so nobody learns that a file exists)."""
+    attachment = ChatAttachment.objects.select_related("conversation").filter(pk=attachment_id).first()
+    if attachment is None:
+        return None
+    conversation = attachment.conversation
+    if conversation.customer_id == user.pk or (conversation.agent_id == user.pk and is_chat_agent(user)):
+        return attachment
+    return None

@@ -7,7 +7,8 @@ that reconnects and asks for what it missed finds it in the database.
 from __future__ import annotations
 
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import F, Value
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
@@ -17,7 +18,7 @@ from accounts.models import Account
 from audit.models import AuditAction
 from audit.services import record_event
 from chat import events
-from chat.models import MAX_MESSAGE_LENGTH, ChatMessage, Conversation, ConversationStatus
+from chat.models import MAX_MESSAGE_LENGTH, ChatAttachment, ChatMessage, Conversation, ConversationStatus
 from chat.selectors import is_chat_agent, is_customer
 from surveys.models import Survey, SurveyKind, SurveySource
 
@@ -135,7 +136,8 @@ def claim_conversation(*, conversation_id: int, agent: Account) -> Conversation:
     return conversation
 
 
-def _check_participant(conversation: Conversation, account: Account) -> None:
+def check_participant(conversation: Conversation, account: Account) -> None:
+    """Only the conversation's customer and its agent write in it."""
     if conversation.customer_id == account.pk:
         return
     if conversation.agent_id is not None and conversation.agent_id == account.pk:
@@ -167,17 +169,23 @@ def _clean_text(text) -> str:
 
 
 def post_message(
-    *, conversation_id: int, sender: Account, client_message_id: str, text: str
+    *,
+    conversation_id: int,
+    sender: Account,
+    client_message_id: str,
+    text: str,
+    attachment: ChatAttachment | None = None,
 ) -> tuple[ChatMessage, bool]:
     """Store a message as the conversation's next number (``seq``), then publish it. Returns (message, created):
-    a message resent with the same client_message_id is stored once, and the resend gets the stored one back."""
+    a message resent with the same client_message_id is stored once, and the resend gets the stored one back.
+    An agent's answer in a conversation left outside business hours is also e-mailed (chat/offline.py)."""
     client_message_id = _clean_client_message_id(client_message_id)
     text = _clean_text(text)
     with transaction.atomic():
         conversation = Conversation.objects.filter(pk=conversation_id).first()
         if conversation is None:
             raise ConversationNotFound()
-        _check_participant(conversation, sender)
+        check_participant(conversation, sender)
         already = ChatMessage.objects.select_related("sender").filter(
             conversation=conversation, sender=sender, client_message_id=client_message_id
         )
@@ -190,15 +198,32 @@ def post_message(
             with transaction.atomic():
                 # Taking the next number locks the conversation's row until commit, so messages sent at once
                 # are numbered one after another; a refused insert rolls its number back (no gaps).
-                Conversation.objects.filter(pk=conversation.pk).update(last_message_seq=F("last_message_seq") + 1)
+                # The same UPDATE stamps an agent's first answer (the supervisors' first-response time).
+                answered = (
+                    {"first_response_at": Coalesce(F("first_response_at"), Value(timezone.now()))}
+                    if sender.pk != conversation.customer_id
+                    else {}
+                )
+                Conversation.objects.filter(pk=conversation.pk).update(
+                    last_message_seq=F("last_message_seq") + 1, **answered
+                )
                 seq = Conversation.objects.values_list("last_message_seq", flat=True).get(pk=conversation.pk)
                 message = ChatMessage.objects.create(
-                    conversation=conversation, sender=sender, client_message_id=client_message_id, seq=seq, text=text
+                    conversation=conversation,
+                    sender=sender,
+                    client_message_id=client_message_id,
+                    seq=seq,
+                    text=text,
+                    attachment=attachment,
                 )
         except IntegrityError:
             # The same message arrived twice at once (two connections): the other copy was stored.
             return already.get(), False
         message.sender = sender
+        if conversation.reply_email and sender.pk != conversation.customer_id:
+            from chat.offline import email_answer  # offline.py builds on this module
+
+            email_answer(conversation=conversation, message=message)
         transaction.on_commit(lambda: events.publish_message(message, customer_id=conversation.customer_id))
         if seq == 1:
             events.publish_conversation_on_commit(conversation.pk)  # the desks show the first message
@@ -211,7 +236,7 @@ def close_conversation(*, conversation_id: int, by: Account) -> Conversation:
         conversation = Conversation.objects.filter(pk=conversation_id).first()
         if conversation is None:
             raise ConversationNotFound()
-        _check_participant(conversation, by)
+        check_participant(conversation, by)
         closed = Conversation.objects.filter(pk=conversation_id, status__in=OPEN_STATUSES).update(
             status=ConversationStatus.CLOSED, closed_at=timezone.now()
         )
@@ -241,41 +266,6 @@ def close_conversation_by_staff(*, conversation_id: int, actor: Account | None) 
             action=AuditAction.CHAT_CLOSE,
             target=conversation,
             summary=f"{conversation}: {conversation.status} → {ConversationStatus.CLOSED}",
-        )
-        events.publish_conversation_on_commit(conversation_id)
-    return Conversation.objects.select_related("customer", "agent").get(pk=conversation_id)
-
-
-def reassign_conversation(*, conversation_id: int, agent: Account | None, actor: Account | None) -> Conversation:
-    """The back office hands an open conversation to another chat agent, or back to the queue (``agent=None``).
-
-    The conversation's customer, its former agent and every agent's desk are told, as after a claim; the
-    former agent can no longer write in it. Audited.
-    """
-    if agent is not None and not is_chat_agent(agent):
-        raise NotAllowed(_("%(name)s is not a chat agent.") % {"name": agent.get_username()})
-    with transaction.atomic():
-        conversation = Conversation.objects.select_for_update().filter(pk=conversation_id).first()
-        if conversation is None:
-            raise ConversationNotFound()
-        if conversation.status == ConversationStatus.CLOSED:
-            raise ConversationClosed()
-        if agent is not None and agent.pk == conversation.customer_id:
-            raise NotAllowed(_("An agent cannot serve their own conversation."))
-        if conversation.agent_id == (agent.pk if agent is not None else None):
-            return conversation
-        former = conversation.agent.get_username() if conversation.agent is not None else "—"
-        changes: dict[str, object]
-        if agent is None:
-            changes = {"status": ConversationStatus.WAITING, "agent": None, "claimed_at": None}
-        else:
-            changes = {"status": ConversationStatus.ACTIVE, "agent": agent, "claimed_at": timezone.now()}
-        Conversation.objects.filter(pk=conversation_id).update(**changes)
-        record_event(
-            actor=actor,
-            action=AuditAction.CHAT_REASSIGN,
-            target=conversation,
-            summary=f"{conversation}: {former} → {agent.get_username() if agent is not None else '—'}",
         )
         events.publish_conversation_on_commit(conversation_id)
     return Conversation.objects.select_related("customer", "agent").get(pk=conversation_id)

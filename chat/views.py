@@ -10,10 +10,11 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from chat import selectors, services
+from chat import hours, offline, selectors, services
 from chat.forms import RatingForm, StartConversationForm
 from chat.models import MAX_MESSAGE_LENGTH
 
@@ -69,6 +70,11 @@ def chat_labels() -> dict:
         "chat": _("Chat"),
         "start_hint": _("Write your question: an agent of the bank answers here."),
         "unread": _("Unread messages: %(count)s"),
+        "file_too_large": _("The file is larger than 5 MB."),
+        "upload_failed": _("The file could not be sent; please try again."),
+        "megabytes": _("MB"),
+        "kilobytes": _("KB"),
+        "decimal_mark": formats.get_format("DECIMAL_SEPARATOR"),
     }
 
 
@@ -99,7 +105,11 @@ def conversations(request):
     return render(
         request,
         "chat/conversations.html",
-        {"form": form, "conversations": selectors.customer_conversations(customer=request.user)},
+        {
+            "form": form,
+            "conversations": selectors.customer_conversations(customer=request.user),
+            "hours": hours.chat_hours(),
+        },
     )
 
 
@@ -162,10 +172,56 @@ def start(request):
 
 @login_required
 def current(request):
-    """The widget asks which conversation to continue: the customer's latest open one, or none."""
+    """The widget asks which conversation to continue (the customer's latest open one, or none), and whether
+    agents answer now; outside business hours it offers the offline form, prefilled with the customer's name
+    and e-mail."""
     _require_customer(request)
     found = selectors.open_conversation_of(customer=request.user)
-    return JsonResponse({"conversation": found.pk if found else None, "labels": chat_labels()})
+    state = hours.chat_hours()
+    client = request.user.client
+    return JsonResponse(
+        {
+            "conversation": found.pk if found else None,
+            "labels": chat_labels() | offline_labels(),
+            "hours": {
+                "open": state.open_now,
+                "next_opening": formats.date_format(timezone.localtime(state.next_opening), "l, j E, H:i")
+                if state.next_opening
+                else None,
+            },
+            "prefill": {"name": request.user.get_full_name(), "email": client.email if client else ""},
+        }
+    )
+
+
+def offline_labels() -> dict:
+    return {
+        "offline_title": _("Our agents are not at work now"),
+        "offline_intro": _("Leave a message: we will answer here and by e-mail."),
+        "offline_next": _("Agents are back on %(when)s."),
+        "offline_name": _("Your name"),
+        "offline_email": _("E-mail for the answer"),
+        "offline_text": _("Your message"),
+        "offline_send": _("Leave a message"),
+        "offline_sent": _("Thank you! We will answer by e-mail at %(email)s."),
+    }
+
+
+@require_POST
+@login_required
+def leave_offline_message(request):
+    """The widget's offline form: a conversation in the queue whose answers are also e-mailed (chat/offline.py)."""
+    _require_customer(request)
+    try:
+        conversation = offline.leave_message(
+            customer=request.user,
+            name=request.POST.get("name", ""),
+            email=request.POST.get("email", ""),
+            text=request.POST.get("text", ""),
+        )
+    except services.ChatError as error:
+        return JsonResponse({"error": {"code": error.code, "message": str(error)}}, status=400)
+    return JsonResponse({"conversation": conversation.pk, "email": conversation.reply_email}, status=201)
 
 
 @login_required

@@ -233,8 +233,10 @@ def compose_message(
     client: Client | None = None,
     lead: Lead | None = None,
     campaign: Campaign | None = None,
+    email: str = "",
 ) -> Message:
-    """A personal message to one client or one lead, waiting ("await") to be sent.
+    """A personal message to one client or one lead, waiting ("await") to be sent; to ``email`` when given
+    (an address the recipient left for an answer), else to the recipient's own address or phone.
 
     A lead who has become a client is written to as that client, so that they read it on the website.
     A lead on the do-not-call list is not written to either.
@@ -265,7 +267,7 @@ def compose_message(
             target=message,
             summary=f"“{subject}” to {client or lead}" + (f" ({campaign})" if campaign else ""),
         )
-        send_after_commit(outbox.create_deliveries(message=message))
+        send_after_commit(outbox.create_deliveries(message=message, email=email))
         return message
 
 

@@ -97,6 +97,14 @@ def staff_tools(*, account: Account) -> list[StaffTool]:
         tools.append(StaffTool(_("Chat queue"), _("Answer customers waiting in the live chat."), "/chat/agent/"))
     if everything or roles.TELEMARKETING_AGENTS in names:
         tools.append(StaffTool(_("Call queue"), _("Call campaign leads and record the outcome."), "/staff/campaigns/"))
+    if account.has_perm("chat.view_chat_figures"):
+        tools.append(
+            StaffTool(
+                _("Chat figures"),
+                _("Response and resolution times, customer ratings and the queue, per agent and per day."),
+                "/chat/figures/",
+            )
+        )
     if account.is_staff:  # the admin lets in staff only, whatever their groups
         tools.append(
             StaffTool(_("Back office"), _("Manage clients, leads, campaigns, products and accounts."), "/admin/")

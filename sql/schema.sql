@@ -1022,6 +1022,91 @@ GO
 COMMIT TRANSACTION;
 GO
 
+-- Migration chat.0002_hours_offline_attachments_figures
+BEGIN TRANSACTION;
+GO
+-- Create model BusinessHours
+CREATE TABLE [chat_businesshours] ([id] bigint NOT NULL PRIMARY KEY IDENTITY (1, 1), [weekday] smallint NOT NULL UNIQUE CONSTRAINT chat_businesshours_weekday_56534cf4_check CHECK ([weekday] >= 0), [opens] time NOT NULL, [closes] time NOT NULL);
+GO
+-- Create model ChatAttachment
+CREATE TABLE [chat_chatattachment] ([id] bigint NOT NULL PRIMARY KEY IDENTITY (1, 1), [stored_file] nvarchar(200) NOT NULL, [thumbnail] nvarchar(200) NOT NULL, [content_type] nvarchar(20) NOT NULL, [name] nvarchar(150) NOT NULL, [size] int NOT NULL CONSTRAINT chat_chatattachment_size_9d27abf8_check CHECK ([size] >= 0), [created_at] datetimeoffset NOT NULL);
+GO
+-- Create model ChatHoliday
+CREATE TABLE [chat_chatholiday] ([id] bigint NOT NULL PRIMARY KEY IDENTITY (1, 1), [day] date NOT NULL UNIQUE, [name] nvarchar(100) NOT NULL);
+GO
+-- Change Meta options on conversation
+-- (no-op)
+-- Add field contact_name to conversation
+ALTER TABLE [chat_conversation] ADD [contact_name] nvarchar(150) DEFAULT '' NOT NULL;
+GO
+-- SQL Server named the DEFAULT constraint of [chat_conversation].[contact_name] itself: look the name up, then drop it.
+DECLARE @constraint_name sysname = (SELECT d.name FROM sys.default_constraints AS d JOIN sys.columns AS c ON c.object_id = d.parent_object_id AND c.column_id = d.parent_column_id WHERE d.parent_object_id = OBJECT_ID(N'[chat_conversation]') AND c.name = N'contact_name');
+IF @constraint_name IS NULL RAISERROR (N'No DEFAULT constraint of [chat_conversation].[contact_name] to drop.', 16, 1);
+DECLARE @drop_constraint nvarchar(max) = N'ALTER TABLE [chat_conversation] DROP CONSTRAINT ' + QUOTENAME(@constraint_name);
+EXEC sp_executesql @drop_constraint;
+GO
+-- Add field first_response_at to conversation
+ALTER TABLE [chat_conversation] ADD [first_response_at] datetimeoffset NULL;
+GO
+-- Add field reply_email to conversation
+ALTER TABLE [chat_conversation] ADD [reply_email] nvarchar(254) DEFAULT '' NOT NULL;
+GO
+-- SQL Server named the DEFAULT constraint of [chat_conversation].[reply_email] itself: look the name up, then drop it.
+DECLARE @constraint_name sysname = (SELECT d.name FROM sys.default_constraints AS d JOIN sys.columns AS c ON c.object_id = d.parent_object_id AND c.column_id = d.parent_column_id WHERE d.parent_object_id = OBJECT_ID(N'[chat_conversation]') AND c.name = N'reply_email');
+IF @constraint_name IS NULL RAISERROR (N'No DEFAULT constraint of [chat_conversation].[reply_email] to drop.', 16, 1);
+DECLARE @drop_constraint nvarchar(max) = N'ALTER TABLE [chat_conversation] DROP CONSTRAINT ' + QUOTENAME(@constraint_name);
+EXEC sp_executesql @drop_constraint;
+GO
+-- Create constraint conversation_reply_email_valid on model conversation
+ALTER TABLE [chat_conversation] ADD CONSTRAINT [conversation_reply_email_valid] CHECK (([reply_email] = '' OR [reply_email] LIKE '%@%' ESCAPE '\'));
+GO
+-- Create constraint chat_hours_weekday_valid on model businesshours
+ALTER TABLE [chat_businesshours] ADD CONSTRAINT [chat_hours_weekday_valid] CHECK (([weekday] >= 0 AND [weekday] <= 6));
+GO
+-- Create constraint chat_hours_open_before_close on model businesshours
+ALTER TABLE [chat_businesshours] ADD CONSTRAINT [chat_hours_open_before_close] CHECK ([opens] < ([closes]));
+GO
+-- Add field conversation to chatattachment
+ALTER TABLE [chat_chatattachment] ADD [conversation_id] bigint NOT NULL;
+GO
+-- Add field uploaded_by to chatattachment
+ALTER TABLE [chat_chatattachment] ADD [uploaded_by_id] bigint NOT NULL;
+GO
+-- Add field attachment to chatmessage
+ALTER TABLE [chat_chatmessage] ADD [attachment_id] bigint NULL;
+GO
+-- Create constraint chat_message_attachment_once on model chatmessage
+CREATE UNIQUE INDEX [chat_message_attachment_once] ON [chat_chatmessage] ([attachment_id]) WHERE [attachment_id] IS NOT NULL;
+GO
+-- Create constraint chat_holiday_named on model chatholiday
+ALTER TABLE [chat_chatholiday] ADD CONSTRAINT [chat_holiday_named] CHECK (NOT ([name] = ''));
+GO
+-- Create constraint chat_attachment_type on model chatattachment
+ALTER TABLE [chat_chatattachment] ADD CONSTRAINT [chat_attachment_type] CHECK ([content_type] IN ('image/jpeg', 'image/png', 'application/pdf'));
+GO
+-- Create constraint chat_attachment_size_range on model chatattachment
+ALTER TABLE [chat_chatattachment] ADD CONSTRAINT [chat_attachment_size_range] CHECK (([size] >= 1 AND [size] <= 5242880));
+GO
+-- Create constraint chat_attachment_named on model chatattachment
+ALTER TABLE [chat_chatattachment] ADD CONSTRAINT [chat_attachment_named] CHECK (NOT ([name] = ''));
+GO
+-- Raw Python operation
+-- THIS OPERATION CANNOT BE WRITTEN AS SQL
+ALTER TABLE [chat_chatattachment] ADD CONSTRAINT [chat_chatattachment_conversation_id_5a49bd38_fk_chat_conversation_id] FOREIGN KEY ([conversation_id]) REFERENCES [chat_conversation] ([id]);
+GO
+ALTER TABLE [chat_chatattachment] ADD CONSTRAINT [chat_chatattachment_uploaded_by_id_2c38108c_fk_accounts_account_id] FOREIGN KEY ([uploaded_by_id]) REFERENCES [accounts_account] ([id]);
+GO
+ALTER TABLE [chat_chatmessage] ADD CONSTRAINT [chat_chatmessage_attachment_id_aac4fcf1_fk_chat_chatattachment_id] FOREIGN KEY ([attachment_id]) REFERENCES [chat_chatattachment] ([id]);
+GO
+CREATE INDEX [chat_chatattachment_conversation_id_5a49bd38] ON [chat_chatattachment] ([conversation_id]);
+GO
+CREATE INDEX [chat_chatattachment_uploaded_by_id_2c38108c] ON [chat_chatattachment] ([uploaded_by_id]);
+GO
+CREATE INDEX [chat_chatmessage_attachment_id_aac4fcf1] ON [chat_chatmessage] ([attachment_id]);
+GO
+COMMIT TRANSACTION;
+GO
+
 -- Migration core.0001_initial
 BEGIN TRANSACTION;
 GO

@@ -312,8 +312,15 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 WHITENOISE_USE_FINDERS = DEBUG  # serve straight from the apps in development; collectstatic in production
+# Uploaded files (chat attachments) live under MEDIA_ROOT and are served only through views that check who asks:
+# no MEDIA_URL. Production may name another backend (object storage) for "chat_attachments" by environment.
+MEDIA_ROOT = os.environ.get("DJANGO_MEDIA_ROOT", str(BASE_DIR / "var" / "media"))
+FILE_UPLOAD_PERMISSIONS = 0o640
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "chat_attachments": {
+        "BACKEND": os.environ.get("DJANGO_CHAT_ATTACHMENTS_STORAGE", "django.core.files.storage.FileSystemStorage")
+    },
     "staticfiles": {
         "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
         if DEBUG

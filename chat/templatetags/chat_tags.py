@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django import template
+from django.utils.translation import gettext as _
 
 from chat import selectors
 from chat.models import MAX_MESSAGE_LENGTH
@@ -33,3 +34,18 @@ def chat_widget(context) -> dict:
         "user": user,
         "max_length": MAX_MESSAGE_LENGTH,
     }
+
+
+@register.filter
+def duration(value) -> str:
+    """A time span for people: "45 s", "3 min 05 s", "2 h 10 min"; "—" when there is none."""
+    if value is None:
+        return "—"
+    seconds = max(0, round(value.total_seconds()))
+    hours, rest = divmod(seconds, 3600)
+    minutes, seconds = divmod(rest, 60)
+    if hours:
+        return _("%(hours)d h %(minutes)02d min") % {"hours": hours, "minutes": minutes}
+    if minutes:
+        return _("%(minutes)d min %(seconds)02d s") % {"minutes": minutes, "seconds": seconds}
+    return _("%(seconds)d s") % {"seconds": seconds}

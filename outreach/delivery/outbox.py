@@ -45,11 +45,11 @@ def retry_delay(attempts: int) -> timedelta:
     return min(FIRST_RETRY * 2 ** max(attempts - 1, 0), LAST_RETRY)
 
 
-def create_deliveries(*, message: Message) -> list[Delivery]:
-    """The outbox rows of a new message: e-mail when the recipient has an address, otherwise SMS."""
+def create_deliveries(*, message: Message, email: str = "") -> list[Delivery]:
+    """The outbox rows of a new message: e-mail to ``email`` or the recipient's address, otherwise SMS."""
     recipient = message.client or message.lead
-    if recipient.email:
-        channel, address = DeliveryChannel.EMAIL, recipient.email
+    if email or recipient.email:
+        channel, address = DeliveryChannel.EMAIL, email or recipient.email
     elif recipient.phone:
         channel, address = DeliveryChannel.SMS, recipient.phone
     else:

@@ -24,7 +24,8 @@ CHROMIUM_ARGS = [
 
 @pytest.fixture
 def server(live_database, tmp_path):
-    daphne = Daphne(server_environment(live_database), tmp_path, "browser")
+    environment = server_environment(live_database) | {"DJANGO_MEDIA_ROOT": str(tmp_path / "media")}
+    daphne = Daphne(environment, tmp_path, "browser")
     try:
         yield daphne.start()
     finally:
@@ -144,4 +145,70 @@ def test_the_widget_on_a_phone_starts_a_chat_without_a_form(server, browser, liv
     box = widget.bounding_box()
     assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= 390
     phone.screenshot(path=ARTIFACTS / "7-widget-phone.png")
+    assert errors == []
+
+
+def test_offline_form_and_files_on_the_desk_and_in_the_widget(server, browser, live_database, tmp_path):
+    """Outside business hours the widget offers the offline form; the agent takes the message from the queue and
+    the two exchange an image and a PDF, shown inline on both sides. Screenshots at 1366×768 and 390×844."""
+    from PIL import Image
+    from playwright.sync_api import expect
+
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    people = set_up(live_database, customers=["zoya"], agents=["gleb"], supervisors=["maria"], closed_now=True)[
+        "people"
+    ]
+    customer = signed_in_page(browser, server, people["zoya"]["session"], viewport=(390, 844))
+    agent = signed_in_page(browser, server, people["gleb"]["session"])
+    errors: list[str] = []
+    for page in (customer, agent):
+        page.on("pageerror", lambda error: errors.append(str(error)))
+
+    customer.goto(server.http + "/")
+    customer.get_by_role("button", name="Chat").click()
+    offline = customer.locator("#chat-widget .chat-offline")
+    expect(offline.get_by_label("Your name")).to_have_value(re.compile("Zoya"))
+    expect(offline).to_contain_text("Agents are back on")
+    offline.get_by_label("E-mail for the answer").fill("zoya@example.org")
+    offline.get_by_label("Your message").fill("Please call me about a mortgage")
+    customer.screenshot(path=ARTIFACTS / "8-widget-offline-form-390.png")
+    customer.set_viewport_size({"width": 1366, "height": 768})
+    customer.screenshot(path=ARTIFACTS / "8-widget-offline-form-1366.png")
+    offline.get_by_role("button", name="Leave a message").click()
+    widget = customer.locator("#chat-widget [data-chat-panel]")
+    expect(customer.locator(".chat-offline-sent")).to_contain_text("zoya@example.org")
+    expect(widget.locator(".chat-message.mine .chat-text")).to_have_text(["Please call me about a mortgage"])
+
+    agent.goto(server.http + "/chat/agent/")
+    agent.locator(".desk-queue li", has_text="Please call me about a mortgage").get_by_role(
+        "button", name="Take"
+    ).click()
+    agent_panel = agent.locator(".desk-panels [data-chat-panel]")
+    expect(agent_panel).to_have_attribute("data-connection", "connected")
+    picture = tmp_path / "branch.png"
+    Image.radial_gradient("L").resize((600, 400)).convert("RGB").save(picture)
+    agent_panel.locator(".chat-file").set_input_files(picture)
+    expect(agent_panel.locator(".chat-thumb")).to_have_count(1)
+    expect(widget.locator(".chat-thumb")).to_have_count(1)
+    assert widget.locator(".chat-thumb").evaluate("image => image.naturalWidth") == 320
+    statement = tmp_path / "statement.pdf"
+    statement.write_bytes(b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n")
+    widget.locator(".chat-file").set_input_files(statement)
+    expect(agent_panel.locator(".chat-file-link")).to_contain_text("statement.pdf")
+    expect(widget.locator(".chat-file-link")).to_contain_text("statement.pdf")
+    refused = tmp_path / "virus.jpg"
+    refused.write_bytes(b"MZ not a picture")
+    widget.locator(".chat-file").set_input_files(refused)
+    expect(widget.locator(".chat-error")).to_have_text("The file is damaged or is not an image or a PDF.")
+    for page, name in ((customer, "9-widget-attachments"), (agent, "10-desk-attachments")):
+        for width, height in ((1366, 768), (390, 844)):
+            page.set_viewport_size({"width": width, "height": height})
+            page.screenshot(path=ARTIFACTS / f"{name}-{width}.png")
+
+    supervisor = signed_in_page(browser, server, people["maria"]["session"])
+    supervisor.goto(server.http + "/chat/figures/")
+    expect(supervisor.locator("[data-figure=waiting]")).to_have_text("0")
+    supervisor.screenshot(path=ARTIFACTS / "11-figures-1366.png", full_page=True)
+    supervisor.set_viewport_size({"width": 390, "height": 844})
+    supervisor.screenshot(path=ARTIFACTS / "11-figures-390.png", full_page=True)
     assert errors == []

@@ -40,7 +40,16 @@ from campaigns.models import (
     Product,
 )
 from chat.admin import ConversationAdmin
-from chat.models import AgentSettings, ChatMessage, Conversation, ConversationNote, SavedReply
+from chat.models import (
+    AgentSettings,
+    BusinessHours,
+    ChatAttachment,
+    ChatHoliday,
+    ChatMessage,
+    Conversation,
+    ConversationNote,
+    SavedReply,
+)
 from core.admin import ServiceFormAdmin
 from outreach.admin import MessageAdmin, NewsAdmin, OptOutAdmin
 from outreach.models import Delivery, Message, News, OptOut
@@ -93,6 +102,11 @@ DIRECT: dict[type, set[str]] = {
     SavedReply: {"shortcut", "text", "owner"},
     ConversationNote: set(),
     ChatMessage: set(),
+    # The chat's hours and holidays are plain settings that chat.hours reads; the database holds their rules
+    # (a weekday once, opening before closing, a holiday once).
+    BusinessHours: {"weekday", "opens", "closes"},
+    ChatHoliday: {"day", "name"},
+    ChatAttachment: set(),  # stored by chat.attachments.send_attachment after its checks; read-only here
     ApiToken: set(),
     AuditEvent: set(),
 }
@@ -110,7 +124,7 @@ SERVICE_FORMS: dict[tuple[type, str], set[str]] = {
     (NewsAdmin, "change"): {"title", "body"},  # outreach.services.edit_news
     (OptOutAdmin, "add"): {"client", "lead", "source"},  # outreach.delivery_services.record_opt_out
     (ConversationAdmin, "add"): {"customer", "topic"},  # chat.services.start_conversation
-    (ConversationAdmin, "change"): {"agent"},  # chat.services.reassign_conversation
+    (ConversationAdmin, "change"): {"agent"},  # chat.assignment.transfer_conversation
     (SurveyAdmin, "add"): {"client", "kind", "rating", "source", "text", "suggestions"},  # record_survey_on_behalf
 }
 

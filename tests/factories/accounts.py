@@ -12,7 +12,15 @@ from django.contrib.sessions.backends.db import SessionStore
 from factory.django import DjangoModelFactory, Password
 
 from accounts.models import Account, Client, Worker
-from accounts.roles import ADMINISTRATORS, BACK_OFFICE, CHAT_AGENTS, CUSTOMERS, PRODUCT_MANAGERS, TELEMARKETING_AGENTS
+from accounts.roles import (
+    ADMINISTRATORS,
+    BACK_OFFICE,
+    CHAT_AGENTS,
+    CHAT_SUPERVISORS,
+    CUSTOMERS,
+    PRODUCT_MANAGERS,
+    TELEMARKETING_AGENTS,
+)
 
 # The password of every login made with ``password=PASSWORD``; without it a login has no usable password.
 PASSWORD = "Correct-Horse-7-Battery"
@@ -91,6 +99,7 @@ class StaffFactory(AccountFactory):
 
     class Params:
         chat_agent = factory.Trait(roles=(CHAT_AGENTS,))
+        chat_supervisor = factory.Trait(roles=(CHAT_SUPERVISORS,))
         telemarketing_agent = factory.Trait(
             roles=(TELEMARKETING_AGENTS,),
             # The caller's name is their login's, as the campaign results show it ("Alice Пётр").

@@ -17,6 +17,7 @@ page), "→home", "→staff" (staff home), "→setup" (setting up the second fac
 from __future__ import annotations
 
 import asyncio
+import io
 import json
 import uuid
 from dataclasses import dataclass
@@ -28,11 +29,13 @@ from channels.testing import WebsocketCommunicator
 from django.contrib import admin
 from django.test import Client as HttpClient
 from django.urls import URLPattern, URLResolver, get_resolver, resolve
+from PIL import Image
 
 from accounts.models import Account
 from api.services import issue_token
 from banking.exchange import exchange, fund_exchange_desk, set_exchange_rate
 from banking.services import open_bank_account, transfer
+from chat.attachments import send_attachment
 from chat.services import claim_conversation, start_conversation
 from outreach.models import Message
 from tests.factories import (
@@ -107,6 +110,16 @@ GET    /chat/agent/search/                               →login 403      200  
 GET    /chat/start/                                      405    405      405    405    405    405    405
 POST   /chat/start/                                      →login 201      403    403    403    403    403
 GET    /chat/current/                                    →login 200      403    403    403    403    403
+GET    /chat/offline/                                    405    405      405    405    405    405    405
+POST   /chat/offline/                                    →login 400      403    403    403    403    403
+GET    /chat/{own_conversation}/attachments/             405    405      405    405    405    405    405
+POST   /chat/{own_conversation}/attachments/             →login 400      400    404    404    404    404
+POST   /chat/{others_conversation}/attachments/          →login 404      404    404    404    404    404
+GET    /chat/attachments/{own_attachment}/               →login 200      200    404    404    404    404
+GET    /chat/attachments/{others_attachment}/            →login 404      404    404    404    404    404
+GET    /chat/attachments/{own_attachment}/thumbnail/     →login 200      200    404    404    404    404
+GET    /chat/attachments/{others_attachment}/thumbnail/  →login 404      404    404    404    404    404
+GET    /chat/figures/                                    →login 403      403    403    403    200    200
 GET    /staff/campaigns/                                 →login 403      403    200    403    200    200
 GET    /staff/campaigns/{campaign}/call/                 →login 403      403    200    403    403    403
 POST   /staff/campaigns/{campaign}/call/next/            →login 403      403    →call  403    403    403
@@ -159,6 +172,9 @@ chat.ChatMessage       200         403        200        403
 chat.ConversationNote  200         403        200        403
 chat.AgentSettings     200         200        200        200
 chat.SavedReply        200         200        200        200
+chat.BusinessHours     200         200        200        200
+chat.ChatHoliday       200         200        200        200
+chat.ChatAttachment    200         403        200        403
 api.ApiToken           403         403        200        403
 audit.AuditEvent       403         403        200        403
 """
@@ -268,10 +284,20 @@ def _exchanges(clerk: Account, *, own, others) -> dict[str, int]:
     return ids
 
 
+def _attachment(conversation_id: int, sender: Account) -> int:
+    image = io.BytesIO()
+    Image.new("RGB", (4, 4), "red").save(image, format="PNG")
+    message = send_attachment(
+        conversation_id=conversation_id, sender=sender, name="a.png", data=image.getvalue(), client_message_id="file"
+    )
+    return message.attachment_id
+
+
 @pytest.fixture
-def world(settings):
+def world(settings, tmp_path):
     """One account per role, and objects of the customer's and of somebody else's for the URLs with ids."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.MEDIA_ROOT = str(tmp_path)
     people = {
         "customer": CustomerFactory(username="matrix_customer", password=PASSWORD),
         "chat_agent": StaffFactory(username="matrix_chat_agent", chat_agent=True, password=PASSWORD),
@@ -315,6 +341,8 @@ def world(settings):
         "others_message": MessageFactory(client=other.client, subject="Кредит", body="9%", status=SENT).pk,
         "own_conversation": own_conversation.pk,
         "others_conversation": others_conversation.pk,
+        "own_attachment": _attachment(own_conversation.pk, customer),
+        "others_attachment": _attachment(others_conversation.pk, other),
         "campaign": campaign.pk,
         "lead": CampaignLeadFactory(campaign=campaign).pk,
         "news": NewsFactory(account=other, title="Новость", body="Текст").pk,

@@ -82,6 +82,9 @@
         button.addEventListener("click", () => this.setMode(button.dataset.mode));
       });
 
+      this.fileInput = root.querySelector(".chat-file");
+      this.attachLabel = root.querySelector(".chat-attach");
+      this.fileInput.addEventListener("change", () => this.upload(this.fileInput.files[0]));
       this.form.addEventListener("submit", (event) => {
         event.preventDefault();
         this.sendMessage();
@@ -181,6 +184,7 @@
       this.root.dataset.conversationId = this.conversationId;
       this.connection.hidden = false;
       this.closeButton.parentElement.hidden = false;
+      this.attachLabel.hidden = false;
       this.connect();
     }
 
@@ -367,12 +371,83 @@
       sender.textContent = mine ? this.text.you : message.sender.name;
       const time = document.createElement("time");
       meta.append(sender, " ", time);
-      const body = document.createElement("div");
-      body.className = "chat-text";
-      body.textContent = message.text;
-      item.append(meta, body);
+      item.append(meta, message.attachment ? this.renderAttachment(message.attachment) : this.renderText(message.text));
       this.fillTime(item, message);
       return item;
+    }
+
+    renderText(text) {
+      const body = document.createElement("div");
+      body.className = "chat-text";
+      body.textContent = text;
+      return body;
+    }
+
+    renderAttachment(file) {
+      // A thumbnail for an image, a link for a PDF; the addresses are the server's, the name is text only.
+      const box = document.createElement("div");
+      box.className = "chat-attachment";
+      const link = document.createElement("a");
+      link.href = file.url;
+      if (file.thumbnail_url) {
+        link.target = "_blank";
+        link.rel = "noopener";
+        const image = document.createElement("img");
+        image.className = "chat-thumb";
+        image.src = file.thumbnail_url;
+        image.alt = file.name;
+        link.appendChild(image);
+        box.appendChild(link);
+      } else {
+        const badge = document.createElement("span");
+        badge.className = "badge text-bg-danger me-1";
+        badge.textContent = "PDF";
+        link.className = "chat-file-link";
+        link.textContent = file.name;
+        const size = document.createElement("span");
+        size.className = "text-body-secondary small";
+        size.textContent = " " + this.fileSize(file.size);
+        box.append(badge, link, size);
+      }
+      return box;
+    }
+
+    fileSize(bytes) {
+      if (bytes < 1048576) {
+        return Math.max(1, Math.ceil(bytes / 1024)) + "\u00a0" + this.text.kilobytes;
+      }
+      return (bytes / 1048576).toFixed(1).replace(".", this.text.decimal_mark || ".") + "\u00a0" + this.text.megabytes;
+    }
+
+    upload(file) {
+      // A file goes over HTTP (the socket carries text only); the stored message then arrives like any other.
+      if (!file || !this.conversationId || this.status === "closed") {
+        return;
+      }
+      if (file.size > 5 * 1048576) {
+        this.showError({ message: this.text.file_too_large });
+        return;
+      }
+      const body = new FormData();
+      body.append("csrfmiddlewaretoken", this.form.querySelector("[name=csrfmiddlewaretoken]").value);
+      body.append("client_id", newClientId());
+      body.append("file", file);
+      this.attachLabel.classList.add("disabled");
+      window
+        .fetch("/chat/" + this.conversationId + "/attachments/", { method: "POST", body: body, credentials: "same-origin" })
+        .then((response) => response.json().catch(() => ({ error: { message: this.text.upload_failed } })))
+        .then((answer) => {
+          if (answer.message) {
+            this.addMessage(answer.message);
+          } else {
+            this.showError(answer.error || { message: this.text.upload_failed });
+          }
+        })
+        .catch(() => this.showError({ message: this.text.upload_failed }))
+        .finally(() => {
+          this.attachLabel.classList.remove("disabled");
+          this.fileInput.value = "";
+        });
     }
 
     addNote(note) {

@@ -47,6 +47,91 @@
     }
   }
 
+  function field(form, name, label, control) {
+    const wrapper = document.createElement("div");
+    wrapper.className = "mb-2";
+    const caption = document.createElement("label");
+    caption.className = "form-label small mb-0";
+    caption.htmlFor = "chat-offline-" + name;
+    caption.textContent = label;
+    control.id = "chat-offline-" + name;
+    control.name = name;
+    control.required = true;
+    control.className = "form-control form-control-sm";
+    wrapper.append(caption, control);
+    form.appendChild(wrapper);
+    return control;
+  }
+
+  function offerOfflineForm(answer) {
+    // Outside business hours: instead of the live input, a form whose message is answered later, by e-mail too.
+    const liveForm = root.querySelector(".chat-form");
+    const list = root.querySelector(".chat-messages");
+    liveForm.hidden = true;
+    list.hidden = true;
+    const form = document.createElement("form");
+    form.className = "chat-offline";
+    const title = document.createElement("p");
+    title.className = "fw-semibold mb-1";
+    title.textContent = text.offline_title;
+    const intro = document.createElement("p");
+    intro.className = "small mb-2";
+    intro.textContent = text.offline_intro + (answer.hours.next_opening ? " " + text.offline_next.replace("%(when)s", answer.hours.next_opening) : "");
+    form.append(title, intro);
+    const name = field(form, "name", text.offline_name, document.createElement("input"));
+    name.maxLength = 150;
+    name.autocomplete = "name";
+    name.value = answer.prefill.name || "";
+    const email = field(form, "email", text.offline_email, document.createElement("input"));
+    email.type = "email";
+    email.maxLength = 254;
+    email.autocomplete = "email";
+    email.value = answer.prefill.email || "";
+    const message = field(form, "text", text.offline_text, document.createElement("textarea"));
+    message.rows = 3;
+    message.maxLength = Number(root.dataset.maxLength) || 4000;
+    const problem = document.createElement("div");
+    problem.className = "alert alert-warning py-1 small mb-2";
+    problem.setAttribute("role", "alert");
+    problem.hidden = true;
+    const send = document.createElement("button");
+    send.type = "submit";
+    send.className = "btn btn-primary btn-sm w-100";
+    send.textContent = text.offline_send;
+    form.append(problem, send);
+    liveForm.parentElement.insertBefore(form, liveForm);
+    form.addEventListener("submit", (event) => {
+      event.preventDefault();
+      const body = new FormData(form);
+      body.append("csrfmiddlewaretoken", widget.querySelector("[name=csrfmiddlewaretoken]").value);
+      send.disabled = true;
+      window
+        .fetch(widget.dataset.offlineUrl, { method: "POST", body: body, credentials: "same-origin" })
+        .then((response) => response.json())
+        .then((result) => {
+          send.disabled = false;
+          if (!result.conversation) {
+            problem.textContent = (result.error || {}).message || text.reconnecting;
+            problem.hidden = false;
+            return;
+          }
+          const thanks = document.createElement("p");
+          thanks.className = "alert alert-success small mx-3 mb-2 py-1 chat-offline-sent";
+          thanks.textContent = text.offline_sent.replace("%(email)s", result.email);
+          form.replaceWith(thanks);
+          window.setTimeout(() => thanks.remove(), 15000); // the conversation below says the rest
+          list.hidden = false;
+          liveForm.hidden = false;
+          root.chatPanel.resume(result.conversation);
+        })
+        .catch(() => {
+          send.disabled = false;
+          problem.textContent = text.reconnecting;
+          problem.hidden = false;
+        });
+    });
+  }
+
   root.addEventListener("chat:message", (event) => {
     const seq = Number(event.detail.message.seq);
     if (!panel.hidden || event.detail.mine) {
@@ -76,6 +161,8 @@
       root.chatPanel = new window.ChatPanel(root);
       if (answer.conversation) {
         root.chatPanel.resume(answer.conversation);
+      } else if (!answer.hours.open) {
+        offerOfflineForm(answer);
       }
     })
     .catch(() => {
