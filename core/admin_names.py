@@ -49,17 +49,21 @@ def _gendered(opts, message: str) -> str:
 
 def object_message(opts, *, done: str, obj: object, request, link: str | None = None) -> str:
     """What Django says after adding, changing or deleting ``obj`` (a link to it where ``link`` is given), with the
-    name in agreement."""
-    name = opts.verbose_name
+    name in agreement (and capitalised where it starts the sentence, as it does in Russian)."""
     if done == "deleted":
-        text = _gendered(opts, "The %(name)s “%(obj)s” was deleted successfully.") % {"name": name, "obj": obj}
-        return capfirst(text)
-    sentence = {
-        "added": "The {name} “{obj}” was added successfully.",
-        "changed": "The {name} “{obj}” was changed successfully.",
-    }[done]
+        template = _gendered(opts, "The %(name)s “%(obj)s” was deleted successfully.")
+        name = capfirst(opts.verbose_name) if template.startswith("%(name)s") else opts.verbose_name
+        return template % {"name": name, "obj": obj}
+    template = _gendered(
+        opts,
+        {
+            "added": "The {name} “{obj}” was added successfully.",
+            "changed": "The {name} “{obj}” was changed successfully.",
+        }[done],
+    )
+    name = capfirst(opts.verbose_name) if template.startswith("{name}") else opts.verbose_name
     shown = format_html('<a href="{}">{}</a>', link, obj) if link else obj
-    text = format_html(_gendered(opts, sentence), name=name, obj=shown)
+    text = format_html(template, name=name, obj=shown)
     if "_continue" in request.POST or "_saveasnew" in request.POST:
         text = format_html("{} {}", text, _gendered(opts, "You may edit it again below."))
     elif "_addanother" in request.POST:
@@ -67,7 +71,7 @@ def object_message(opts, *, done: str, obj: object, request, link: str | None = 
         text = format_html(
             "{} {}", text, format_html(gettext("You may add another {name} below."), name=accusative(opts))
         )
-    return capfirst(text)
+    return text
 
 
 class ObjectNamesAdmin(admin.ModelAdmin):

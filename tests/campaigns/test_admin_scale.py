@@ -220,7 +220,9 @@ def test_english_reads_as_django_says_it(back_office):
     url = reverse("admin:accounts_client_change", args=[client.pk])
     response = back_office.post(url, _form_of(client), follow=True)
     assert "The client “Orlov Oleg” was changed successfully." in read(messages_of(response))
-    assert f'<a href="{url}">Orlov Oleg</a>' in messages_of(response)[0]  # the name links to its page, as in Django
+    # The name links to its page, as in Django, and the page shows the link, not its markup.
+    assert f'<a href="{url}">Orlov Oleg</a>' in messages_of(response)[0]
+    assert f'“<a href="{url}">Orlov Oleg</a>”' in response.text
 
 
 def test_every_admin_model_has_its_russian_accusative_and_gender():

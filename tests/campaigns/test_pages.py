@@ -20,6 +20,7 @@ from tests.factories import (
     CampaignLeadFactory,
     CustomerFactory,
     LeadFactory,
+    ProductFactory,
     StaffFactory,
 )
 
@@ -249,3 +250,14 @@ def test_the_agents_desk_shows_the_script_filled_in_escaped_and_the_outcome_hotk
     assert "Здравствуйте, <mark>&lt;b&gt;Иван&lt;/b&gt;</mark>! Звоню из банка.<br>Вам удобно говорить?" in page
     assert 'data-hotkey="1"' in page and "<kbd>1</kbd> No answer" in page
     assert 'id="call-timer"' in page
+
+
+def test_the_call_screen_shows_what_to_know_about_the_person_and_the_products_rates(client, campaign, agent):
+    ProductFactory(campaign=campaign, name="Вклад «Надёжный»", interest_rate="16.50")
+    CampaignLeadFactory(campaign=campaign, lead=LeadFactory(sex="F", note="Звонить после 18:00 <b>не раньше</b>"))
+    client.force_login(agent)
+
+    page = client.post(reverse("campaigns:next_lead", args=[campaign.pk]), follow=True).text
+
+    assert 'id="lead-note">Звонить после 18:00 &lt;b&gt;не раньше&lt;/b&gt;</dd>' in page  # escaped, never markup
+    assert '<span class="badge text-bg-info interest-rate">16.5\xa0%</span>' in page
