@@ -330,3 +330,6 @@ class AgentStateSpanAdmin(HistoryAdmin):
     date_hierarchy = "started_at"
     fields = ("agent", "state", "reason", "campaign", "started_at", "ended_at")
     readonly_fields = fields
+
+
+from campaigns import consent_admin  # noqa: E402, F401  (registers the consent and do-not-call admins)

@@ -23,6 +23,8 @@ from campaigns.models import (
     Campaign,
     CampaignLead,
     CampaignStatus,
+    Consent,
+    ContactChannel,
     Disposition,
     Lead,
     LeadState,
@@ -124,6 +126,11 @@ def call_script(*, campaign: Campaign, lead: Lead) -> SafeString:
 def lead_local_time(*, campaign_lead: CampaignLead, now: dt.datetime | None = None) -> str:
     """The time where the person lives: "10:42", or a range over the zones a mobile number may be in."""
     return local_time_text(now or timezone.now(), campaign_lead.utc_offset_min, campaign_lead.utc_offset_max)
+
+
+def call_consent(*, phone: str) -> Consent | None:
+    """The consent to advertising calls kept for a number (given or withdrawn), or None when there is none."""
+    return Consent.objects.filter(channel=ContactChannel.CALLS, address=phone).first()
 
 
 def current_agent_state(*, agent: Account) -> AgentStateSpan | None:

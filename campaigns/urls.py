@@ -9,5 +9,10 @@ urlpatterns = [
     path("<int:campaign_id>/call/next/", views.take_next_lead, name="next_lead"),
     path("<int:campaign_id>/call/state/", views.change_agent_state, name="agent_state"),
     path("<int:campaign_id>/call/<int:campaign_lead_id>/outcome/", views.record_outcome, name="record_outcome"),
+    path(
+        "<int:campaign_id>/call/<int:campaign_lead_id>/withdraw-consent/",
+        views.withdraw_consent,
+        name="withdraw_consent",
+    ),
     path("<int:campaign_id>/results/", views.results, name="results"),
 ]

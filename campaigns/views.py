@@ -84,6 +84,7 @@ def call_page(request, campaign: Campaign, *, outcome_form=None, message_form=No
         "may_write_messages": request.user.has_perm(WRITE_MESSAGES),
         "agent_state": selectors.current_agent_state(agent=request.user),
         "pause_reasons": selectors.pause_reasons(),
+        "call_consent": selectors.call_consent(phone=held.lead.phone) if held else None,
     }
     return render(request, "campaigns/call.html", context, status=status)
 
@@ -157,6 +158,25 @@ def record_outcome(request, campaign_id: int, campaign_lead_id: int):
         return take_next_lead(request, campaign_id=campaign.pk)
     return redirect("campaigns:call", campaign_id=campaign.pk)
 
+
+
+@require_POST
+@permission_needed(CALL_QUEUE)
+def withdraw_consent(request, campaign_id: int, campaign_lead_id: int):
+    """The person on the phone says they no longer want the bank's advertising: calls, SMS and e-mail."""
+    campaign = campaign_or_404(campaign_id)
+    campaign_lead = campaign_lead_or_404(campaign, campaign_lead_id)
+    try:
+        services.withdraw_during_call(agent=request.user, campaign_lead=campaign_lead)
+    except services.CampaignError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(
+            request,
+            _("Recorded: %(lead)s withdrew consent to advertising (calls, SMS and e-mail). Finish the call.")
+            % {"lead": campaign_lead.lead},
+        )
+    return redirect("campaigns:call", campaign_id=campaign.pk)
 
 
 @require_POST

@@ -5,9 +5,8 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.db import connection, transaction
-from django.db.models import Exists, F, OuterRef, Q, QuerySet, Subquery
-from django.db.models.functions import Coalesce
+from django.db import transaction
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext
@@ -21,14 +20,11 @@ from campaigns.models import (
     Campaign,
     CampaignLead,
     CampaignStatus,
-    Consent,
-    ContactChannel,
     Disposition,
-    DoNotCall,
     DoNotCallSource,
-    Lead,
     LeadState,
 )
+from campaigns.services import claim
 from campaigns.services.calling_hours import CallingHours, local_time_text
 from campaigns.services.consent import add_to_do_not_call
 from campaigns.services.conversion import NewClientDetails, client_for
@@ -43,54 +39,8 @@ def hold_timeout() -> timedelta:
     return timedelta(minutes=settings.CALL_QUEUE_HOLD_MINUTES)
 
 
-def _on_do_not_call_list() -> Q:
-    """The lead's number is on the do-not-call list, or was found wrong in any campaign."""
-    return Q(Exists(DoNotCall.objects.filter(phone=OuterRef("lead__phone")))) | Q(
-        Exists(CampaignLead.objects.filter(lead=OuterRef("lead"), state=LeadState.WRONG_NUMBER))
-    )
-
-
-def _consents_to_calls() -> Exists:
-    """The lead's number has consent to advertising calls, given and not withdrawn."""
-    return Exists(
-        Consent.objects.filter(
-            channel=ContactChannel.CALLS,
-            address=OuterRef("lead__phone"),
-            granted_at__isnull=False,
-            withdrawn_at__isnull=True,
-        )
-    )
-
-
-def _held_in_another_campaign(cutoff: datetime) -> Exists:
-    # Only a lead in progress is held: the look-up follows the index (state, lead).
-    return Exists(
-        CampaignLead.objects.filter(
-            lead=OuterRef("lead"), state=LeadState.IN_PROGRESS, held_by__isnull=False, held_since__gte=cutoff
-        ).exclude(pk=OuterRef("pk"))
-    )
-
-
-def _free(cutoff: datetime) -> Q:
-    """Nobody holds it, or its holder has been silent longer than the hold timeout."""
-    return Q(held_by__isnull=True) | Q(held_since__lt=cutoff)
-
-
 # The order leads are handed out in: due call-backs by their time, then the rest in the order they came.
 _QUEUE_ORDER = (F("callback_at").asc(nulls_last=True), "pk")
-
-
-def _callable(campaign: Campaign, *, now: datetime, within_hours: Q) -> QuerySet[CampaignLead]:
-    """The campaign's leads that may be called now, whatever their state: free, within their hours, not on the
-    do-not-call list, not held in another campaign, and (in an advertising campaign) consenting."""
-    cutoff = now - hold_timeout()
-    leads = (
-        CampaignLead.objects.filter(campaign=campaign)
-        .filter(_free(cutoff), within_hours)
-        .exclude(_on_do_not_call_list())
-        .exclude(_held_in_another_campaign(cutoff))
-    )
-    return leads.filter(_consents_to_calls()) if campaign.advertising else leads
 
 
 def call_queue(*, campaign: Campaign, now: datetime | None = None, hours: CallingHours | None = None):
@@ -102,49 +52,17 @@ def call_queue(*, campaign: Campaign, now: datetime | None = None, hours: Callin
     advertising calls when the campaign advertises.
     """
     now = now or timezone.now()
-    within_hours = (hours or CallingHours.of(campaign, around=now)).condition(now)
-    if within_hours is None:
+    runs = (hours or CallingHours.of(campaign, around=now)).allowed_runs(now)
+    if not runs:
         return CampaignLead.objects.none()
+    cutoff = now - hold_timeout()
+    leads = claim.callable_leads(campaign_id=campaign.pk, advertising=campaign.advertising, runs=runs, cutoff=cutoff)
     due = (
         Q(state=LeadState.NEW)
         | Q(state__in=(LeadState.CALLBACK, LeadState.RECYCLE), callback_at__lte=now)
         | Q(state=LeadState.IN_PROGRESS, held_since__lt=now - hold_timeout())
     )
-    return _callable(campaign, now=now, within_hours=within_hours).filter(due).order_by(*_QUEUE_ORDER)
-
-
-def _queue_heads(*, campaign: Campaign, now: datetime, within_hours: Q, skip_locked: bool) -> list:
-    """The head of each part of the queue, as one-row subqueries read along the index "campaign_lead_queue".
-
-    In the order they are tried: call-backs promised for a time, leads due again after an unanswered call,
-    leads given a time by the back office, holds abandoned past the timeout, then new leads. Each part is
-    one state read in the index's order, so its first row that passes the checks ends its search.
-    """
-    leads = _callable(campaign, now=now, within_hours=within_hours)
-    parts = [
-        leads.filter(state=LeadState.CALLBACK, callback_at__lte=now),
-        leads.filter(state=LeadState.RECYCLE, callback_at__lte=now),
-        leads.filter(state=LeadState.NEW, callback_at__isnull=False, callback_at__lte=now),
-        leads.filter(state=LeadState.IN_PROGRESS, held_since__lt=now - hold_timeout()),
-        leads.filter(state=LeadState.NEW, callback_at__isnull=True),
-    ]
-    if skip_locked:
-        # A head another agent is claiming right now is skipped, not waited for. The lock covers the row's
-        # lead too (its phone is read in the same query), so a person being claimed in another campaign at
-        # this instant is skipped as well.
-        parts = [part.select_for_update(skip_locked=True) for part in parts]
-    return [Subquery(part.order_by("callback_at", "pk").values("pk")[:1]) for part in parts]
-
-
-def _claim_one(*, campaign: Campaign, agent: Account, now: datetime, within_hours: Q) -> int:
-    """Claim the head of the queue in ONE statement (an UPDATE of the first callable row); the number claimed."""
-    skip_locked = connection.features.has_select_for_update_skip_locked
-    heads = _queue_heads(campaign=campaign, now=now, within_hours=within_hours, skip_locked=skip_locked)
-    return (
-        CampaignLead.objects.filter(pk=Coalesce(*heads))
-        .filter(_free(now - hold_timeout()))
-        .update(held_by=agent, held_since=now, state=LeadState.IN_PROGRESS, updated_at=now)
-    )
+    return leads.filter(due).order_by(*_QUEUE_ORDER)
 
 
 def next_lead(*, agent: Account, campaign: Campaign) -> CampaignLead | None:
@@ -173,10 +91,19 @@ def next_lead(*, agent: Account, campaign: Campaign) -> CampaignLead | None:
         )
         if held is not None:
             return _with_details(held.pk)
-        within_hours = CallingHours.of(current, around=now).condition(now)
-        if within_hours is None:
+        runs = tuple(CallingHours.of(current, around=now).allowed_runs(now))
+        if not runs:
             return None
-        if not _claim_one(campaign=current, agent=agent, now=now, within_hours=within_hours):
+        claimed = claim.claim(
+            alias=CampaignLead.objects.db,
+            campaign_id=current.pk,
+            advertising=current.advertising,
+            runs=runs,
+            agent_id=agent.pk,
+            now=now,
+            cutoff=now - hold_timeout(),
+        )
+        if not claimed:
             return None
         return CampaignLead.objects.select_related("lead", "lead__client", "campaign").get(
             campaign=current, held_by=agent, held_since=now
@@ -267,8 +194,8 @@ def record_outcome(
         raise CallQueueError(gettext("The note is longer than %(limit)s characters.") % {"limit": MAX_NOTE_LENGTH})
     now = timezone.now()
     with transaction.atomic():
-        # The lead's row is locked, not the campaign's, which every agent reads (its hours are read when needed).
-        locked = CampaignLead.objects.select_for_update().get(pk=campaign_lead.pk)
+        # The lead's row and its person's are locked, not the campaign's, which every agent reads.
+        locked = CampaignLead.objects.select_for_update().select_related("lead").get(pk=campaign_lead.pk)
         if locked.held_by_id != agent.pk:
             raise CallQueueError(
                 gettext(
@@ -288,7 +215,7 @@ def record_outcome(
                 callback_at = now + disposition.recycle_after
         else:
             callback_at = None
-        lead = Lead.objects.select_for_update().get(pk=locked.lead_id)
+        lead = locked.lead
         if state == LeadState.CONVERTED:
             client = client_for(lead, client_details)
             if lead.client_id != client.pk:
