@@ -5,6 +5,7 @@ from campaigns import views
 app_name = "campaigns"
 urlpatterns = [
     path("", views.index, name="index"),
+    path("wallboard/", views.wallboard, name="wallboard"),
     path("<int:campaign_id>/call/", views.call, name="call"),
     path("<int:campaign_id>/call/next/", views.take_next_lead, name="next_lead"),
     path("<int:campaign_id>/call/state/", views.change_agent_state, name="agent_state"),
@@ -15,4 +16,5 @@ urlpatterns = [
         name="withdraw_consent",
     ),
     path("<int:campaign_id>/results/", views.results, name="results"),
+    path("<int:campaign_id>/results.xlsx", views.results_xlsx, name="results_xlsx"),
 ]
