@@ -118,7 +118,12 @@ class CampaignAdmin(BackOfficeAdmin):
         (
             _("Calls"),
             {
-                "fields": ("script", ("weekday_from", "weekday_until"), ("weekend_from", "weekend_until")),
+                "fields": (
+                    "advertising",
+                    "script",
+                    ("weekday_from", "weekday_until"),
+                    ("weekend_from", "weekend_until"),
+                ),
                 "description": _("Calling hours are local to each lead; nobody is called on the holidays below."),
             },
         ),

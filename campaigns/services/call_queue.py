@@ -105,9 +105,9 @@ def next_lead(*, agent: Account, campaign: Campaign) -> CampaignLead | None:
         )
         if not claimed:
             return None
-        return CampaignLead.objects.select_related("lead", "lead__client", "campaign").get(
-            campaign=current, held_by=agent, held_since=now
-        )
+        claimed_lead = CampaignLead.objects.select_related("lead").get(campaign=current, held_by=agent, held_since=now)
+        claimed_lead.campaign = current  # read above: one join fewer to build and read
+        return claimed_lead
 
 
 def release_expired_holds(*, now: datetime | None = None) -> int:
