@@ -63,7 +63,7 @@ class Migration(migrations.Migration):
                 ('phone', core.phones.PhoneField(help_text='Any usual way: 8 903 144-76-02, +7 903 144-76-02; a foreign number with + and the country code.', unique=True, verbose_name='phone')),
                 ('source', models.CharField(choices=[('call', 'asked during a call'), ('website', 'asked on the website'), ('back_office', 'the back office')], max_length=20, verbose_name='how')),
                 ('reason', models.CharField(blank=True, max_length=200, verbose_name='reason')),
-                ('added_at', models.DateTimeField(auto_now_add=True, verbose_name='since')),
+                ('added_at', models.DateTimeField(auto_now_add=True, verbose_name='on the list since')),
                 ('added_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='added by')),
             ],
             options={

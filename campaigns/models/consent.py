@@ -133,7 +133,7 @@ class DoNotCall(models.Model):
         blank=True,
         related_name="+",
     )
-    added_at = models.DateTimeField(_("since"), auto_now_add=True)
+    added_at = models.DateTimeField(_("on the list since"), auto_now_add=True)
 
     class Meta:
         verbose_name = _("do-not-call number")
