@@ -52,7 +52,7 @@ def call_queue(*, campaign: Campaign, now: datetime | None = None, hours: Callin
     advertising calls when the campaign advertises.
     """
     now = now or timezone.now()
-    runs = (hours or CallingHours.of(campaign, around=now)).allowed_runs(now)
+    runs = tuple((hours or CallingHours.of(campaign, around=now)).allowed_runs(now))
     if not runs:
         return CampaignLead.objects.none()
     cutoff = now - hold_timeout()

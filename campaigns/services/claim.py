@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 from functools import lru_cache
+from typing import cast
 
 from django.db import connections
 from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
@@ -103,7 +104,7 @@ def _claim_query(*, campaign_id: int, advertising: bool, runs: Runs, agent_id: i
         parts = [part.select_for_update(skip_locked=True) for part in parts]
     heads = [Subquery(part.order_by("callback_at", "pk").values("pk")[:1]) for part in parts]
     claimed = CampaignLead.objects.filter(pk=Coalesce(*heads)).filter(free(cutoff))
-    query = claimed.query.chain(UpdateQuery)
+    query = cast(UpdateQuery, claimed.query.chain(UpdateQuery))
     query.add_update_values(
         {"held_by_id": agent_id, "held_since": now, "state": LeadState.IN_PROGRESS, "updated_at": now}
     )

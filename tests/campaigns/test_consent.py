@@ -38,6 +38,7 @@ def advertising(db):
     return CampaignFactory(name="Кредитка «Плюс»", advertising=True)
 
 
+@pytest.mark.postgres
 def test_an_advertising_campaign_calls_only_people_who_consented_and_stops_when_they_withdraw(advertising, agent):
     silent = CampaignLeadFactory(campaign=advertising)
     willing = CampaignLeadFactory(campaign=advertising)
@@ -70,6 +71,7 @@ def test_a_number_on_the_do_not_call_list_is_called_in_no_campaign_and_its_waiti
     assert {here.pk, elsewhere.pk} == set(CampaignLead.objects.values_list("pk", flat=True))
 
 
+@pytest.mark.postgres
 def test_a_number_listed_after_the_lead_joined_is_still_refused_at_hand_out(campaign, agent):
     lead = CampaignLeadFactory(campaign=campaign).lead
     DoNotCall.objects.create(phone=lead.phone, source="back_office")  # written by hand, as a DBA might

@@ -38,6 +38,7 @@ def call(agent, campaign, outcome: str) -> None:
     record_outcome(agent=agent, campaign_lead=held, outcome=outcome, client_details=details)
 
 
+@pytest.mark.postgres  # grouped counts with EXISTS inside their filters: checked on both databases
 def test_the_wallboard_shows_agents_states_calls_per_hour_contact_rate_conversion_and_queues(campaign, agent):
     bob = StaffFactory(username="bob", telemarketing_agent=True)
     CampaignLeadFactory.create_batch(5, campaign=campaign)
@@ -61,6 +62,7 @@ def test_the_wallboard_shows_agents_states_calls_per_hour_contact_rate_conversio
     assert (today.waiting, today.callable_now, today.outside_hours) == (2, 2, 0)
 
 
+@pytest.mark.postgres  # grouped counts with EXISTS inside their filters: checked on both databases
 def test_leads_outside_their_hours_or_without_consent_wait_but_are_not_callable(agent):
     night = CampaignFactory(
         name="Ночь",
@@ -79,6 +81,7 @@ def test_leads_outside_their_hours_or_without_consent_wait_but_are_not_callable(
     assert figures == {"Ночь": (2, 0), "Реклама": (2, 1)}
 
 
+@pytest.mark.postgres  # grouped counts with EXISTS inside their filters: checked on both databases
 def test_the_wallboard_takes_six_queries_whatever_the_number_of_agents_campaigns_and_leads(campaign, agent):
     def queries() -> int:
         with CaptureQueriesContext(connection) as captured:
