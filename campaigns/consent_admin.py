@@ -59,8 +59,9 @@ class ConsentAdmin(ServiceFormAdmin):
                 actor=request.user,
             ),
             refusals=(services.CampaignError,),
-            done=lambda count: ngettext("%(count)d consent withdrawn.", "%(count)d consents withdrawn.", count)
-            % {"count": count},
+            done=lambda count: (
+                ngettext("%(count)d consent withdrawn.", "%(count)d consents withdrawn.", count) % {"count": count}
+            ),
         )
 
 
