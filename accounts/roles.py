@@ -100,7 +100,10 @@ ROLE_PERMISSIONS: dict[str, set[str]] = {
     | {"banking.view_reversal", "banking.propose_reversal", "banking.approve_reversal"}
     # The call log is history: the back office reads it, and only agents' calls write it.
     | {"campaigns.view_callattempt", "campaigns.view_campaign_results", "campaigns.view_agentstatespan"}
-    | {"chat.view_chat_figures"},
+    | {"chat.view_chat_figures"}
+    # Consent is recorded and withdrawn (through the consent services), never deleted; so is the do-not-call list.
+    | {"campaigns.view_consent", "campaigns.add_consent", "campaigns.change_consent"}
+    | {"campaigns.view_donotcall", "campaigns.add_donotcall"},
 }
 # Administrators do what the back office does, and also manage who may do what (role groups), read
 # the audit trail, revoke the desktop program's API tokens, and see and set workers' salaries.

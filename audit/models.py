@@ -32,6 +32,9 @@ class AuditAction(models.TextChoices):
     EXCHANGE = "exchange", _("currency exchange")
     REVERSAL_PROPOSE = "reversal.propose", _("reversal proposed")
     REVERSAL_DECIDE = "reversal.decide", _("reversal approved")
+    CONSENT_GIVEN = "consent.given", _("consent to advertising given")
+    CONSENT_WITHDRAWN = "consent.withdrawn", _("consent to advertising withdrawn")
+    DO_NOT_CALL = "do_not_call.add", _("number put on the do-not-call list")
 
 
 class AuditEvent(models.Model):

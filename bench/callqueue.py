@@ -1,16 +1,17 @@
 """Call queue: leads handed out per second to 8 concurrent agents over a campaign of 100,000 leads.
 
 The leads are spread over every Russian time zone (landlines of eleven zones and mobiles, which may be in
-any), and the campaign has the default local calling hours, so the service checks each lead's hours as
-well as the do-not-call list, wrong numbers and holds elsewhere. Run in the day (07:00–10:00 UTC on a
+any), and the campaign has the default local calling hours and advertises: one lead in ten has given no
+consent to advertising calls and one in fifty is on the do-not-call list, so the service checks each
+lead's hours, consent, the do-not-call list, wrong numbers and holds elsewhere. Run in the day (07:00–10:00 UTC on a
 weekday every zone is within its hours); at other times fewer leads are callable and the figure differs.
 
 Each agent is a thread with its own database connection that asks ``campaigns.services.next_lead`` for a
 lead and records the call's outcome with ``record_outcome`` (which releases it), again and again. The
 baseline does the same with two raw SQL statements per step: claim the first free new lead with one
 conditional UPDATE (on PostgreSQL its sub-select takes the row with FOR UPDATE SKIP LOCKED), then write
-the outcome and the call log row; it skips the service's do-not-call and held-elsewhere checks and its
-audit event. It runs after the service, on the same campaign, so it starts further down the queue.
+the outcome and the call log row; it skips the service's hours, consent, do-not-call and held-elsewhere
+checks and its audit event. It runs after the service, on the same campaign, so it starts further down the queue.
 
 No lead may be handed out twice: the ids each agent got are compared, and the database must hold
 exactly one call per lead handed out.
@@ -28,7 +29,19 @@ from django.utils import timezone
 
 from accounts.roles import TELEMARKETING_AGENTS
 from bench import data
-from campaigns.models import CallAttempt, CallOutcome, Campaign, CampaignLead, Lead, LeadState
+from campaigns.models import (
+    CallAttempt,
+    CallOutcome,
+    Campaign,
+    CampaignLead,
+    Consent,
+    ConsentSource,
+    ContactChannel,
+    DoNotCall,
+    DoNotCallSource,
+    Lead,
+    LeadState,
+)
 from tests.factories import CampaignFactory
 
 # Area codes from Kaliningrad (UTC+2) to Kamchatka (UTC+12), one per Russian time zone, and mobiles (any zone).
@@ -41,10 +54,12 @@ def bench_phone(n: int) -> str:
 
 
 def make_campaign(leads: int) -> Campaign:
-    """A campaign with the default calling hours over leads spread evenly over every Russian time zone."""
+    """An advertising campaign with the default calling hours over leads spread evenly over every Russian time
+    zone; nine leads in ten consented to advertising calls, one in fifty is on the do-not-call list."""
     campaign = CampaignFactory(
         name="Вклад «Бенчмарк»",
         standard_hours=True,
+        advertising=True,
         responsible__surname="Руководитель",
         responsible__name="Кампании",
         responsible__position="head of telemarketing",
@@ -59,6 +74,28 @@ def make_campaign(leads: int) -> Campaign:
         )
         CampaignLead.objects.bulk_create(
             [CampaignLead.for_lead(campaign=campaign, lead=lead) for lead in made], batch_size=data.BATCH
+        )
+        Consent.objects.bulk_create(
+            [
+                Consent(
+                    channel=ContactChannel.CALLS,
+                    address=lead.phone,
+                    granted_at=timezone.now(),
+                    source=ConsentSource.PAPER,
+                    evidence=f"Анкета № {n}",
+                )
+                for n, lead in enumerate(made, start=start)
+                if n % 10 != 7
+            ],
+            batch_size=data.BATCH,
+        )
+        DoNotCall.objects.bulk_create(
+            [
+                DoNotCall(phone=lead.phone, source=DoNotCallSource.BACK_OFFICE)
+                for n, lead in enumerate(made, start=start)
+                if n % 50 == 3
+            ],
+            batch_size=data.BATCH,
         )
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
@@ -159,6 +196,23 @@ def check_handouts(handed_ids: list[int], *, calls_before: int) -> list[str]:
     return problems
 
 
+def check_rules(handed_ids: list[int]) -> list[str]:
+    """What would show the service calling someone it must not: no consent, or on the do-not-call list."""
+    problems = []
+    handed = CampaignLead.objects.filter(pk__in=handed_ids)
+    without_consent = handed.exclude(
+        lead__phone__in=Consent.objects.filter(channel=ContactChannel.CALLS, withdrawn_at__isnull=True).values(
+            "address"
+        )
+    )
+    if without_consent.exists():
+        problems.append(f"{without_consent.count()} leads called without consent to advertising calls")
+    on_the_list = handed.filter(lead__phone__in=DoNotCall.objects.values("phone"))
+    if on_the_list.exists():
+        problems.append(f"{on_the_list.count()} leads on the do-not-call list called")
+    return problems
+
+
 def run(parameters: dict) -> dict:
     started = time.perf_counter()
     campaign = make_campaign(parameters["leads"])
@@ -170,6 +224,8 @@ def run(parameters: dict) -> dict:
         measured = run_agents(step, agents=agents, campaign=campaign, duration=parameters["duration"])
         handed_ids = measured.pop("handed_ids")
         problems = check_handouts(handed_ids, calls_before=calls_before)
+        if variant == "service":
+            problems += check_rules(handed_ids)
         problems += [f"agent failed: {error}" for error in measured["errors"]]
         runs.append({"variant": variant, **measured, "correct": not problems, "problems": problems})
     return {

@@ -21,7 +21,8 @@ from urllib.parse import urlsplit
 REPO = Path(__file__).resolve().parent.parent
 POSTGRES_URL = "postgres://postgres@127.0.0.1:5432"
 REDIS_URL = "redis://127.0.0.1:6379/13"  # the tests use db 15; the benchmarks keep to their own
-DATABASE_PREFIX = "bench_telemarketing"
+# Sessions that benchmark side by side on one server each set their own prefix (a run drops its leftovers).
+DATABASE_PREFIX = os.environ.get("BENCH_DATABASE_PREFIX", "bench_telemarketing")
 
 
 def reachable(url: str, default_port: int) -> bool:

@@ -106,8 +106,8 @@ def summarise(document: dict) -> list[dict]:
                 "value": by["service"]["per_second"],
                 "baseline": by["raw_sql"]["per_second"],
                 "ratio": ratio(by["service"]["per_second"], by["raw_sql"]["per_second"]),
-                "target": "—",
-                "met": None,
+                "target": "≥ 0.30",  # issue 19, item 8
+                "met": by["service"]["per_second"] >= 0.30 * by["raw_sql"]["per_second"],
                 "correct": result["correct"],
             }
         )

@@ -109,7 +109,12 @@ class CampaignAdmin(BackOfficeAdmin):
         (
             _("Calls"),
             {
-                "fields": ("script", ("weekday_from", "weekday_until"), ("weekend_from", "weekend_until")),
+                "fields": (
+                    "advertising",
+                    "script",
+                    ("weekday_from", "weekday_until"),
+                    ("weekend_from", "weekend_until"),
+                ),
                 "description": _("Calling hours are local to each lead; nobody is called on the holidays below."),
             },
         ),
@@ -354,3 +359,6 @@ class AgentStateSpanAdmin(HistoryAdmin):
     date_hierarchy = "started_at"
     fields = ("agent", "state", "reason", "campaign", "started_at", "ended_at")
     readonly_fields = fields
+
+
+from campaigns import consent_admin  # noqa: E402, F401  (registers the consent and do-not-call admins)

@@ -72,3 +72,17 @@ class LeadImportForm(forms.Form):
                 params={"megabytes": MAX_IMPORT_BYTES // 2**20},
             )
         return upload
+
+
+class ResultsPeriodForm(BootstrapForm):
+    """The days whose calls the results count; either end may be left open."""
+
+    date_from = BoundedDateField(label=_("Calls from"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    date_to = BoundedDateField(label=_("until"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+
+    def clean(self):
+        cleaned = super().clean()
+        start, end = cleaned.get("date_from"), cleaned.get("date_to")
+        if start and end and start > end:
+            raise forms.ValidationError(_("The first day must not be after the last."))
+        return cleaned

@@ -15,14 +15,17 @@ from django.utils import timezone
 from django.utils.html import escape, format_html
 from django.utils.safestring import SafeString, mark_safe
 
-from accounts.models import Account
+from accounts.models import Account, Client
 from campaigns.models import (
+    PHONE_CHANNELS,
     AgentStateSpan,
     CallAttempt,
     CallOutcome,
     Campaign,
     CampaignLead,
     CampaignStatus,
+    Consent,
+    ContactChannel,
     Disposition,
     Lead,
     LeadState,
@@ -31,6 +34,7 @@ from campaigns.models import (
 )
 from campaigns.services.calling_hours import local_time_text
 from core.phones import format_phone
+from core.querying import local_days
 
 
 def campaigns_for_picker() -> QuerySet[Campaign]:
@@ -146,6 +150,46 @@ def lead_local_time(*, campaign_lead: CampaignLead, now: dt.datetime | None = No
     return local_time_text(now or timezone.now(), campaign_lead.utc_offset_min, campaign_lead.utc_offset_max)
 
 
+def call_consent(*, phone: str) -> Consent | None:
+    """The consent to advertising calls kept for a number (given or withdrawn), or None when there is none."""
+    return Consent.objects.filter(channel=ContactChannel.CALLS, address=phone).first()
+
+
+@dataclass(frozen=True)
+class ChannelConsent:
+    channel: str
+    label: str
+    address: str
+    shown_address: str
+    consent: Consent | None
+
+
+def customer_consents(*, client: Client) -> list[ChannelConsent]:
+    """A customer's consent on each channel, for their phone (calls, SMS) and e-mail: one query."""
+    addresses = {
+        ContactChannel.CALLS: client.phone,
+        ContactChannel.SMS: client.phone,
+        ContactChannel.EMAIL: client.email.lower(),
+    }
+    found = {
+        (consent.channel, consent.address): consent
+        for consent in Consent.objects.filter(
+            Q(channel__in=PHONE_CHANNELS, address=client.phone)
+            | Q(channel=ContactChannel.EMAIL, address=addresses[ContactChannel.EMAIL])
+        )
+    }
+    return [
+        ChannelConsent(
+            channel=channel,
+            label=str(ContactChannel(channel).label),
+            address=address,
+            shown_address=format_phone(address) if channel in PHONE_CHANNELS else address,
+            consent=found.get((channel, address)),
+        )
+        for channel, address in addresses.items()
+    ]
+
+
 def current_agent_state(*, agent: Account) -> AgentStateSpan | None:
     """The state the agent is in now (the open span), with its pause reason."""
     return AgentStateSpan.objects.filter(agent=agent, ended_at__isnull=True).select_related("reason").first()
@@ -193,6 +237,8 @@ class CampaignResults:
     converted: int
     calls: int
     per_agent: list[AgentCalls]
+    date_from: dt.date | None = None
+    date_to: dt.date | None = None
 
     @property
     def conversion_rate(self) -> Decimal:
@@ -216,8 +262,11 @@ def _agent_name(row: dict) -> str:
     return worker or account or row["agent__username"]
 
 
-def campaign_results(*, campaign_id: int) -> CampaignResults:
-    """Leads by state, conversion and calls per agent of one campaign, counted by the database (three queries)."""
+def campaign_results(
+    *, campaign_id: int, date_from: dt.date | None = None, date_to: dt.date | None = None
+) -> CampaignResults:
+    """Leads by state (now), conversion and calls per agent of one campaign, counted by the database (three
+    queries); the calls only of the local days from ``date_from`` to ``date_to`` when they are given."""
     campaign = Campaign.objects.select_related("responsible").get(pk=campaign_id)
     counts = dict(
         CampaignLead.objects.filter(campaign_id=campaign_id).order_by().values_list("state").annotate(total=Count("pk"))
@@ -225,6 +274,7 @@ def campaign_results(*, campaign_id: int) -> CampaignResults:
     by_state = [StateCount(state.value, str(state.label), counts.get(state.value, 0)) for state in LeadState]
     agents = (
         CallAttempt.objects.filter(campaign_lead__campaign_id=campaign_id)
+        .filter(local_days("called_at", date_from, date_to))
         .order_by()
         .values(
             "agent_id",
@@ -262,6 +312,8 @@ def campaign_results(*, campaign_id: int) -> CampaignResults:
         converted=counts.get(LeadState.CONVERTED.value, 0),
         calls=sum(agent.calls for agent in per_agent),
         per_agent=per_agent,
+        date_from=date_from,
+        date_to=date_to,
     )
 
 

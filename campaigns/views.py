@@ -8,15 +8,17 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from campaigns import selectors, services
-from campaigns.forms import MessageForm, OutcomeForm
+from campaigns.forms import MessageForm, OutcomeForm, ResultsPeriodForm
 from campaigns.models import AgentState, Campaign, CampaignLead
+from campaigns.results_export import write_results_xlsx
+from campaigns.wallboard import wallboard as campaign_wallboard
 
 CALL_QUEUE = "campaigns.use_call_queue"
 RESULTS = "campaigns.view_campaign_results"
@@ -84,6 +86,7 @@ def call_page(request, campaign: Campaign, *, outcome_form=None, message_form=No
         "may_write_messages": request.user.has_perm(WRITE_MESSAGES),
         "agent_state": selectors.current_agent_state(agent=request.user),
         "pause_reasons": selectors.pause_reasons(),
+        "call_consent": selectors.call_consent(phone=held.lead.phone) if held else None,
     }
     return render(request, "campaigns/call.html", context, status=status)
 
@@ -161,6 +164,25 @@ def record_outcome(request, campaign_id: int, campaign_lead_id: int):
 
 @require_POST
 @permission_needed(CALL_QUEUE)
+def withdraw_consent(request, campaign_id: int, campaign_lead_id: int):
+    """The person on the phone says they no longer want the bank's advertising: calls, SMS and e-mail."""
+    campaign = campaign_or_404(campaign_id)
+    campaign_lead = campaign_lead_or_404(campaign, campaign_lead_id)
+    try:
+        services.withdraw_during_call(agent=request.user, campaign_lead=campaign_lead)
+    except services.CampaignError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(
+            request,
+            _("Recorded: %(lead)s withdrew consent to advertising (calls, SMS and e-mail). Finish the call.")
+            % {"lead": campaign_lead.lead},
+        )
+    return redirect("campaigns:call", campaign_id=campaign.pk)
+
+
+@require_POST
+@permission_needed(CALL_QUEUE)
 def change_agent_state(request, campaign_id: int):
     """The agent pauses (with a reason), is ready again, or has hung up and is wrapping up the call."""
     campaign = campaign_or_404(campaign_id)
@@ -179,9 +201,40 @@ def change_agent_state(request, campaign_id: int):
 
 @require_GET
 @permission_needed(RESULTS)
-def results(request, campaign_id: int):
+def wallboard(request):
+    """The supervisor's live view: the page shows the figures now; its websocket sends them again."""
+    return render(request, "campaigns/wallboard.html", {"board": campaign_wallboard()})
+
+
+def _results(request, campaign_id: int):
+    """The results for the period asked for, with the period's form (unbound when nothing was asked)."""
+    form = ResultsPeriodForm(request.GET if request.GET else None)
+    period = form.cleaned_data if form.is_bound and form.is_valid() else {}
     try:
-        campaign_results = selectors.campaign_results(campaign_id=campaign_id)
+        campaign_results = selectors.campaign_results(
+            campaign_id=campaign_id, date_from=period.get("date_from"), date_to=period.get("date_to")
+        )
     except Campaign.DoesNotExist:
         raise Http404(_("No such campaign.")) from None
-    return render(request, "campaigns/results.html", {"results": campaign_results})
+    return form, campaign_results
+
+
+@require_GET
+@permission_needed(RESULTS)
+def results(request, campaign_id: int):
+    form, campaign_results = _results(request, campaign_id)
+    status = 400 if form.errors else 200
+    return render(request, "campaigns/results.html", {"results": campaign_results, "form": form}, status=status)
+
+
+@require_GET
+@permission_needed(RESULTS)
+def results_xlsx(request, campaign_id: int):
+    """The results page as an Excel workbook, for the same period."""
+    form, campaign_results = _results(request, campaign_id)
+    if form.errors:
+        return render(request, "campaigns/results.html", {"results": campaign_results, "form": form}, status=400)
+    response = HttpResponse(content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    response["Content-Disposition"] = f'attachment; filename="campaign-{campaign_id}-results.xlsx"'
+    write_results_xlsx(results=campaign_results, stream=response)
+    return response

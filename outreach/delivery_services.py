@@ -10,7 +10,8 @@ from django.utils.translation import gettext
 from accounts.models import Account, Client
 from audit.models import AuditAction
 from audit.services import record_event
-from campaigns.models import Lead
+from campaigns.models import ConsentSource, ContactChannel, Lead
+from campaigns.services import withdraw_consent
 from outreach.delivery import outbox
 from outreach.delivery.consent import read_unsubscribe_token
 from outreach.models import (
@@ -66,13 +67,24 @@ def cancel_delivery(*, delivery_id: int, actor: Account | None = None) -> Delive
 def unsubscribe(*, token: str, source: str = "unsubscribe link") -> OptOut:
     """The recipient named by a signed link asks for no more messages; asking twice changes nothing.
 
-    Raises ``DeliveryError`` for a link the bank did not make, or one whose recipient is gone.
+    Their consent to advertising by e-mail is withdrawn too (the link came by e-mail). Raises
+    ``DeliveryError`` for a link the bank did not make, or one whose recipient is gone.
     """
     try:
         who = read_unsubscribe_token(token)
     except signing.BadSignature:
         raise DeliveryError(gettext("This unsubscribe link is damaged. Copy the whole link from the e-mail.")) from None
-    return _opt_out(client_id=who.get("client"), lead_id=who.get("lead"), source=source, actor=None)
+    with transaction.atomic():
+        opt_out = _opt_out(client_id=who.get("client"), lead_id=who.get("lead"), source=source, actor=None)
+        person = opt_out.client or opt_out.lead
+        if person is not None and person.email:
+            withdraw_consent(
+                channel=ContactChannel.EMAIL,
+                address=person.email,
+                source=ConsentSource.UNSUBSCRIBE_LINK,
+                client=opt_out.client,
+            )
+    return opt_out
 
 
 def record_opt_out(*, client: Client | None, lead: Lead | None, source: str, actor: Account | None) -> OptOut:

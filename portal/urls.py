@@ -1,6 +1,6 @@
 from django.urls import path
 
-from portal import exchange_views, statement_views, views
+from portal import consent_views, exchange_views, statement_views, views
 
 app_name = "portal"
 urlpatterns = [
@@ -31,3 +31,7 @@ urlpatterns += [
     path("exchange/confirm/", exchange_views.exchange_confirm, name="exchange_confirm"),
     path("exchange/<int:exchange_id>/", exchange_views.exchange_done, name="exchange_done"),
 ]
+
+# Consent to the bank's advertising (issue 19, item 3).
+
+urlpatterns += [path("consent/", consent_views.consent, name="consent")]

@@ -328,6 +328,20 @@ GO
 COMMIT TRANSACTION;
 GO
 
+-- Migration audit.0002_consent_actions
+BEGIN TRANSACTION;
+GO
+-- Remove constraint audit_event_action_valid from model auditevent
+ALTER TABLE [audit_auditevent] DROP CONSTRAINT [audit_event_action_valid];
+GO
+-- Alter field action on auditevent
+-- (no-op)
+-- Create constraint audit_event_action_valid on model auditevent
+ALTER TABLE [audit_auditevent] ADD CONSTRAINT [audit_event_action_valid] CHECK ([action] IN ('admin.add', 'admin.change', 'admin.delete', 'payment', 'campaign.transition', 'lead.outcome', 'news.publish', 'news.change', 'lead.state', 'lead.release', 'message.compose', 'message.status', 'chat.close', 'chat.reassign', 'bank_account.close', 'outreach.opt_out', 'sign_in.failed', 'sign_in.locked', 'otp.failed', 'otp.enrolled', 'otp.reset', 'password.changed', 'exchange.rate', 'exchange', 'reversal.propose', 'reversal.decide', 'consent.given', 'consent.withdrawn', 'do_not_call.add'));
+GO
+COMMIT TRANSACTION;
+GO
+
 -- Migration axes.0001_initial
 BEGIN TRANSACTION;
 GO
@@ -889,6 +903,43 @@ ALTER TABLE [campaigns_lead] ADD CONSTRAINT [lead_sex_valid] CHECK ([sex] IN ('M
 GO
 -- Create constraint product_interest_rate_range on model product
 ALTER TABLE [campaigns_product] ADD CONSTRAINT [product_interest_rate_range] CHECK (([interest_rate] IS NULL OR ([interest_rate] >= 0 AND [interest_rate] <= 100)));
+GO
+COMMIT TRANSACTION;
+GO
+
+-- Migration campaigns.0003_consent_and_do_not_call
+BEGIN TRANSACTION;
+GO
+-- Add field advertising to campaign
+ALTER TABLE [campaigns_campaign] ADD [advertising] bit DEFAULT 1 NOT NULL;
+GO
+-- SQL Server named the DEFAULT constraint of [campaigns_campaign].[advertising] itself: look the name up, then drop it.
+DECLARE @constraint_name sysname = (SELECT d.name FROM sys.default_constraints AS d JOIN sys.columns AS c ON c.object_id = d.parent_object_id AND c.column_id = d.parent_column_id WHERE d.parent_object_id = OBJECT_ID(N'[campaigns_campaign]') AND c.name = N'advertising');
+IF @constraint_name IS NULL RAISERROR (N'No DEFAULT constraint of [campaigns_campaign].[advertising] to drop.', 16, 1);
+DECLARE @drop_constraint nvarchar(max) = N'ALTER TABLE [campaigns_campaign] DROP CONSTRAINT ' + QUOTENAME(@constraint_name);
+EXEC sp_executesql @drop_constraint;
+GO
+-- Create model Consent
+CREATE TABLE [campaigns_consent] ([id] bigint NOT NULL PRIMARY KEY IDENTITY (1, 1), [channel] nvarchar(10) NOT NULL, [address] nvarchar(254) NOT NULL, [granted_at] datetimeoffset NULL, [source] nvarchar(20) NOT NULL, [evidence] nvarchar(500) NOT NULL, [withdrawn_at] datetimeoffset NULL, [withdrawal_source] nvarchar(20) NOT NULL, [updated_at] datetimeoffset NOT NULL, [client_id] bigint NULL, [recorded_by_id] bigint NULL, CONSTRAINT [consent_once_per_address] UNIQUE ([channel], [address]), CONSTRAINT [consent_channel_valid] CHECK ([channel] IN ('calls', 'sms', 'email')), CONSTRAINT [consent_address_fits_channel] CHECK ((([channel] IN ('calls', 'sms') AND [address] LIKE '+%' ESCAPE '\' AND REPLACE(REPLACE(REPLACE(REPLACE(REPLACE(REPLACE(REPLACE(REPLACE(REPLACE(REPLACE(REPLACE([address], ' ', '_'), '0', ''), '1', ''), '2', ''), '3', ''), '4', ''), '5', ''), '6', ''), '7', ''), '8', ''), '9', '') = '+' AND LEN([address]) >= 8 AND LEN([address]) <= 16) OR ([channel] = 'email' AND [address] LIKE '%@%' ESCAPE '\'))), CONSTRAINT [consent_given_with_evidence] CHECK ((([evidence] = '' AND [granted_at] IS NULL AND [source] = '') OR ([granted_at] IS NOT NULL AND [source] IN ('website', 'call', 'paper', 'back_office', 'unsubscribe_link') AND NOT ([evidence] = '')))), CONSTRAINT [consent_withdrawal_has_source] CHECK ((([withdrawal_source] = '' AND [withdrawn_at] IS NULL) OR ([withdrawal_source] IN ('website', 'call', 'paper', 'back_office', 'unsubscribe_link') AND [withdrawn_at] IS NOT NULL))), CONSTRAINT [consent_given_or_refused] CHECK (([granted_at] IS NOT NULL OR [withdrawn_at] IS NOT NULL)), CONSTRAINT [consent_withdrawn_after_given] CHECK (([granted_at] IS NULL OR [withdrawn_at] IS NULL OR [withdrawn_at] >= ([granted_at]))));
+GO
+-- Create model DoNotCall
+CREATE TABLE [campaigns_donotcall] ([id] bigint NOT NULL PRIMARY KEY IDENTITY (1, 1), [phone] nvarchar(16) NOT NULL UNIQUE, [source] nvarchar(20) NOT NULL, [reason] nvarchar(200) NOT NULL, [added_at] datetimeoffset NOT NULL, [added_by_id] bigint NULL, CONSTRAINT [do_not_call_phone_e164] CHECK (([phone] LIKE '+%' ESCAPE '\' AND REPLACE(REPLACE(REPLACE(REPLACE(REPLACE(REPLACE(REPLACE(REPLACE(REPLACE(REPLACE(REPLACE([phone], ' ', '_'), '0', ''), '1', ''), '2', ''), '3', ''), '4', ''), '5', ''), '6', ''), '7', ''), '8', ''), '9', '') = '+' AND LEN([phone]) >= 8 AND LEN([phone]) <= 16)), CONSTRAINT [do_not_call_source_valid] CHECK ([source] IN ('call', 'website', 'back_office')));
+GO
+-- Raw Python operation
+-- THIS OPERATION CANNOT BE WRITTEN AS SQL
+ALTER TABLE [campaigns_consent] ADD CONSTRAINT [campaigns_consent_client_id_61c1eca5_fk_accounts_client_id] FOREIGN KEY ([client_id]) REFERENCES [accounts_client] ([id]);
+GO
+ALTER TABLE [campaigns_consent] ADD CONSTRAINT [campaigns_consent_recorded_by_id_7d899d5a_fk_accounts_account_id] FOREIGN KEY ([recorded_by_id]) REFERENCES [accounts_account] ([id]);
+GO
+ALTER TABLE [campaigns_donotcall] ADD CONSTRAINT [campaigns_donotcall_added_by_id_81ef1b69_fk_accounts_account_id] FOREIGN KEY ([added_by_id]) REFERENCES [accounts_account] ([id]);
+GO
+CREATE INDEX [campaigns_consent_client_id_61c1eca5] ON [campaigns_consent] ([client_id]);
+GO
+CREATE INDEX [campaigns_consent_recorded_by_id_7d899d5a] ON [campaigns_consent] ([recorded_by_id]);
+GO
+CREATE INDEX [campaigns_donotcall_added_by_id_81ef1b69] ON [campaigns_donotcall] ([added_by_id]);
+GO
+CREATE INDEX [consent_client_channel] ON [campaigns_consent] ([client_id], [channel]);
 GO
 COMMIT TRANSACTION;
 GO

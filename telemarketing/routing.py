@@ -2,10 +2,12 @@
 
 from django.urls import path, re_path
 
+from campaigns.consumers import WallboardConsumer
 from chat.consumers import AgentDeskConsumer, ConversationConsumer, UnknownEndpointConsumer
 
 websocket_urlpatterns = [
     path("ws/chat/conversations/<int:conversation_id>/", ConversationConsumer.as_asgi()),
     path("ws/chat/agent/", AgentDeskConsumer.as_asgi()),
+    path("ws/campaigns/wallboard/", WallboardConsumer.as_asgi()),
     re_path(r"", UnknownEndpointConsumer.as_asgi()),  # keep last
 ]

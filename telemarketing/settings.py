@@ -228,6 +228,8 @@ STATEMENT_FONT_DIR = Path(os.environ.get("STATEMENT_FONT_DIR", "/usr/share/fonts
 
 # A lead an agent took from the call queue goes back to the queue after this many minutes without an outcome.
 CALL_QUEUE_HOLD_MINUTES = int(os.environ.get("CALL_QUEUE_HOLD_MINUTES", "15"))
+# How often the supervisor's wallboard is sent again over its websocket.
+WALLBOARD_REFRESH_SECONDS = float(os.environ.get("WALLBOARD_REFRESH_SECONDS", "5"))
 
 # Background work (django-tasks with its database backend): ``manage.py run_worker`` runs the tasks and the
 # periodic jobs below; scripts/serve starts one beside daphne. See docs/deployment.md for more workers.

@@ -20,10 +20,19 @@ from campaigns.models.campaigns import (
     Product,
     ProductKind,
 )
+from campaigns.models.consent import (
+    PHONE_CHANNELS,
+    Consent,
+    ConsentSource,
+    ContactChannel,
+    DoNotCall,
+    DoNotCallSource,
+)
 
 __all__ = [
     "BLOCKING_STATES",
     "OPEN_STATES",
+    "PHONE_CHANNELS",
     "AgentState",
     "AgentStateSpan",
     "CallAttempt",
@@ -32,7 +41,12 @@ __all__ = [
     "Campaign",
     "CampaignLead",
     "CampaignStatus",
+    "Consent",
+    "ConsentSource",
+    "ContactChannel",
     "Disposition",
+    "DoNotCall",
+    "DoNotCallSource",
     "Lead",
     "LeadState",
     "PauseReason",

@@ -80,6 +80,14 @@ class Campaign(models.Model):
         "Lead", through="CampaignLead", related_name="campaigns", verbose_name=_("leads"), blank=True
     )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    advertising = models.BooleanField(
+        _("advertising"),
+        default=True,
+        help_text=_(
+            "The calls offer the bank's products: only people who consented to advertising calls are called "
+            "(Federal Law 38-FZ, art. 18)."
+        ),
+    )
     # Calling hours, local to each lead (see campaigns/services/calling_hours.py).
     weekday_from = models.TimeField(_("weekdays: calls from"), default=datetime.time(9, 0))
     weekday_until = models.TimeField(_("weekdays: calls until"), default=datetime.time(21, 0))

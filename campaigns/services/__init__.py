@@ -5,13 +5,20 @@ from campaigns.services.agent_state import set_agent_state
 from campaigns.services.call_queue import (
     MAX_CALLBACK_AHEAD,
     MAX_NOTE_LENGTH,
-    MIN_CLIENT_AGE_YEARS,
-    NewClientDetails,
     call_queue,
     hold_timeout,
     next_lead,
     record_outcome,
 )
+from campaigns.services.consent import (
+    ConsentError,
+    add_to_do_not_call,
+    grant_consent,
+    set_customer_consents,
+    withdraw_consent,
+    withdraw_during_call,
+)
+from campaigns.services.conversion import MIN_CLIENT_AGE_YEARS, NewClientDetails
 from campaigns.services.errors import (
     CallbackTimeRefused,
     CallQueueError,
@@ -53,15 +60,18 @@ __all__ = [
     "CampaignAction",
     "CampaignError",
     "CampaignTransitionError",
+    "ConsentError",
     "ImportMode",
     "LeadImportError",
     "LeadImportReport",
     "NewClientDetails",
     "RejectedRow",
+    "add_to_do_not_call",
     "call_queue",
     "change_campaign_status",
     "change_lead_state",
     "finish_campaign",
+    "grant_consent",
     "hold_timeout",
     "import_leads_csv",
     "import_template_csv",
@@ -73,5 +83,8 @@ __all__ = [
     "release_lead",
     "resume_campaign",
     "set_agent_state",
+    "set_customer_consents",
     "start_campaign",
+    "withdraw_consent",
+    "withdraw_during_call",
 ]

@@ -2,63 +2,41 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
-from django.core.validators import validate_email
-from django.db import IntegrityError, connection, transaction
-from django.db.models import Exists, F, OuterRef, Q
+from django.db import transaction
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext
 
-from accounts.models import Account, Client, Sex
+from accounts.models import Account
 from audit.models import AuditAction
 from audit.services import record_event
 from campaigns.models import (
-    BLOCKING_STATES,
     OPEN_STATES,
     CallAttempt,
     Campaign,
     CampaignLead,
     CampaignStatus,
     Disposition,
-    Lead,
+    DoNotCallSource,
     LeadState,
 )
+from campaigns.services import claim
 from campaigns.services.calling_hours import CallingHours, local_time_text
+from campaigns.services.consent import add_to_do_not_call
+from campaigns.services.conversion import NewClientDetails, client_for
 from campaigns.services.errors import CallbackTimeRefused, CallQueueError
 from core.phones import format_phone
 
-# How many queue candidates one request tries before it reports the queue as busy; a candidate fails only
-# when another agent claimed it in the same instant.
-_CLAIM_ATTEMPTS = 10
 MAX_CALLBACK_AHEAD = timedelta(days=366)
 MAX_NOTE_LENGTH = 4000
 
 
 def hold_timeout() -> timedelta:
     return timedelta(minutes=settings.CALL_QUEUE_HOLD_MINUTES)
-
-
-def _on_do_not_call_list() -> Exists:
-    """The lead (of the outer campaign lead) asked not to be called, or its number is wrong, in any campaign."""
-    return Exists(CampaignLead.objects.filter(lead=OuterRef("lead"), state__in=BLOCKING_STATES))
-
-
-def _held_in_another_campaign(cutoff: datetime) -> Exists:
-    return Exists(
-        CampaignLead.objects.filter(lead=OuterRef("lead"), held_by__isnull=False, held_since__gte=cutoff).exclude(
-            pk=OuterRef("pk")
-        )
-    )
-
-
-def _free(cutoff: datetime) -> Q:
-    """Nobody holds it, or its holder has been silent longer than the hold timeout."""
-    return Q(held_by__isnull=True) | Q(held_since__lt=cutoff)
 
 
 # The order leads are handed out in: due call-backs by their time, then the rest in the order they came.
@@ -70,79 +48,34 @@ def call_queue(*, campaign: Campaign, now: datetime | None = None, hours: Callin
 
     Due call-backs and leads due to be called again (earliest first), then leads never called (in the
     order they came), including leads an agent held too long without recording an outcome; only leads
-    within the campaign's calling hours where they live.
+    within the campaign's calling hours where they live, off the do-not-call list, and with consent to
+    advertising calls when the campaign advertises.
     """
     now = now or timezone.now()
-    cutoff = now - hold_timeout()
-    within_hours = (hours or CallingHours.of(campaign, around=now)).condition(now)
-    if within_hours is None:
+    runs = tuple((hours or CallingHours.of(campaign, around=now)).allowed_runs(now))
+    if not runs:
         return CampaignLead.objects.none()
+    cutoff = now - hold_timeout()
+    leads = claim.callable_leads(campaign_id=campaign.pk, advertising=campaign.advertising, runs=runs, cutoff=cutoff)
     due = (
         Q(state=LeadState.NEW)
         | Q(state__in=(LeadState.CALLBACK, LeadState.RECYCLE), callback_at__lte=now)
-        | Q(state=LeadState.IN_PROGRESS, held_since__lt=cutoff)
+        | Q(state=LeadState.IN_PROGRESS, held_since__lt=now - hold_timeout())
     )
-    return (
-        CampaignLead.objects.filter(campaign=campaign)
-        .filter(due, _free(cutoff), within_hours)
-        .exclude(_on_do_not_call_list())
-        .exclude(_held_in_another_campaign(cutoff))
-        .order_by(*_QUEUE_ORDER)
-    )
-
-
-def _queue_parts(*, campaign: Campaign, now: datetime, hours: CallingHours) -> list:
-    """``call_queue`` cut into parts that each follow the index "campaign_lead_queue" in the queue's order.
-
-    One query over the whole queue sorts every lead of the campaign before it can take the first (no
-    index serves NULLS LAST over several states); each part here is read along the index, so the first
-    row that passes the do-not-call and held-elsewhere checks ends its search. The parts together hold
-    exactly the queue's rows; the head of the queue is the smallest of the parts' heads.
-    """
-    queue = call_queue(campaign=campaign, now=now, hours=hours)
-    return [
-        queue.filter(state=LeadState.CALLBACK, callback_at__lte=now).order_by("callback_at", "pk"),
-        queue.filter(state=LeadState.RECYCLE, callback_at__lte=now).order_by("callback_at", "pk"),
-        queue.filter(state=LeadState.NEW, callback_at__isnull=True).order_by("callback_at", "pk"),
-        queue.filter(state=LeadState.NEW, callback_at__isnull=False).order_by("callback_at", "pk"),
-        # Holds abandoned past the timeout: no more rows than agents held, so sorting them costs little.
-        queue.filter(state=LeadState.IN_PROGRESS).order_by(*_QUEUE_ORDER),
-    ]
-
-
-def _queue_position(candidate: CampaignLead) -> tuple:
-    """Where a candidate stands in ``call_queue``'s order: by call-back time (none last), then by id."""
-    if candidate.callback_at is None:
-        return (1, candidate.pk)
-    return (0, candidate.callback_at, candidate.pk)
-
-
-def _claim(*, candidate_id: int, lead_id: int, agent: Account, now: datetime, skip_locked: bool) -> bool:
-    """Take one candidate, if it is still free; the conditional UPDATE is the final word on that."""
-    cutoff = now - hold_timeout()
-    # Another agent claiming the same person in another campaign holds this lock: leave the person to them.
-    if skip_locked and not list(Lead.objects.select_for_update(skip_locked=True).filter(pk=lead_id).values_list("pk")):
-        return False
-    claimed = (
-        CampaignLead.objects.filter(pk=candidate_id)
-        .filter(_free(cutoff))
-        .exclude(_on_do_not_call_list())
-        .exclude(_held_in_another_campaign(cutoff))
-        .update(held_by=agent, held_since=now, state=LeadState.IN_PROGRESS)
-    )
-    return claimed == 1
+    return leads.filter(due).order_by(*_QUEUE_ORDER)
 
 
 def next_lead(*, agent: Account, campaign: Campaign) -> CampaignLead | None:
     """Hand the agent a lead to call in an active campaign, or None when the queue is empty.
 
-    An agent who still holds a lead of this campaign gets that one again. On PostgreSQL and SQL Server
-    the candidates are row-locked with SKIP LOCKED, so agents asking at once are given different leads
+    An agent who still holds a lead of this campaign gets that one again. Otherwise one UPDATE claims the
+    head of the queue, with every check (state and time, hold, calling hours, do-not-call list, consent,
+    holds in other campaigns) in its WHERE, and one SELECT reads it back with its details. On PostgreSQL
+    the queue's heads are read with SKIP LOCKED, so agents asking at once are given different leads
     without waiting for each other; SQLite opens every transaction with BEGIN IMMEDIATE, so there the
-    requests simply run one after another. The number of queries does not grow with the campaign.
+    requests run one after another. The number of queries does not grow with the campaign.
     """
     now = timezone.now()
-    skip_locked = connection.features.has_select_for_update_skip_locked
     with transaction.atomic():
         current = Campaign.objects.get(pk=campaign.pk)
         if current.status != CampaignStatus.ACTIVE:
@@ -158,23 +91,23 @@ def next_lead(*, agent: Account, campaign: Campaign) -> CampaignLead | None:
         )
         if held is not None:
             return _with_details(held.pk)
-        parts = _queue_parts(campaign=current, now=now, hours=CallingHours.of(current, around=now))
-        if skip_locked:
-            # Each part's head is locked until the end of this short transaction, taken or not.
-            parts = [part.select_for_update(skip_locked=True) for part in parts]
-        tried: list[int] = []
-        for _attempt in range(_CLAIM_ATTEMPTS):
-            heads = [part.exclude(pk__in=tried).only("pk", "lead_id", "callback_at").first() for part in parts]
-            candidates = [head for head in heads if head is not None]
-            if not candidates:
-                return None
-            candidate = min(candidates, key=_queue_position)
-            if _claim(
-                candidate_id=candidate.pk, lead_id=candidate.lead_id, agent=agent, now=now, skip_locked=skip_locked
-            ):
-                return _with_details(candidate.pk)
-            tried.append(candidate.pk)
-    raise CallQueueError(gettext("Many agents are taking leads right now; ask for the next lead again."))
+        runs = tuple(CallingHours.of(current, around=now).allowed_runs(now))
+        if not runs:
+            return None
+        claimed = claim.claim(
+            alias=CampaignLead.objects.db,
+            campaign_id=current.pk,
+            advertising=current.advertising,
+            runs=runs,
+            agent_id=agent.pk,
+            now=now,
+            cutoff=now - hold_timeout(),
+        )
+        if not claimed:
+            return None
+        claimed_lead = CampaignLead.objects.select_related("lead").get(campaign=current, held_by=agent, held_since=now)
+        claimed_lead.campaign = current  # read above: one join fewer to build and read
+        return claimed_lead
 
 
 def release_expired_holds(*, now: datetime | None = None) -> int:
@@ -199,77 +132,6 @@ def release_expired_holds(*, now: datetime | None = None) -> int:
 
 def _with_details(campaign_lead_id: int) -> CampaignLead:
     return CampaignLead.objects.select_related("lead", "lead__client", "campaign").get(pk=campaign_lead_id)
-
-
-@dataclass(frozen=True)
-class NewClientDetails:
-    """What a lead lacks to become a client; needed only when no client has the lead's e-mail or phone."""
-
-    email: str = ""
-    sex: str = ""
-    birth_date: date | None = None
-
-
-MIN_CLIENT_AGE_YEARS = 14  # a Russian passport, and so a bank account, from 14
-
-
-def _years_ago(today: date, years: int) -> date:
-    try:
-        return today.replace(year=today.year - years)
-    except ValueError:  # 29 February
-        return today.replace(year=today.year - years, day=28)
-
-
-def _client_for(lead: Lead, details: NewClientDetails | None) -> Client:
-    """The one client a converted lead becomes: the lead's own, one with its e-mail or phone, or a new one."""
-    if lead.client is not None:
-        return lead.client
-    details = details or NewClientDetails()
-    email = (details.email or lead.email).strip().lower()
-    existing = None
-    if email:
-        existing = Client.objects.filter(email__iexact=email).first()
-    if existing is None:
-        existing = Client.objects.filter(phone=lead.phone).order_by("pk").first()
-    if existing is not None:
-        return existing
-    problems = []
-    if not email:
-        problems.append(gettext("the e-mail"))
-    if details.sex not in Sex.values:
-        problems.append(gettext("the sex"))
-    birth_date = details.birth_date
-    if birth_date is None:
-        problems.append(gettext("the date of birth"))
-    if problems or birth_date is None:
-        raise CallQueueError(
-            gettext("To make %(lead)s a client, enter %(missing)s.") % {"lead": lead, "missing": ", ".join(problems)}
-        )
-    try:
-        validate_email(email)
-    except ValidationError:
-        raise CallQueueError(gettext("“%(email)s” is not an e-mail address.") % {"email": email}) from None
-    if birth_date > _years_ago(timezone.localdate(), MIN_CLIENT_AGE_YEARS):
-        raise CallQueueError(
-            gettext("A client must be at least %(years)s years old; check the date of birth.")
-            % {"years": MIN_CLIENT_AGE_YEARS}
-        )
-    try:
-        with transaction.atomic():
-            return Client.objects.create(
-                surname=lead.surname,
-                name=lead.name,
-                patronymic=lead.patronymic,
-                phone=lead.phone,
-                email=email,
-                sex=details.sex,
-                birth_date=birth_date,
-            )
-    except IntegrityError:
-        raise CallQueueError(
-            gettext("A client with the e-mail %(email)s was added at the same moment; record the outcome again.")
-            % {"email": email}
-        ) from None
 
 
 def _disposition(*, campaign_id: int, code: str) -> Disposition | None:
@@ -320,7 +182,8 @@ def record_outcome(
     outcome that recycles (no answer, busy, voicemail) returns the lead to the queue after its delay, or
     closes it as unreachable once the campaign has called it the disposition's maximum of times;
     "converted" makes the lead exactly one client (its own, one found by e-mail or phone, or a new one
-    from the lead's data); "do not call" keeps the lead out of every campaign's queue from now on, and
+    from the lead's data); "do not call" puts the number on the do-not-call list (no campaign calls it, no
+    message goes to it), and
     "wrong number" takes the phone out of every campaign.
     """
     disposition = _disposition(campaign_id=campaign_lead.campaign_id, code=outcome or "")
@@ -331,7 +194,8 @@ def record_outcome(
         raise CallQueueError(gettext("The note is longer than %(limit)s characters.") % {"limit": MAX_NOTE_LENGTH})
     now = timezone.now()
     with transaction.atomic():
-        locked = CampaignLead.objects.select_for_update().select_related("campaign").get(pk=campaign_lead.pk)
+        # The lead's row and its person's are locked, not the campaign's, which every agent reads.
+        locked = CampaignLead.objects.select_for_update().select_related("lead").get(pk=campaign_lead.pk)
         if locked.held_by_id != agent.pk:
             raise CallQueueError(
                 gettext(
@@ -351,15 +215,19 @@ def record_outcome(
                 callback_at = now + disposition.recycle_after
         else:
             callback_at = None
-        lead = Lead.objects.select_for_update().get(pk=locked.lead_id)
+        lead = locked.lead
         if state == LeadState.CONVERTED:
-            client = _client_for(lead, client_details)
+            client = client_for(lead, client_details)
             if lead.client_id != client.pk:
                 lead.client = client
                 lead.save(update_fields=["client"])
         if state == LeadState.WRONG_NUMBER:
             CampaignLead.objects.filter(lead=lead, state__in=OPEN_STATES).exclude(pk=locked.pk).update(
                 state=LeadState.WRONG_NUMBER, callback_at=None, updated_at=now
+            )
+        if state == LeadState.DO_NOT_CALL:
+            add_to_do_not_call(
+                phone=lead.phone, source=DoNotCallSource.CALL, reason=disposition.label, actor=agent, now=now
             )
         locked.state = state
         locked.callback_at = callback_at

@@ -12,7 +12,7 @@ from django.db import IntegrityError, models, transaction
 from django.utils.translation import gettext, gettext_lazy
 
 from accounts.models import Sex
-from campaigns.models import Campaign, CampaignLead, CampaignStatus, Lead, LeadState
+from campaigns.models import Campaign, CampaignLead, CampaignStatus, Consent, ContactChannel, DoNotCall, Lead, LeadState
 from campaigns.services.errors import LeadImportError
 from core.phones import InvalidPhone, parse_phone
 
@@ -64,6 +64,10 @@ class LeadImportReport:
     created: int = 0
     linked: int = 0
     rejected: list[RejectedRow] = field(default_factory=list)
+    # Rows left out because their number is on the do-not-call list: not errors, so they never stop an import.
+    skipped: list[RejectedRow] = field(default_factory=list)
+    # Leads imported into an advertising campaign without consent to advertising calls: the queue skips them.
+    without_consent: int = 0
     imported: bool = True
 
     @property
@@ -144,6 +148,28 @@ def _lead_ids_in_campaign(campaign: Campaign, lead_ids: list[int]) -> set[int]:
     return taken
 
 
+def _listed_phones(phones: list[str]) -> set[str]:
+    """The numbers of ``phones`` on the do-not-call list."""
+    listed: set[str] = set()
+    for start in range(0, len(phones), _LOOKUP_CHUNK):
+        chunk = phones[start : start + _LOOKUP_CHUNK]
+        listed.update(DoNotCall.objects.filter(phone__in=chunk).values_list("phone", flat=True))
+    return listed
+
+
+def _consenting_phones(phones: list[str]) -> set[str]:
+    """The numbers of ``phones`` with consent to advertising calls."""
+    consenting: set[str] = set()
+    for start in range(0, len(phones), _LOOKUP_CHUNK):
+        chunk = phones[start : start + _LOOKUP_CHUNK]
+        consenting.update(
+            Consent.objects.filter(
+                channel=ContactChannel.CALLS, address__in=chunk, granted_at__isnull=False, withdrawn_at__isnull=True
+            ).values_list("address", flat=True)
+        )
+    return consenting
+
+
 def _do_not_call_lead_ids(lead_ids: list[int]) -> set[int]:
     refused: set[int] = set()
     for start in range(0, len(lead_ids), _LOOKUP_CHUNK):
@@ -203,8 +229,9 @@ def import_leads_csv(*, campaign: Campaign, data: bytes, mode: str = ImportMode.
     Every row is checked: surname, name and phone required, the phone turned into E.164, the e-mail
     checked. A phone seen earlier in the file rejects the row. A phone that already belongs to a lead
     links that lead to the campaign (its stored details are kept, nothing is duplicated); if the lead
-    is already in this campaign the row is rejected. A lead on the do-not-call list joins the campaign
-    as "do not call". In ``ALL_OR_NOTHING`` mode one rejected row means nothing is written.
+    is already in this campaign the row is rejected. A number on the do-not-call list is skipped (and
+    reported as skipped); a lead who asked a campaign not to call joins as "do not call". In
+    ``ALL_OR_NOTHING`` mode one rejected row means nothing is written (skipped rows do not count).
     """
     if mode not in ImportMode.values:
         raise LeadImportError(gettext("Choose how to import: the valid rows, or all rows or nothing."))
@@ -268,6 +295,12 @@ def import_leads_csv(*, campaign: Campaign, data: bytes, mode: str = ImportMode.
             raise LeadImportError(
                 gettext("“%(name)s” has finished; leads cannot be added to it.") % {"name": current.name}
             )
+        listed = _listed_phones([values["phone"] for _line, values in candidates])
+        reason = gettext("The number is on the do-not-call list.")
+        report.skipped = [
+            RejectedRow(line, values["phone"], (reason,)) for line, values in candidates if values["phone"] in listed
+        ]
+        candidates = [(line, values) for line, values in candidates if values["phone"] not in listed]
         existing = _existing_leads([values["phone"] for _line, values in candidates])
         existing_ids = [lead.pk for lead in existing.values()]
         already_here = _lead_ids_in_campaign(current, existing_ids)
@@ -307,4 +340,7 @@ def import_leads_csv(*, campaign: Campaign, data: bytes, mode: str = ImportMode.
         )
         report.created = len(new_leads)
         report.linked = len(to_link)
+        if current.advertising:
+            phones = [lead.phone for lead in new_leads + to_link]
+            report.without_consent = len(phones) - len(_consenting_phones(phones))
     return report

@@ -16,6 +16,11 @@ from campaigns.models import (
     Campaign,
     CampaignLead,
     CampaignStatus,
+    Consent,
+    ConsentSource,
+    ContactChannel,
+    DoNotCall,
+    DoNotCallSource,
     Lead,
     LeadState,
     PauseReason,
@@ -202,3 +207,31 @@ class CampaignSeeding(SeederBase):
         for caller in callers:
             if not AgentStateSpan.objects.filter(agent=caller).exists():
                 AgentStateSpan.objects.create(agent=caller, state="ready", started_at=min(morning, self.now))
+        self.seed_consent()
+
+    def seed_consent(self) -> None:
+        """Consent to advertising calls for most leads (a signed form or the website), since campaigns advertise;
+        the do-not-call list from the leads who asked a campaign not to call them."""
+        given = set(Consent.objects.filter(channel=ContactChannel.CALLS).values_list("address", flat=True))
+        rows = []
+        for index, phone in enumerate(Lead.objects.order_by("pk").values_list("phone", flat=True)):
+            fake = self.record("consent", phone)
+            if phone in given or fake.random.random() >= 0.85:
+                continue
+            paper = fake.random.random() < 0.6
+            rows.append(
+                Consent(
+                    channel=ContactChannel.CALLS,
+                    address=phone,
+                    granted_at=self.ago(fake, days=(30, 700)),
+                    source=ConsentSource.PAPER if paper else ConsentSource.WEBSITE,
+                    evidence=f"Анкета № {10_000 + index}" if paper else "Форма согласия на сайте банка",
+                )
+            )
+        Consent.objects.bulk_create(rows, batch_size=500)
+        listed = set(DoNotCall.objects.values_list("phone", flat=True))
+        refused = CampaignLead.objects.filter(state=LeadState.DO_NOT_CALL).values_list("lead__phone", flat=True)
+        DoNotCall.objects.bulk_create(
+            [DoNotCall(phone=phone, source=DoNotCallSource.CALL) for phone in sorted(set(refused) - listed)],
+            batch_size=500,
+        )

@@ -95,6 +95,23 @@ def test_an_agent_calls_a_lead_and_the_back_office_reads_results_and_imports(ser
             assert page.locator("#states-chart rect").count() == 10  # one bar per lead state
             assert page.locator("#agents-table tbody tr").count() == 3
             page.screenshot(path=ARTIFACTS / "4-results.png", full_page=True)
+            # No chart label runs off the chart's left edge, and nothing is wider than the screen.
+            clipped = "[...document.querySelectorAll('.chart-label')].filter(label => label.getBBox().x < 0).length"
+            for width, height in ((1366, 768), (390, 844)):
+                page.set_viewport_size({"width": width, "height": height})
+                assert page.evaluate("document.documentElement.scrollWidth") <= width, f"results wider than {width}"
+                assert page.evaluate(clipped) == 0, "a chart label is clipped"
+                page.screenshot(path=ARTIFACTS / f"4-results-{width}x{height}.png", full_page=True)
+
+            # The supervisor's wallboard goes live over its websocket, at a desk's size and a phone's.
+            page.goto(f"{daphne.http}/staff/campaigns/wallboard/")
+            playwright_api.expect(page.locator("#wallboard-status")).to_have_class("badge text-bg-success")
+            assert page.locator("#wallboard-agents tbody tr").count() >= 1
+            for width, height in ((1366, 768), (390, 844)):
+                page.set_viewport_size({"width": width, "height": height})
+                assert page.evaluate("document.documentElement.scrollWidth") <= width, f"wallboard wider than {width}"
+                page.screenshot(path=ARTIFACTS / f"6-wallboard-{width}x{height}.png", full_page=True)
+            page.set_viewport_size({"width": 1280, "height": 900})
             assert not errors, errors
 
             context.clear_cookies()

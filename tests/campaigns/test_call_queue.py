@@ -10,7 +10,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from accounts.models import Client
-from campaigns.models import CallAttempt, CampaignLead, Lead, LeadState
+from campaigns.models import CallAttempt, CampaignLead, DoNotCall, Lead, LeadState
 from campaigns.services import (
     CallQueueError,
     NewClientDetails,
@@ -83,8 +83,9 @@ def test_do_not_call_in_one_campaign_keeps_the_lead_out_of_every_campaign(campai
         note="Просил не звонить",
     )
     assert CampaignLead.objects.get(pk=here.pk).state == LeadState.DO_NOT_CALL
+    assert DoNotCall.objects.filter(phone=lead.phone, added_by=agent).exists(), "on the bank-wide list"
     assert next_lead(agent=agent, campaign=other) is None
-    assert CampaignLead.objects.get(pk=there.pk).state == LeadState.NEW
+    assert CampaignLead.objects.get(pk=there.pk).state == LeadState.DO_NOT_CALL, "closed in every campaign"
 
 
 def test_a_person_is_not_called_from_two_campaigns_at_once(campaign):

@@ -28,13 +28,16 @@ from audit.models import AuditEvent
 from banking.admin import BankAccountAdmin, ExchangeRateAdmin, ReversalAdmin
 from banking.models import BankAccount, Exchange, ExchangeRate, Receipt, Reversal, Transfer
 from campaigns.admin import CampaignLeadAdmin
+from campaigns.consent_admin import ConsentAdmin, DoNotCallAdmin
 from campaigns.models import (
     AgentStateSpan,
     CallAttempt,
     CallingHoliday,
     Campaign,
     CampaignLead,
+    Consent,
     Disposition,
+    DoNotCall,
     Lead,
     PauseReason,
     Product,
@@ -71,7 +74,7 @@ DIRECT: dict[type, set[str]] = {
     Worker: {"surname", "name", "patronymic", "sex", "birth_date", "salary", "position", "hired_on", "email", "phone"},
     # A campaign's description and money (its status moves by the transitions, its budget by itself).
     Campaign: {"name", "description", "responsible", "base_amount"}
-    | {"script", "weekday_from", "weekday_until", "weekend_from", "weekend_until"},
+    | {"script", "weekday_from", "weekday_until", "weekend_from", "weekend_until", "advertising"},
     # Call outcomes and holidays are plain data; the database holds their rules (disposition_recycle_rule).
     Disposition: {"campaign", "code", "name", "lead_state", "reached", "recycle_after", "max_attempts", "hotkey"}
     | {"position"},
@@ -109,6 +112,8 @@ DIRECT: dict[type, set[str]] = {
     ChatAttachment: set(),  # stored by chat.attachments.send_attachment after its checks; read-only here
     ApiToken: set(),
     AuditEvent: set(),
+    Consent: set(),  # campaigns.services.grant_consent (add form below), withdraw_consent (action)
+    DoNotCall: set(),  # campaigns.services.add_to_do_not_call (add form below)
 }
 
 # Admins whose form calls the service in clean(), so that the refusal is shown on the form; they save nothing.
@@ -123,6 +128,8 @@ SERVICE_FORMS: dict[tuple[type, str], set[str]] = {
     (NewsAdmin, "add"): {"account", "title", "body"},  # outreach.services.publish_news_to_account
     (NewsAdmin, "change"): {"title", "body"},  # outreach.services.edit_news
     (OptOutAdmin, "add"): {"client", "lead", "source"},  # outreach.delivery_services.record_opt_out
+    (ConsentAdmin, "add"): {"channel", "address", "client", "source", "evidence"},  # campaigns.services.grant_consent
+    (DoNotCallAdmin, "add"): {"phone", "source", "reason"},  # campaigns.services.add_to_do_not_call
     (ConversationAdmin, "add"): {"customer", "topic"},  # chat.services.start_conversation
     (ConversationAdmin, "change"): {"agent"},  # chat.assignment.transfer_conversation
     (SurveyAdmin, "add"): {"client", "kind", "rating", "source", "text", "suggestions"},  # record_survey_on_behalf

@@ -16,7 +16,13 @@ from tests.factories.accounts import (
 )
 from tests.factories.api import ApiTokenFactory, token_for
 from tests.factories.banking import BankAccountFactory, ReceiptFactory, TransferFactory
-from tests.factories.campaigns import CampaignFactory, CampaignLeadFactory, LeadFactory, ProductFactory
+from tests.factories.campaigns import (
+    CampaignFactory,
+    CampaignLeadFactory,
+    ConsentFactory,
+    LeadFactory,
+    ProductFactory,
+)
 from tests.factories.outreach import MessageFactory, NewsFactory
 from tests.factories.surveys import SurveyFactory
 
@@ -28,6 +34,7 @@ __all__ = [
     "CampaignFactory",
     "CampaignLeadFactory",
     "ClientFactory",
+    "ConsentFactory",
     "CustomerFactory",
     "LeadFactory",
     "MessageFactory",

@@ -9,7 +9,7 @@ from decimal import Decimal
 import factory
 from factory.django import DjangoModelFactory
 
-from campaigns.models import Campaign, CampaignLead, Lead, Product
+from campaigns.models import Campaign, CampaignLead, Consent, ConsentSource, ContactChannel, Lead, Product
 from campaigns.services import start_campaign
 from tests.factories.accounts import WorkerFactory
 
@@ -32,6 +32,9 @@ class CampaignFactory(DjangoModelFactory):
     weekday_until = dt.time.max
     weekend_from = dt.time(0, 0)
     weekend_until = dt.time.max
+    # Not advertising, so that tests not about consent need none; pass ``advertising=True`` for one that
+    # calls only people who consented (the model's default).
+    advertising = False
 
     class Params:
         standard_hours = factory.Trait(
@@ -75,3 +78,16 @@ class CampaignLeadFactory(DjangoModelFactory):
 
     campaign = factory.SubFactory(CampaignFactory)
     lead = factory.SubFactory(LeadFactory)
+
+
+class ConsentFactory(DjangoModelFactory):
+    """Consent to advertising calls to a number, given on a signed form."""
+
+    class Meta:
+        model = Consent
+
+    channel = ContactChannel.CALLS
+    address = factory.LazyFunction(lambda: f"+7916{next(_phones):07d}")
+    granted_at = factory.LazyFunction(lambda: dt.datetime.now(dt.UTC))
+    source = ConsentSource.PAPER
+    evidence = "Анкета № 1"

@@ -94,6 +94,8 @@ GET    /exchange/{others_exchange}/                      →login 404      403  
 GET    /messages/{own_message}/                          →login 200      403    403    403    403    403
 GET    /messages/{others_message}/                       →login 404      403    403    403    403    403
 GET    /reviews/                                         →login 200      403    403    403    403    403
+GET    /consent/                                         →login 200      403    403    403    403    403
+POST   /consent/                                         →login →/consent/ 403  403    403    403    403
 POST   /reviews/                                         →login 200      403    403    403    403    403
 GET    /chat/                                            →login 200      →desk  403    403    403    403
 GET    /chat/{own_conversation}/                         →login 200      403    403    403    403    403
@@ -127,6 +129,9 @@ POST   /staff/campaigns/{campaign}/call/state/           →login 403      403  
 POST   /staff/campaigns/{campaign}/call/{lead}/outcome/  →login 403      403    400    403    403    403
 POST   /staff/campaigns/{campaign}/call/{lead}/message/  →login 403      403    400    403    403    403
 GET    /staff/campaigns/{campaign}/results/              →login 403      403    200    403    200    200
+GET    /staff/campaigns/{campaign}/results.xlsx          →login 403      403    200    403    200    200
+GET    /staff/campaigns/wallboard/                       →login 403      403    200    403    200    200
+POST   /staff/campaigns/{campaign}/call/{lead}/withdraw-consent/ →login 403 403 →call 403   403    403
 GET    /admin/campaigns/campaign/import-leads/           →admin →admin   →admin →admin →admin 200    200
 GET    /admin/campaigns/campaign/import-leads/template.csv →admin →admin →admin →admin →admin 200    200
 GET    /admin/campaigns/campaign/import-leads/rejected.csv →admin →admin →admin →admin →admin 404    404
@@ -161,6 +166,8 @@ campaigns.AgentStateSpan 200       403        200        403
 campaigns.Disposition  200         200        200        200
 campaigns.CallingHoliday 200       200        200        200
 campaigns.PauseReason  200         200        200        200
+campaigns.Consent      200         200        200        200
+campaigns.DoNotCall    200         200        200        200
 outreach.Message      200         200        200        200
 outreach.News         200         200        200        200
 outreach.Delivery     200         403        200        403
@@ -226,6 +233,7 @@ origin  path                                          anon    customer chat    c
 allowed /ws/chat/agent/                               4401    4403     open    4403    4403    4403    4403
 allowed /ws/chat/conversations/{own_conversation}/    4401    open     open    4404    4404    4404    4404
 allowed /ws/chat/conversations/{others_conversation}/ 4401    4404     4403    4404    4404    4404    4404
+allowed /ws/campaigns/wallboard/                      4401    4403     4403    open    4403    open    open
 allowed /ws/no/such/route/                            4404    4404     4404    4404    4404    4404    4404
 foreign /ws/chat/agent/                               refused refused  refused refused refused refused refused
 """
