@@ -10,6 +10,7 @@ from collections.abc import Callable
 from typing import TypeVar
 from urllib.parse import urlsplit
 
+from channels.consumer import get_handler_name
 from channels.generic.websocket import AsyncWebsocketConsumer
 from channels.layers import get_channel_layer
 from channels.security.websocket import WebsocketDenier
@@ -209,6 +210,15 @@ class ChatSocket(AsyncWebsocketConsumer):
         await receive()  # websocket.connect
         await send({"type": "websocket.accept"})
         await send({"type": "websocket.close", "code": CloseCode.UNAVAILABLE})
+
+    async def dispatch(self, message):
+        """As Channels' own, without its trip to the thread-sensitive thread before every handler to close that
+        thread's expired connections: the chat's database work runs on its own threads (chat.database), which
+        close theirs after every call. That trip cost a thread hop for every frame and event of every socket."""
+        handler = getattr(self, get_handler_name(message), None)
+        if handler is None:
+            raise ValueError(f"No handler for message type {message['type']}")
+        await handler(message)
 
     async def websocket_connect(self, message):
         self.dispatching = True
