@@ -15,7 +15,8 @@ from chat.models import SavedReply
 
 @pytest.mark.django_db(transaction=True)
 def test_calls_arriving_together_commit_together_and_a_failing_one_changes_nothing():
-    assert uses_sqlite()
+    if not uses_sqlite():
+        pytest.skip("batching is SQLite's (on a database server the calls run side by side: the test below)")
     log: list[str] = []
 
     def add(shortcut: str, *, fail: bool = False) -> str:
