@@ -22,7 +22,7 @@ from pathlib import Path
 
 from django.db import connection
 from websockets.asyncio.client import connect
-from websockets.exceptions import ConnectionClosed, InvalidStatus
+from websockets.exceptions import ConnectionClosed, InvalidHandshake
 
 from accounts.roles import CHAT_AGENTS
 from bench import data
@@ -87,7 +87,7 @@ async def _open(url: str, origin: str, session: str | None, gate: asyncio.Semaph
             if session:  # the chat greets first; wait for it, so that the socket has joined the conversation
                 while json.loads(await socket.recv())["type"] != "hello":
                     pass
-        except (OSError, TimeoutError, ConnectionClosed, InvalidStatus):
+        except (OSError, TimeoutError, ConnectionClosed, InvalidHandshake):
             return None  # counted as a failed connection
     return socket
 

@@ -20,8 +20,9 @@ from urllib.parse import urlsplit
 
 REPO = Path(__file__).resolve().parent.parent
 POSTGRES_URL = "postgres://postgres@127.0.0.1:5432"
-REDIS_URL = "redis://127.0.0.1:6379/13"  # the tests use db 15; the benchmarks keep to their own
-# Sessions that benchmark side by side on one server each set their own prefix (a run drops its leftovers).
+# The tests use Redis db 15; the benchmarks keep to their own. Engineers benchmarking at the same time on
+# one machine give each run its own Redis db and database prefix (a run drops its prefix's leftovers).
+REDIS_URL = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/13")
 DATABASE_PREFIX = os.environ.get("BENCH_DATABASE_PREFIX", "bench_telemarketing")
 
 

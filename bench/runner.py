@@ -64,12 +64,20 @@ def parse_arguments(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--backends", default="sqlite,postgres", help="comma-separated: sqlite, postgres")
     parser.add_argument("--no-redis", action="store_true", help="do not run the chat on Redis")
     parser.add_argument("--no-charts", action="store_true", help="skip the PNG charts")
+    parser.add_argument(
+        "--chat-clients", help="comma-separated client counts of the chat (default: the size's, e.g. 50,200,500)"
+    )
     arguments = parser.parse_args(argv)
     arguments.only = [name.strip() for name in arguments.only.split(",") if name.strip()]
     unknown = set(arguments.only) - set(BENCHMARKS)
     if unknown:
         parser.error(f"unknown benchmarks: {', '.join(sorted(unknown))}")
     arguments.backends = [name.strip() for name in arguments.backends.split(",") if name.strip()]
+    if arguments.chat_clients:
+        try:
+            arguments.chat_clients = [int(count) for count in arguments.chat_clients.split(",")]
+        except ValueError:
+            parser.error("--chat-clients takes whole numbers separated by commas")
     return arguments
 
 
@@ -103,8 +111,16 @@ def say(message: str) -> None:
     print(f"[{time.strftime('%H:%M:%S')}] {message}", flush=True)
 
 
-def run_benchmarks(arguments: argparse.Namespace, workdir: Path) -> dict:
+def sizes_of(arguments: argparse.Namespace) -> dict:
+    """The size's parameters, with the chat's client counts from the command line when given."""
     sizes = SIZES[arguments.size]
+    if arguments.chat_clients:
+        sizes = {**sizes, "chat": {**sizes["chat"], "clients": arguments.chat_clients}}
+    return sizes
+
+
+def run_benchmarks(arguments: argparse.Namespace, workdir: Path) -> dict:
+    sizes = sizes_of(arguments)
     backends, notes = available_backends(workdir, arguments.backends)
     use_redis = not arguments.no_redis and "chat" in arguments.only and redis_available()
     if not arguments.no_redis and "chat" in arguments.only and not use_redis:
@@ -196,7 +212,7 @@ def main(argv: list[str] | None = None) -> Path:
         "size": arguments.size,
         "seconds": round(time.perf_counter() - started, 1),
         "machine": machine(),
-        "parameters": {name: SIZES[arguments.size][name] for name in arguments.only},
+        "parameters": {name: sizes_of(arguments)[name] for name in arguments.only},
         "notes": ran["notes"],
         "results": ran["results"],
     }

@@ -8,11 +8,11 @@ and no frame can end the connection by accident.
 
 from __future__ import annotations
 
-from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncWebsocketConsumer
 from django.utils.translation import gettext as _
 
 from chat import assignment, events, replies, selectors, services
+from chat.database import in_database_thread
 from chat.sockets import ChatSocket, CloseCode, FrameError, positive_int
 
 
@@ -27,6 +27,8 @@ class ConversationConsumer(ChatSocket):
         "note": "on_note",
         "ping": "on_ping",
     }
+    # Their handlers begin with ``self.database``, which checks the session in the same database call.
+    database_frames = frozenset({"message", "sync"})
 
     async def connect(self):
         self.user = self.scope.get("user")
@@ -36,7 +38,7 @@ class ConversationConsumer(ChatSocket):
             return
         conversation_id = self.scope["url_route"]["kwargs"]["conversation_id"]
         try:
-            participation = await database_sync_to_async(selectors.participation)(
+            participation = await in_database_thread(selectors.participation)(
                 user=self.user, conversation_id=conversation_id
             )
         except selectors.NotParticipant as refusal:
@@ -55,7 +57,7 @@ class ConversationConsumer(ChatSocket):
             return
         self.group = groups[0]
         await self.accept()
-        last_message_id, last_seq, extra = await database_sync_to_async(self.opening)(participation.conversation)
+        last_message_id, last_seq, extra = await in_database_thread(self.opening)(participation.conversation)
         await self.send_frame(
             {
                 "type": "hello",
@@ -126,7 +128,8 @@ class ConversationConsumer(ChatSocket):
     # Frames from the client
 
     async def on_message(self, frame: dict) -> None:
-        message, _created = await database_sync_to_async(services.post_message)(
+        message, _created = await self.database(
+            services.post_message,
             conversation_id=self.conversation_id,
             sender=self.user,
             client_message_id=frame.get("client_id"),
@@ -139,14 +142,14 @@ class ConversationConsumer(ChatSocket):
     async def on_sync(self, frame: dict) -> None:
         if "after_seq" in frame:
             after_seq = positive_int(frame, "after_seq")
-            messages = await database_sync_to_async(selectors.messages_after_seq)(
-                conversation_id=self.conversation_id, after_seq=after_seq
+            messages = await self.database(
+                selectors.messages_after_seq, conversation_id=self.conversation_id, after_seq=after_seq
             )
             mark = {"after_seq": after_seq}
         else:
             after = positive_int(frame, "after", default=0)
-            messages = await database_sync_to_async(selectors.messages_after)(
-                conversation_id=self.conversation_id, after_id=after
+            messages = await self.database(
+                selectors.messages_after, conversation_id=self.conversation_id, after_id=after
             )
             mark = {"after": after}
         await self.send_frame(
@@ -169,12 +172,12 @@ class ConversationConsumer(ChatSocket):
         )
 
     async def on_close(self, frame: dict) -> None:
-        await database_sync_to_async(services.close_conversation)(conversation_id=self.conversation_id, by=self.user)
+        await in_database_thread(services.close_conversation)(conversation_id=self.conversation_id, by=self.user)
 
     async def on_note(self, frame: dict) -> None:
         if self.role != "agent":
             raise services.NotAllowed(_("Only agents can write private notes."))
-        await database_sync_to_async(assignment.add_note)(
+        await in_database_thread(assignment.add_note)(
             conversation_id=self.conversation_id, author=self.user, text=frame.get("text")
         )
 
@@ -259,7 +262,7 @@ class AgentDeskConsumer(ChatSocket):
         if self.user is None or not self.user.is_authenticated:
             await self.refuse(CloseCode.NOT_AUTHENTICATED)
             return
-        if not await database_sync_to_async(selectors.is_chat_agent)(self.user):
+        if not await in_database_thread(selectors.is_chat_agent)(self.user):
             await self.refuse(CloseCode.FORBIDDEN)
             return
         if not await self.join(events.AGENTS_GROUP):
@@ -288,13 +291,13 @@ class AgentDeskConsumer(ChatSocket):
 
     async def on_claim(self, frame: dict) -> None:
         conversation_id = positive_int(frame, "conversation")
-        conversation = await database_sync_to_async(services.claim_conversation)(
+        conversation = await in_database_thread(services.claim_conversation)(
             conversation_id=conversation_id, agent=self.user
         )
         await self.send_frame({"type": "claimed", "conversation": events.conversation_payload(conversation)})
 
     async def on_refresh(self, frame: dict) -> None:
-        queue, mine, settings = await database_sync_to_async(self.desk)()
+        queue, mine, settings = await in_database_thread(self.desk)()
         await self.send_frame(
             {
                 "type": "desk",
@@ -314,7 +317,7 @@ class AgentDeskConsumer(ChatSocket):
         )
 
     async def on_availability(self, frame: dict) -> None:
-        settings = await database_sync_to_async(assignment.set_availability)(
+        settings = await in_database_thread(assignment.set_availability)(
             agent=self.user, availability=frame.get("availability")
         )
         await self.send_frame(
@@ -329,13 +332,13 @@ class AgentDeskConsumer(ChatSocket):
         note = frame.get("note", "")
         if not isinstance(note, str):
             raise FrameError("bad_frame", _("The field “%(field)s” must be text.") % {"field": "note"})
-        conversation = await database_sync_to_async(assignment.transfer_conversation)(
+        conversation = await in_database_thread(assignment.transfer_conversation)(
             conversation_id=conversation_id, by=self.user, to_agent_id=to, note=note
         )
         await self.send_frame({"type": "transferred", "conversation": events.conversation_payload(conversation)})
 
     async def on_agents(self, frame: dict) -> None:
-        agents = await database_sync_to_async(selectors.transfer_targets)(agent=self.user)
+        agents = await in_database_thread(selectors.transfer_targets)(agent=self.user)
         await self.send_frame({"type": "agents", "agents": agents})
 
     # Events from the channel layer

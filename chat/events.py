@@ -7,9 +7,11 @@ Redis when several daphne processes serve the chat.
 
 from __future__ import annotations
 
+import asyncio
+import concurrent.futures
 import logging
 
-from asgiref.sync import async_to_sync
+from asgiref.sync import SyncToAsync, async_to_sync
 from channels.layers import get_channel_layer
 from django.db import transaction
 from django.urls import reverse
@@ -127,9 +129,23 @@ async def _publish(group: str, event: dict) -> None:
         delivery.publish_failed()
 
 
+# Publishing handed to a loop, kept until done (a loop holds only weak references to its tasks).
+_publishing: set[concurrent.futures.Future] = set()
+
+
 def _group_send(group: str, event: dict) -> None:
     """Best effort: the data is already committed. If publishing fails, this process's chat sockets are
-    closed (chat/delivery.py), and their clients catch up when they reconnect."""
+    closed (chat/delivery.py), and their clients catch up when they reconnect.
+
+    Called from a thread that an event loop handed work to (a chat socket's database call, a page under
+    daphne), the publishing is handed to that loop without waiting for it: the thread would otherwise stand
+    idle until the loop got round to it, and on SQLite that thread is the one writer of the process."""
+    loop = getattr(SyncToAsync.threadlocal, "main_event_loop", None)
+    if loop is not None and loop.is_running():
+        publishing = asyncio.run_coroutine_threadsafe(_publish(group, event), loop)
+        _publishing.add(publishing)
+        publishing.add_done_callback(_publishing.discard)
+        return
     async_to_sync(_publish)(group, event)
 
 

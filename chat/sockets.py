@@ -6,9 +6,11 @@ from __future__ import annotations
 import json
 import logging
 import time
+from collections.abc import Callable
+from typing import TypeVar
 from urllib.parse import urlsplit
 
-from channels.db import database_sync_to_async
+from channels.consumer import get_handler_name
 from channels.generic.websocket import AsyncWebsocketConsumer
 from channels.layers import get_channel_layer
 from channels.security.websocket import WebsocketDenier
@@ -19,10 +21,12 @@ from django.utils.translation import gettext as _
 from django_otp import DEVICE_ID_SESSION_KEY
 
 from chat import delivery, events, selectors, services
+from chat.database import in_database_thread
 from core.db_availability import is_database_unavailable
 from core.text import is_clean_json
 
 logger = logging.getLogger(__name__)
+R = TypeVar("R")
 
 
 class CloseCode:
@@ -147,6 +151,10 @@ class TokenBucket:
         return True
 
 
+class SessionEnded(Exception):
+    """The socket's session no longer signs its user in: the frame is refused and the socket closed."""
+
+
 class FrameError(Exception):
     def __init__(self, code: str, message: str) -> None:
         super().__init__(message)
@@ -181,6 +189,9 @@ class ChatSocket(AsyncWebsocketConsumer):
     rate_per_second = 5.0
     burst = 20
     frame_handlers: dict[str, str] = {}
+    # Frames whose handlers begin with ``self.database`` (the session is checked there, in the same call);
+    # every other frame's session is checked before its handler runs.
+    database_frames: frozenset[str] = frozenset()
 
     async def __call__(self, scope, receive, send):
         """Channels makes the socket's own channel before the handshake; if the channel layer fails there
@@ -199,6 +210,15 @@ class ChatSocket(AsyncWebsocketConsumer):
         await receive()  # websocket.connect
         await send({"type": "websocket.accept"})
         await send({"type": "websocket.close", "code": CloseCode.UNAVAILABLE})
+
+    async def dispatch(self, message):
+        """As Channels' own, without its trip to the thread-sensitive thread before every handler to close that
+        thread's expired connections: the chat's database work runs on its own threads (chat.database), which
+        close theirs after every call. That trip cost a thread hop for every frame and event of every socket."""
+        handler = getattr(self, get_handler_name(message), None)
+        if handler is None:
+            raise ValueError(f"No handler for message type {message['type']}")
+        await handler(message)
 
     async def websocket_connect(self, message):
         self.dispatching = True
@@ -298,12 +318,13 @@ class ChatSocket(AsyncWebsocketConsumer):
                         raise
                 if not allowed:
                     raise FrameError("rate_limited", _("Too many frames: slow down."))
-                if not await self.session_current():
-                    await self.send_error("session_ended", _("Your session has ended; sign in again."), frame=frame)
-                    self.closing = True
-                    await self.close(code=CloseCode.NOT_AUTHENTICATED)
-                    return
+                if frame["type"] not in self.database_frames and not await in_database_thread(self.session_current)():
+                    raise SessionEnded
                 await getattr(self, self.frame_handlers[frame["type"]])(frame)
+            except SessionEnded:
+                await self.send_error("session_ended", _("Your session has ended; sign in again."), frame=frame)
+                self.closing = True
+                await self.close(code=CloseCode.NOT_AUTHENTICATED)
             except FrameError as error:
                 await self.send_error(error.code, error.message, frame=frame)
             except services.ChatError as error:
@@ -312,12 +333,20 @@ class ChatSocket(AsyncWebsocketConsumer):
                 logger.exception("chat frame failed")
                 await self.send_error("server_error", _("Something went wrong; please try again."), frame=frame)
 
-    async def session_current(self) -> bool:
+    def session_current(self) -> bool:
         """Whether the session the socket was opened with still signs its user in: not logged out, not
         expired, the password not changed since (checked on every frame, so the socket ends with the session)."""
-        return await database_sync_to_async(selectors.session_is_current)(
-            session_key=self.session_key, user=self.scope.get("user")
-        )
+        return selectors.session_is_current(session_key=self.session_key, user=self.scope.get("user"))
+
+    async def database(self, function: Callable[..., R], /, **kwargs) -> R:
+        """``function(**kwargs)`` on the chat's database threads, in one call with the frame's session check
+        (one trip to the database thread instead of two, on the path every message takes)."""
+        return await in_database_thread(self._if_session_current)(function, kwargs)
+
+    def _if_session_current(self, function: Callable[..., R], kwargs: dict) -> R:
+        if not self.session_current():
+            raise SessionEnded
+        return function(**kwargs)
 
     def parse(self, text_data) -> dict:
         if text_data is None:

@@ -39,7 +39,6 @@ def chat_labels() -> dict:
         "no_agents_online": _("No agent is online right now; your conversation waits in the queue."),
         "waiting": _("Waiting for an agent…"),
         "active": _("An agent is with you"),
-        "active_with": _("You are talking with %(name)s"),
         "closed": _("This conversation is closed."),
         "claim": _("Take"),
         "open": _("Open"),

@@ -149,7 +149,7 @@ if REDIS_URL:
         }
     }
 else:
-    CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
+    CHANNEL_LAYERS = {"default": {"BACKEND": "chat.layers.ProcessChannelLayer"}}
 
 AUTH_USER_MODEL = "accounts.Account"
 AUTHENTICATION_BACKENDS = [

@@ -20,7 +20,7 @@ BACKGROUND_FRAMES = {"presence", "agents_online", "typing"}
 
 @pytest.fixture
 def in_memory_layer(settings):
-    settings.CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
+    settings.CHANNEL_LAYERS = {"default": {"BACKEND": "chat.layers.ProcessChannelLayer"}}
     yield
     async_to_sync(get_channel_layer().flush)()
 

@@ -199,3 +199,17 @@ class TestQueryCounts:
             services.claim_conversation(conversation_id=conversation.pk, agent=StaffFactory(chat_agent=True))
         with django_assert_num_queries(len(few.captured_queries)):
             client.get(url)
+
+
+def test_russian_chat_headers_name_people_without_declining_their_names():
+    """Russian would decline a name after "с" or "для"; the headers put it after a colon, where it stays as it is."""
+    from django.utils import translation
+
+    from chat.views import chat_labels
+
+    with translation.override("ru"):
+        labels = chat_labels()
+    named = {key: text for key, text in labels.items() if "%(name)s" in text}
+    assert set(named) >= {"agent_label", "customer_label", "new_customer"}
+    assert all(text.endswith(": %(name)s") for text in named.values()), named
+    assert labels["agent_label"] % {"name": "Флорентин Филиппов"} == "Оператор: Флорентин Филиппов"

@@ -520,7 +520,7 @@ async def _websocket_outcome(path: str, *, origin: str, session_key: str | None)
 def test_every_websocket_route_answers_every_role_as_the_matrix_says(transactional_db, world, settings):
     from telemarketing.routing import websocket_urlpatterns
 
-    settings.CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
+    settings.CHANNEL_LAYERS = {"default": {"BACKEND": "chat.layers.ProcessChannelLayer"}}
     people, ids = world
     sessions = {role: session_key_for(people[role]) for role in ROLES if role != "anonymous"}
     mismatches, asked = [], set()
