@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import re
 import secrets
 import uuid
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from django.db import IntegrityError, transaction
 from django.utils.formats import number_format
@@ -65,13 +66,24 @@ class IdempotencyKeyReused(PaymentError):
     pass
 
 
+# ASCII digits only, one optional sign, at most one decimal separator: no exponent ("1e1"), no underscore
+# ("1_0"), no Arabic-Indic ("١٠") or full-width ("１０") digits, which Decimal() would all read as 10.
+_WRITTEN_AMOUNT = re.compile(r"[+-]?[0-9]+(?:[.,][0-9]+)?")
+
+
 def parse_amount(raw: str | Decimal) -> Decimal:
-    """A positive amount with at most two decimals; a comma is accepted as the decimal sign."""
-    try:
+    """A positive amount with at most two decimals; a comma is accepted as the decimal sign.
+
+    Every interface that reads an amount (payment, exchange, the services themselves) goes through here.
+    """
+    if isinstance(raw, Decimal):
+        amount = raw
+    else:
         # Digit groups may be separated by any space ("1 500,50", or the no-break spaces of formatted numbers).
-        amount = raw if isinstance(raw, Decimal) else Decimal("".join(str(raw).split()).replace(",", "."))
-    except InvalidOperation:
-        raise InvalidAmount(_("Enter the amount as a number, for example 1500.50.")) from None
+        written = "".join(str(raw).split())
+        if not _WRITTEN_AMOUNT.fullmatch(written):
+            raise InvalidAmount(_("Enter the amount as a number, for example 1500.50."))
+        amount = Decimal(written.replace(",", "."))
     if not amount.is_finite():
         raise InvalidAmount(_("Enter the amount as a number, for example 1500.50."))
     if amount <= 0:
