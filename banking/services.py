@@ -182,7 +182,7 @@ def transfer(
     payer_number, payee_number = payer_number.strip(), payee_number.strip()
     try:
         with transaction.atomic():
-            done = _already_made(initiated_by=initiated_by, idempotency_key=idempotency_key)
+            done = already_made(initiated_by=initiated_by, idempotency_key=idempotency_key)
             if done is not None:
                 return _same_or_refuse(done, payer_number=payer_number, payee_number=payee_number, amount=amount)
             if payer_number == payee_number:
@@ -194,23 +194,15 @@ def transfer(
                 .order_by("pk")
             }
             payer, payee = locked.get(payer_number), locked.get(payee_number)
-            if payer is None or payer.owner_id != initiated_by.pk:
-                raise UnknownAccount(_("You have no account %(number)s.") % {"number": payer_number})
-            if payee is None:
-                raise UnknownAccount(_("There is no account %(number)s.") % {"number": payee_number})
-            for account in (payer, payee):
-                if account.is_closed:
-                    raise AccountClosed(_("Account %(number)s is closed.") % {"number": account.number})
-            if payer.currency != payee.currency:
-                raise CurrencyMismatch(
-                    _("Account %(payee)s is in %(payee_currency)s, but you pay in %(payer_currency)s.")
-                    % {"payee": payee.number, "payee_currency": payee.currency, "payer_currency": payer.currency}
-                )
-            if payer.balance < amount:
-                raise InsufficientFunds(
-                    _("Not enough money: the balance is %(balance)s %(currency)s.")
-                    % {"balance": number_format(payer.balance, 2, force_grouping=True), "currency": payer.currency}
-                )
+            check_payment(
+                initiated_by=initiated_by,
+                payer=payer,
+                payer_number=payer_number,
+                payee=payee,
+                payee_number=payee_number,
+                amount=amount,
+            )
+            assert payer is not None and payee is not None  # for mypy: check_payment refused a missing one
             payer.balance -= amount
             payee.balance += amount
             BankAccount.objects.bulk_update([payer, payee], ["balance"])
@@ -252,13 +244,48 @@ def transfer(
             return made
     except IntegrityError:
         # The same form was submitted twice at once and the other request won the unique key.
-        done = _already_made(initiated_by=initiated_by, idempotency_key=idempotency_key)
+        done = already_made(initiated_by=initiated_by, idempotency_key=idempotency_key)
         if done is None:
             raise
         return _same_or_refuse(done, payer_number=payer_number, payee_number=payee_number, amount=amount)
 
 
-def _already_made(*, initiated_by: Account, idempotency_key: uuid.UUID) -> Transfer | None:
+def check_payment(
+    *,
+    initiated_by: Account,
+    payer: BankAccount | None,
+    payer_number: str,
+    payee: BankAccount | None,
+    payee_number: str,
+    amount: Decimal,
+) -> None:
+    """The rules a payment is refused by: on the confirmation page, and again on the locked rows.
+
+    The paying account must be the initiator's own: the service holds this rule itself, whoever calls it
+    (the payment form, a template, a payment by phone).
+    """
+    if payer is None or payer.owner_id != initiated_by.pk:
+        raise UnknownAccount(_("You have no account %(number)s.") % {"number": payer_number})
+    if payee is None:
+        raise UnknownAccount(_("There is no account %(number)s.") % {"number": payee_number})
+    if payer.pk == payee.pk:
+        raise SameAccount(_("Choose a different account to pay to: it is the account you pay from."))
+    for account in (payer, payee):
+        if account.is_closed:
+            raise AccountClosed(_("Account %(number)s is closed.") % {"number": account.number})
+    if payer.currency != payee.currency:
+        raise CurrencyMismatch(
+            _("Account %(payee)s is in %(payee_currency)s, but you pay in %(payer_currency)s.")
+            % {"payee": payee.number, "payee_currency": payee.currency, "payer_currency": payer.currency}
+        )
+    if payer.balance < amount:
+        raise InsufficientFunds(
+            _("Not enough money: the balance is %(balance)s %(currency)s.")
+            % {"balance": number_format(payer.balance, 2, force_grouping=True), "currency": payer.currency}
+        )
+
+
+def already_made(*, initiated_by: Account, idempotency_key: uuid.UUID) -> Transfer | None:
     return (
         Transfer.objects.select_related("payer", "payee")
         .filter(initiated_by=initiated_by, idempotency_key=idempotency_key)

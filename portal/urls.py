@@ -1,6 +1,6 @@
 from django.urls import path
 
-from portal import exchange_views, views
+from portal import exchange_views, payment_views, views
 
 app_name = "portal"
 urlpatterns = [
@@ -16,8 +16,8 @@ urlpatterns = [
     path("staff/", views.staff_home, name="staff_home"),
     path("bank-accounts/<int:bank_account_id>/", views.statement, name="statement"),
     path("bank-accounts/<int:bank_account_id>/statement.csv", views.statement_csv, name="statement_csv"),
-    path("payments/new/", views.payment_new, name="payment_new"),
-    path("payments/<int:transfer_id>/", views.payment_receipt, name="payment_receipt"),
+    path("payments/new/", payment_views.payment_new, name="payment_new"),
+    path("payments/<int:transfer_id>/", payment_views.payment_receipt, name="payment_receipt"),
     path("messages/<int:message_id>/", views.message_detail, name="message_detail"),
     path("reviews/", views.reviews, name="reviews"),
 ]
@@ -28,4 +28,18 @@ urlpatterns += [
     path("exchange/", exchange_views.exchange_new, name="exchange_new"),
     path("exchange/confirm/", exchange_views.exchange_confirm, name="exchange_confirm"),
     path("exchange/<int:exchange_id>/", exchange_views.exchange_done, name="exchange_done"),
+]
+
+# Payments in two steps with one-time codes, by phone, and templates (issue 15, items 1-3).
+
+urlpatterns += [
+    path("payments/confirm/", payment_views.payment_confirm, name="payment_confirm"),
+    path("payments/code/<int:challenge_id>/", payment_views.payment_code, name="payment_code"),
+    path("payments/code/<int:challenge_id>/resend/", payment_views.payment_code_resend, name="payment_code_resend"),
+    path("payments/<int:transfer_id>/template/", payment_views.payment_template_save, name="payment_template_save"),
+    path(
+        "payments/templates/<int:template_id>/delete/",
+        payment_views.payment_template_delete,
+        name="payment_template_delete",
+    ),
 ]
