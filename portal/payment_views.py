@@ -30,9 +30,10 @@ from portal.payment_forms import PaymentCodeForm, PaymentConfirmForm, PaymentFor
 from portal.views import customer_required
 
 
-def _form_page(request, form: PaymentForm, accounts, *, status: int = 200):
+def _form_page(request, form: PaymentForm, accounts, *, status: int = 200, refusal: str = ""):
     context = {
         "form": form,
+        "refusal": refusal,
         "has_accounts": bool(accounts),
         "templates": banking_selectors.payment_templates(account=request.user),
     }
@@ -115,11 +116,9 @@ def payment_confirm(request):
             return redirect("portal:payment_code", challenge_id=challenge.pk)
     except PaymentError as refusal:
         accounts = banking_selectors.payable_bank_accounts(account=request.user)
-        refused = PaymentForm(
-            payer_accounts=accounts, initial={k: v for k, v in data.items() if k != "idempotency_key"}
-        )
-        refused.add_error(None, str(refusal))
-        return _form_page(request, refused, accounts, status=400)
+        initial = {name: value for name, value in data.items() if name != "idempotency_key"}  # a new form, a new key
+        refused = PaymentForm(payer_accounts=accounts, initial=initial)
+        return _form_page(request, refused, accounts, status=400, refusal=str(refusal))
     return redirect("portal:payment_receipt", transfer_id=made.pk)
 
 
@@ -182,6 +181,10 @@ def payment_receipt(request, transfer_id: int):
 @require_POST
 @customer_required
 def payment_template_save(request, transfer_id: int):
+    try:
+        banking_selectors.payment_receipt(account=request.user, transfer_id=transfer_id)
+    except Receipt.DoesNotExist:
+        raise Http404 from None
     form = TemplateNameForm(request.POST)
     if form.is_valid():
         try:

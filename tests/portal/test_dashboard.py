@@ -68,8 +68,9 @@ def test_the_dashboard_makes_the_same_number_of_queries_whatever_the_amount_of_d
 ):
     fill(customer, other_customer, count)
     assert Receipt.objects.filter(bank_account__owner=customer).count() >= count // 2
-    # session, account, then: bank accounts, receipts, news, messages, unread count, client (greeting)
-    with django_assert_num_queries(8):
+    # session, account, then: bank accounts, receipts, news, messages, unread count, client (greeting),
+    # payment templates
+    with django_assert_num_queries(9):
         response = customer_client.get("/")
     assert response.status_code == 200
     assert len(response.context["dashboard"].latest_receipts) <= 10
