@@ -140,7 +140,7 @@ class PaymentPreview:
 
 def payment_policy() -> PaymentPolicy:
     """Back office's settings; the defaults until someone changes them."""
-    return PaymentPolicy.objects.filter(pk=1).first() or PaymentPolicy(pk=1)
+    return PaymentPolicy.objects.filter(scope="bank").first() or PaymentPolicy()
 
 
 def set_code_threshold(*, amount: Decimal, actor: Account) -> PaymentPolicy:
@@ -148,7 +148,7 @@ def set_code_threshold(*, amount: Decimal, actor: Account) -> PaymentPolicy:
     if amount < 0:
         raise PaymentError(_("The threshold cannot be negative."))
     with transaction.atomic():
-        policy, _created = PaymentPolicy.objects.select_for_update().get_or_create(pk=1)
+        policy, _created = PaymentPolicy.objects.select_for_update().get_or_create(scope="bank")
         before = policy.code_threshold
         policy.code_threshold, policy.changed_by = amount, actor
         policy.save()

@@ -23,6 +23,8 @@ SALT_LENGTH = 32  # hex digits of 16 random bytes
 class PaymentPolicy(models.Model):
     """Back office's one row of payment settings (made on first use, changed in the admin through a service)."""
 
+    # The row's name: unique and only ever this, so there is one row (its identity is left to the database).
+    scope = models.CharField(_("scope"), max_length=10, default="bank", unique=True, editable=False)
     # Payments worth more than this many roubles (others at the bank's selling rate) need a one-time code.
     code_threshold = models.DecimalField(
         _("one-time code above, ₽"),
@@ -42,7 +44,7 @@ class PaymentPolicy(models.Model):
         verbose_name = _("payment settings")
         verbose_name_plural = _("payment settings")
         constraints = [
-            models.CheckConstraint(condition=Q(id=1), name="payment_policy_one_row"),
+            models.CheckConstraint(condition=Q(scope="bank"), name="payment_policy_one_row"),
             models.CheckConstraint(condition=Q(code_threshold__gte=0), name="payment_policy_threshold_not_negative"),
         ]
 
