@@ -331,7 +331,7 @@ def renew_code(*, initiated_by: Account, challenge_id: int) -> PaymentChallenge:
         _still_open(challenge)
         if challenge.sends >= CODE_SENDS:
             raise NoMoreCodes(
-                _("We have sent %(count)d codes for this payment already. Start the payment again.")
+                _("Codes sent for this payment: %(count)d, the most we send. Start the payment again.")
                 % {"count": challenge.sends}
             )
         _new_code(challenge)

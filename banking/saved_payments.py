@@ -36,7 +36,7 @@ def save_template(*, owner: Account, transfer_id: int, name: str) -> PaymentTemp
     with transaction.atomic():
         if PaymentTemplate.objects.filter(owner=owner).count() >= TEMPLATES_PER_CUSTOMER:
             raise PaymentError(
-                _("You have %(limit)d templates already; delete one you no longer need.")
+                _("Templates kept: %(limit)d, the most there can be; delete one you no longer need.")
                 % {"limit": TEMPLATES_PER_CUSTOMER}
             )
         try:

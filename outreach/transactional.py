@@ -23,7 +23,7 @@ from outreach.models import Delivery
 def payment_purpose(challenge: PaymentChallenge) -> str:
     """What the code confirms, without the code: kept in the outbox and shown among the customer's messages."""
     return gettext(
-        "Payment of %(amount)s to %(recipient)s. The code is valid for %(minutes)d minutes. "
+        "Payment to %(recipient)s of %(amount)s. The code is valid for %(minutes)d minutes. "
         "Do not tell it to anyone, not even to the bank's staff."
     ) % {
         "amount": money(challenge.amount, challenge.payer.currency),

@@ -6,6 +6,7 @@ import uuid
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from banking.confirmation import CODE_DIGITS, normalize_recipient
 from banking.models import BankAccount
@@ -23,7 +24,7 @@ _INCOMPLETE = {
 class PaymentForm(BootstrapFormMixin, forms.Form):
     payer = forms.ChoiceField(label=_("From account"))
     recipient = forms.CharField(
-        label=_("To"),
+        label=pgettext_lazy("payment", "To"),
         max_length=40,
         help_text=_("The recipient's phone number (a customer of our bank) or a 20-digit account number."),
         widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "off"}),
