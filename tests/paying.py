@@ -23,7 +23,7 @@ def ask_to_pay(client, *, payer: str, recipient: str, amount: str, comment: str 
 
 
 def confirm(client, confirmation):
-    """"Confirm" pressed on a confirmation page: the receipt's redirect, the code page's, or a refusal."""
+    """ "Confirm" pressed on a confirmation page: the receipt's redirect, the code page's, or a refusal."""
     form = confirmation.context["form"]
     return client.post("/payments/confirm/", {name: form[name].value() or "" for name in form.fields})
 
