@@ -130,7 +130,7 @@ def test_the_preview_refuses_what_the_payment_would_refuse(customer, rub_account
         with pytest.raises(refusal):
             preview_payment(initiated_by=customer, payer_number=rub_account.number, recipient=recipient, amount="1")
     payee = BankAccountFactory(owner=other_customer)
-    with pytest.raises(InsufficientFunds, match="10,000.00 RUB"):
+    with pytest.raises(InsufficientFunds, match=r"10,000\.00 RUB"):
         preview_payment(
             initiated_by=customer, payer_number=rub_account.number, recipient=payee.number, amount="10000.01"
         )

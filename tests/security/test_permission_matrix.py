@@ -31,8 +31,8 @@ from django.urls import URLPattern, URLResolver, get_resolver, resolve
 
 from accounts.models import Account
 from api.services import issue_token
-from banking.exchange import exchange, fund_exchange_desk, set_exchange_rate
 from banking.confirmation import start_challenge
+from banking.exchange import exchange, fund_exchange_desk, set_exchange_rate
 from banking.models import PaymentTemplate
 from banking.services import open_bank_account, transfer
 from chat.services import claim_conversation, start_conversation
