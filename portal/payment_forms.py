@@ -68,9 +68,16 @@ class PaymentConfirmForm(forms.Form):
 
     payer = forms.CharField(widget=forms.HiddenInput, max_length=40, error_messages=_INCOMPLETE)
     recipient = forms.CharField(widget=forms.HiddenInput, max_length=40, error_messages=_INCOMPLETE)
-    amount = forms.DecimalField(widget=forms.HiddenInput, max_digits=18, decimal_places=2, error_messages=_INCOMPLETE)
+    amount = forms.CharField(widget=forms.HiddenInput, max_length=40, error_messages=_INCOMPLETE)
     comment = forms.CharField(widget=forms.HiddenInput, max_length=200, required=False)
     idempotency_key = forms.UUIDField(widget=forms.HiddenInput, error_messages=_INCOMPLETE)
+
+    def clean_amount(self):
+        """Read as the form reads it (ASCII digits only), not as Decimal() would ("1e1", "١٠")."""
+        try:
+            return parse_amount(self.cleaned_data["amount"])
+        except PaymentError as error:
+            raise forms.ValidationError(str(error)) from None
 
 
 class PaymentCodeForm(BootstrapFormMixin, forms.Form):

@@ -125,6 +125,19 @@ def test_amounts_in_other_digits_or_notations_are_refused_everywhere(customer_cl
     assert BankAccount.objects.get(pk=rub_account.pk).balance == Decimal("10000.00")
 
 
+@pytest.mark.parametrize("amount", ["1e1", "١٠"])
+def test_a_confirmation_altered_to_such_an_amount_pays_nothing(
+    customer_client, rub_account, others_rub_account, amount
+):
+    confirmation = ask_to_pay(
+        customer_client, payer=rub_account.number, recipient=others_rub_account.number, amount="10"
+    )
+    form = confirmation.context["form"]
+    sent = {name: form[name].value() or "" for name in form.fields}
+    assert customer_client.post("/payments/confirm/", {**sent, "amount": amount})["Location"] == "/payments/new/"
+    assert not Transfer.objects.exists() and not PaymentChallenge.objects.exists()
+
+
 def test_a_payment_saved_as_a_template_is_repeated_from_the_overview(customer_client, rub_account, others_rub_account):
     done = pay_through_pages(
         customer_client, payer=rub_account.number, recipient=others_rub_account.number, amount="321", comment="Аренда"
