@@ -98,6 +98,8 @@ ROLE_PERMISSIONS: dict[str, set[str]] = {
     # reversal is proposed by one member of the back office and approved by another (the service checks that).
     | {"banking.view_exchangerate", "banking.add_exchangerate", "banking.view_exchange"}
     | {"banking.view_reversal", "banking.propose_reversal", "banking.approve_reversal"}
+    # The amount above which a payment needs a one-time code (one row, saved through its service).
+    | {"banking.view_paymentpolicy", "banking.add_paymentpolicy", "banking.change_paymentpolicy"}
     # The call log is history: the back office reads it, and only agents' calls write it.
     | {"campaigns.view_callattempt", "campaigns.view_campaign_results", "campaigns.view_agentstatespan"}
     | {"chat.view_chat_figures"}

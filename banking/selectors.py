@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from accounts.models import Account
 from banking.currencies import Currency
-from banking.models import BankAccount, Exchange, Receipt, ReceiptKind
+from banking.models import BankAccount, Exchange, PaymentChallenge, PaymentTemplate, Receipt, ReceiptKind
 from core.money import MONEY
 
 # A Russian bank's customer reads roubles first: the rouble accounts lead every list and are preselected.
@@ -126,4 +126,23 @@ def customer_exchange(*, account: Account, exchange_id: int) -> Exchange:
     """One of the customer's exchanges with both legs and the rate; someone else's raises ``DoesNotExist``."""
     return Exchange.objects.select_related("rate", "sold_leg__payer", "bought_leg__payee").get(
         pk=exchange_id, initiated_by=account
+    )
+
+
+def payment_templates(*, account: Account) -> list[PaymentTemplate]:
+    """The customer's saved payments, by name, with the accounts they pay from (closed ones left out)."""
+    return list(
+        PaymentTemplate.objects.filter(owner=account, payer__is_closed=False).select_related("payer").order_by("name")
+    )
+
+
+def payment_template(*, account: Account, template_id: int) -> PaymentTemplate:
+    """One of the customer's templates; someone else's raises ``DoesNotExist``."""
+    return PaymentTemplate.objects.select_related("payer").get(pk=template_id, owner=account)
+
+
+def payment_challenge(*, account: Account, challenge_id: int) -> PaymentChallenge:
+    """A payment of the customer's waiting for its code; someone else's raises ``DoesNotExist``."""
+    return PaymentChallenge.objects.select_related("payer", "payee__owner__client").get(
+        pk=challenge_id, initiated_by=account
     )

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import re
 import secrets
 import uuid
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from django.db import IntegrityError, transaction
 from django.utils.formats import number_format
@@ -65,13 +66,24 @@ class IdempotencyKeyReused(PaymentError):
     pass
 
 
+# ASCII digits only, one optional sign, at most one decimal separator: no exponent ("1e1"), no underscore
+# ("1_0"), no Arabic-Indic ("١٠") or full-width ("１０") digits, which Decimal() would all read as 10.
+_WRITTEN_AMOUNT = re.compile(r"[+-]?[0-9]+(?:[.,][0-9]+)?")
+
+
 def parse_amount(raw: str | Decimal) -> Decimal:
-    """A positive amount with at most two decimals; a comma is accepted as the decimal sign."""
-    try:
+    """A positive amount with at most two decimals; a comma is accepted as the decimal sign.
+
+    Every interface that reads an amount (payment, exchange, the services themselves) goes through here.
+    """
+    if isinstance(raw, Decimal):
+        amount = raw
+    else:
         # Digit groups may be separated by any space ("1 500,50", or the no-break spaces of formatted numbers).
-        amount = raw if isinstance(raw, Decimal) else Decimal("".join(str(raw).split()).replace(",", "."))
-    except InvalidOperation:
-        raise InvalidAmount(_("Enter the amount as a number, for example 1500.50.")) from None
+        written = "".join(str(raw).split())
+        if not _WRITTEN_AMOUNT.fullmatch(written):
+            raise InvalidAmount(_("Enter the amount as a number, for example 1500.50."))
+        amount = Decimal(written.replace(",", "."))
     if not amount.is_finite():
         raise InvalidAmount(_("Enter the amount as a number, for example 1500.50."))
     if amount <= 0:
@@ -174,7 +186,7 @@ def transfer(
     payer_number, payee_number = payer_number.strip(), payee_number.strip()
     try:
         with transaction.atomic():
-            done = _already_made(initiated_by=initiated_by, idempotency_key=idempotency_key)
+            done = already_made(initiated_by=initiated_by, idempotency_key=idempotency_key)
             if done is not None:
                 return _same_or_refuse(done, payer_number=payer_number, payee_number=payee_number, amount=amount)
             if payer_number == payee_number:
@@ -186,23 +198,15 @@ def transfer(
                 .order_by("pk")
             }
             payer, payee = locked.get(payer_number), locked.get(payee_number)
-            if payer is None or payer.owner_id != initiated_by.pk:
-                raise UnknownAccount(_("You have no account %(number)s.") % {"number": payer_number})
-            if payee is None:
-                raise UnknownAccount(_("There is no account %(number)s.") % {"number": payee_number})
-            for account in (payer, payee):
-                if account.is_closed:
-                    raise AccountClosed(_("Account %(number)s is closed.") % {"number": account.number})
-            if payer.currency != payee.currency:
-                raise CurrencyMismatch(
-                    _("Account %(payee)s is in %(payee_currency)s, but you pay in %(payer_currency)s.")
-                    % {"payee": payee.number, "payee_currency": payee.currency, "payer_currency": payer.currency}
-                )
-            if payer.balance < amount:
-                raise InsufficientFunds(
-                    _("Not enough money: the balance is %(balance)s %(currency)s.")
-                    % {"balance": number_format(payer.balance, 2, force_grouping=True), "currency": payer.currency}
-                )
+            check_payment(
+                initiated_by=initiated_by,
+                payer=payer,
+                payer_number=payer_number,
+                payee=payee,
+                payee_number=payee_number,
+                amount=amount,
+            )
+            assert payer is not None and payee is not None  # for mypy: check_payment refused a missing one
             payer.balance -= amount
             payee.balance += amount
             BankAccount.objects.bulk_update([payer, payee], ["balance"])
@@ -244,13 +248,48 @@ def transfer(
             return made
     except IntegrityError:
         # The same form was submitted twice at once and the other request won the unique key.
-        done = _already_made(initiated_by=initiated_by, idempotency_key=idempotency_key)
+        done = already_made(initiated_by=initiated_by, idempotency_key=idempotency_key)
         if done is None:
             raise
         return _same_or_refuse(done, payer_number=payer_number, payee_number=payee_number, amount=amount)
 
 
-def _already_made(*, initiated_by: Account, idempotency_key: uuid.UUID) -> Transfer | None:
+def check_payment(
+    *,
+    initiated_by: Account,
+    payer: BankAccount | None,
+    payer_number: str,
+    payee: BankAccount | None,
+    payee_number: str,
+    amount: Decimal,
+) -> None:
+    """The rules a payment is refused by: on the confirmation page, and again on the locked rows.
+
+    The paying account must be the initiator's own: the service holds this rule itself, whoever calls it
+    (the payment form, a template, a payment by phone).
+    """
+    if payer is None or payer.owner_id != initiated_by.pk:
+        raise UnknownAccount(_("You have no account %(number)s.") % {"number": payer_number})
+    if payee is None:
+        raise UnknownAccount(_("There is no account %(number)s.") % {"number": payee_number})
+    if payer.pk == payee.pk:
+        raise SameAccount(_("Choose a different account to pay to: it is the account you pay from."))
+    for account in (payer, payee):
+        if account.is_closed:
+            raise AccountClosed(_("Account %(number)s is closed.") % {"number": account.number})
+    if payer.currency != payee.currency:
+        raise CurrencyMismatch(
+            _("Account %(payee)s is in %(payee_currency)s, but you pay in %(payer_currency)s.")
+            % {"payee": payee.number, "payee_currency": payee.currency, "payer_currency": payer.currency}
+        )
+    if payer.balance < amount:
+        raise InsufficientFunds(
+            _("Not enough money: the balance is %(balance)s %(currency)s.")
+            % {"balance": number_format(payer.balance, 2, force_grouping=True), "currency": payer.currency}
+        )
+
+
+def already_made(*, initiated_by: Account, idempotency_key: uuid.UUID) -> Transfer | None:
     return (
         Transfer.objects.select_related("payer", "payee")
         .filter(initiated_by=initiated_by, idempotency_key=idempotency_key)

@@ -8,6 +8,7 @@ from django.db.models import Count, F, Min, Q, QuerySet
 
 from accounts.models import Account
 from accounts.selectors import customer_accounts
+from banking.confirmation import DELIVERY_KEY_PREFIX as PAYMENT_CODE_KEY_PREFIX
 from campaigns.models import Campaign
 from core.querying import contains_in_any_case, local_days, ordering_for
 from outreach.models import Message, MessageStatus, News
@@ -43,8 +44,10 @@ def customer_messages(*, account: Account) -> QuerySet[Message]:
     """The personal messages that reached this customer, newest first."""
     if account.client_id is None:
         return Message.objects.none()
-    return Message.objects.filter(client_id=account.client_id, status__in=MESSAGE_STATUSES_SHOWN_TO_CUSTOMERS).order_by(
-        "-created_at", "-id"
+    return (
+        Message.objects.filter(client_id=account.client_id, status__in=MESSAGE_STATUSES_SHOWN_TO_CUSTOMERS)
+        .exclude(deliveries__idempotency_key__startswith=PAYMENT_CODE_KEY_PREFIX)  # codes are not offers
+        .order_by("-created_at", "-id")
     )
 
 

@@ -61,6 +61,13 @@ class ExchangeConfirmForm(forms.Form):
 
     sell_from = forms.CharField(widget=forms.HiddenInput, max_length=40, error_messages=_INCOMPLETE)
     buy_to = forms.CharField(widget=forms.HiddenInput, max_length=40, error_messages=_INCOMPLETE)
-    amount = forms.DecimalField(widget=forms.HiddenInput, max_digits=18, decimal_places=2, error_messages=_INCOMPLETE)
+    amount = forms.CharField(widget=forms.HiddenInput, max_length=40, error_messages=_INCOMPLETE)
     rate_id = forms.IntegerField(widget=forms.HiddenInput, min_value=1, error_messages=_INCOMPLETE)
     idempotency_key = forms.UUIDField(widget=forms.HiddenInput, error_messages=_INCOMPLETE)
+
+    def clean_amount(self):
+        """Read as the form reads it (ASCII digits only), not as Decimal() would ("1e1", "١٠")."""
+        try:
+            return parse_amount(self.cleaned_data["amount"])
+        except PaymentError as error:
+            raise forms.ValidationError(str(error)) from None

@@ -2,15 +2,10 @@
 
 from __future__ import annotations
 
-import uuid
-
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm
-from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
 
-from banking.models import BankAccount
-from banking.services import PaymentError, parse_amount
 from core.forms import BootstrapFormMixin
 from surveys.models import SurveyKind
 from surveys.services import REVIEW_KINDS, REVIEW_TEXT_MAX_LENGTH
@@ -45,51 +40,6 @@ class BankPasswordChangeForm(BootstrapFormMixin, PasswordChangeForm):
     pass
 
 
-class PaymentForm(BootstrapFormMixin, forms.Form):
-    payer = forms.ChoiceField(label=_("From account"))
-    payee_number = forms.CharField(
-        label=_("To account number"),
-        max_length=40,
-        help_text=_("20 digits; your own account or another customer's, in the same currency."),
-        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
-    )
-    amount = forms.CharField(
-        label=_("Amount"),
-        max_length=40,
-        help_text=_("For example 1 500,50"),
-        widget=forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"}),
-    )
-    comment = forms.CharField(label=_("Comment"), max_length=200, required=False)
-    # Made once when the form is shown: submitting the same form twice pays once.
-    idempotency_key = forms.UUIDField(
-        widget=forms.HiddenInput,
-        error_messages={
-            "required": _("The payment form is incomplete; open it again."),
-            "invalid": _("The payment form is incomplete; open it again."),
-        },
-    )
-
-    def __init__(self, *args, payer_accounts: list[BankAccount], **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["payer"].choices = [
-            (
-                account.number,
-                f"{account.number} · {number_format(account.balance, 2, force_grouping=True)} {account.currency}",
-            )
-            for account in payer_accounts
-        ]
-        if not self.is_bound:
-            self.initial.setdefault("idempotency_key", uuid.uuid4())
-
-    def clean_payee_number(self) -> str:
-        # People paste numbers with spaces in them: 40817 810 ...
-        return "".join(self.cleaned_data["payee_number"].split())
-
-    def clean_amount(self):
-        try:
-            return parse_amount(self.cleaned_data["amount"])
-        except PaymentError as error:
-            raise forms.ValidationError(str(error)) from None
 
 
 class ReviewForm(BootstrapFormMixin, forms.Form):

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from portal import consent_views, exchange_views, statement_views, views
+from portal import consent_views, exchange_views, payment_views, statement_views, views
 
 app_name = "portal"
 urlpatterns = [
@@ -18,8 +18,8 @@ urlpatterns = [
     path("bank-accounts/<int:bank_account_id>/statement.csv", statement_views.statement_csv, name="statement_csv"),
     path("bank-accounts/<int:bank_account_id>/statement.pdf", statement_views.statement_pdf, name="statement_pdf"),
     path("bank-accounts/<int:bank_account_id>/name/", statement_views.rename, name="bank_account_rename"),
-    path("payments/new/", views.payment_new, name="payment_new"),
-    path("payments/<int:transfer_id>/", views.payment_receipt, name="payment_receipt"),
+    path("payments/new/", payment_views.payment_new, name="payment_new"),
+    path("payments/<int:transfer_id>/", payment_views.payment_receipt, name="payment_receipt"),
     path("messages/<int:message_id>/", views.message_detail, name="message_detail"),
     path("reviews/", views.reviews, name="reviews"),
 ]
@@ -35,3 +35,17 @@ urlpatterns += [
 # Consent to the bank's advertising (issue 19, item 3).
 
 urlpatterns += [path("consent/", consent_views.consent, name="consent")]
+
+# Payments in two steps with one-time codes, by phone, and templates (issue 15, items 1-3).
+
+urlpatterns += [
+    path("payments/confirm/", payment_views.payment_confirm, name="payment_confirm"),
+    path("payments/code/<int:challenge_id>/", payment_views.payment_code, name="payment_code"),
+    path("payments/code/<int:challenge_id>/resend/", payment_views.payment_code_resend, name="payment_code_resend"),
+    path("payments/<int:transfer_id>/template/", payment_views.payment_template_save, name="payment_template_save"),
+    path(
+        "payments/templates/<int:template_id>/delete/",
+        payment_views.payment_template_delete,
+        name="payment_template_delete",
+    ),
+]

@@ -33,15 +33,11 @@ from accounts.services import (
     verify_second_factor,
 )
 from accounts.throttling import Refusal
-from banking import selectors as banking_selectors
-from banking.models import Receipt
-from banking.services import PaymentError, transfer
 from outreach.models import Message
 from outreach.services import mark_message_read
 from portal import selectors
 from portal.forms import (
     BankPasswordChangeForm,
-    PaymentForm,
     ReviewForm,
     SecondFactorForm,
     SignInForm,
@@ -227,43 +223,10 @@ def staff_home(request):
     return render(request, "portal/staff_home.html", {"tools": selectors.staff_tools(account=request.user)})
 
 
-@require_http_methods(["GET", "POST"])
-@customer_required
-def payment_new(request):
-    payer_accounts = banking_selectors.payable_bank_accounts(account=request.user)
-    if request.method == "POST":
-        form = PaymentForm(request.POST, payer_accounts=payer_accounts)
-        if form.is_valid():
-            data = form.cleaned_data
-            try:
-                made = transfer(
-                    initiated_by=request.user,
-                    payer_number=data["payer"],
-                    payee_number=data["payee_number"],
-                    amount=data["amount"],
-                    idempotency_key=data["idempotency_key"],
-                    comment=data["comment"],
-                )
-            except PaymentError as refusal:
-                form.add_error(None, str(refusal))
-            else:
-                return redirect("portal:payment_receipt", transfer_id=made.pk)
-    else:
-        # The account is named by its key, not its number: account numbers stay out of addresses and logs.
-        chosen = request.GET.get("from", "")
-        payer = next((account.number for account in payer_accounts if str(account.pk) == chosen), None)
-        form = PaymentForm(payer_accounts=payer_accounts, initial={"payer": payer})
-    return render(request, "portal/payment_form.html", {"form": form, "has_accounts": bool(payer_accounts)})
 
 
 @require_GET
 @customer_required
-def payment_receipt(request, transfer_id: int):
-    try:
-        receipt = banking_selectors.payment_receipt(account=request.user, transfer_id=transfer_id)
-    except Receipt.DoesNotExist:
-        raise Http404 from None
-    return render(request, "portal/payment_receipt.html", {"receipt": receipt, "transfer": receipt.transfer})
 
 
 @require_GET

@@ -688,6 +688,45 @@ GO
 COMMIT TRANSACTION;
 GO
 
+-- Migration banking.0004_payment_codes_and_templates
+BEGIN TRANSACTION;
+GO
+-- Create model PaymentChallenge
+CREATE TABLE [banking_paymentchallenge] ([id] bigint NOT NULL PRIMARY KEY IDENTITY (1, 1), [amount] numeric(18, 2) NOT NULL, [comment] nvarchar(200) NOT NULL, [idempotency_key] char(32) NOT NULL, [salt] nvarchar(32) NOT NULL, [delivery_key] nvarchar(32) NOT NULL UNIQUE, [expires_at] datetimeoffset NOT NULL, [tries_left] smallint NOT NULL CONSTRAINT banking_paymentchallenge_tries_left_9a34939e_check CHECK ([tries_left] >= 0), [sends] smallint NOT NULL CONSTRAINT banking_paymentchallenge_sends_2faabae8_check CHECK ([sends] >= 0), [confirmed_at] datetimeoffset NULL, [created_at] datetimeoffset NOT NULL, [initiated_by_id] bigint NOT NULL, [payee_id] bigint NOT NULL, [payer_id] bigint NOT NULL, CONSTRAINT [payment_challenge_once] UNIQUE ([initiated_by_id], [idempotency_key]), CONSTRAINT [payment_challenge_amount_positive] CHECK ([amount] > 0), CONSTRAINT [payment_challenge_two_accounts] CHECK (NOT ([payer_id] = ([payee_id]))), CONSTRAINT [payment_challenge_tries] CHECK ([tries_left] <= 3), CONSTRAINT [payment_challenge_sends] CHECK (([sends] >= 1 AND [sends] <= 3)), CONSTRAINT [payment_challenge_salt] CHECK (LEN([salt]) = 32));
+GO
+-- Create model PaymentPolicy
+CREATE TABLE [banking_paymentpolicy] ([id] bigint NOT NULL PRIMARY KEY IDENTITY (1, 1), [scope] nvarchar(10) NOT NULL UNIQUE, [code_threshold] numeric(18, 2) NOT NULL, [changed_at] datetimeoffset NOT NULL, [changed_by_id] bigint NULL, CONSTRAINT [payment_policy_one_row] CHECK ([scope] = 'bank'), CONSTRAINT [payment_policy_threshold_not_negative] CHECK ([code_threshold] >= 0));
+GO
+-- Create model PaymentTemplate
+CREATE TABLE [banking_paymenttemplate] ([id] bigint NOT NULL PRIMARY KEY IDENTITY (1, 1), [name] nvarchar(60) NOT NULL, [payee] nvarchar(20) NOT NULL, [amount] numeric(18, 2) NOT NULL, [comment] nvarchar(200) NOT NULL, [created_at] datetimeoffset NOT NULL, [owner_id] bigint NOT NULL, [payer_id] bigint NOT NULL, CONSTRAINT [payment_template_name_unique] UNIQUE ([owner_id], [name]), CONSTRAINT [payment_template_amount_positive] CHECK ([amount] > 0), CONSTRAINT [payment_template_named] CHECK (NOT ([name] = '')));
+GO
+ALTER TABLE [banking_paymentchallenge] ADD CONSTRAINT [banking_paymentchallenge_initiated_by_id_fc40a994_fk_accounts_account_id] FOREIGN KEY ([initiated_by_id]) REFERENCES [accounts_account] ([id]);
+GO
+ALTER TABLE [banking_paymentchallenge] ADD CONSTRAINT [banking_paymentchallenge_payee_id_4ba474db_fk_banking_bankaccount_id] FOREIGN KEY ([payee_id]) REFERENCES [banking_bankaccount] ([id]);
+GO
+ALTER TABLE [banking_paymentchallenge] ADD CONSTRAINT [banking_paymentchallenge_payer_id_5334d7c8_fk_banking_bankaccount_id] FOREIGN KEY ([payer_id]) REFERENCES [banking_bankaccount] ([id]);
+GO
+ALTER TABLE [banking_paymentpolicy] ADD CONSTRAINT [banking_paymentpolicy_changed_by_id_ec45d5b4_fk_accounts_account_id] FOREIGN KEY ([changed_by_id]) REFERENCES [accounts_account] ([id]);
+GO
+ALTER TABLE [banking_paymenttemplate] ADD CONSTRAINT [banking_paymenttemplate_owner_id_4db55cf8_fk_accounts_account_id] FOREIGN KEY ([owner_id]) REFERENCES [accounts_account] ([id]);
+GO
+ALTER TABLE [banking_paymenttemplate] ADD CONSTRAINT [banking_paymenttemplate_payer_id_d217f022_fk_banking_bankaccount_id] FOREIGN KEY ([payer_id]) REFERENCES [banking_bankaccount] ([id]);
+GO
+CREATE INDEX [banking_paymentchallenge_initiated_by_id_fc40a994] ON [banking_paymentchallenge] ([initiated_by_id]);
+GO
+CREATE INDEX [banking_paymentchallenge_payee_id_4ba474db] ON [banking_paymentchallenge] ([payee_id]);
+GO
+CREATE INDEX [banking_paymentchallenge_payer_id_5334d7c8] ON [banking_paymentchallenge] ([payer_id]);
+GO
+CREATE INDEX [banking_paymentpolicy_changed_by_id_ec45d5b4] ON [banking_paymentpolicy] ([changed_by_id]);
+GO
+CREATE INDEX [banking_paymenttemplate_owner_id_4db55cf8] ON [banking_paymenttemplate] ([owner_id]);
+GO
+CREATE INDEX [banking_paymenttemplate_payer_id_d217f022] ON [banking_paymenttemplate] ([payer_id]);
+GO
+COMMIT TRANSACTION;
+GO
+
 -- Migration campaigns.0001_initial
 BEGIN TRANSACTION;
 GO

@@ -13,6 +13,7 @@ from django.utils.translation import gettext
 from outreach.delivery.consent import unsubscribe_url
 from outreach.delivery.errors import PermanentFailure, TemporaryFailure
 from outreach.models import Delivery
+from outreach.transactional import payment_code_text
 
 
 def build_email(delivery: Delivery) -> EmailMessage:
@@ -23,11 +24,17 @@ def build_email(delivery: Delivery) -> EmailMessage:
         raise PermanentFailure(
             gettext("“%(address)s” is not an e-mail address.") % {"address": delivery.address}
         ) from None
+    domain = settings.DEFAULT_FROM_EMAIL.rsplit("@", 1)[-1].strip(" >") or "localhost"
+    code_text = payment_code_text(delivery)
+    if code_text is not None:  # a payment code: no unsubscribe link, one cannot opt out of confirming payments
+        message_id = f"<{delivery.idempotency_key}@{domain}>"
+        return EmailMessage(
+            subject=delivery.message.subject, body=code_text, to=[delivery.address], headers={"Message-ID": message_id}
+        )
     message, link = delivery.message, unsubscribe_url(delivery.message)
     body = "{body}\n\n--\n{note}\n{link}\n".format(
         body=message.body, note=gettext("To stop receiving messages from the bank, open this link:"), link=link
     )
-    domain = settings.DEFAULT_FROM_EMAIL.rsplit("@", 1)[-1].strip(" >") or "localhost"
     return EmailMessage(
         subject=message.subject,
         body=body,

@@ -26,6 +26,7 @@ from outreach.delivery.email import EmailChannel
 from outreach.delivery.errors import DeliveryFailure, PermanentFailure, TemporaryFailure
 from outreach.delivery.sms import FileSmsChannel, SmscChannel, sms_channel
 from outreach.models import Delivery, DeliveryChannel, DeliveryStatus, Message, MessageStatus
+from outreach.transactional import is_payment_code
 
 BATCH = 20
 MAX_ATTEMPTS = 10
@@ -152,7 +153,7 @@ def _send_batch(batch: list[Delivery]) -> int:
             if delivery.channel in down:
                 _fail(delivery, down[delivery.channel])
                 continue
-            refused = refusal(delivery.message)
+            refused = "" if is_payment_code(delivery) else refusal(delivery.message)
             if refused:
                 _finish(delivery, status=DeliveryStatus.REFUSED, error=refused)
                 continue

@@ -19,6 +19,7 @@ from django.utils.translation import gettext
 from core.phones import InvalidPhone, parse_phone
 from outreach.delivery.errors import PermanentFailure, TemporaryFailure
 from outreach.models import Delivery
+from outreach.transactional import payment_code_text
 
 SMS_MAX_LENGTH = 1000  # SMSC.ru's limit for one message (it splits it into parts)
 # The provider's errors that concern this message alone; the others concern every message (try later).
@@ -26,7 +27,7 @@ _MESSAGE_ERRORS = {1, 5, 6, 7, 8}
 
 
 def sms_text(delivery: Delivery) -> str:
-    text = f"{delivery.message.subject}. {delivery.message.body}"
+    text = payment_code_text(delivery) or f"{delivery.message.subject}. {delivery.message.body}"
     return text if len(text) <= SMS_MAX_LENGTH else text[: SMS_MAX_LENGTH - 1] + "…"
 
 

@@ -8,8 +8,9 @@ from decimal import Decimal
 
 import pytest
 
-from banking.models import BankAccount, Receipt, Transfer
+from banking.models import BankAccount, PaymentChallenge, Receipt, Transfer
 from tests.factories import BankAccountFactory
+from tests.paying import ask_to_pay, confirm, enter_code
 
 
 def form_key(response) -> str:
@@ -28,19 +29,28 @@ def ledger_snapshot() -> tuple:
 
 @pytest.fixture
 def payment(customer_client, rub_account, others_rub_account):
-    """Posts the payment form as a person would: open it, fill it in, send it."""
+    """Pays as a person would: open the form, fill it in, send it, confirm, enter the code when asked.
+
+    Returns the first answer that is not the next step: a refusal on the form, or the receipt's redirect.
+    """
 
     def pay(**fields):
         key = form_key(customer_client.get("/payments/new/"))
         data = {
             "payer": rub_account.number,
-            "payee_number": others_rub_account.number,
+            "recipient": others_rub_account.number,
             "amount": "100",
             "comment": "",
             "idempotency_key": key,
             **fields,
         }
-        return customer_client.post("/payments/new/", data)
+        confirmation = customer_client.post("/payments/new/", data)
+        if "preview" not in (confirmation.context or {}):
+            return confirmation
+        done = confirm(customer_client, confirmation)
+        if "/payments/code/" in done.get("Location", ""):
+            done = enter_code(customer_client, PaymentChallenge.objects.get())
+        return done
 
     return pay
 
@@ -89,7 +99,7 @@ def test_a_payment_moves_the_money_writes_two_receipts_and_shows_the_debit_recei
 @pytest.mark.django_db
 def test_a_payment_to_ones_own_other_account_is_fine(payment, customer, rub_account):
     own_other = BankAccountFactory(owner=customer, currency="RUB")
-    assert payment(payee_number=own_other.number, amount="10").status_code == 302
+    assert payment(recipient=own_other.number, amount="10").status_code == 302
     own_other.refresh_from_db()
     assert own_other.balance == Decimal("10.00")
 
@@ -97,21 +107,20 @@ def test_a_payment_to_ones_own_other_account_is_fine(payment, customer, rub_acco
 @pytest.mark.django_db
 def test_spaces_in_the_payee_number_are_ignored(payment, others_rub_account):
     spaced = " ".join(others_rub_account.number[i : i + 5] for i in range(0, 20, 5))
-    assert payment(payee_number=spaced).status_code == 302
+    assert payment(recipient=spaced).status_code == 302
 
 
 @pytest.mark.django_db
 def test_a_double_submit_pays_once_and_shows_the_same_receipt(customer_client, rub_account, others_rub_account):
-    key = form_key(customer_client.get("/payments/new/"))
-    data = {
-        "payer": rub_account.number,
-        "payee_number": others_rub_account.number,
-        "amount": "250",
-        "idempotency_key": key,
-    }
-    first = customer_client.post("/payments/new/", data)
-    second = customer_client.post("/payments/new/", data)
-    assert first["Location"] == second["Location"]
+    key = uuid.UUID(form_key(customer_client.get("/payments/new/")))
+    confirmation = ask_to_pay(
+        customer_client, payer=rub_account.number, recipient=others_rub_account.number, amount="250", key=key
+    )
+    first, second = confirm(customer_client, confirmation), confirm(customer_client, confirmation)
+    assert first["Location"] == second["Location"]  # one code page: one code for one payment
+    challenge = PaymentChallenge.objects.get()
+    paid, again = enter_code(customer_client, challenge), enter_code(customer_client, challenge)
+    assert paid["Location"] == again["Location"]
     assert Transfer.objects.count() == 1
     assert Receipt.objects.filter(transfer__isnull=False).count() == 2
     rub_account.refresh_from_db()
@@ -119,28 +128,25 @@ def test_a_double_submit_pays_once_and_shows_the_same_receipt(customer_client, r
 
 
 @pytest.mark.django_db
-def test_a_used_form_cannot_be_reused_for_another_payment(customer_client, rub_account, others_rub_account):
+def test_a_used_form_cannot_be_reused_for_another_payment(payment, customer_client, rub_account, others_rub_account):
     key = form_key(customer_client.get("/payments/new/"))
-    data = {
-        "payer": rub_account.number,
-        "payee_number": others_rub_account.number,
-        "amount": "250",
-        "idempotency_key": key,
-    }
-    customer_client.post("/payments/new/", data)
+    payment(amount="250", idempotency_key=key)
     before = ledger_snapshot()
-    response = customer_client.post("/payments/new/", {**data, "amount": "999"})
-    assert response.status_code == 200
+    confirmation = ask_to_pay(
+        customer_client, payer=rub_account.number, recipient=others_rub_account.number, amount="999", key=key
+    )
+    response = confirm(customer_client, confirmation)
+    assert response.status_code == 400
     assert "already used for another payment" in response.content.decode()
     assert ledger_snapshot() == before
 
 
 REFUSALS = [
-    pytest.param({"payee_number": "40817810999999999999"}, "There is no account 40817810999999999999", id="unknown"),
+    pytest.param({"recipient": "40817810999999999999"}, "There is no account 40817810999999999999", id="unknown"),
     pytest.param({"amount": "20000"}, "Not enough money: the balance is 10,000.00 RUB", id="insufficient"),
-    pytest.param({"payee_number": "usd"}, "is in USD, but you pay in RUB", id="other-currency"),
-    pytest.param({"payee_number": "self"}, "it is the account you pay from", id="same-account"),
-    pytest.param({"payee_number": "closed"}, "is closed", id="closed"),
+    pytest.param({"recipient": "usd"}, "is in USD, but you pay in RUB", id="other-currency"),
+    pytest.param({"recipient": "self"}, "it is the account you pay from", id="same-account"),
+    pytest.param({"recipient": "closed"}, "is closed", id="closed"),
     pytest.param({"amount": "abc"}, "Enter the amount as a number", id="not-a-number"),
     pytest.param({"amount": "0"}, "must be greater than zero", id="zero"),
     pytest.param({"amount": "-5"}, "must be greater than zero", id="negative"),

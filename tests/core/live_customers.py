@@ -18,16 +18,28 @@ import django
 
 django.setup()
 
+import uuid  # noqa: E402
+
+from banking.services import transfer  # noqa: E402
 from tests.factories import BankAccountFactory, CustomerFactory, session_key_for  # noqa: E402
 
 
 def main(count: int) -> list[dict]:
-    customers = []
+    made = []
     for _ in range(count):
         customer = CustomerFactory()
-        account = BankAccountFactory(owner=customer, currency="RUB", balance="100000")
-        customers.append({"session": session_key_for(customer), "account": account.number})
-    return customers
+        made.append((customer, BankAccountFactory(owner=customer, currency="RUB", balance="100000")))
+    # Each pays the next one in a ring (tests/core/load.py); paid once already, so no one-time code is asked.
+    for index, (customer, account) in enumerate(made):
+        payee = made[(index + 1) % count][1]
+        transfer(
+            initiated_by=customer,
+            payer_number=account.number,
+            payee_number=payee.number,
+            amount="1",
+            idempotency_key=uuid.uuid4(),
+        )
+    return [{"session": session_key_for(customer), "account": account.number} for customer, account in made]
 
 
 if __name__ == "__main__":

@@ -15,7 +15,7 @@ from django.conf import settings
 
 from tests.chat.live import REPO
 
-_HIDDEN = re.compile(r'name="(csrfmiddlewaretoken|idempotency_key)" value="([^"]+)"')
+_HIDDEN = re.compile(r'<input type="hidden" name="([^"]+)" value="([^"]*)"')
 
 
 def make_customers(env: dict, count: int) -> list[dict]:
@@ -53,7 +53,7 @@ def customer_session(base: str, session_key: str) -> requests.Session:
 
 
 def browse_and_pay(base: str, customer: dict, payee: str, *, rounds: int, outcome: Outcome, start: threading.Barrier):
-    """Each round: the overview, the payment form, a payment of 1 ₽ to ``payee``, its receipt."""
+    """Each round: the overview, the payment form, its confirmation page, a payment of 1 ₽ to ``payee``, its receipt."""
     browser = customer_session(base, customer["session"])
     start.wait()
     try:
@@ -62,9 +62,16 @@ def browse_and_pay(base: str, customer: dict, payee: str, *, rounds: int, outcom
             form = browser.get(f"{base}/payments/new/", timeout=60)
             outcome.count(form, "payment form")
             fields = {name: html.unescape(value) for name, value in _HIDDEN.findall(form.text)}
-            paid = browser.post(
+            confirmation = browser.post(
                 f"{base}/payments/new/",
-                data={**fields, "payer": customer["account"], "payee_number": payee, "amount": "1", "comment": ""},
+                data={**fields, "payer": customer["account"], "recipient": payee, "amount": "1", "comment": ""},
+                headers={"Referer": f"{base}/payments/new/"},
+                timeout=60,
+            )
+            outcome.count(confirmation, "confirmation page")
+            paid = browser.post(
+                f"{base}/payments/confirm/",
+                data={name: html.unescape(value) for name, value in _HIDDEN.findall(confirmation.text)},
                 headers={"Referer": f"{base}/payments/new/"},
                 timeout=60,
             )

@@ -26,7 +26,8 @@ from accounts.models import Account, Client, Worker
 from api.models import ApiToken
 from audit.models import AuditEvent
 from banking.admin import BankAccountAdmin, ExchangeRateAdmin, ReversalAdmin
-from banking.models import BankAccount, Exchange, ExchangeRate, Receipt, Reversal, Transfer
+from banking.models import BankAccount, Exchange, ExchangeRate, PaymentPolicy, Receipt, Reversal, Transfer
+from banking.payment_admin import PaymentPolicyAdmin
 from campaigns.admin import CampaignLeadAdmin
 from campaigns.consent_admin import ConsentAdmin, DoNotCallAdmin
 from campaigns.models import (
@@ -90,6 +91,7 @@ DIRECT: dict[type, set[str]] = {
     ExchangeRate: set(),
     Exchange: set(),
     Reversal: set(),
+    PaymentPolicy: set(),
     Transfer: set(),
     Receipt: set(),
     CallAttempt: set(),
@@ -123,6 +125,8 @@ SERVICE_FORMS: dict[tuple[type, str], set[str]] = {
     (BankAccountAdmin, "add"): {"owner", "kind", "currency"},  # banking.services.open_bank_account
     (ExchangeRateAdmin, "add"): {"base", "quote", "buy", "sell", "valid_from"},  # banking.exchange.set_exchange_rate
     (ReversalAdmin, "add"): {"original", "reason"},  # banking.reversal.propose_reversal
+    (PaymentPolicyAdmin, "add"): {"code_threshold"},  # banking.confirmation.set_code_threshold
+    (PaymentPolicyAdmin, "change"): {"code_threshold"},  # banking.confirmation.set_code_threshold
     (CampaignLeadAdmin, "change"): {"state", "callback_at"},  # campaigns.services.change_lead_state
     (MessageAdmin, "add"): {"client", "lead", "campaign", "subject", "body"},  # outreach.services.compose_message
     (NewsAdmin, "add"): {"account", "title", "body"},  # outreach.services.publish_news_to_account

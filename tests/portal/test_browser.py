@@ -121,6 +121,27 @@ def shot(page, name: str) -> None:
     page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
 
 
+def code_of_the_last_challenge(database: Path) -> str:
+    """The one-time code as the outbox would render it (the server shares this process's SECRET_KEY)."""
+    from banking.confirmation import one_time_code
+    from banking.models import BankAccount, PaymentChallenge
+
+    salt, customer_id, payer, currency, payee, amount = query(
+        database,
+        "SELECT c.salt, c.initiated_by_id, p.number, p.currency, q.number, c.amount FROM banking_paymentchallenge c "
+        "JOIN banking_bankaccount p ON p.id = c.payer_id JOIN banking_bankaccount q ON q.id = c.payee_id "
+        "ORDER BY c.id DESC LIMIT 1",
+    )[0]
+    challenge = PaymentChallenge(
+        salt=salt,
+        initiated_by_id=customer_id,
+        payer=BankAccount(number=payer, currency=currency),
+        payee=BankAccount(number=payee),
+        amount=Decimal(str(amount)),
+    )
+    return one_time_code(challenge)
+
+
 def sign_in(page, base: str, password: str) -> None:
     page.goto(f"{base}/login/")
     page.fill("#id_username", "demo_customer")
@@ -158,11 +179,27 @@ def test_a_customer_signs_in_pays_writes_a_review_and_switches_language(site, ch
 
         page.get_by_role("link", name="Сделать платёж").click()
         page.select_option("#id_payer", payer_number)
-        page.fill("#id_payee_number", payee_number)
+        page.fill("#id_recipient", payee_number)
         page.fill("#id_amount", "1 500,50")
         page.fill("#id_comment", "Тест из браузера")
         shot(page, "04-payment-form-ru")
         page.click("#payment-form button[type=submit]")
+        # The confirmation: the recipient as a bank names them, the amount, the balance after; nothing paid yet.
+        assert page.get_by_role("heading", name="Подтверждение платежа").is_visible()
+        assert page.inner_text("#payment-amount").replace("\xa0", " ") == "1 500,50 ₽"
+        assert "остаток после платежа" in page.inner_text("#payment-balance-after")
+        assert query(database, "SELECT COUNT(*) FROM banking_transfer WHERE comment = 'Тест из браузера'") == [(0,)]
+        for size, name in (((1366, 768), "04b-payment-confirm-ru"), ((390, 844), "04c-payment-confirm-phone-ru")):
+            page.set_viewport_size({"width": size[0], "height": size[1]})
+            assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+            shot(page, name)
+        page.set_viewport_size({"width": 1280, "height": 900})
+        page.click("#payment-confirm-form button[type=submit]")
+        page.wait_for_load_state()
+        if "/payments/code/" in page.url:  # a first payment to this recipient: the code sent by SMS or e-mail
+            shot(page, "04d-payment-code-ru")
+            page.fill("#id_code", code_of_the_last_challenge(database))
+            page.click("#payment-code-form button[type=submit]")
         page.wait_for_url(f"{base}/payments/*/")
         assert "Платёж выполнен" in page.inner_text("main")
         assert page.inner_text("#receipt-amount").replace("\xa0", " ") == "1 500,50 RUB"

@@ -73,9 +73,9 @@ def test_the_dashboard_makes_the_same_number_of_queries_whatever_the_amount_of_d
     fill(customer, other_customer, count)
     assert Receipt.objects.filter(bank_account__owner=customer).count() >= count // 2
     # session, account, then: bank accounts (with their newest receipts), the rates' generation, news, messages,
-    # unread count, client (greeting); and, as the fragments are not cached yet, the latest operations and the
-    # accounts with their rates (for the total in roubles)
-    with django_assert_num_queries(10):
+    # unread count, client (greeting), payment templates; and, as the fragments are not cached yet, the latest
+    # operations and the accounts with their rates (for the total in roubles)
+    with django_assert_num_queries(11):
         response = customer_client.get("/")
     assert response.status_code == 200
     assert len(response.context["dashboard"].latest_operations) <= 10

@@ -55,7 +55,7 @@ def test_a_sign_in_failure_and_a_payment_refusal_are_explained_in_russian(
         "/payments/new/",
         {
             "payer": rub_account.number,
-            "payee_number": others_rub_account.number,
+            "recipient": others_rub_account.number,
             "amount": "1 000 000",
             "idempotency_key": "3f2c1b1e-8a4e-4f7e-9a55-3d2b1c0a9e8f",
         },

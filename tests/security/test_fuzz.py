@@ -59,7 +59,8 @@ def bearer() -> dict[str, str]:
 
 
 CUSTOMER_FORMS = {
-    "/payments/new/": ("payer", "payee_number", "amount", "comment", "idempotency_key"),
+    "/payments/new/": ("payer", "recipient", "amount", "comment", "idempotency_key"),
+    "/payments/confirm/": ("payer", "recipient", "amount", "comment", "idempotency_key"),
     "/reviews/": ("kind", "rating", "text", "suggestions"),
     "/password/": ("old_password", "new_password1", "new_password2"),
 }

@@ -121,11 +121,10 @@ def test_the_main_flows_leave_no_secret_in_the_logs(server):
     session_id = browser.cookie("sessionid")
 
     # A payment between two customers' accounts, by full numbers, and its receipt.
-    status, _page = browser.request(
-        "POST",
-        "/payments/new/",
-        form={"payer": payer, "payee_number": payee, "amount": "12.34", "idempotency_key": str(uuid.uuid4())},
-    )
+    payment = {"payer": payer, "recipient": payee, "amount": "12.34", "idempotency_key": str(uuid.uuid4())}
+    status, _page = browser.request("POST", "/payments/new/", form=payment)
+    assert status == 200 and 'id="payment-confirm-form"' in _page, _page[:2000]
+    status, _page = browser.request("POST", "/payments/confirm/", form=payment)  # paid, or its one-time code sent
     assert status == 302, _page[:2000]
     # Requests that django.request logs as warnings, one of them carrying a secret in its address.
     assert browser.request("GET", f"/bank-accounts/987654/?account={payee}")[0] == 404

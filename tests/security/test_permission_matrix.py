@@ -33,7 +33,9 @@ from PIL import Image
 
 from accounts.models import Account
 from api.services import issue_token
+from banking.confirmation import start_challenge
 from banking.exchange import exchange, fund_exchange_desk, set_exchange_rate
+from banking.models import PaymentTemplate
 from banking.services import open_bank_account, transfer
 from chat.attachments import send_attachment
 from chat.services import claim_conversation, start_conversation
@@ -85,6 +87,18 @@ GET    /payments/new/                                    →login 200      403  
 POST   /payments/new/                                    →login 200      403    403    403    403    403
 GET    /payments/{own_transfer}/                         →login 200      403    403    403    403    403
 GET    /payments/{others_transfer}/                      →login 404      403    403    403    403    403
+GET    /payments/confirm/                                405    405      405    405    405    405    405
+POST   /payments/confirm/                                →login →/payments/new/ 403 403 403  403    403
+GET    /payments/code/{own_challenge}/                   →login 200      403    403    403    403    403
+GET    /payments/code/{others_challenge}/                →login 404      403    403    403    403    403
+POST   /payments/code/{own_challenge}/                   →login 200      403    403    403    403    403
+POST   /payments/code/{others_challenge}/                →login 404      403    403    403    403    403
+POST   /payments/code/{own_challenge}/resend/            →login →code    403    403    403    403    403
+POST   /payments/code/{others_challenge}/resend/         →login 404      403    403    403    403    403
+POST   /payments/{own_transfer}/template/                →login →receipt 403    403    403    403    403
+POST   /payments/{others_transfer}/template/             →login 404      403    403    403    403    403
+POST   /payments/templates/{own_template}/delete/        →login →/payments/new/ 403 403 403  403    403
+POST   /payments/templates/{others_template}/delete/     →login 404      403    403    403    403    403
 GET    /exchange/                                        →login 200      403    403    403    403    403
 POST   /exchange/                                        →login 200      403    403    403    403    403
 GET    /exchange/confirm/                                405    405      405    405    405    405    405
@@ -157,6 +171,7 @@ banking.Receipt       200         403        200        403
 banking.ExchangeRate  200         200        200        200
 banking.Exchange      200         403        200        403
 banking.Reversal      200         200        200        200
+banking.PaymentPolicy 200         200        200        200
 campaigns.Campaign     200         200        200        200
 campaigns.Product      200         200        200        200
 campaigns.Lead         200         200        200        200
@@ -301,6 +316,23 @@ def _attachment(conversation_id: int, sender: Account) -> int:
     return message.attachment_id
 
 
+def _payments_waiting(*, own, others) -> dict[str, int]:
+    """A payment of the customer's waiting for its one-time code, and one of somebody else's; a template of each."""
+    ids = {}
+    for name, (payer, source, target) in (("own", own), ("others", others)):
+        ids[f"{name}_challenge"] = start_challenge(
+            initiated_by=payer,
+            payer_number=source.number,
+            recipient=target.number,
+            amount="1.00",
+            idempotency_key=uuid.uuid4(),
+        ).pk
+        ids[f"{name}_template"] = PaymentTemplate.objects.create(
+            owner=payer, name="Template", payer=source, payee=target.number, amount="1.00"
+        ).pk
+    return ids
+
+
 @pytest.fixture
 def world(settings, tmp_path):
     """One account per role, and objects of the customer's and of somebody else's for the URLs with ids."""
@@ -345,6 +377,9 @@ def world(settings, tmp_path):
         "own_transfer": pay(customer, own_bank_account, others_bank_account),
         "others_transfer": pay(other, others_bank_account, thirds_bank_account),
         **_exchanges(people["back_office"], own=(customer, own_bank_account), others=(other, others_bank_account)),
+        **_payments_waiting(
+            own=(customer, own_bank_account, thirds_bank_account), others=(other, others_bank_account, own_bank_account)
+        ),
         "own_message": MessageFactory(client=customer.client, subject="Вклад", body="12%", status=SENT).pk,
         "others_message": MessageFactory(client=other.client, subject="Кредит", body="9%", status=SENT).pk,
         "own_conversation": own_conversation.pk,
@@ -369,6 +404,8 @@ REDIRECTS = {
     "portal:home": "→home",
     "portal:staff_home": "→staff",
     "portal:two_factor_setup": "→setup",
+    "portal:payment_code": "→code",
+    "portal:payment_receipt": "→receipt",
     "chat:agent_desk": "→desk",
     "chat:conversation": "→chat",
     "campaigns:call": "→call",
