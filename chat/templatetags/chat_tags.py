@@ -1,4 +1,4 @@
-"""The chat's template helpers: amounts in the customer's context, and the customer's chat widget on every page."""
+"""The chat's template helpers: the customer's chat widget on every page, and time spans for the figures."""
 
 from __future__ import annotations
 
@@ -7,18 +7,8 @@ from django.utils.translation import gettext as _
 
 from chat import selectors
 from chat.models import MAX_MESSAGE_LENGTH
-from core.money import format_money
 
 register = template.Library()
-
-CURRENCY_SIGNS = {"RUB": "₽", "USD": "$", "EUR": "€"}
-
-
-@register.filter
-def money(amount, currency: str = "") -> str:
-    """``1 206,50 ₽``: grouped, two decimals, the currency's sign where it has one."""
-    return format_money(amount, CURRENCY_SIGNS.get(currency, currency))
-
 
 @register.inclusion_tag("chat/_widget.html", takes_context=True)
 def chat_widget(context) -> dict:
