@@ -121,7 +121,7 @@ def test_the_cached_accounts_and_operations_change_with_every_movement_of_money_
 ):
     usd = BankAccountFactory(owner=customer, currency="USD", balance="10")
     customer_client.get("/")  # fills the cache
-    with django_assert_num_queries(8):  # neither the latest operations nor the rates are read: both are cached
+    with django_assert_num_queries(9):  # neither the latest operations nor the rates are read (cached); templates are
         page = customer_client.get("/").content.decode()
     assert "10,000.00\xa0₽" in page
     TransferFactory(payer=rub_account, payee=others_rub_account, amount="25", comment="Coffee")
