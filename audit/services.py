@@ -31,3 +31,20 @@ def record_event(
         target_id=target_id,
         summary=summary[:500],
     )
+
+
+def record_events(*, action: AuditAction, events: list[tuple[models.Model, str]]) -> None:
+    """Many events of one action with no person behind it (a worker's batch), as (target, summary), in one INSERT."""
+    AuditEvent.objects.bulk_create(
+        [
+            AuditEvent(
+                actor_id=None,
+                actor_username="",
+                action=action,
+                target_type=target._meta.label,
+                target_id=str(target.pk),
+                summary=summary[:500],
+            )
+            for target, summary in events
+        ]
+    )

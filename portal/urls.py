@@ -1,6 +1,6 @@
 from django.urls import path
 
-from portal import exchange_views, views
+from portal import exchange_views, notification_views, password_reset_views, views
 
 app_name = "portal"
 urlpatterns = [
@@ -28,4 +28,22 @@ urlpatterns += [
     path("exchange/", exchange_views.exchange_new, name="exchange_new"),
     path("exchange/confirm/", exchange_views.exchange_confirm, name="exchange_confirm"),
     path("exchange/<int:exchange_id>/", exchange_views.exchange_done, name="exchange_done"),
+]
+
+# E-mail notifications and password reset by e-mail (issue 13, items 4 and 5).
+
+urlpatterns += [
+    path("notifications/", notification_views.notification_settings_page, name="notifications"),
+    path("password/reset/", password_reset_views.PasswordResetView.as_view(), name="password_reset"),
+    path("password/reset/sent/", password_reset_views.PasswordResetDoneView.as_view(), name="password_reset_done"),
+    path(
+        "password/reset/<uidb64>/<token>/",
+        password_reset_views.PasswordResetConfirmView.as_view(),
+        name="password_reset_confirm",
+    ),
+    path(
+        "password/reset/complete/",
+        password_reset_views.PasswordResetCompleteView.as_view(),
+        name="password_reset_complete",
+    ),
 ]

@@ -8,11 +8,12 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.mail import EmailMessage, get_connection
 from django.core.validators import validate_email
+from django.urls import reverse
 from django.utils.translation import gettext
 
 from outreach.delivery.consent import unsubscribe_url
 from outreach.delivery.errors import PermanentFailure, TemporaryFailure
-from outreach.models import Delivery
+from outreach.models import Delivery, NotificationKind
 
 
 def build_email(delivery: Delivery) -> EmailMessage:
@@ -23,21 +24,24 @@ def build_email(delivery: Delivery) -> EmailMessage:
         raise PermanentFailure(
             gettext("“%(address)s” is not an e-mail address.") % {"address": delivery.address}
         ) from None
-    message, link = delivery.message, unsubscribe_url(delivery.message)
-    body = "{body}\n\n--\n{note}\n{link}\n".format(
-        body=message.body, note=gettext("To stop receiving messages from the bank, open this link:"), link=link
-    )
     domain = settings.DEFAULT_FROM_EMAIL.rsplit("@", 1)[-1].strip(" >") or "localhost"
-    return EmailMessage(
-        subject=message.subject,
-        body=body,
-        to=[delivery.address],
-        headers={
-            "Message-ID": f"<{delivery.idempotency_key}@{domain}>",
-            "List-Unsubscribe": f"<{link}>",
-            "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
-        },
-    )
+    headers = {"Message-ID": f"<{delivery.idempotency_key}@{domain}>"}
+    if delivery.notification is not None:
+        notification = delivery.notification
+        subject, body = notification.subject, notification.body
+        if notification.kind != NotificationKind.PASSWORD_RESET:
+            body += "\n\n--\n{note}\n{link}\n".format(
+                note=gettext("You can switch these e-mails off on the website:"),
+                link=settings.SITE_URL + reverse("portal:notifications"),
+            )
+    else:
+        message, link = delivery.message, unsubscribe_url(delivery.message)
+        subject = message.subject
+        body = "{body}\n\n--\n{note}\n{link}\n".format(
+            body=message.body, note=gettext("To stop receiving messages from the bank, open this link:"), link=link
+        )
+        headers |= {"List-Unsubscribe": f"<{link}>", "List-Unsubscribe-Post": "List-Unsubscribe=One-Click"}
+    return EmailMessage(subject=subject, body=body, to=[delivery.address], headers=headers)
 
 
 class EmailChannel:

@@ -1,0 +1,38 @@
+"""The e-mails a customer switched off on the website, read once for a whole batch of the outbox."""
+
+from __future__ import annotations
+
+from django.db.models import Q
+from django.utils.translation import gettext
+
+from outreach.models import Delivery, NotificationKind, NotificationSettings
+
+# Which setting governs which e-mail; a password-reset e-mail cannot be switched off.
+SETTING_OF_KIND = {NotificationKind.MONEY_ARRIVED: "money_arrived", NotificationKind.CHAT_ANSWER: "chat_answers"}
+
+
+def switched_off(batch: list[Delivery]) -> dict[int, str]:
+    """The deliveries of this batch that their customer does not want, each with the reason (one query)."""
+    account_ids = {d.notification.account_id for d in batch if d.notification_id}
+    client_ids = {d.message.client_id for d in batch if d.message_id and d.message.client_id}
+    if not account_ids and not client_ids:
+        return {}
+    rows = list(
+        NotificationSettings.objects.filter(
+            Q(account_id__in=account_ids) | Q(account__client_id__in=client_ids)
+        ).select_related("account")
+    )
+    by_account = {row.account_id: row for row in rows}
+    offers_off = {row.account.client_id for row in rows if not row.personal_offers}
+    reasons = {}
+    for delivery in batch:
+        if delivery.notification_id:
+            field = SETTING_OF_KIND.get(NotificationKind(delivery.notification.kind))
+            settings = by_account.get(delivery.notification.account_id)
+            if field and settings is not None and not getattr(settings, field):
+                reasons[delivery.pk] = gettext("The customer switched these e-mails off on the website.")
+        elif delivery.message.client_id in offers_off:
+            reasons[delivery.pk] = gettext(
+                "The customer switched off e-mails about personal offers; the offer is on the website."
+            )
+    return reasons
