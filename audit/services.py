@@ -3,6 +3,8 @@ transaction, so an action and its audit event are committed together or not at a
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.db import models
 
@@ -33,7 +35,7 @@ def record_event(
     )
 
 
-def record_events(*, action: AuditAction, events: list[tuple[models.Model, str]]) -> None:
+def record_events(*, action: AuditAction, events: Sequence[tuple[models.Model, str]]) -> None:
     """Many events of one action with no person behind it (a worker's batch), as (target, summary), in one INSERT."""
     AuditEvent.objects.bulk_create(
         [

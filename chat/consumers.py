@@ -137,7 +137,10 @@ class ConversationConsumer(ChatSocket):
         )
         if created and self.role == "agent" and not self.peer_channels:  # the customer has no chat open
             await database_sync_to_async(notifications.notify_chat_answer)(
-                customer_id=self.customer_id, conversation_id=self.conversation_id, message_id=message.pk, text=message.text
+                customer_id=self.customer_id,
+                conversation_id=self.conversation_id,
+                message_id=message.pk,
+                text=message.text,
             )
         await self.send_frame(
             {"type": "ack", "client_id": message.client_message_id, "message": self.message_payload(message)}

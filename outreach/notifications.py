@@ -33,7 +33,7 @@ def notify(
 ) -> Notification | None:
     """Queue one e-mail to the customer behind ``account``, once per event ``key``; None when the event was
     notified already or the login has no e-mail address. Sent from ``due_at`` (now by default)."""
-    address = account.client.email if account.client_id else account.email
+    address = account.client.email if account.client is not None else account.email
     if not address:
         return None
     now = timezone.now()
@@ -68,10 +68,8 @@ def on_money_arrived(sender, *, transfer_id: int | None = None, receipt_id: int 
 def notify_money_arrived(*, transfer_id: int | None = None, receipt_id: int | None = None) -> Notification | None:
     """E-mail the customer whose account was credited, unless they moved the money themselves (an exchange,
     between their own accounts) or switched these e-mails off."""
-    credits = Receipt.objects.filter(kind=ReceiptKind.CREDIT).select_related(
-        "bank_account__owner__client", "transfer"
-    )
-    receipt = credits.filter(transfer_id=transfer_id).first() if transfer_id else credits.filter(pk=receipt_id).first()
+    credits = Receipt.objects.filter(kind=ReceiptKind.CREDIT).select_related("bank_account__owner__client", "transfer")
+    receipt = (credits.filter(transfer_id=transfer_id) if transfer_id else credits.filter(id=receipt_id or 0)).first()
     if receipt is None:
         return None
     owner = receipt.bank_account.owner
@@ -82,15 +80,15 @@ def notify_money_arrived(*, transfer_id: int | None = None, receipt_id: int | No
     account = receipt.bank_account
     with translation.override(settings.LANGUAGE_CODE):
         subject = gettext("Money arrived: %(amount)s") % {"amount": money(receipt.amount, account.currency)}
-        body = gettext(
-            "%(amount)s arrived on your account %(number)s.\n%(description)s\nBalance: %(balance)s."
-        ) % {
+        body = gettext("%(amount)s arrived on your account %(number)s.\n%(description)s\nBalance: %(balance)s.") % {
             "amount": money(receipt.amount, account.currency),
             "number": account.masked_number,
             "description": receipt.description,
             "balance": money(receipt.balance_after, account.currency),
         }
-    return notify(account=owner, kind=NotificationKind.MONEY_ARRIVED, key=f"receipt:{receipt.pk}", subject=subject, body=body)
+    return notify(
+        account=owner, kind=NotificationKind.MONEY_ARRIVED, key=f"receipt:{receipt.pk}", subject=subject, body=body
+    )
 
 
 def chat_away_delay() -> timedelta:
@@ -113,7 +111,9 @@ def notify_chat_answer(*, customer_id: int, conversation_id: int, message_id: in
         return None
     with translation.override(settings.LANGUAGE_CODE):
         subject = gettext("The bank answered you in the chat")
-        body = gettext("While you were away, the bank answered you in the chat:\n\n%(text)s\n\nOpen the chat: %(link)s") % {
+        body = gettext(
+            "While you were away, the bank answered you in the chat:\n\n%(text)s\n\nOpen the chat: %(link)s"
+        ) % {
             "text": text,
             "link": settings.SITE_URL + "/",
         }

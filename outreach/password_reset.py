@@ -54,5 +54,9 @@ def customers_with_address(address: str):
 def queue_reset_email(*, account: Account, subject: str, body: str) -> Notification | None:
     """The e-mail with the link, through the outbox; its text is wiped once it has gone (``outbox.forget_secrets``)."""
     return notify(
-        account=account, kind=NotificationKind.PASSWORD_RESET, key=f"password:{uuid.uuid4().hex}", subject=subject, body=body
+        account=account,
+        kind=NotificationKind.PASSWORD_RESET,
+        key=f"password:{uuid.uuid4().hex}",
+        subject=subject,
+        body=body,
     )

@@ -29,7 +29,9 @@ class CustomerPasswordResetForm(BootstrapFormMixin, auth_forms.PasswordResetForm
     def get_users(self, email):
         return (account for account in customers_with_address(email) if account.has_usable_password())
 
-    def send_mail(self, subject_template_name, email_template_name, context, from_email, to_email, html_email_template_name=None):
+    def send_mail(
+        self, subject_template_name, email_template_name, context, from_email, to_email, html_email_template_name=None
+    ):
         subject = "".join(loader.render_to_string(subject_template_name, context).splitlines())
         body = loader.render_to_string(email_template_name, context)
         queue_reset_email(account=context["user"], subject=subject, body=body)

@@ -71,6 +71,8 @@ def _worker_token() -> str:
 
 def _claim(candidates: QuerySet[Delivery], *, now: datetime, limit: int) -> list[Delivery]:
     token = _worker_token()
+    if not candidates.filter(status=DeliveryStatus.AWAIT, next_attempt_at__lte=now).exists():
+        return []  # nothing to claim: no write transaction (on SQLite it would queue for the write lock)
     with transaction.atomic():
         due = candidates.filter(status=DeliveryStatus.AWAIT, next_attempt_at__lte=now).order_by("pk")
         if connection.features.has_select_for_update_skip_locked:

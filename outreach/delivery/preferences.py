@@ -13,8 +13,10 @@ SETTING_OF_KIND = {NotificationKind.MONEY_ARRIVED: "money_arrived", Notification
 
 def switched_off(batch: list[Delivery]) -> dict[int, str]:
     """The deliveries of this batch that their customer does not want, each with the reason (one query)."""
-    account_ids = {d.notification.account_id for d in batch if d.notification_id}
-    client_ids = {d.message.client_id for d in batch if d.message_id and d.message.client_id}
+    notifications = {d.pk: d.notification for d in batch if d.notification is not None}
+    messages = {d.pk: d.message for d in batch if d.message is not None}
+    account_ids = {notification.account_id for notification in notifications.values()}
+    client_ids = {message.client_id for message in messages.values() if message.client_id}
     if not account_ids and not client_ids:
         return {}
     rows = list(
@@ -25,14 +27,12 @@ def switched_off(batch: list[Delivery]) -> dict[int, str]:
     by_account = {row.account_id: row for row in rows}
     offers_off = {row.account.client_id for row in rows if not row.personal_offers}
     reasons = {}
-    for delivery in batch:
-        if delivery.notification_id:
-            field = SETTING_OF_KIND.get(NotificationKind(delivery.notification.kind))
-            settings = by_account.get(delivery.notification.account_id)
-            if field and settings is not None and not getattr(settings, field):
-                reasons[delivery.pk] = gettext("The customer switched these e-mails off on the website.")
-        elif delivery.message.client_id in offers_off:
-            reasons[delivery.pk] = gettext(
-                "The customer switched off e-mails about personal offers; the offer is on the website."
-            )
+    for pk, notification in notifications.items():
+        field = SETTING_OF_KIND.get(NotificationKind(notification.kind))
+        settings = by_account.get(notification.account_id)
+        if field and settings is not None and not getattr(settings, field):
+            reasons[pk] = gettext("The customer switched these e-mails off on the website.")
+    for pk, message in messages.items():
+        if message.client_id in offers_off:
+            reasons[pk] = gettext("The customer switched off e-mails about personal offers; the offer is on the website.")
     return reasons
