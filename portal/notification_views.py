@@ -23,7 +23,8 @@ class NotificationSettingsForm(BootstrapFormMixin, forms.ModelForm):
 @require_http_methods(["GET", "POST"])
 @customer_required
 def notification_settings_page(request):
-    form = NotificationSettingsForm(request.POST or None, instance=notification_settings(request.user))
+    data = request.POST if request.method == "POST" else None  # all boxes unticked is an empty POST
+    form = NotificationSettingsForm(data, instance=notification_settings(request.user))
     if request.method == "POST" and form.is_valid():
         change_notification_settings(account=request.user, **form.cleaned_data)
         messages.success(request, _("Your e-mail settings are saved."))

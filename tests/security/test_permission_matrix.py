@@ -20,6 +20,7 @@ import asyncio
 import json
 import uuid
 from dataclasses import dataclass
+from datetime import timedelta
 from decimal import Decimal
 
 import pytest
@@ -28,6 +29,7 @@ from channels.testing import WebsocketCommunicator
 from django.contrib import admin
 from django.test import Client as HttpClient
 from django.urls import URLPattern, URLResolver, get_resolver, resolve
+from django.utils import timezone
 
 from accounts.models import Account
 from api.services import issue_token
@@ -35,6 +37,7 @@ from banking.exchange import exchange, fund_exchange_desk, set_exchange_rate
 from banking.services import open_bank_account, transfer
 from chat.services import claim_conversation, start_conversation
 from outreach.models import Message
+from outreach.scheduled_news import schedule_news
 from tests.factories import (
     PASSWORD,
     BankAccountFactory,
@@ -109,6 +112,13 @@ POST   /staff/campaigns/{campaign}/call/state/           →login 403      403  
 POST   /staff/campaigns/{campaign}/call/{lead}/outcome/  →login 403      403    400    403    403    403
 POST   /staff/campaigns/{campaign}/call/{lead}/message/  →login 403      403    400    403    403    403
 GET    /staff/campaigns/{campaign}/results/              →login 403      403    200    403    200    200
+GET    /notifications/                                   →login 200      403    403    403    403    403
+POST   /notifications/                                   →login →/notifications/ 403 403 403  403    403
+GET    /password/reset/                                  200    200      200    200    200    200    200
+POST   /password/reset/                                  200    200      200    200    200    200    200
+GET    /password/reset/sent/                             200    200      200    200    200    200    200
+GET    /password/reset/MQ/not-a-token/                   200    200      200    200    200    200    200
+GET    /password/reset/complete/                         200    200      200    200    200    200    200
 GET    /admin/campaigns/campaign/import-leads/           →admin →admin   →admin →admin →admin 200    200
 GET    /admin/accounts/account/{own_account}/password/   →admin →admin   →admin →admin →admin 200    200
 GET    /admin/accounts/account/{administrator}/password/ →admin →admin   →admin →admin →admin 403    200
@@ -192,6 +202,9 @@ POST   /api/v1/news/{news}/withdraw 401  403      403  403    200 403    403
 GET    /api/v1/news/items           401  403      403  403    200 403    403
 GET    /api/v1/news/items/{news}/recipients 401 403 403 403 200 403   403
 GET    /api/v1/news/audience        401  403      403  403    400 403    403
+GET    /api/v1/news/scheduled       401  403      403  403    200 403    403
+POST   /api/v1/news/scheduled       401  403      403  403    400 403    403
+POST   /api/v1/news/scheduled/{scheduled}/withdraw 401 403 403 403 200 403 403
 GET    /api/v1/clients              401  403      403  403    200 403    403
 GET    /api/v1/campaigns            401  403      403  403    200 403    403
 GET    /api/v1/no-such-thing        404  404      404  404    404 404    404
@@ -311,6 +324,9 @@ def world(settings):
         "campaign": campaign.pk,
         "lead": CampaignLeadFactory(campaign=campaign).pk,
         "news": NewsFactory(account=other, title="Новость", body="Текст").pk,
+        "scheduled": schedule_news(
+            title="Позже", body="Текст", audience="all_customers", publish_at=timezone.now() + timedelta(days=1)
+        ).pk,
         "own_account": customer.pk,
         "administrator": people["administrator"].pk,
     }
