@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated
 
-from ninja import Path, Query, Router, Schema
+from ninja import Path, Query, Router, Schema, Status
 from pydantic import BeforeValidator, Field
 from pydantic_core import PydanticCustomError
 
@@ -95,7 +95,7 @@ def list_scheduled_news(request: SignedInRequest, query: Query[ScheduledNewsList
     operation_id="scheduleNews",
 )
 def schedule(request: SignedInRequest, news: NewScheduledNews):
-    return 201, schedule_news(**news.model_dump(), actor=request.auth.account)
+    return Status(201, schedule_news(**news.model_dump(), actor=request.auth.account))
 
 
 @router.post(
