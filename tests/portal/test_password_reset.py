@@ -109,5 +109,5 @@ def test_the_e_mail_speaks_the_language_of_the_page(smtp, anna):
         Client().post("/password/reset/", {"email": "anna@example.com"}, HTTP_ACCEPT_LANGUAGE="ru")
     outbox.deliver_due()
     mail = smtp.received[0]
-    assert mail["Subject"] == "Новый пароль для интернет-банка"
+    assert mail["Subject"].strip() == "Новый пароль для интернет-банка"  # a long encoded subject is folded
     assert "ссылк" in mail.get_content()
