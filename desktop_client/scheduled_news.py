@@ -61,10 +61,10 @@ class ScheduledNewsWindow(TabDialog):
             sort="publish_at",
             on_change=self.reload,
             columns=[
-                Column("publish_at", tr("Publish at"), 130, lambda n: moment(n["publish_at"], language)),
-                Column("title", tr("Title"), 260, lambda n: n["title"]),
+                Column("publish_at", tr("Publish at"), 150, lambda n: moment(n["publish_at"], language)),
+                Column("title", tr("Title"), 230, lambda n: n["title"]),
                 Column("status", tr("Status"), 150, lambda n: n["status_label"]),
-                Column("published_to", tr("Recipients"), 90, lambda n: n["published_to"] or ""),
+                Column("published_to", tr("Recipients"), 110, lambda n: n["published_to"] or ""),
             ],
         )
         self.table.pack(fill="both", expand=True)
