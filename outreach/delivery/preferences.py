@@ -34,5 +34,7 @@ def switched_off(batch: list[Delivery]) -> dict[int, str]:
             reasons[pk] = gettext("The customer switched these e-mails off on the website.")
     for pk, message in messages.items():
         if message.client_id in offers_off:
-            reasons[pk] = gettext("The customer switched off e-mails about personal offers; the offer is on the website.")
+            reasons[pk] = gettext(
+                "The customer switched off e-mails about personal offers; the offer is on the website."
+            )
     return reasons

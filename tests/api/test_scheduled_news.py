@@ -32,7 +32,10 @@ def test_a_manager_schedules_lists_and_withdraws_news(api):
     assert (withdrawn.status_code, withdrawn.json()["status"]) == (200, "withdrawn")
     again = api.post(f"news/scheduled/{body['id']}/withdraw", {})
     assert again.status_code == 400
-    assert again.json()["error"] == "This news is withdrawn before publication: only news that waits can be withdrawn here."
+    assert (
+        again.json()["error"]
+        == "This news is withdrawn before publication: only news that waits can be withdrawn here."
+    )
     assert api.post("news/scheduled/999999/withdraw", {}).status_code == 404
 
 

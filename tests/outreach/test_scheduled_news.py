@@ -46,7 +46,7 @@ class TestScheduling:
         gone = schedule_news(title="Другое", body="Текст", audience="all_customers", publish_at=later())
         publish_due_news(now=later(61))
         assert list(News.objects.values_list("title", flat=True)) == ["Другое"]
-        with pytest.raises(NewsError, match="This news is published: only news that waits can be withdrawn here."):
+        with pytest.raises(NewsError, match=r"This news is published: only news that waits can be withdrawn here\."):
             withdraw_scheduled_news(scheduled_id=gone.pk)
         with pytest.raises(NewsError, match="withdrawn before publication"):
             withdraw_scheduled_news(scheduled_id=waiting.pk)

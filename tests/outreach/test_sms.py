@@ -103,9 +103,15 @@ def test_the_providers_status_moves_sent_sms_to_delivered_or_failed_and_waits_ot
     assert [request["id"] for request in smsc.status_requests] == sorted(ids.values(), key=int)
     statuses = {m.pk: Delivery.objects.get(message=m).status for m in (reached, lost, waiting)}
     assert statuses == {reached.pk: "delivered", lost.pk: "failed", waiting.pk: "sent"}
-    assert Delivery.objects.get(message=lost).last_error == "The SMS did not reach the phone: status 22 from the provider."
+    assert (
+        Delivery.objects.get(message=lost).last_error == "The SMS did not reach the phone: status 22 from the provider."
+    )
     messages = {m.pk: Message.objects.get(pk=m.pk).status for m in (reached, lost, waiting)}
-    assert messages == {reached.pk: MessageStatus.DELIVERED, lost.pk: MessageStatus.FAILED, waiting.pk: MessageStatus.SENT}
+    assert messages == {
+        reached.pk: MessageStatus.DELIVERED,
+        lost.pk: MessageStatus.FAILED,
+        waiting.pk: MessageStatus.SENT,
+    }
 
     assert check_sms_statuses() == 0  # the waiting one is asked again only after a while
     assert len(smsc.status_requests) == 3

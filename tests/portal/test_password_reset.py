@@ -14,10 +14,20 @@ from api.services import issue_token
 from outreach.delivery import outbox
 from outreach.models import Delivery, Notification, NotificationKind, PasswordResetRequest
 from tests.factories import PASSWORD, ClientFactory, CustomerFactory, StaffFactory
-from tests.outreach.conftest import smtp  # noqa: F401  (the real SMTP server fixture)
+from tests.outreach.servers import SmtpServer
 
 pytestmark = pytest.mark.django_db
 NEW_PASSWORD = "Tr1cky-new-pass-2026"
+
+
+@pytest.fixture
+def smtp(settings):
+    """A real SMTP server on loopback that the outbox sends to."""
+    with SmtpServer() as server:
+        settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+        settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", server.port
+        settings.EMAIL_USE_TLS = settings.EMAIL_USE_SSL = False
+        yield server
 
 
 @pytest.fixture
