@@ -5,7 +5,7 @@ from ninja import NinjaAPI
 from ninja.errors import ValidationError, ValidationErrorContext
 from pydantic import BaseModel
 
-from api import http, views
+from api import http, scheduled_news, views
 from api.auth import ProductManagerToken
 from api.errors import answer_errors_in_json
 
@@ -51,6 +51,7 @@ management_api = ManagementApi(
 answer_errors_in_json(management_api)
 management_api.add_router("/auth", views.auth)
 management_api.add_router("/surveys", views.surveys)
+management_api.add_router("/news/scheduled", scheduled_news.router)
 management_api.add_router("/news", views.news)
 management_api.add_router("", views.pickers)
 

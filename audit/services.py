@@ -3,6 +3,8 @@ transaction, so an action and its audit event are committed together or not at a
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.db import models
 
@@ -30,4 +32,21 @@ def record_event(
         target_type=target_type,
         target_id=target_id,
         summary=summary[:500],
+    )
+
+
+def record_events(*, action: AuditAction, events: Sequence[tuple[models.Model, str]]) -> None:
+    """Many events of one action with no person behind it (a worker's batch), as (target, summary), in one INSERT."""
+    AuditEvent.objects.bulk_create(
+        [
+            AuditEvent(
+                actor_id=None,
+                actor_username="",
+                action=action,
+                target_type=target._meta.label,
+                target_id=str(target.pk),
+                summary=summary[:500],
+            )
+            for target, summary in events
+        ]
     )

@@ -11,6 +11,7 @@ from decimal import Decimal
 
 from accounts.models import Account
 from banking.models import BankAccount, Receipt, ReceiptKind, Transfer
+from banking.signals import announce_credit
 
 
 def post_transfer(
@@ -57,4 +58,5 @@ def post_transfer(
             ),
         ]
     )
+    announce_credit(transfer_id=made.pk)
     return made

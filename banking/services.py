@@ -16,6 +16,7 @@ from audit.models import AuditAction
 from audit.services import record_event
 from banking.currencies import Currency
 from banking.models import BankAccount, BankAccountKind, Receipt, ReceiptKind, Transfer
+from banking.signals import announce_credit
 
 MAX_AMOUNT = Decimal("9999999999999999.99")  # what DecimalField(18, 2) holds
 
@@ -159,13 +160,15 @@ def deposit(*, bank_account: BankAccount, amount: Decimal, description: str) -> 
             raise AccountClosed(_("Account %(number)s is closed.") % {"number": locked.number})
         locked.balance += amount
         locked.save(update_fields=["balance"])
-        return Receipt.objects.create(
+        made = Receipt.objects.create(
             bank_account=locked,
             kind=ReceiptKind.CREDIT,
             amount=amount,
             balance_after=locked.balance,
             description=description,
         )
+        announce_credit(receipt_id=made.pk)
+        return made
 
 
 def transfer(
@@ -245,6 +248,7 @@ def transfer(
                 target=made,
                 summary=f"{amount} {payer.currency}: {payer.masked_number} → {payee.masked_number}",
             )
+            announce_credit(transfer_id=made.pk)
             return made
     except IntegrityError:
         # The same form was submitted twice at once and the other request won the unique key.

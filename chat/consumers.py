@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from chat import assignment, events, replies, selectors, services
 from chat.database import in_database_thread
 from chat.sockets import ChatSocket, CloseCode, FrameError, positive_int
+from outreach import notifications
 
 
 class ConversationConsumer(ChatSocket):
@@ -83,6 +84,8 @@ class ConversationConsumer(ChatSocket):
         """The marks of the hello frame, and the frames that follow it: a waiting customer's place in the queue;
         an agent's private notes and saved replies (filled in for this customer)."""
         extra = []
+        if self.role == "customer":
+            notifications.chat_seen(customer_id=self.user.pk)
         if self.role == "customer" and conversation.status == conversation.Status.WAITING:
             self.queue_place = events.queue_payload(selectors.queue_snapshot(), self.conversation_id)
             if self.queue_place is not None:
@@ -128,13 +131,20 @@ class ConversationConsumer(ChatSocket):
     # Frames from the client
 
     async def on_message(self, frame: dict) -> None:
-        message, _created = await self.database(
+        message, created = await self.database(
             services.post_message,
             conversation_id=self.conversation_id,
             sender=self.user,
             client_message_id=frame.get("client_id"),
             text=frame.get("text"),
         )
+        if created and self.role == "agent" and not self.peer_channels:  # the customer has no chat open
+            await in_database_thread(notifications.notify_chat_answer)(
+                customer_id=self.customer_id,
+                conversation_id=self.conversation_id,
+                message_id=message.pk,
+                text=message.text,
+            )
         await self.send_frame(
             {"type": "ack", "client_id": message.client_message_id, "message": self.message_payload(message)}
         )

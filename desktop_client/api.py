@@ -237,6 +237,15 @@ class ApiClient:
     def withdraw_news(self, news_id: int, *, everywhere: bool) -> dict:
         return self.request("POST", f"news/{news_id}/withdraw", body={"everywhere": everywhere})
 
+    def schedule_news(self, **fields) -> dict:
+        return self.request("POST", "news/scheduled", body=fields)
+
+    def scheduled_news(self, **params) -> dict:
+        return self.request("GET", "news/scheduled", params=params)
+
+    def withdraw_scheduled_news(self, scheduled_id: int) -> dict:
+        return self.request("POST", f"news/scheduled/{scheduled_id}/withdraw", body={})
+
     def clients(self, query: str) -> list[dict]:
         return self.request("GET", "clients", params={"q": query, "limit": 20})["results"]
 

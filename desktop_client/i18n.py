@@ -201,6 +201,18 @@ RUSSIAN = {
     "Count recipients": "Сколько получателей",
     "Recipients: {count}": "Получателей: {count}",
     "Publish “{title}” to {count} logins?": "Опубликовать «{title}»? Получателей: {count}.",
+    # scheduled news
+    "When": "Когда",
+    "Publish later, at": "Опубликовать позже:",
+    "Give the day and the time (HH:MM) to publish at.": "Укажите день и время публикации (ЧЧ:ММ).",
+    "Publish “{title}” at {when}? Logins now: {count}.": "Опубликовать «{title}» {when}? Получателей сейчас: {count}.",
+    "Scheduled for {when}: “{title}”.": "Запланировано на {when}: «{title}».",
+    "Scheduled…": "Запланированные…",
+    "Scheduled news": "Запланированные новости",
+    "Publish at": "Время публикации",
+    "Withdraw before it goes": "Отменить публикацию",
+    "Choose news that still waits.": "Выберите новость, которая ещё ждёт публикации.",
+    "Withdrawn before publication: “{title}”.": "Публикация отменена: «{title}».",
 }
 TRANSLATIONS = {"ru": RUSSIAN, "en": {}}
 

@@ -11,6 +11,7 @@ from desktop_client.datepicker import DateField
 from desktop_client.dialog import TabDialog
 from desktop_client.formats import moment
 from desktop_client.forms import bad_day_message, period_filters
+from desktop_client.scheduled_news import PublishTime, ScheduledNewsWindow
 from desktop_client.style import FlowBar
 from desktop_client.table import Column, SortableTable
 
@@ -39,6 +40,7 @@ class NewsTab(ttk.Frame):
         )
         self.edit_button = bar.add(ttk.Button(bar, text=tr("Edit…"), command=self.open_edit_form))
         self.withdraw_button = bar.add(ttk.Button(bar, text=tr("Withdraw"), command=self.ask_withdraw))
+        self.scheduled_button = bar.add(ttk.Button(bar, text=tr("Scheduled…"), command=self.open_scheduled))
         language = tr.language
         self.table = SortableTable(
             self,
@@ -117,6 +119,9 @@ class NewsTab(ttk.Frame):
 
     def open_publish_form(self) -> PublishForm:
         return PublishForm(self)
+
+    def open_scheduled(self) -> ScheduledNewsWindow:
+        return ScheduledNewsWindow(self)
 
     def open_edit_form(self) -> EditForm | None:
         chosen = self.chosen()
@@ -256,10 +261,13 @@ class PublishForm(TabDialog):
         )
         self.campaign_box = ttk.Combobox(body, textvariable=self.campaign, state="readonly", width=30)
         self.campaign_box.grid(row=5, column=2, columnspan=2, sticky="ew", pady=3)
+        ttk.Label(body, text=tr("When")).grid(row=6, column=0, sticky="w", pady=(10, 3))
+        self.when = PublishTime(body, tr=tr)
+        self.when.grid(row=6, column=1, columnspan=3, sticky="w", pady=(10, 3))
         self.message = ttk.Label(body, text="", foreground=ERROR_COLOUR, wraplength=480, justify="left")
-        self.message.grid(row=6, column=0, columnspan=4, sticky="w", pady=6)
+        self.message.grid(row=7, column=0, columnspan=4, sticky="w", pady=6)
         buttons = ttk.Frame(body)
-        buttons.grid(row=7, column=0, columnspan=4, sticky="e")
+        buttons.grid(row=8, column=0, columnspan=4, sticky="e")
         self.publish_button = ttk.Button(
             buttons, text=tr("Publish…"), command=self.ask_publish, style="Accent.TButton"
         )
@@ -310,6 +318,11 @@ class PublishForm(TabDialog):
                 problems.append(tr("Choose the campaign."))
             else:
                 fields["campaign_id"] = self.campaigns[self.campaign.get()]
+        try:
+            if (publish_at := self.when.value()) is not None:
+                fields["publish_at"] = publish_at.isoformat()
+        except ValueError as problem:
+            problems.append(str(problem))
         if problems:
             raise ValueError("\n".join(problems))
         return fields
@@ -336,18 +349,23 @@ class PublishForm(TabDialog):
     def ask_publish(self) -> None:
         """Count the audience first, then ask: publish to so many logins?"""
         try:
-            audience = self.audience_fields()
+            fields = self.fields()
         except ValueError as problems:
             self.message.configure(text=str(problems))
             return
+        audience = {key: fields[key] for key in ("audience", "account_id", "campaign_id") if key in fields}
 
         def ask(count: int) -> None:
             if not self.winfo_exists():
                 return
             self.show_count(count)
-            question = self.app.tr(
-                "Publish “{title}” to {count} logins?", title=self.news_title.get().strip(), count=count
-            )
+            title = self.news_title.get().strip()
+            question = self.app.tr("Publish “{title}” to {count} logins?", title=title, count=count)
+            if "publish_at" in fields:
+                when = moment(fields["publish_at"], self.app.tr.language)
+                question = self.app.tr(
+                    "Publish “{title}” at {when}? Logins now: {count}.", title=title, when=when, count=count
+                )
             self.confirmation = Confirmation(
                 self, question, title=self.app.tr("Publish news"), on_yes=self.publish_confirmed
             )
@@ -359,6 +377,17 @@ class PublishForm(TabDialog):
         self.publish()
 
     def publish(self) -> None:
+        if self.when.later.get():
+            self.send(
+                "schedule_news",
+                button=self.publish_button,
+                announce=lambda answer: self.app.tr(
+                    "Scheduled for {when}: “{title}”.",
+                    when=moment(answer["publish_at"], self.app.tr.language),
+                    title=answer["title"],
+                ),
+            )
+            return
         self.send(
             "publish_news",
             button=self.publish_button,

@@ -106,14 +106,15 @@ class NewsAdmin(ServiceFormAdmin):
 class DeliveryAdmin(BackOfficeAdmin):
     """The outbox: what goes out, by which channel, and why something did not; retried or cancelled by actions."""
 
-    list_display = ("message", "channel", "address", "status", "attempts", "last_error", "next_attempt_at", "sent_at")
-    list_filter = ("status", "channel", "created_at", "sent_at")
-    list_select_related = ("message",)
-    search_fields = ("address", "message__subject", "last_error", "idempotency_key")
+    list_display = ("subject", "channel", "address", "status", "attempts", "last_error", "next_attempt_at", "sent_at")
+    list_filter = ("status", "channel", "notification__kind", "created_at", "sent_at")
+    list_select_related = ("message", "notification")
+    search_fields = ("address", "message__subject", "notification__subject", "last_error", "idempotency_key")
     date_hierarchy = "created_at"
     actions = admin_actions.DELIVERY_ACTIONS
     fields = (
         "message",
+        "notification",
         "channel",
         "address",
         "status",
@@ -127,8 +128,13 @@ class DeliveryAdmin(BackOfficeAdmin):
         "created_at",
         "sent_at",
         "finished_at",
+        "status_checked_at",
     )
     readonly_fields = fields
+
+    @admin.display(description=_("message or notification"), ordering="message__subject")
+    def subject(self, delivery: Delivery) -> str:
+        return str(delivery.message or delivery.notification)
 
     def has_add_permission(self, request, obj=None) -> bool:
         return False

@@ -12,8 +12,8 @@ from audit.models import AuditAction
 from audit.services import record_event
 from campaigns.models import ConsentSource, ContactChannel, Lead
 from campaigns.services import withdraw_consent
-from outreach.delivery import outbox
 from outreach.delivery.consent import read_unsubscribe_token
+from outreach.delivery.status import sync_message
 from outreach.models import (
     Delivery,
     DeliveryStatus,
@@ -38,7 +38,7 @@ def retry_delivery(*, delivery_id: int, actor: Account | None = None) -> Deliver
         delivery.status, delivery.next_attempt_at = DeliveryStatus.AWAIT, timezone.now()
         delivery.finished_at = None
         delivery.save(update_fields=["status", "next_attempt_at", "finished_at"])
-        outbox.sync_message(delivery.message_id)
+        sync_message(delivery.message_id)
         record_event(
             actor=actor, action=AuditAction.ADMIN_CHANGE, target=delivery, summary=f"retry {delivery.address}"
         )
@@ -57,7 +57,7 @@ def cancel_delivery(*, delivery_id: int, actor: Account | None = None) -> Delive
             )
         delivery.status, delivery.finished_at = DeliveryStatus.CANCELLED, timezone.now()
         delivery.save(update_fields=["status", "finished_at"])
-        outbox.sync_message(delivery.message_id)
+        sync_message(delivery.message_id)
         record_event(
             actor=actor, action=AuditAction.ADMIN_CHANGE, target=delivery, summary=f"cancel {delivery.address}"
         )

@@ -11,7 +11,7 @@ from accounts.selectors import customer_accounts
 from banking.confirmation import DELIVERY_KEY_PREFIX as PAYMENT_CODE_KEY_PREFIX
 from campaigns.models import Campaign
 from core.querying import contains_in_any_case, local_days, ordering_for
-from outreach.models import Message, MessageStatus, News
+from outreach.models import Message, MessageStatus, News, ScheduledNews
 
 # A message still waiting to be sent, or one that failed, has not reached the customer.
 MESSAGE_STATUSES_SHOWN_TO_CUSTOMERS = (MessageStatus.SENT, MessageStatus.DELIVERED, MessageStatus.READ)
@@ -152,3 +152,9 @@ def campaign_customer_accounts(*, campaign_id: int) -> QuerySet[Account]:
         )
         .distinct()
     )
+
+
+def scheduled_news(*, status: str | None = None) -> QuerySet[ScheduledNews]:
+    """News scheduled for later, the soonest first (what was published or withdrawn stays, with its outcome)."""
+    rows = ScheduledNews.objects.order_by("publish_at", "pk")
+    return rows.filter(status=status) if status else rows

@@ -17,6 +17,7 @@ from campaigns.models import Campaign, CampaignLead, Lead, LeadState
 from campaigns.services import hold_timeout
 from outreach.delivery import outbox
 from outreach.models import (
+    MESSAGE_FLOW,
     NEWS_TITLE_MAX_LENGTH,
     SUBJECT_MAX_LENGTH,
     Delivery,
@@ -85,7 +86,7 @@ def _news_text_errors(title: str, body: str) -> dict[str, str]:
     return errors
 
 
-def _refuse(errors: dict[str, str]) -> None:
+def refuse_news(errors: dict[str, str]) -> None:
     if errors:
         raise NewsError(" ".join(errors.values()), errors=errors)
 
@@ -101,6 +102,22 @@ def publish_news(
 ) -> NewsPublication:
     """Publish news to its audience; an account that already has the same news (rule 6) does not get it twice."""
     title, body = title.strip(), body.strip()
+    refuse_news(news_errors(title=title, body=body, audience=audience, account_id=account_id, campaign_id=campaign_id))
+    recipients = news_audience(audience=audience, account_id=account_id, campaign_id=campaign_id)
+    try:
+        return _publish_once(title=title, body=body, recipients=recipients, actor=actor, audience=audience)
+    except IntegrityError:
+        # The same news reached one of these accounts in the meantime: count again, once.
+        try:
+            return _publish_once(title=title, body=body, recipients=recipients, actor=actor, audience=audience)
+        except IntegrityError:
+            raise NewsError(_("The same news is being published at this moment; try again.")) from None
+
+
+def news_errors(
+    *, title: str, body: str, audience: str, account_id: int | None, campaign_id: int | None
+) -> dict[str, str]:
+    """What is wrong with news before it is published (now or later), by field."""
     errors = _news_text_errors(title, body)
     if audience == "account":
         if account_id is None:
@@ -114,16 +131,7 @@ def publish_news(
             errors["campaign_id"] = _("There is no campaign with this number.")
     elif audience != "all_customers":
         errors["audience"] = _("Choose who gets the news: one login, all customers or a campaign's customers.")
-    _refuse(errors)
-    recipients = news_audience(audience=audience, account_id=account_id, campaign_id=campaign_id)
-    try:
-        return _publish_once(title=title, body=body, recipients=recipients, actor=actor, audience=audience)
-    except IntegrityError:
-        # The same news reached one of these accounts in the meantime: count again, once.
-        try:
-            return _publish_once(title=title, body=body, recipients=recipients, actor=actor, audience=audience)
-        except IntegrityError:
-            raise NewsError(_("The same news is being published at this moment; try again.")) from None
+    return errors
 
 
 def _publish_once(*, title: str, body: str, recipients, actor: Account | None, audience: str) -> NewsPublication:
@@ -170,7 +178,7 @@ def _news_rows(*, news_id: int, everywhere: bool):
 def edit_news(*, news_id: int, title: str, body: str, everywhere: bool = False, actor: Account | None = None) -> int:
     """Correct the title and text of the news (in every account's copy when ``everywhere``); how many changed."""
     title, body = title.strip(), body.strip()
-    _refuse(_news_text_errors(title, body))
+    refuse_news(_news_text_errors(title, body))
     digest = news_digest(title=title, body=body)
     with transaction.atomic():
         rows = _news_rows(news_id=news_id, everywhere=everywhere)
@@ -213,17 +221,6 @@ class MessageError(OutreachError):
 
 
 MAX_MESSAGE_LENGTH = 4000
-
-# Where a message may go next: waiting → sent or failed; sent → delivered, read or failed;
-# delivered → read; a failed one may be queued again. "Read" is final.
-_MESSAGE_FLOW = {
-    MessageStatus.AWAIT: {MessageStatus.SENT, MessageStatus.FAILED},
-    MessageStatus.SENT: {MessageStatus.DELIVERED, MessageStatus.READ, MessageStatus.FAILED},
-    MessageStatus.DELIVERED: {MessageStatus.READ},
-    MessageStatus.FAILED: {MessageStatus.AWAIT},
-    MessageStatus.READ: set(),
-}
-
 
 def compose_message(
     *,
@@ -301,7 +298,7 @@ def change_message_status(*, message: Message, status: str, actor: Account | Non
         raise MessageError(gettext("Unknown message status “%(status)s”.") % {"status": status})
     with transaction.atomic():
         locked = Message.objects.select_for_update().get(pk=message.pk)
-        if status not in _MESSAGE_FLOW[MessageStatus(locked.status)]:
+        if status not in MESSAGE_FLOW[MessageStatus(locked.status)]:
             raise MessageError(
                 gettext("A message that is %(current)s cannot become %(wanted)s.")
                 % {"current": locked.get_status_display(), "wanted": MessageStatus(status).label}

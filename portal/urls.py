@@ -1,6 +1,14 @@
 from django.urls import path
 
-from portal import consent_views, exchange_views, payment_views, statement_views, views
+from portal import (
+    consent_views,
+    exchange_views,
+    notification_views,
+    password_reset_views,
+    payment_views,
+    statement_views,
+    views,
+)
 
 app_name = "portal"
 urlpatterns = [
@@ -47,5 +55,23 @@ urlpatterns += [
         "payments/templates/<int:template_id>/delete/",
         payment_views.payment_template_delete,
         name="payment_template_delete",
+    ),
+]
+
+# E-mail notifications and password reset by e-mail (issue 13, items 4 and 5).
+
+urlpatterns += [
+    path("notifications/", notification_views.notification_settings_page, name="notifications"),
+    path("password/reset/", password_reset_views.PasswordResetView.as_view(), name="password_reset"),
+    path("password/reset/sent/", password_reset_views.PasswordResetDoneView.as_view(), name="password_reset_done"),
+    path(
+        "password/reset/<uidb64>/<token>/",
+        password_reset_views.PasswordResetConfirmView.as_view(),
+        name="password_reset_confirm",
+    ),
+    path(
+        "password/reset/complete/",
+        password_reset_views.PasswordResetCompleteView.as_view(),
+        name="password_reset_complete",
     ),
 ]

@@ -1702,6 +1702,122 @@ GO
 COMMIT TRANSACTION;
 GO
 
+-- Migration outreach.0002_notifications_scheduled_news
+BEGIN TRANSACTION;
+GO
+-- Create model Notification
+CREATE TABLE [outreach_notification] ([id] bigint NOT NULL PRIMARY KEY IDENTITY (1, 1), [kind] nvarchar(10) NOT NULL, [key] nvarchar(100) NOT NULL UNIQUE, [subject] nvarchar(200) NOT NULL, [body] nvarchar(max) NOT NULL, [created_at] datetimeoffset NOT NULL);
+GO
+-- Create model NotificationSettings
+CREATE TABLE [outreach_notificationsettings] ([id] bigint NOT NULL PRIMARY KEY IDENTITY (1, 1), [money_arrived] bit NOT NULL, [personal_offers] bit NOT NULL, [chat_answers] bit NOT NULL, [changed_at] datetimeoffset NOT NULL);
+GO
+-- Create model PasswordResetRequest
+CREATE TABLE [outreach_passwordresetrequest] ([id] bigint NOT NULL PRIMARY KEY IDENTITY (1, 1), [address_digest] nvarchar(64) NOT NULL, [ip_address] nvarchar(39) NOT NULL, [created_at] datetimeoffset NOT NULL);
+GO
+-- Create model ScheduledNews
+CREATE TABLE [outreach_schedulednews] ([id] bigint NOT NULL PRIMARY KEY IDENTITY (1, 1), [title] nvarchar(200) NOT NULL, [body] nvarchar(max) NOT NULL, [audience] nvarchar(15) NOT NULL, [publish_at] datetimeoffset NOT NULL, [status] nvarchar(10) NOT NULL, [created_at] datetimeoffset NOT NULL, [published_at] datetimeoffset NULL, [published_to] int NULL CONSTRAINT outreach_schedulednews_published_to_ca9c6211_check CHECK ([published_to] >= 0), [withdrawn_at] datetimeoffset NULL, [last_error] nvarchar(500) NOT NULL);
+GO
+-- Remove constraint delivery_once_per_channel from model delivery
+ALTER TABLE [outreach_delivery] DROP CONSTRAINT [delivery_once_per_channel];
+GO
+-- Remove constraint delivery_status_valid from model delivery
+ALTER TABLE [outreach_delivery] DROP CONSTRAINT [delivery_status_valid];
+GO
+-- Add field status_checked_at to delivery
+ALTER TABLE [outreach_delivery] ADD [status_checked_at] datetimeoffset NULL;
+GO
+-- Alter field message on delivery
+ALTER TABLE [outreach_delivery] DROP CONSTRAINT [outreach_delivery_message_id_2f01b1cb_fk_outreach_message_id];
+GO
+DROP INDEX [outreach_delivery_message_id_2f01b1cb] ON [outreach_delivery];
+GO
+ALTER TABLE [outreach_delivery] ALTER COLUMN [message_id] bigint NULL;
+GO
+CREATE INDEX [outreach_delivery_message_id_2f01b1cb] ON [outreach_delivery] ([message_id]);
+GO
+ALTER TABLE [outreach_delivery] ADD CONSTRAINT [outreach_delivery_message_id_2f01b1cb_fk_outreach_message_id] FOREIGN KEY ([message_id]) REFERENCES [outreach_message] ([id]);
+GO
+-- Alter field status on delivery
+-- (no-op)
+-- Add field account to notification
+ALTER TABLE [outreach_notification] ADD [account_id] bigint NOT NULL;
+GO
+-- Add field notification to delivery
+ALTER TABLE [outreach_delivery] ADD [notification_id] bigint NULL;
+GO
+-- Create constraint delivery_once_per_channel on model delivery
+CREATE UNIQUE INDEX [delivery_once_per_channel] ON [outreach_delivery] ([message_id], [channel]) WHERE [message_id] IS NOT NULL;
+GO
+-- Create constraint delivery_notification_once on model delivery
+CREATE UNIQUE INDEX [delivery_notification_once] ON [outreach_delivery] ([notification_id], [channel]) WHERE [notification_id] IS NOT NULL;
+GO
+-- Create constraint delivery_message_or_notification on model delivery
+ALTER TABLE [outreach_delivery] ADD CONSTRAINT [delivery_message_or_notification] CHECK ((([message_id] IS NOT NULL AND [notification_id] IS NULL) OR ([message_id] IS NULL AND [notification_id] IS NOT NULL)));
+GO
+-- Create constraint delivery_status_valid on model delivery
+ALTER TABLE [outreach_delivery] ADD CONSTRAINT [delivery_status_valid] CHECK ([status] IN ('await', 'sending', 'sent', 'delivered', 'failed', 'refused', 'skipped', 'cancelled'));
+GO
+-- Add field account to notificationsettings
+ALTER TABLE [outreach_notificationsettings] ADD [account_id] bigint NOT NULL UNIQUE;
+GO
+-- Create index reset_by_address on field(s) address_digest, created_at of model passwordresetrequest
+CREATE INDEX [reset_by_address] ON [outreach_passwordresetrequest] ([address_digest], [created_at]);
+GO
+-- Create index reset_by_ip on field(s) ip_address, created_at of model passwordresetrequest
+CREATE INDEX [reset_by_ip] ON [outreach_passwordresetrequest] ([ip_address], [created_at]);
+GO
+-- Add field account to schedulednews
+ALTER TABLE [outreach_schedulednews] ADD [account_id] bigint NULL;
+GO
+-- Add field campaign to schedulednews
+ALTER TABLE [outreach_schedulednews] ADD [campaign_id] bigint NULL;
+GO
+-- Add field scheduled_by to schedulednews
+ALTER TABLE [outreach_schedulednews] ADD [scheduled_by_id] bigint NULL;
+GO
+-- Create constraint notification_kind_valid on model notification
+ALTER TABLE [outreach_notification] ADD CONSTRAINT [notification_kind_valid] CHECK ([kind] IN ('money_in', 'chat', 'password'));
+GO
+-- Create index scheduled_news_due on field(s) status, publish_at of model schedulednews
+CREATE INDEX [scheduled_news_due] ON [outreach_schedulednews] ([status], [publish_at]);
+GO
+-- Create constraint scheduled_news_status on model schedulednews
+ALTER TABLE [outreach_schedulednews] ADD CONSTRAINT [scheduled_news_status] CHECK ([status] IN ('scheduled', 'published', 'withdrawn', 'failed'));
+GO
+-- Create constraint scheduled_news_audience on model schedulednews
+ALTER TABLE [outreach_schedulednews] ADD CONSTRAINT [scheduled_news_audience] CHECK ((([account_id] IS NOT NULL AND [audience] = 'account' AND [campaign_id] IS NULL) OR ([account_id] IS NULL AND [audience] = 'campaign' AND [campaign_id] IS NOT NULL) OR ([account_id] IS NULL AND [audience] = 'all_customers' AND [campaign_id] IS NULL)));
+GO
+-- Create constraint scheduled_news_published_at on model schedulednews
+ALTER TABLE [outreach_schedulednews] ADD CONSTRAINT [scheduled_news_published_at] CHECK ((NOT ([status] = 'published') OR [published_at] IS NOT NULL));
+GO
+-- Create constraint scheduled_news_withdrawn_at on model schedulednews
+ALTER TABLE [outreach_schedulednews] ADD CONSTRAINT [scheduled_news_withdrawn_at] CHECK ((NOT ([status] = 'withdrawn') OR [withdrawn_at] IS NOT NULL));
+GO
+ALTER TABLE [outreach_delivery] ADD CONSTRAINT [outreach_delivery_notification_id_d35e8ecf_fk_outreach_notification_id] FOREIGN KEY ([notification_id]) REFERENCES [outreach_notification] ([id]);
+GO
+ALTER TABLE [outreach_notification] ADD CONSTRAINT [outreach_notification_account_id_e2e0a53e_fk_accounts_account_id] FOREIGN KEY ([account_id]) REFERENCES [accounts_account] ([id]);
+GO
+ALTER TABLE [outreach_notificationsettings] ADD CONSTRAINT [outreach_notificationsettings_account_id_12f64566_fk_accounts_account_id] FOREIGN KEY ([account_id]) REFERENCES [accounts_account] ([id]);
+GO
+ALTER TABLE [outreach_schedulednews] ADD CONSTRAINT [outreach_schedulednews_account_id_5d57b8ca_fk_accounts_account_id] FOREIGN KEY ([account_id]) REFERENCES [accounts_account] ([id]);
+GO
+ALTER TABLE [outreach_schedulednews] ADD CONSTRAINT [outreach_schedulednews_campaign_id_a2b358e2_fk_campaigns_campaign_id] FOREIGN KEY ([campaign_id]) REFERENCES [campaigns_campaign] ([id]);
+GO
+ALTER TABLE [outreach_schedulednews] ADD CONSTRAINT [outreach_schedulednews_scheduled_by_id_63bfb5a5_fk_accounts_account_id] FOREIGN KEY ([scheduled_by_id]) REFERENCES [accounts_account] ([id]);
+GO
+CREATE INDEX [outreach_delivery_notification_id_d35e8ecf] ON [outreach_delivery] ([notification_id]);
+GO
+CREATE INDEX [outreach_notification_account_id_e2e0a53e] ON [outreach_notification] ([account_id]);
+GO
+CREATE INDEX [outreach_schedulednews_account_id_5d57b8ca] ON [outreach_schedulednews] ([account_id]);
+GO
+CREATE INDEX [outreach_schedulednews_campaign_id_a2b358e2] ON [outreach_schedulednews] ([campaign_id]);
+GO
+CREATE INDEX [outreach_schedulednews_scheduled_by_id_63bfb5a5] ON [outreach_schedulednews] ([scheduled_by_id]);
+GO
+COMMIT TRANSACTION;
+GO
+
 -- Migration sessions.0001_initial
 BEGIN TRANSACTION;
 GO

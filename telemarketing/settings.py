@@ -240,6 +240,8 @@ PERIODIC_JOBS = {
     "campaigns.release_expired_holds": ("campaigns.services.call_queue.release_expired_holds", 60),
     "outreach.deliver_due": ("outreach.delivery.outbox.deliver_due_now", 30),
     "sessions.purge_expired": ("core.scheduling.purge_expired_sessions", 3600),
+    "outreach.publish_scheduled_news": ("outreach.scheduled_news.publish_due_news", 30),
+    "outreach.sms_statuses": ("outreach.delivery.sms_status.check_sms_statuses", 300),
 }
 # A worker that runs a job longer than this is presumed dead, and another worker may run the job.
 PERIODIC_JOB_LEASE_SECONDS = int(os.environ.get("PERIODIC_JOB_LEASE_SECONDS", "600"))
@@ -266,6 +268,12 @@ SMSC_LOGIN = os.environ.get("SMSC_LOGIN", "")
 SMSC_PASSWORD = os.environ.get("SMSC_PASSWORD", "")
 SMSC_SENDER = os.environ.get("SMSC_SENDER", "")
 SMS_FILE_PATH = BASE_DIR / "var" / "sms"
+# A chat answer is e-mailed when the customer had no chat open and does not open it within this many minutes.
+CHAT_AWAY_EMAIL_MINUTES = int(os.environ.get("CHAT_AWAY_EMAIL_MINUTES", "5"))
+# Password-reset e-mails: at most this many requests per address, and per IP address, in an hour.
+PASSWORD_RESET_PER_ADDRESS_PER_HOUR = 3
+PASSWORD_RESET_PER_IP_PER_HOUR = 20
+PASSWORD_RESET_TIMEOUT = 60 * 60  # a reset link works for an hour, and once
 # How long a worker may take over one batch of the outbox before another presumes it dead and takes over.
 OUTBOX_CLAIM_SECONDS = int(os.environ.get("OUTBOX_CLAIM_SECONDS", "600"))
 

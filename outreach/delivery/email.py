@@ -8,11 +8,12 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.mail import EmailMessage, get_connection
 from django.core.validators import validate_email
+from django.urls import reverse
 from django.utils.translation import gettext
 
 from outreach.delivery.consent import unsubscribe_url
 from outreach.delivery.errors import PermanentFailure, TemporaryFailure
-from outreach.models import Delivery
+from outreach.models import Delivery, NotificationKind
 from outreach.transactional import payment_code_text
 
 
@@ -25,26 +26,26 @@ def build_email(delivery: Delivery) -> EmailMessage:
             gettext("“%(address)s” is not an e-mail address.") % {"address": delivery.address}
         ) from None
     domain = settings.DEFAULT_FROM_EMAIL.rsplit("@", 1)[-1].strip(" >") or "localhost"
+    headers = {"Message-ID": f"<{delivery.idempotency_key}@{domain}>"}
     code_text = payment_code_text(delivery)
     if code_text is not None:  # a payment code: no unsubscribe link, one cannot opt out of confirming payments
-        message_id = f"<{delivery.idempotency_key}@{domain}>"
-        return EmailMessage(
-            subject=delivery.message.subject, body=code_text, to=[delivery.address], headers={"Message-ID": message_id}
+        return EmailMessage(subject=delivery.message.subject, body=code_text, to=[delivery.address], headers=headers)
+    if delivery.notification is not None:
+        notification = delivery.notification
+        subject, body = notification.subject, notification.body
+        if notification.kind != NotificationKind.PASSWORD_RESET:
+            body += "\n\n--\n{note}\n{link}\n".format(
+                note=gettext("You can switch these e-mails off on the website:"),
+                link=settings.SITE_URL + reverse("portal:notifications"),
+            )
+    else:
+        message, link = delivery.message, unsubscribe_url(delivery.message)
+        subject = message.subject
+        body = "{body}\n\n--\n{note}\n{link}\n".format(
+            body=message.body, note=gettext("To stop receiving messages from the bank, open this link:"), link=link
         )
-    message, link = delivery.message, unsubscribe_url(delivery.message)
-    body = "{body}\n\n--\n{note}\n{link}\n".format(
-        body=message.body, note=gettext("To stop receiving messages from the bank, open this link:"), link=link
-    )
-    return EmailMessage(
-        subject=message.subject,
-        body=body,
-        to=[delivery.address],
-        headers={
-            "Message-ID": f"<{delivery.idempotency_key}@{domain}>",
-            "List-Unsubscribe": f"<{link}>",
-            "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
-        },
-    )
+        headers |= {"List-Unsubscribe": f"<{link}>", "List-Unsubscribe-Post": "List-Unsubscribe=One-Click"}
+    return EmailMessage(subject=subject, body=body, to=[delivery.address], headers=headers)
 
 
 class EmailChannel:

@@ -1,7 +1,8 @@
 """The outbox: claim deliveries, hand them to their channel, record the outcome; never send one twice.
 
 A worker claims a batch (status "sending", one claim token, ``claimed_until``) in one short transaction,
-then sends the batch in id order, recording each outcome in its own transaction right after the send.
+then sends the batch in id order over one connection, recording each outcome in one committed statement
+right after the send; the messages' statuses and their audit follow in one transaction per batch.
 If the worker dies, its claim expires: of the rows still "sending" under that token, the first (lowest
 id) may have reached the server before the worker died, so it is failed with that reason for a person to
 check and retry, never re-sent blindly; the others were not tried and wait again.
@@ -9,7 +10,6 @@ check and retry, never re-sent blindly; the others were not tried and wait again
 
 from __future__ import annotations
 
-import contextlib
 import os
 import socket
 import uuid
@@ -24,16 +24,16 @@ from django.utils.translation import gettext
 from outreach.delivery.consent import refusal
 from outreach.delivery.email import EmailChannel
 from outreach.delivery.errors import DeliveryFailure, PermanentFailure, TemporaryFailure
+from outreach.delivery.preferences import switched_off
 from outreach.delivery.sms import FileSmsChannel, SmscChannel, sms_channel
-from outreach.models import Delivery, DeliveryChannel, DeliveryStatus, Message, MessageStatus
+from outreach.delivery.status import sync_messages, sync_stale_messages
+from outreach.models import Delivery, DeliveryChannel, DeliveryStatus, Message, Notification, NotificationKind
 from outreach.transactional import is_payment_code
 
-BATCH = 20
+BATCH = 50
 MAX_ATTEMPTS = 10
 FIRST_RETRY = timedelta(minutes=1)
 LAST_RETRY = timedelta(hours=6)
-# Deliveries still "sending" are being delivered or will be delivered again.
-LIVE = (DeliveryStatus.AWAIT, DeliveryStatus.SENDING, DeliveryStatus.SENT, DeliveryStatus.DELIVERED)
 
 
 def claim_lease() -> timedelta:
@@ -72,6 +72,8 @@ def _worker_token() -> str:
 
 def _claim(candidates: QuerySet[Delivery], *, now: datetime, limit: int) -> list[Delivery]:
     token = _worker_token()
+    if not candidates.filter(status=DeliveryStatus.AWAIT, next_attempt_at__lte=now).exists():
+        return []  # nothing to claim: no write transaction (on SQLite it would queue for the write lock)
     with transaction.atomic():
         due = candidates.filter(status=DeliveryStatus.AWAIT, next_attempt_at__lte=now).order_by("pk")
         if connection.features.has_select_for_update_skip_locked:
@@ -87,43 +89,25 @@ def _claim(candidates: QuerySet[Delivery], *, now: datetime, limit: int) -> list
         )
     return list(
         Delivery.objects.filter(claimed_by=token, status=DeliveryStatus.SENDING)
-        .select_related("message", "message__client", "message__lead")
+        .select_related("message", "message__client", "message__lead", "notification")
         .order_by("pk")
     )
 
 
-def sync_message(message_id: int) -> None:
-    """Message.status follows its deliveries, through the message's own rules (change_message_status)."""
-    from outreach.services import MessageError, change_message_status  # services call the outbox, and back
-
-    message = Message.objects.get(pk=message_id)
-    statuses = set(Delivery.objects.filter(message_id=message_id).values_list("status", flat=True))
-    if statuses & {DeliveryStatus.SENT, DeliveryStatus.DELIVERED}:
-        wanted = MessageStatus.SENT
-    elif statuses & {DeliveryStatus.AWAIT, DeliveryStatus.SENDING}:
-        wanted = MessageStatus.AWAIT
-    else:
-        wanted = MessageStatus.FAILED
-    if message.status != wanted and not (
-        message.status in (MessageStatus.DELIVERED, MessageStatus.READ) and wanted == MessageStatus.SENT
-    ):
-        with contextlib.suppress(MessageError):  # a message marked sent by hand stays sent: its own rules win
-            change_message_status(message=message, status=wanted)
-
-
-def _finish(delivery: Delivery, *, status: str, error: str = "", provider_id: str = "") -> None:
+def _finish(delivery: Delivery, *, status: str, error: str = "", provider_id: str = "") -> bool:
+    """Record one outcome in one statement, committed at once (autocommit) unless a caller's transaction holds
+    it: a message the server accepted is marked before the next one goes, so a dead worker leaves at most the
+    message it was handing over in doubt. The message's status follows per batch (``status.sync_messages``)."""
     now = timezone.now()
-    with transaction.atomic():
-        done = Delivery.objects.filter(pk=delivery.pk, status=DeliveryStatus.SENDING, claimed_by=delivery.claimed_by)
-        fields = {"status": status, "claimed_by": "", "claimed_until": None, "last_error": error[:500]}
-        if status == DeliveryStatus.SENT:
-            fields.update(sent_at=now, finished_at=now, provider_id=provider_id[:100])
-        elif status == DeliveryStatus.AWAIT:
-            fields.update(next_attempt_at=now + retry_delay(delivery.attempts))
-        else:
-            fields.update(finished_at=now)
-        if done.update(**fields):
-            sync_message(delivery.message_id)
+    fields = {"status": status, "claimed_by": "", "claimed_until": None, "last_error": error[:500]}
+    if status == DeliveryStatus.SENT:
+        fields.update(sent_at=now, finished_at=now, provider_id=provider_id[:100])
+    elif status == DeliveryStatus.AWAIT:
+        fields.update(next_attempt_at=now + retry_delay(delivery.attempts))
+    else:
+        fields.update(finished_at=now)
+    done = Delivery.objects.filter(pk=delivery.pk, status=DeliveryStatus.SENDING, claimed_by=delivery.claimed_by)
+    return bool(done.update(**fields))
 
 
 def _fail(delivery: Delivery, failure: DeliveryFailure) -> None:
@@ -143,19 +127,32 @@ def _open_channel(channel: str) -> EmailChannel | SmscChannel | FileSmsChannel:
     return EmailChannel() if channel == DeliveryChannel.EMAIL else sms_channel()
 
 
+def _refusal(delivery: Delivery, unwanted: dict[int, str]) -> tuple[str, str]:
+    """(status, reason) when this delivery must not go: consent for offers, the customer's settings for both."""
+    if delivery.message_id and not is_payment_code(delivery):  # a payment's code is no offer: consent is not asked
+        refused = refusal(delivery.message)
+        if refused:
+            return DeliveryStatus.REFUSED, refused
+    if delivery.pk in unwanted:
+        return DeliveryStatus.SKIPPED, unwanted[delivery.pk]
+    return "", ""
+
+
 def _send_batch(batch: list[Delivery]) -> int:
-    """Send a claimed batch in id order; a channel that cannot be reached puts the rest of its rows back."""
-    sent = 0
+    """Send a claimed batch in id order over one connection per channel; a channel that cannot be reached puts
+    the rest of its rows back. The messages' statuses follow in one transaction at the end."""
+    sent: list[Delivery] = []
     channels: dict[str, EmailChannel | SmscChannel | FileSmsChannel] = {}
     down: dict[str, TemporaryFailure] = {}
+    unwanted = switched_off(batch)
     try:
         for delivery in batch:
             if delivery.channel in down:
                 _fail(delivery, down[delivery.channel])
                 continue
-            refused = "" if is_payment_code(delivery) else refusal(delivery.message)
-            if refused:
-                _finish(delivery, status=DeliveryStatus.REFUSED, error=refused)
+            status, reason = _refusal(delivery, unwanted)
+            if status:
+                _finish(delivery, status=status, error=reason)
                 continue
             if delivery.channel not in channels:
                 channels[delivery.channel] = _open_channel(delivery.channel)
@@ -167,12 +164,21 @@ def _send_batch(batch: list[Delivery]) -> int:
             except PermanentFailure as failure:
                 _fail(delivery, failure)
             else:
-                _finish(delivery, status=DeliveryStatus.SENT, provider_id=provider_id)
-                sent += 1
+                if _finish(delivery, status=DeliveryStatus.SENT, provider_id=provider_id):
+                    sent.append(delivery)
     finally:
         for channel in channels.values():
             channel.close()
-    return sent
+        sync_messages(delivery.message_id for delivery in batch)
+        forget_secrets(delivery.notification for delivery in sent if delivery.notification_id)
+    return len(sent)
+
+
+def forget_secrets(notifications) -> None:
+    """A password-reset link is not kept in the database once its e-mail has gone."""
+    ids = [notification.pk for notification in notifications if notification.kind == NotificationKind.PASSWORD_RESET]
+    if ids:
+        Notification.objects.filter(pk__in=ids).update(body=gettext("(The link is not kept once the e-mail has gone.)"))
 
 
 def deliver(*, delivery_ids: list[int], limit: int = BATCH) -> int:
@@ -194,13 +200,13 @@ def recover_abandoned(*, now: datetime | None = None) -> int:
     for token in tokens:
         with transaction.atomic():
             rows = Delivery.objects.filter(status=DeliveryStatus.SENDING, claimed_by=token, claimed_until__lt=now)
-            first = rows.order_by("pk").select_related("message").first()
+            message_ids = set(rows.values_list("message_id", flat=True))
+            first = rows.order_by("pk").first()
             if first is None:
                 continue
             recovered += rows.exclude(pk=first.pk).update(
                 status=DeliveryStatus.AWAIT, claimed_by="", claimed_until=None, attempts=F("attempts") - 1
             )
-            message_ids = set(rows.values_list("message_id", flat=True)) | {first.message_id}
             _finish(
                 first,
                 status=DeliveryStatus.FAILED,
@@ -210,8 +216,7 @@ def recover_abandoned(*, now: datetime | None = None) -> int:
                 ),
             )
             recovered += 1
-            for message_id in message_ids:
-                sync_message(message_id)
+            sync_messages(message_ids)
     return recovered
 
 
@@ -229,8 +234,10 @@ def send_due(*, now: datetime | None = None, limit: int = 10 * BATCH) -> int:
 
 
 def deliver_due(*, now: datetime | None = None, limit: int = 10 * BATCH) -> int:
-    """Recover abandoned claims, then send what is due."""
+    """Recover abandoned claims, bring up to date the messages of a worker that died after sending, then send
+    what is due."""
     recover_abandoned(now=now)
+    sync_stale_messages()
     return send_due(now=now, limit=limit)
 
 

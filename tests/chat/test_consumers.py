@@ -487,3 +487,38 @@ def test_a_handshake_while_the_channel_layer_is_down_is_refused_with_4503(ws, ac
             assert await client.closed_with() == CloseCode.UNAVAILABLE
 
     run(scenario)
+
+
+class TestAnswersWhileAway:
+    """An answer written while the customer has no chat open waits to be e-mailed; opening the chat stops it."""
+
+    def test_an_answer_to_an_absent_customer_is_queued_and_dropped_when_they_come_back(
+        self, ws, active, customer, agent
+    ):
+        from outreach.models import Delivery, DeliveryStatus, NotificationKind
+
+        agent_socket = ws(conversation_path(active), agent)
+        customer_socket = ws(conversation_path(active), customer)
+
+        def queued() -> list[str]:
+            rows = Delivery.objects.filter(notification__kind=NotificationKind.CHAT_ANSWER)
+            return list(rows.values_list("status", flat=True))
+
+        async def scenario():
+            await agent_socket.connect()
+            await agent_socket.frame("hello")
+            await agent_socket.send({"type": "message", "client_id": "a-1", "text": "Карта разблокирована."})
+            await agent_socket.frame("ack")
+            assert await database_sync_to_async(queued)() == [DeliveryStatus.AWAIT]
+
+            await customer_socket.connect()
+            await customer_socket.frame("hello")
+            assert await database_sync_to_async(queued)() == [DeliveryStatus.CANCELLED]
+
+            # while the customer is here, an answer reaches them in the chat and is not e-mailed
+            await agent_socket.frame("presence")
+            await agent_socket.send({"type": "message", "client_id": "a-2", "text": "Что-нибудь ещё?"})
+            await customer_socket.message("a-2")
+            assert await database_sync_to_async(queued)() == [DeliveryStatus.CANCELLED]
+
+        run(scenario)

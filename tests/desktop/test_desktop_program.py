@@ -235,6 +235,46 @@ def test_publishing_editing_and_withdrawing_news(window):
     screenshot(window, "09-news-corrected")
 
 
+def test_scheduling_news_for_later_and_withdrawing_it_before_it_goes(window):
+    import datetime as dt
+
+    sign_in(window)
+    main = window.main_frame
+    main.notebook.select(main.news)
+    settle(window)
+    news = main.news
+    form = news.open_publish_form()
+    settle(window)
+    form.news_title.set("Вклад «Зима»")
+    form.text.insert("1.0", "С 1 декабря.")
+    form.audience.set("all_customers")
+    form.when.later.set(True)
+    form.when.day.set("not a day")
+    form.publish_button.invoke()
+    assert form.message.cget("text") == "Give the day and the time (HH:MM) to publish at."
+
+    tomorrow = dt.date.today() + dt.timedelta(days=1)
+    form.when.day.set(tomorrow.isoformat())  # the English interface writes YYYY-MM-DD
+    form.when.time.set("09:30")
+    form.publish_button.invoke()
+    settle(window)
+    screenshot(window, "10-schedule-news-form", widget=form)
+    form.confirmation.yes_button.invoke()
+    settle(window)
+    assert main.status.cget("text") == f"Scheduled for {tomorrow.isoformat()} 09:30: “Вклад «Зима»”."
+
+    scheduled = news.open_scheduled()
+    settle(window)
+    assert scheduled.table.column_values("status") == ["scheduled"]
+    screenshot(window, "11-scheduled-news", widget=scheduled)
+    tree = scheduled.table.tree
+    tree.selection_set(tree.get_children()[0])
+    scheduled.withdraw_button.invoke()
+    settle(window)
+    assert main.status.cget("text") == "Withdrawn before publication: “Вклад «Зима»”."
+    assert scheduled.table.column_values("status") == ["withdrawn before publication"]
+
+
 def test_sign_out_and_the_revoked_token(window):
     sign_in(window)
     client = window.client

@@ -56,6 +56,9 @@ class SmscServer:
         self.login, self.password = login, password
         self.requests: list[dict[str, str]] = []
         self.answers: dict[str, int] = {}
+        # /sys/status.php: the status of each message id (as SMSC.ru numbers them; -1 waiting by default)
+        self.statuses: dict[str, int] = {}
+        self.status_requests: list[dict[str, str]] = []
         self.no_money = False
         owner = self
 
@@ -63,8 +66,13 @@ class SmscServer:
             def do_POST(self) -> None:
                 length = int(self.headers.get("Content-Length", "0"))
                 form = {key: values[0] for key, values in parse_qs(self.rfile.read(length).decode()).items()}
-                owner.requests.append(form)
-                body = json.dumps(owner.answer(form), ensure_ascii=False).encode()
+                if self.path.startswith("/sys/status.php"):
+                    owner.status_requests.append(form)
+                    answer = owner.status_answer(form)
+                else:
+                    owner.requests.append(form)
+                    answer = owner.answer(form)
+                body = json.dumps(answer, ensure_ascii=False).encode()
                 self.send_response(200)
                 self.send_header("Content-Type", "application/json; charset=utf-8")
                 self.send_header("Content-Length", str(len(body)))
@@ -88,6 +96,14 @@ class SmscServer:
         if code == 7:
             return {"error": "invalid number", "error_code": 7, "id": form.get("id")}
         return {"id": int(form["id"]), "cnt": 1}
+
+    def status_answer(self, form: dict[str, str]) -> dict:
+        if (form.get("login"), form.get("psw")) != (self.login, self.password):
+            return {"error": "authorise error", "error_code": 2}
+        if not form.get("id") or not form.get("phone"):
+            return {"error": "parameters error", "error_code": 1}
+        status = self.statuses.get(form["id"], -1)
+        return {"status": status, "last_date": "01.12.2026 10:00:00", "last_timestamp": 1796112000}
 
     def __enter__(self) -> SmscServer:
         threading.Thread(target=self.server.serve_forever, daemon=True).start()

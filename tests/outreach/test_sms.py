@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
+from django.utils import timezone
 
 from outreach.delivery import outbox
+from outreach.delivery.sms_status import check_sms_statuses
 from outreach.models import Delivery, DeliveryStatus, Message, MessageStatus
 from outreach.services import compose_message
 from tests.factories import LeadFactory
+from tests.outreach.servers import free_port
 
 pytestmark = pytest.mark.django_db
 
@@ -86,3 +91,37 @@ def test_the_demo_writes_each_sms_to_a_file_a_person_can_read(settings, tmp_path
     [sms] = tmp_path.iterdir()
     assert sms.read_text(encoding="utf-8").startswith("To: +79161234567\n")
     assert "Вклад. Ставка 12% годовых." in sms.read_text(encoding="utf-8")
+
+
+def test_the_providers_status_moves_sent_sms_to_delivered_or_failed_and_waits_otherwise(smsc):
+    reached, lost, waiting = write_to("+79161234567"), write_to("+79161234568"), write_to("+79161234569")
+    assert outbox.deliver_due() == 3
+    ids = {m.pk: str(Delivery.objects.get(message=m).pk) for m in (reached, lost, waiting)}
+    smsc.statuses = {ids[reached.pk]: 1, ids[lost.pk]: 22}
+
+    assert check_sms_statuses() == 2
+    assert [request["id"] for request in smsc.status_requests] == sorted(ids.values(), key=int)
+    statuses = {m.pk: Delivery.objects.get(message=m).status for m in (reached, lost, waiting)}
+    assert statuses == {reached.pk: "delivered", lost.pk: "failed", waiting.pk: "sent"}
+    assert (
+        Delivery.objects.get(message=lost).last_error == "The SMS did not reach the phone: status 22 from the provider."
+    )
+    messages = {m.pk: Message.objects.get(pk=m.pk).status for m in (reached, lost, waiting)}
+    assert messages == {
+        reached.pk: MessageStatus.DELIVERED,
+        lost.pk: MessageStatus.FAILED,
+        waiting.pk: MessageStatus.SENT,
+    }
+
+    assert check_sms_statuses() == 0  # the waiting one is asked again only after a while
+    assert len(smsc.status_requests) == 3
+    smsc.statuses[ids[waiting.pk]] = 1
+    assert check_sms_statuses(now=timezone.now() + timedelta(minutes=6)) == 1
+
+
+def test_an_unreachable_provider_leaves_every_status_as_it_was(smsc, settings):
+    write_to("+79161234567")
+    outbox.deliver_due()
+    settings.SMSC_URL = f"http://127.0.0.1:{free_port()}"
+    assert check_sms_statuses() == 0
+    assert Delivery.objects.get().status == DeliveryStatus.SENT

@@ -407,3 +407,70 @@ def test_a_customer_signs_in_and_reaches_a_statement_by_keyboard_alone(site, chr
         assert page.get_by_role("heading", level=1).inner_text().startswith("Выписка")
     finally:
         context.close()
+
+
+def test_a_customer_who_forgot_the_password_sets_a_new_one_from_the_e_mail(site, chromium):
+    """The link comes in a real e-mail, sent by the outbox to a real SMTP server; it works once."""
+    from tests.outreach.servers import SmtpServer
+
+    base, database = site["url"], site["database"]
+    username, address = query(
+        database,
+        "SELECT a.username, c.email FROM accounts_account a JOIN accounts_client c ON c.id = a.client_id "
+        "WHERE a.username <> 'demo_customer' AND a.is_active ORDER BY a.id LIMIT 1",
+    )[0]
+    env = {**os.environ, "DATABASE_URL": f"sqlite:///{database}", "DJANGO_DEBUG": "true"}
+
+    def django_code(code: str, **extra) -> None:
+        setup = "import django; django.setup(); "
+        subprocess.run([sys.executable, "-c", setup + code], env=env | extra, cwd=ROOT, check=True, capture_output=True)
+
+    # the demo's other customers have no password yet (a login without one cannot be reset: Django's rule)
+    django_code(
+        f"from accounts.models import Account; a = Account.objects.get(username='{username}'); "
+        "a.set_password('Старый-пароль-2026'); a.save()"
+    )
+    context = chromium.new_context(locale="ru-RU", viewport={"width": 1366, "height": 768})
+    page = context.new_page()
+    try:
+        page.goto(f"{base}/login/")
+        page.get_by_role("link", name="Забыли пароль?").click()
+        page.fill("#id_email", address.upper())
+        shot(page, "08-password-reset-form-ru")
+        page.get_by_role("button", name="Отправить ссылку").click()
+        page.wait_for_url(f"{base}/password/reset/sent/")
+        assert page.get_by_role("heading", name="Проверьте почту").is_visible()
+        shot(page, "09-password-reset-sent-ru")
+
+        with SmtpServer() as smtp:
+            django_code(
+                "from outreach.delivery import outbox; from outreach.models import Delivery; "
+                "resets = Delivery.objects.filter(notification__kind='password'); "
+                "outbox.deliver(delivery_ids=list(resets.values_list('pk', flat=True)))",
+                EMAIL_HOST="127.0.0.1",
+                EMAIL_PORT=str(smtp.port),
+                EMAIL_USE_TLS="false",
+            )
+            [mail] = smtp.received
+        assert mail["To"] == address
+        link = next(line for line in mail.get_content().splitlines() if "/password/reset/" in line)
+        path = "/" + link.split("://", 1)[1].split("/", 1)[1]
+
+        page.goto(base + path)
+        page.fill("#id_new_password1", "Новый-пароль-2026")
+        page.fill("#id_new_password2", "Новый-пароль-2026")
+        shot(page, "10-password-reset-new-ru")
+        page.get_by_role("button", name="Сохранить пароль").click()
+        page.wait_for_url(f"{base}/password/reset/complete/")
+        shot(page, "11-password-reset-done-ru")
+
+        page.goto(base + path)  # the same link again
+        assert page.get_by_role("heading", name="Эта ссылка больше не действует").is_visible()
+        page.goto(f"{base}/login/")
+        page.fill("#id_username", username)
+        page.fill("#id_password", "Новый-пароль-2026")
+        page.click("form[action='/login/'] button[type=submit]")
+        page.wait_for_url(f"{base}/")
+        assert page.get_by_role("heading", name="Ваши счета").is_visible()
+    finally:
+        context.close()

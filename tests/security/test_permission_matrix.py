@@ -21,6 +21,7 @@ import io
 import json
 import uuid
 from dataclasses import dataclass
+from datetime import timedelta
 from decimal import Decimal
 
 import pytest
@@ -29,6 +30,7 @@ from channels.testing import WebsocketCommunicator
 from django.contrib import admin
 from django.test import Client as HttpClient
 from django.urls import URLPattern, URLResolver, get_resolver, resolve
+from django.utils import timezone
 from PIL import Image
 
 from accounts.models import Account
@@ -40,6 +42,7 @@ from banking.services import open_bank_account, transfer
 from chat.attachments import send_attachment
 from chat.services import claim_conversation, start_conversation
 from outreach.models import Message
+from outreach.scheduled_news import schedule_news
 from tests.factories import (
     PASSWORD,
     BankAccountFactory,
@@ -146,6 +149,13 @@ GET    /staff/campaigns/{campaign}/results/              →login 403      403  
 GET    /staff/campaigns/{campaign}/results.xlsx          →login 403      403    200    403    200    200
 GET    /staff/campaigns/wallboard/                       →login 403      403    200    403    200    200
 POST   /staff/campaigns/{campaign}/call/{lead}/withdraw-consent/ →login 403 403 →call 403   403    403
+GET    /notifications/                                   →login 200      403    403    403    403    403
+POST   /notifications/                                   →login →/notifications/ 403 403 403  403    403
+GET    /password/reset/                                  200    200      200    200    200    200    200
+POST   /password/reset/                                  200    200      200    200    200    200    200
+GET    /password/reset/sent/                             200    200      200    200    200    200    200
+GET    /password/reset/MQ/not-a-token/                   200    200      200    200    200    200    200
+GET    /password/reset/complete/                         200    200      200    200    200    200    200
 GET    /admin/campaigns/campaign/import-leads/           →admin →admin   →admin →admin →admin 200    200
 GET    /admin/campaigns/campaign/import-leads/template.csv →admin →admin →admin →admin →admin 200    200
 GET    /admin/campaigns/campaign/import-leads/rejected.csv →admin →admin →admin →admin →admin 404    404
@@ -237,6 +247,9 @@ POST   /api/v1/news/{news}/withdraw 401  403      403  403    200 403    403
 GET    /api/v1/news/items           401  403      403  403    200 403    403
 GET    /api/v1/news/items/{news}/recipients 401 403 403 403 200 403   403
 GET    /api/v1/news/audience        401  403      403  403    400 403    403
+GET    /api/v1/news/scheduled       401  403      403  403    200 403    403
+POST   /api/v1/news/scheduled       401  403      403  403    400 403    403
+POST   /api/v1/news/scheduled/{scheduled}/withdraw 401 403 403 403 200 403 403
 GET    /api/v1/clients              401  403      403  403    200 403    403
 GET    /api/v1/campaigns            401  403      403  403    200 403    403
 GET    /api/v1/no-such-thing        404  404      404  404    404 404    404
@@ -389,6 +402,9 @@ def world(settings, tmp_path):
         "campaign": campaign.pk,
         "lead": CampaignLeadFactory(campaign=campaign).pk,
         "news": NewsFactory(account=other, title="Новость", body="Текст").pk,
+        "scheduled": schedule_news(
+            title="Позже", body="Текст", audience="all_customers", publish_at=timezone.now() + timedelta(days=1)
+        ).pk,
         "own_account": customer.pk,
         "administrator": people["administrator"].pk,
     }

@@ -1,0 +1,159 @@
+"""Service e-mails customers expect (money arrived, a chat answer while they are away), through the outbox, and
+the settings on the website that switch them off. Not marketing: the unsubscribe link does not stop them."""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.utils import timezone, translation
+from django.utils.translation import gettext
+
+from accounts.models import Account
+from banking.models import Receipt, ReceiptKind
+from core.money import money
+from outreach.models import (
+    Delivery,
+    DeliveryChannel,
+    DeliveryStatus,
+    Notification,
+    NotificationKind,
+    NotificationSettings,
+)
+from outreach.services import OutreachError, send_after_commit
+
+logger = logging.getLogger(__name__)
+
+
+def notify(
+    *, account: Account, kind: NotificationKind, key: str, subject: str, body: str, due_at: datetime | None = None
+) -> Notification | None:
+    """Queue one e-mail to the customer behind ``account``, once per event ``key``; None when the event was
+    notified already or the login has no e-mail address. Sent from ``due_at`` (now by default)."""
+    address = account.client.email if account.client is not None else account.email
+    if not address:
+        return None
+    now = timezone.now()
+    with transaction.atomic():
+        try:
+            with transaction.atomic():
+                notification = Notification.objects.create(
+                    account=account, kind=kind, key=key[:100], subject=subject[:200], body=body
+                )
+        except IntegrityError:
+            return None
+        delivery = Delivery.objects.create(
+            notification=notification,
+            channel=DeliveryChannel.EMAIL,
+            address=address,
+            idempotency_key=uuid.uuid4().hex,
+            next_attempt_at=due_at or now,
+        )
+        if delivery.next_attempt_at <= now:
+            send_after_commit([delivery])
+    return notification
+
+
+def on_money_arrived(sender, *, transfer_id: int | None = None, receipt_id: int | None = None, **kwargs) -> None:
+    """Receiver of ``banking.signals.money_arrived``: a failure here is logged, never the payment's."""
+    try:
+        notify_money_arrived(transfer_id=transfer_id, receipt_id=receipt_id)
+    except Exception:
+        logger.exception("The money-arrived e-mail of transfer %s / receipt %s was not queued", transfer_id, receipt_id)
+
+
+def notify_money_arrived(*, transfer_id: int | None = None, receipt_id: int | None = None) -> Notification | None:
+    """E-mail the customer whose account was credited, unless they moved the money themselves (an exchange,
+    between their own accounts) or switched these e-mails off."""
+    credits = Receipt.objects.filter(kind=ReceiptKind.CREDIT).select_related("bank_account__owner__client", "transfer")
+    receipt = (credits.filter(transfer_id=transfer_id) if transfer_id else credits.filter(id=receipt_id or 0)).first()
+    if receipt is None:
+        return None
+    owner = receipt.bank_account.owner
+    if not owner.is_customer or not owner.is_active or not wants(owner, "money_arrived"):
+        return None
+    if receipt.transfer is not None and receipt.transfer.initiated_by_id == owner.pk:
+        return None
+    account = receipt.bank_account
+    with translation.override(settings.LANGUAGE_CODE):
+        subject = gettext("Money arrived: %(amount)s") % {"amount": money(receipt.amount, account.currency)}
+        body = gettext("%(amount)s arrived on your account %(number)s.\n%(description)s\nBalance: %(balance)s.") % {
+            "amount": money(receipt.amount, account.currency),
+            "number": account.masked_number,
+            "description": receipt.description,
+            "balance": money(receipt.balance_after, account.currency),
+        }
+    return notify(
+        account=owner, kind=NotificationKind.MONEY_ARRIVED, key=f"receipt:{receipt.pk}", subject=subject, body=body
+    )
+
+
+def chat_away_delay() -> timedelta:
+    return timedelta(minutes=settings.CHAT_AWAY_EMAIL_MINUTES)
+
+
+def notify_chat_answer(*, customer_id: int, conversation_id: int, message_id: int, text: str) -> Notification | None:
+    """An agent answered while the customer has no chat open: e-mailed after ``CHAT_AWAY_EMAIL_MINUTES`` unless
+    the customer opens the chat before (``chat_seen``). One e-mail per conversation while they stay away."""
+    customer = Account.objects.select_related("client").filter(pk=customer_id, client__isnull=False).first()
+    if customer is None or not wants(customer, "chat_answers"):
+        return None
+    pending = Delivery.objects.filter(
+        notification__account=customer,
+        notification__kind=NotificationKind.CHAT_ANSWER,
+        notification__key__startswith=f"chat:{conversation_id}:",
+        status=DeliveryStatus.AWAIT,
+    )
+    if pending.exists():
+        return None
+    with translation.override(settings.LANGUAGE_CODE):
+        subject = gettext("The bank answered you in the chat")
+        body = gettext(
+            "While you were away, the bank answered you in the chat:\n\n%(text)s\n\nOpen the chat: %(link)s"
+        ) % {
+            "text": text,
+            "link": settings.SITE_URL + "/",
+        }
+    return notify(
+        account=customer,
+        kind=NotificationKind.CHAT_ANSWER,
+        key=f"chat:{conversation_id}:{message_id}",
+        subject=subject,
+        body=body,
+        due_at=timezone.now() + chat_away_delay(),
+    )
+
+
+def chat_seen(*, customer_id: int) -> int:
+    """The customer opened the chat: the answers waiting to be e-mailed to them are not sent; how many."""
+    return Delivery.objects.filter(
+        notification__account_id=customer_id,
+        notification__kind=NotificationKind.CHAT_ANSWER,
+        status=DeliveryStatus.AWAIT,
+    ).update(status=DeliveryStatus.CANCELLED, finished_at=timezone.now(), last_error=gettext("Seen in the chat."))
+
+
+def notification_settings(account: Account) -> NotificationSettings:
+    """The login's settings; everything on for a login that never changed them (not saved)."""
+    return NotificationSettings.objects.filter(account=account).first() or NotificationSettings(account=account)
+
+
+def wants(account: Account, setting: str) -> bool:
+    return bool(getattr(notification_settings(account), setting))
+
+
+def change_notification_settings(
+    *, account: Account, money_arrived: bool, personal_offers: bool, chat_answers: bool
+) -> NotificationSettings:
+    """A customer chooses their e-mails; e-mails already queued follow the new choice when they are sent."""
+    if not account.is_customer:
+        raise OutreachError(gettext("Only customers have notification settings."))
+    with transaction.atomic():
+        chosen, _ = NotificationSettings.objects.update_or_create(
+            account=account,
+            defaults={"money_arrived": money_arrived, "personal_offers": personal_offers, "chat_answers": chat_answers},
+        )
+    return chosen
