@@ -1,7 +1,9 @@
 """Correctness after every run, read from the database (Django set up on the shape's database):
 
-    python -m bench.capacity.checks snapshot <out.json>
-    python -m bench.capacity.checks check <baseline.json> <run.json> <out.json>
+    python -m bench.capacity.checks <baseline.json> <run.json> <out.json>
+
+``baseline.json`` holds the total of balances and the number of transfers before the run (written by
+``population.py``, then by each check for the next run).
 
 - **ledger**: the total of all balances is what it was before the load; none is negative; every balance
   is explained by its receipts; every transfer has its debit and its credit; the transfers made during the
@@ -111,15 +113,13 @@ def check(baseline: dict, run: dict) -> dict:
 
 def main(argv: list[str]) -> None:
     django.setup()
-    if argv[0] == "snapshot":
-        result = snapshot()
-        out = argv[1]
-    else:
-        with open(argv[1]) as baseline, open(argv[2]) as run:
-            result = check(json.load(baseline), json.load(run))
-        out = argv[3]
+    baseline_path, run_path, out = argv
+    with open(baseline_path) as baseline, open(run_path) as run:
+        result = check(json.load(baseline), json.load(run))
     with open(out, "w") as written:
         json.dump(result, written)
+    with open(baseline_path, "w") as baseline:
+        json.dump(snapshot(), baseline)
 
 
 if __name__ == "__main__":

@@ -1,6 +1,6 @@
 """The people of the load: the demo data (``seed_demo``) plus the logins the largest step needs.
 
-    python -m bench.capacity.population <people.json> --customers N --chat-agents N --callers N \
+    python -m bench.capacity.population <people.json> <baseline.json> --customers N --chat-agents N --callers N \
         --product-managers N --supervisors N --password P
 
 Runs with Django set up on the database of the shape under test. Every login gets a real password (one
@@ -85,6 +85,7 @@ def make(arguments: argparse.Namespace) -> dict:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("out")
+    parser.add_argument("baseline", help="where to write the ledger's figures before the load (checks.py)")
     parser.add_argument("--customers", type=int, required=True)
     parser.add_argument("--chat-agents", type=int, required=True)
     parser.add_argument("--callers", type=int, required=True)
@@ -97,6 +98,10 @@ def main() -> None:
     people = make(arguments)
     with open(arguments.out, "w") as out:
         json.dump(people, out)
+    from bench.capacity.checks import snapshot
+
+    with open(arguments.baseline, "w") as baseline:
+        json.dump(snapshot(), baseline)
 
 
 if __name__ == "__main__":
