@@ -65,11 +65,12 @@ def _outbox() -> tuple[list[str], int]:
 def check(baseline: dict, run: dict) -> dict:
     from decimal import Decimal
 
+    from django.db.models import Count
+
     from banking.models import Transfer
     from bench.payments import check_ledger
     from campaigns.models import CallAttempt
     from chat.models import ChatMessage
-    from django.db.models import Count
 
     payments = run["payments"]
     problems = check_ledger(
@@ -91,9 +92,11 @@ def check(baseline: dict, run: dict) -> dict:
     problems += outbox_problems
 
     chat = run["chat"]
-    stored = list(ChatMessage.objects.filter(client_message_id__startswith=chat["run_tag"]).values_list(
+    stored = list(
+        ChatMessage.objects.filter(client_message_id__startswith=chat["run_tag"]).values_list(
             "client_message_id", flat=True
-        ))
+        )
+    )
     if len(stored) != len(set(stored)):
         problems.append("chat: a message is stored twice")
     if chat["acked"] > len(set(stored)):

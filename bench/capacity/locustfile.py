@@ -7,8 +7,9 @@ Environment: ``CAPACITY_PEOPLE`` (people.json), ``CAPACITY_CROWD`` (how many of 
 (seconds), ``CAPACITY_RESULTS`` (where to write what was measured).
 
 Phases: *ramp* while Locust starts the people (each signs in), *measure* for ``CAPACITY_MEASURE`` seconds
-once all have started (or ``CAPACITY_START_WAIT`` seconds after the last was spawned), then *drain*: nobody starts anything new, what is in flight finishes, and the run
-quits. Every request and websocket timing is kept per phase; the step's verdict reads the measured window.
+once all have started (or ``CAPACITY_START_WAIT`` seconds after the last was spawned), then *drain*:
+nobody starts anything new, what is in flight finishes, and the run quits. Every request and websocket
+timing is kept per phase; the step's verdict reads the measured window.
 """
 
 from __future__ import annotations

@@ -13,6 +13,8 @@ import json
 import os
 import random
 import re
+from contextlib import suppress
+from pathlib import Path
 
 import gevent
 from gevent.event import Event
@@ -22,7 +24,7 @@ from bench.capacity import profile
 from bench.capacity.browser import Browser, PageError
 from bench.capacity.chatsocket import TALLY, ChatSocket
 
-PEOPLE = json.loads(open(os.environ["CAPACITY_PEOPLE"]).read()) if os.environ.get("CAPACITY_PEOPLE") else {}
+PEOPLE = json.loads(Path(os.environ["CAPACITY_PEOPLE"]).read_text()) if os.environ.get("CAPACITY_PEOPLE") else {}
 CROWD = json.loads(os.environ.get("CAPACITY_CROWD", "{}"))
 WS_BASE = os.environ.get("CAPACITY_WS", "")
 # The origin a browser sends on the chat's handshake: the site's, always https in production mode.
@@ -155,9 +157,7 @@ class Customer(Person):
                 answered.set()
 
         socket = ChatSocket(self.environment.events, role="customer", on_frame=on_frame)
-        socket.open(
-            f"{WS_BASE}/ws/chat/conversations/{conversation}/", origin=WS_ORIGIN, session=self.session_id()
-        )
+        socket.open(f"{WS_BASE}/ws/chat/conversations/{conversation}/", origin=WS_ORIGIN, session=self.session_id())
         reader = gevent.spawn(socket.read_forever)
         finished = True
         try:
@@ -252,15 +252,12 @@ class ChatAgent(Person):
         def on_frame(frame: dict) -> None:
             if frame["type"] == "message" and frame["message"]["sender"]["role"] == "customer":
                 gevent.spawn(answer)
-            elif frame["type"] == "history" and frame["messages"]:
-                if frame["messages"][-1]["sender"]["role"] == "customer":
-                    gevent.spawn(answer)
+            elif frame["type"] == "history" and [m["sender"]["role"] for m in frame["messages"][-1:]] == ["customer"]:
+                gevent.spawn(answer)  # the customer wrote before the agent joined
 
         socket.on_frame = on_frame
         try:
-            socket.open(
-                f"{WS_BASE}/ws/chat/conversations/{conversation}/", origin=WS_ORIGIN, session=self.session_id()
-            )
+            socket.open(f"{WS_BASE}/ws/chat/conversations/{conversation}/", origin=WS_ORIGIN, session=self.session_id())
             socket.send({"type": "sync", "after_seq": 0})
             socket.read_forever()
         finally:
@@ -340,7 +337,11 @@ class ProductManager(Person):
                 body = {"client_email": random.choice(PEOPLE["customers"])["email"]}
                 body.update(kind="thanks", rating=5, text="Клиент доволен звонком.", suggestions="", source="desktop")
                 self.browser.request(
-                    "POST", "/api/v1/surveys", "api: add survey", expect=201, data=json.dumps(body),
+                    "POST",
+                    "/api/v1/surveys",
+                    "api: add survey",
+                    expect=201,
+                    data=json.dumps(body),
                     headers=self.json_headers(),
                 )
             else:
@@ -358,8 +359,6 @@ class Supervisor(Person):
 
     @task
     def watch(self) -> None:
-        try:
+        with suppress(PageError):
             self.browser.get(f"/staff/campaigns/{PEOPLE['campaign']}/results/", "campaign results")
-        except PageError:
-            pass
         self.pause(profile.WALLBOARD)

@@ -38,7 +38,9 @@ def make(arguments: argparse.Namespace) -> dict:
     if arguments.seed_size != "none":
         call_command("seed_demo", size=arguments.seed_size, password=arguments.password, verbosity=0)
     customers = data.customers(arguments.customers, prefix="cap")
-    customers = list(Account.objects.filter(username__startswith="cap-customer-").select_related("client").order_by("pk"))
+    customers = list(
+        Account.objects.filter(username__startswith="cap-customer-").select_related("client").order_by("pk")
+    )
     accounts = data.funded_bank_accounts(customers, balance=OPENING_BALANCE)
     staff = {
         "chat_agents": data.staff(arguments.chat_agents, prefix="cap-chat", group=roles.CHAT_AGENTS),
@@ -75,9 +77,7 @@ def make(arguments: argparse.Namespace) -> dict:
     return {
         "password": arguments.password,
         "campaign": campaign.pk,
-        "customers": [
-            {"username": c.username, "email": c.client.email, "account": by_owner[c.pk]} for c in customers
-        ],
+        "customers": [{"username": c.username, "email": c.client.email, "account": by_owner[c.pk]} for c in customers],
         **{role: [account.username for account in people] for role, people in staff.items()},
     }
 

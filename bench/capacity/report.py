@@ -60,8 +60,8 @@ def markdown(document: dict) -> str:
                 lines.append(
                     f"| {step['customers']} | {number} | {'yes' if run['held'] else 'no'} | "
                     f"{run['requests_per_second']} | {page} {p95:.0f} ms | {_slowest_chat(run):.0f} ms | "
-                    f"{run['sign_in_during_ramp']['p95_ms'] or 0:.0f} ms | machine {run['cpu'].get('machine_busy_cores')}"
-                    f" of {run['cpu'].get('cores')}; {_cpu_line(run)} |"
+                    f"{run['sign_in_during_ramp']['p95_ms'] or 0:.0f} ms | "
+                    f"machine {run['cpu'].get('machine_busy_cores')} of {run['cpu'].get('cores')}; {_cpu_line(run)} |"
                 )
         for step in shape["steps"]:
             for number, run in enumerate(step["runs"], 1):
@@ -70,7 +70,10 @@ def markdown(document: dict) -> str:
         last = shape["steps"][-1]["runs"][-1] if shape["steps"] else None
         if last:
             lines += ["", f"Requests of the last run ({shape['steps'][-1]['customers']} customers):", ""]
-            lines += ["| request | count | per s | p50 ms | p95 ms | max ms | failures |", "|---|---|---|---|---|---|---|"]
+            lines += [
+                "| request | count | per s | p50 ms | p95 ms | max ms | failures |",
+                "|---|---|---|---|---|---|---|",
+            ]
             for name, s in last["requests"].items():
                 lines.append(
                     f"| {name} | {s['count']} | {s['per_second']} | {s['p50_ms']} | {s['p95_ms']} | {s['max_ms']} | "

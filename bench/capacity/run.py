@@ -149,14 +149,16 @@ def summarise(measured: dict, cpu: dict, checked: dict, arguments) -> dict:
     if measured["not_started"]:
         reasons.append(f"{measured['not_started']} people had not signed in when the measured window began")
     for name, summary in requests.items():
-        if name.startswith("WS chat: stored") or name.startswith("WS chat: delivered"):
-            if (summary["max_ms"] or 0) > profile.CHAT_MESSAGE_LIMIT_MS:
-                reasons.append(f"{name}: slowest {summary['max_ms']:.0f} ms > {profile.CHAT_MESSAGE_LIMIT_MS:.0f} ms")
-        elif not name.startswith("WS") and not name.startswith("ERROR"):
-            if (summary["p95_ms"] or 0) > profile.PAGE_P95_LIMIT_MS:
-                reasons.append(f"{name}: p95 {summary['p95_ms']:.0f} ms > {profile.PAGE_P95_LIMIT_MS:.0f} ms")
+        chat_message = name.startswith(("WS chat: stored", "WS chat: delivered"))
+        if chat_message and (summary["max_ms"] or 0) > profile.CHAT_MESSAGE_LIMIT_MS:
+            reasons.append(f"{name}: slowest {summary['max_ms']:.0f} ms > {profile.CHAT_MESSAGE_LIMIT_MS:.0f} ms")
+        page = not name.startswith(("WS", "ERROR"))
+        if page and (summary["p95_ms"] or 0) > profile.PAGE_P95_LIMIT_MS:
+            reasons.append(f"{name}: p95 {summary['p95_ms']:.0f} ms > {profile.PAGE_P95_LIMIT_MS:.0f} ms")
     if failures:
-        reasons.append(f"{failures} failed requests or steps (e.g. {(measured['failures'] + measured['user_errors'])[:3]})")
+        reasons.append(
+            f"{failures} failed requests or steps (e.g. {(measured['failures'] + measured['user_errors'])[:3]})"
+        )
     if measured["chat"]["unacked"]:
         reasons.append(f"{len(measured['chat']['unacked'])} chat messages never acknowledged")
     reasons += checked["problems"]
@@ -187,7 +189,13 @@ def run_shape(shape: Shape, arguments, workdir: Path, smtp) -> dict:
     password = secrets.token_urlsafe(12)
     django_command(
         "bench.capacity.population",
-        [str(people), str(workdir / "baseline.json"), *counts, f"--password={password}", f"--seed-size={arguments.seed_size}"],
+        [
+            str(people),
+            str(workdir / "baseline.json"),
+            *counts,
+            f"--password={password}",
+            f"--seed-size={arguments.seed_size}",
+        ],
         env,
     )
     shape.start()
@@ -215,7 +223,8 @@ def run_shape(shape: Shape, arguments, workdir: Path, smtp) -> dict:
                 received = len(smtp.received) - emails_before
                 if received != checked["emails_sent"]:
                     checked["problems"].append(
-                        f"outbox: the SMTP sink received {received} e-mails, the database says {checked['emails_sent']} sent"
+                        f"outbox: the SMTP sink received {received} e-mails, "
+                        f"the database says {checked['emails_sent']} sent"
                     )
                 checked["problems"] += [f"server process {line}" for line in shape.stopped()]
                 summary = summarise(measured, cpu, checked, arguments)

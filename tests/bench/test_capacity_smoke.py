@@ -17,9 +17,7 @@ def test_a_tiny_capacity_run_signs_people_in_and_checks_the_database(tmp_path):
     out = tmp_path / "report"
     env = {key: value for key, value in os.environ.items() if key not in ("DATABASE_URL", "REDIS_URL")}
     command = [sys.executable, "-m", "bench", "capacity", "--tiny", "--shapes", "embedded", "--seed-size", "none"]
-    done = subprocess.run(
-        [*command, "--out", str(out)], cwd=REPO, env=env, capture_output=True, text=True, timeout=120
-    )
+    done = subprocess.run([*command, "--out", str(out)], cwd=REPO, env=env, capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-4000:]
     report = json.loads((out / "report.json").read_text())
     (shape,) = report["shapes"]
