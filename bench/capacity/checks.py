@@ -11,7 +11,8 @@
 - **leads**: no lead was handed out twice (the callers' record, and at most one call per lead in the
   database: the callers record only final outcomes);
 - **outbox**: once the workers are done (waited for), every message written during the runs has exactly one
-  e-mail delivery, sent; the SMTP sink's count is compared by the caller (it runs in the parent process);
+  e-mail delivery, sent; the e-mails sent since the baseline are compared with what the SMTP sink received
+  by the caller (the sink runs in the parent process);
 - **chat**: every message a client saw acknowledged is stored, none twice; none was received twice on a
   socket; in conversations that ran from start to close no message number was missed live.
 """
@@ -32,10 +33,12 @@ def snapshot() -> dict:
     from django.db.models import Sum
 
     from banking.models import BankAccount, Transfer
+    from outreach.models import Delivery, DeliveryStatus
 
     return {
         "total": str(BankAccount.objects.aggregate(total=Sum("balance"))["total"]),
         "transfers": Transfer.objects.count(),
+        "emails_sent": Delivery.objects.filter(status=DeliveryStatus.SENT, channel="email").count(),
     }
 
 

@@ -63,6 +63,22 @@ def markdown(document: dict) -> str:
                     f"{run['sign_in_during_ramp']['p95_ms'] or 0:.0f} ms | "
                     f"machine {run['cpu'].get('machine_busy_cores')} of {run['cpu'].get('cores')}; {_cpu_line(run)} |"
                 )
+        labels = sorted({label for step in shape["steps"] for run in step["runs"] for label in run["cpu"]["processes"]})
+        lines += [
+            "",
+            "CPU per 1,000 customers online at human pace (with their staff), in cores, and per HTTP request, "
+            "in ms (run 1 of each step): figures that do not depend on the CPU other users of the machine left.",
+            "",
+            "| customers | " + " | ".join(labels) + " |",
+            "|---|" + "---|" * len(labels),
+        ]
+        for step in shape["steps"]:
+            run = step["runs"][0]
+            cells = [
+                f"{run['cores_per_1000_customers'].get(label, 0):.2f} ({run['cpu_ms_per_request'].get(label, 0):.1f} ms)"
+                for label in labels
+            ]
+            lines.append(f"| {step['customers']} | " + " | ".join(cells) + " |")
         for step in shape["steps"]:
             for number, run in enumerate(step["runs"], 1):
                 if run["reasons"]:
