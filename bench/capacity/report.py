@@ -74,10 +74,8 @@ def markdown(document: dict) -> str:
         ]
         for step in shape["steps"]:
             run = step["runs"][0]
-            cells = [
-                f"{run['cores_per_1000_customers'].get(label, 0):.2f} ({run['cpu_ms_per_request'].get(label, 0):.1f} ms)"
-                for label in labels
-            ]
+            cores, per_request = run["cores_per_1000_customers"], run["cpu_ms_per_request"]
+            cells = [f"{cores.get(label, 0):.2f} ({per_request.get(label, 0):.1f} ms)" for label in labels]
             lines.append(f"| {step['customers']} | " + " | ".join(cells) + " |")
         for step in shape["steps"]:
             for number, run in enumerate(step["runs"], 1):
