@@ -34,6 +34,7 @@ PAYMENTS: list[int] = []  # every transfer whose receipt a customer saw, for the
 # "started": people who finished starting (signed in); "draining": set by the locustfile at the end of the
 # measured window, after which nobody starts anything new.
 STATE = {"started": 0, "draining": False}
+START_ATTEMPTS = 5
 _next = {role: itertools.count() for role in ("customers", "chat_agents", "callers", "product_managers", "supervisors")}
 
 
@@ -47,7 +48,13 @@ class Person(FastHttpUser):
         login = logins[next(_next[self.role]) % len(logins)]
         self.login = login if isinstance(login, dict) else {"username": login}
         self.browser = Browser(self.client, self.host)
-        self.begin()
+        for _attempt in range(START_ATTEMPTS):
+            try:
+                self.begin()
+                break
+            except (PageError, OSError, TimeoutError):  # counted as failed already; try again like a person would
+                self.client.cookiejar.clear()
+                gevent.sleep(1 + random.random())
         STATE["started"] += 1
 
     def begin(self) -> None:

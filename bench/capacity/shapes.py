@@ -7,7 +7,9 @@
   daphne processes (``least_conn``; websockets upgraded, as in docs/deployment.md) and 2 task workers,
   PostgreSQL, Redis (pub/sub channel layer). nginx listens on plain HTTP and tells daphne the request came
   over HTTPS (``X-Forwarded-Proto``), as the TLS-terminating proxy does: TLS itself is not measured (it runs
-  in nginx's C code, and the load generator would pay for it on the same two cores).
+  in nginx's C code, and the load generator would pay for it on the same two cores). ``proxy_next_upstream
+  off`` for websockets: with nginx's default, one websocket handshake that a daphne process reset marked
+  that process down for 10 s (``max_fails=1``), and with both marked down every request got 502.
 """
 
 from __future__ import annotations
@@ -51,6 +53,7 @@ http {{
         listen 127.0.0.1:{port};
         location /ws/ {{
             proxy_pass http://telemarketing;
+            proxy_next_upstream off;
             proxy_http_version 1.1;
             proxy_set_header Upgrade $http_upgrade;
             proxy_set_header Connection $connection_upgrade;
