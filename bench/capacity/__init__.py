@@ -13,6 +13,8 @@ The parts, each small enough to change on its own when the product changes:
 - ``shapes.py``: the servers: one daphne on SQLite (the embedded default), or nginx, daphne processes,
   task workers, PostgreSQL and Redis (the production shape), and an SMTP sink for the outbox;
 - ``checks.py``: correctness against the database after every run (ledger, leads, messages);
+- ``meter.py``: CPU per process (and the database's commits) sampled while the load runs;
 - ``run.py``: steps the customers up until a limit breaks, twice per step, with CPU per process;
-- ``report.py``: Markdown, JSON and charts.
+- ``report.py``: Markdown, JSON and charts;
+- ``hotspots.py``: CPU per page of the same mix in one process, with cProfile (where the time goes).
 """

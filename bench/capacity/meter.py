@@ -22,10 +22,18 @@ def cpu_seconds(process: psutil.Process) -> float:
 
 
 class CpuMeter:
-    def __init__(self, find: Callable[[], dict[str, list[int]]], *, interval: float = 1.0) -> None:
+    def __init__(
+        self,
+        find: Callable[[], dict[str, list[int]]],
+        *,
+        counters: Callable[[], dict[str, float]] | None = None,
+        interval: float = 1.0,
+    ) -> None:
         self.find = find  # label -> pids, asked at every sample (backends and workers come and go)
+        self.counters = counters  # cumulative counters (e.g. the database's commits), reported per second
         self.interval = interval
         self.samples: list[tuple[float, dict[str, dict[int, float]], float]] = []
+        self.counted: list[tuple[float, dict[str, float]]] = []
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, daemon=True)
 
@@ -38,7 +46,10 @@ class CpuMeter:
                 except (psutil.NoSuchProcess, psutil.AccessDenied):
                     continue
         busy = psutil.cpu_times()
-        self.samples.append((time.time(), reading, busy.user + busy.system + busy.nice + busy.irq + busy.softirq))
+        now = time.time()
+        self.samples.append((now, reading, busy.user + busy.system + busy.nice + busy.irq + busy.softirq))
+        if self.counters is not None:
+            self.counted.append((now, self.counters()))
 
     def _run(self) -> None:
         while not self._stop.is_set():
@@ -65,10 +76,16 @@ class CpuMeter:
         for label, pids in last.items():
             used = sum(cpu - first.get(label, {}).get(pid, cpu) for pid, cpu in pids.items())
             shares[label] = round(used / elapsed, 3)
+        counted = [sample for sample in self.counted if start <= sample[0] <= end]
+        rates = {}
+        if len(counted) >= 2:
+            (c0, before), (c1, after) = counted[0], counted[-1]
+            rates = {name: round((after[name] - before.get(name, 0)) / (c1 - c0), 1) for name in after}
         return {
             "processes": shares,
             "machine_busy_cores": round((busy1 - busy0) / elapsed, 2),
             "cores": os.cpu_count(),
+            "database_per_second": rates,
         }
 
 

@@ -20,7 +20,11 @@ def _slowest_chat(run: dict) -> float:
 
 def _cpu_line(run: dict) -> str:
     shares = run["cpu"].get("processes", {})
-    return ", ".join(f"{label} {share:.2f}" for label, share in shares.items())
+    line = ", ".join(f"{label} {share:.2f}" for label, share in shares.items())
+    database = run["cpu"].get("database_per_second")
+    if database:
+        line += "; PostgreSQL per s: " + ", ".join(f"{name} {rate:g}" for name, rate in database.items())
+    return line
 
 
 def markdown(document: dict) -> str:

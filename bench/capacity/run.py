@@ -91,6 +91,19 @@ def postgres_backends() -> list[int]:
     return [row[0] for row in rows]
 
 
+def postgres_counters() -> dict[str, float]:
+    """The load's database: transactions committed and rows written so far (cumulative)."""
+    import psycopg
+
+    with psycopg.connect(f"{POSTGRES_URL}/postgres", autocommit=True) as connection:
+        row = connection.execute(
+            "SELECT xact_commit, tup_inserted + tup_updated + tup_deleted, tup_returned + tup_fetched"
+            " FROM pg_stat_database WHERE datname = %s",
+            (DATABASE,),
+        ).fetchone()
+    return {"commits": row[0], "rows_written": row[1], "rows_read": row[2]} if row else {}
+
+
 def run_locust(shape: Shape, crowd: profile.Crowd, people: Path, arguments, workdir: Path, tag: str) -> tuple:
     """One run of the load in its own process, with the CPU of every process sampled meanwhile."""
     results = workdir / f"locust-{tag}.json"
@@ -124,7 +137,7 @@ def run_locust(shape: Shape, crowd: profile.Crowd, people: Path, arguments, work
             found["redis (whole server)"] = redis_pids()
         return found
 
-    with CpuMeter(find) as meter:
+    with CpuMeter(find, counters=postgres_counters if shape.server_database else None) as meter:
         try:
             locust.wait(timeout=limit + 60)
         except subprocess.TimeoutExpired:
