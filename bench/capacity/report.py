@@ -54,6 +54,8 @@ def markdown(document: dict) -> str:
         lines.append(f"\n- {note}")
     for shape in document["shapes"]:
         lines += ["", f"## {shape['label']}", ""]
+        if shape.get("error"):
+            lines += [f"The run stopped on an error (figures below are those measured before it): {shape['error']}", ""]
         lines += [
             "| customers | run | held | requests/s | slowest page p95 | chat max | sign-in p95 (ramp) | CPU (cores) |",
             "|---|---|---|---|---|---|---|---|",

@@ -76,6 +76,8 @@ def parse_arguments(argv: list[str]) -> argparse.Namespace:
 
 
 def django_command(module: str, args: list[str], env: dict) -> None:
+    """Setup and checks: patient with the database (the servers keep the product's 5 s connect timeout)."""
+    env = {**env, "DATABASE_CONNECT_TIMEOUT": "60"}
     done = subprocess.run(
         [sys.executable, "-m", module, *args], cwd=REPO, env=env, capture_output=True, text=True, timeout=1800
     )
@@ -224,11 +226,13 @@ def run_shape(shape: Shape, arguments, workdir: Path, smtp) -> dict:
         env,
     )
     shape.start()
-    steps = []
+    steps: list[dict] = []
+    error = None
     try:
         for customers in arguments.steps:
             crowd = profile.Crowd.for_customers(customers)
-            runs = []
+            runs: list[dict] = []
+            steps.append({"customers": customers, "crowd": crowd.as_dict(), "runs": runs})
             for repeat in range(1, arguments.repeats + 1):
                 tag = f"{shape.name}-{customers}-{repeat}"
                 say(f"{shape.name}: {crowd.total} people ({customers} customers), run {repeat}")
@@ -256,6 +260,9 @@ def run_shape(shape: Shape, arguments, workdir: Path, smtp) -> dict:
             steps.append({"customers": customers, "crowd": crowd.as_dict(), "runs": runs})
             if not all(run["held"] for run in runs):
                 break
+    except RuntimeError as failure:  # what was measured so far stays in the report, with the reason it stopped
+        error = str(failure)[-1500:]
+        say(f"{shape.name} stopped: {error}")
     finally:
         shape.stop()
         shape.discard()
@@ -264,8 +271,9 @@ def run_shape(shape: Shape, arguments, workdir: Path, smtp) -> dict:
         "shape": shape.name,
         "label": shape.label,
         "daphne_processes": shape.daphnes,
-        "steps": steps,
+        "steps": [step for step in steps if step["runs"]],
         "capacity_customers": held[-1] if held else 0,
+        "error": error,
     }
 
 
