@@ -257,7 +257,6 @@ def run_shape(shape: Shape, arguments, workdir: Path, smtp) -> dict:
                 summary = summarise(measured, cpu, checked, arguments, customers)
                 say(f"  {'held' if summary['held'] else 'did not hold: ' + '; '.join(summary['reasons'][:3])}")
                 runs.append(summary)
-            steps.append({"customers": customers, "crowd": crowd.as_dict(), "runs": runs})
             if not all(run["held"] for run in runs):
                 break
     except RuntimeError as failure:  # what was measured so far stays in the report, with the reason it stopped
