@@ -17,6 +17,7 @@ def test_a_tiny_capacity_run_signs_people_in_and_checks_the_database(tmp_path):
     out = tmp_path / "report"
     env = {key: value for key, value in os.environ.items() if key not in ("DATABASE_URL", "REDIS_URL")}
     command = [sys.executable, "-m", "bench", "capacity", "--tiny", "--shapes", "embedded", "--seed-size", "none"]
+    command += ["--no-charts"]  # matplotlib's import alone is seconds of CI; the chart is drawn by the real runs
     done = subprocess.run([*command, "--out", str(out)], cwd=REPO, env=env, capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-4000:]
     report = json.loads((out / "report.json").read_text())
@@ -34,5 +35,4 @@ def test_a_tiny_capacity_run_signs_people_in_and_checks_the_database(tmp_path):
     assert run["chat"]["sent"] > 0 and run["chat"]["acked"] == run["chat"]["sent"]
     assert run["cpu"]["processes"]["daphne-1"] > 0
     markdown = (out / "report.md").read_text()
-    assert "## Capacity" in markdown and "![capacity.png](capacity.png)" in markdown
-    assert (out / "capacity.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    assert "## Capacity" in markdown and "| embedded default" in markdown
