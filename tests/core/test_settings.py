@@ -14,11 +14,27 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.mark.django_db
-def test_passwords_are_hashed_with_argon2():
-    assert settings.PASSWORD_HASHERS[0] == "django.contrib.auth.hashers.Argon2PasswordHasher"
+def test_passwords_are_hashed_with_argon2id_at_owasps_parameters():
+    assert settings.PASSWORD_HASHERS[0] == "accounts.hashers.BankArgon2PasswordHasher"
     account = Account.objects.create_user(username="ivanov", password="Secret-pass-123")
-    assert account.password.startswith("argon2$")
+    assert account.password.startswith("argon2$argon2id$v=19$m=19456,t=2,p=1$")
     assert account.check_password("Secret-pass-123")
+
+
+@pytest.mark.django_db
+def test_a_hash_with_djangos_default_parameters_still_signs_in_and_is_stored_again_at_ours():
+    from django.contrib.auth.hashers import Argon2PasswordHasher
+
+    account = Account.objects.create_user(username="petrov", password="x")
+    account.password = Argon2PasswordHasher().encode("Secret-pass-123", Argon2PasswordHasher().salt())
+    account.save(update_fields=["password"])
+    assert "m=102400,t=2,p=8" in account.password
+
+    assert account.check_password("Secret-pass-123")
+
+    account.refresh_from_db()
+    assert "m=19456,t=2,p=1" in account.password
+    assert not account.check_password("wrong")
 
 
 def run_check(**environment: str) -> subprocess.CompletedProcess:
