@@ -289,7 +289,9 @@ class BusinessHours(models.Model):
     """When agents answer live, per weekday, in the bank's zone (TIME_ZONE). With no row at all the chat is open
     around the clock; once any weekday is set, a weekday without a row is closed (chat/hours.py)."""
 
-    weekday = models.PositiveSmallIntegerField(_("weekday"), choices=Weekday.choices, unique=True)
+    # Not a PositiveSmallIntegerField: the range is the CHECK below, and the positive field's own column CHECK
+    # beside UNIQUE is a column definition our T-SQL check of sql/schema.sql (sqlglot) cannot read.
+    weekday = models.SmallIntegerField(_("weekday"), choices=Weekday.choices, unique=True)
     opens = models.TimeField(_("opens"))
     closes = models.TimeField(_("closes"), help_text=_("Moscow time; 23:59 for the end of the day."))
 

@@ -1116,7 +1116,7 @@ GO
 BEGIN TRANSACTION;
 GO
 -- Create model BusinessHours
-CREATE TABLE [chat_businesshours] ([id] bigint NOT NULL PRIMARY KEY IDENTITY (1, 1), [weekday] smallint NOT NULL UNIQUE CONSTRAINT chat_businesshours_weekday_56534cf4_check CHECK ([weekday] >= 0), [opens] time NOT NULL, [closes] time NOT NULL);
+CREATE TABLE [chat_businesshours] ([id] bigint NOT NULL PRIMARY KEY IDENTITY (1, 1), [weekday] smallint NOT NULL UNIQUE, [opens] time NOT NULL, [closes] time NOT NULL);
 GO
 -- Create model ChatAttachment
 CREATE TABLE [chat_chatattachment] ([id] bigint NOT NULL PRIMARY KEY IDENTITY (1, 1), [stored_file] nvarchar(200) NOT NULL, [thumbnail] nvarchar(200) NOT NULL, [content_type] nvarchar(20) NOT NULL, [name] nvarchar(150) NOT NULL, [size] int NOT NULL CONSTRAINT chat_chatattachment_size_9d27abf8_check CHECK ([size] >= 0), [created_at] datetimeoffset NOT NULL);

@@ -33,7 +33,7 @@ class Migration(migrations.Migration):
             name='BusinessHours',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('weekday', models.PositiveSmallIntegerField(choices=[(0, 'Monday'), (1, 'Tuesday'), (2, 'Wednesday'), (3, 'Thursday'), (4, 'Friday'), (5, 'Saturday'), (6, 'Sunday')], unique=True, verbose_name='weekday')),
+                ('weekday', models.SmallIntegerField(choices=[(0, 'Monday'), (1, 'Tuesday'), (2, 'Wednesday'), (3, 'Thursday'), (4, 'Friday'), (5, 'Saturday'), (6, 'Sunday')], unique=True, verbose_name='weekday')),
                 ('opens', models.TimeField(verbose_name='opens')),
                 ('closes', models.TimeField(help_text='Moscow time; 23:59 for the end of the day.', verbose_name='closes')),
             ],
