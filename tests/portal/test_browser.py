@@ -202,7 +202,7 @@ def test_a_customer_signs_in_pays_writes_a_review_and_switches_language(site, ch
             page.click("#payment-code-form button[type=submit]")
         page.wait_for_url(f"{base}/payments/*/")
         assert "Платёж выполнен" in page.inner_text("main")
-        assert page.inner_text("#receipt-amount").replace("\xa0", " ") == "1 500,50 RUB"
+        assert page.inner_text("#receipt-amount").replace("\xa0", " ") == "1 500,50 ₽"
         shot(page, "05-receipt-ru")
         (balance,) = query(database, "SELECT balance FROM banking_bankaccount WHERE number = ?", payer_number)[0]
         assert Decimal(str(balance)) == Decimal(str(opening)) - Decimal("1500.50")
