@@ -40,7 +40,7 @@ CHANGELIST = reverse("admin:accounts_worker_changelist")
 def test_an_administrator_sees_and_sets_the_salary(client, worker):
     admin = signed_in(client, administrator=True)
 
-    assert "187,350.00 ₽" in admin.get(CHANGELIST).text
+    assert "187,350.00\u00a0₽" in admin.get(CHANGELIST).text
     response = post_admin_form(admin, change_url(worker), salary="190000.00", sex="F")
 
     assert response.status_code == 302

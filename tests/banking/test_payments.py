@@ -91,7 +91,7 @@ def test_a_payment_moves_the_money_writes_two_receipts_and_shows_the_debit_recei
     assert (credit.bank_account, credit.balance_after) == (others_rub_account, Decimal("2000.50"))
     receipt_page = customer_client.get(response["Location"]).content.decode()
     assert "Payment done" in receipt_page
-    assert "1,500.50 RUB" in receipt_page
+    assert "1,500.50\u00a0₽" in receipt_page
     assert others_rub_account.number in receipt_page
     assert "за квартиру" in receipt_page
 

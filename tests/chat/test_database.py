@@ -52,7 +52,8 @@ def test_calls_arriving_together_commit_together_and_a_failing_one_changes_nothi
 @pytest.mark.django_db(transaction=True)
 def test_on_a_database_server_calls_run_side_by_side():
     """Two calls that each wait for the other finish only if they run on two threads at once."""
-    assert not uses_sqlite()
+    if uses_sqlite():
+        pytest.skip("run with DATABASE_URL pointing at PostgreSQL: SQLite's calls go through one writer thread")
     both_inside = threading.Barrier(2, timeout=5)
 
     def meet() -> int:

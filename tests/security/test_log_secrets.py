@@ -54,7 +54,7 @@ def server(tmp_path_factory):
             [sys.executable, "-m", "telemarketing.serve"], cwd=ROOT, env=env, stdout=output, stderr=subprocess.STDOUT
         )
     try:
-        wait_for_port(port, process)
+        wait_for_port(port, process, log)
         yield {"url": f"http://127.0.0.1:{port}", "log": log, "database": folder / "db.sqlite3", "process": process}
     finally:
         process.terminate()
