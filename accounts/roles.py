@@ -100,6 +100,11 @@ ROLE_PERMISSIONS: dict[str, set[str]] = {
     | {"banking.view_reversal", "banking.propose_reversal", "banking.approve_reversal"}
     # The amount above which a payment needs a one-time code (one row, saved through its service).
     | {"banking.view_paymentpolicy", "banking.add_paymentpolicy", "banking.change_paymentpolicy"}
+    # Customers' payment templates and payments waiting for a code, their e-mails and settings, password-reset
+    # requests: only looked at. Scheduled news that waits is withdrawn (through its service), never edited.
+    | {"banking.view_paymenttemplate", "banking.view_paymentchallenge"}
+    | {"outreach.view_notification", "outreach.view_notificationsettings", "outreach.view_passwordresetrequest"}
+    | {"outreach.view_schedulednews", "outreach.change_schedulednews"}
     # The call log is history: the back office reads it, and only agents' calls write it.
     | {"campaigns.view_callattempt", "campaigns.view_campaign_results", "campaigns.view_agentstatespan"}
     | {"chat.view_chat_figures"}

@@ -165,3 +165,6 @@ class OptOutAdmin(ServiceFormAdmin):
     search_fields = ("client__surname", "client__email", "lead__surname", "lead__phone")
     autocomplete_fields = ("client", "lead")
     list_filter = ("source", "created_at")
+
+
+from outreach import notification_admin  # noqa: E402, F401  (registered by importing)

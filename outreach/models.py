@@ -144,7 +144,7 @@ class Notification(models.Model):
     """A service e-mail to a customer's login (money arrived, a chat answer, a password-reset link): not an offer,
     so the marketing opt-out does not stop it; the customer's notification settings do, where they apply.
 
-    ``key`` names the event, so that one event never makes two notifications (a receipt, a conversation's answer).
+    ``event_key`` names the event, so that one event never makes two notifications (a receipt, a conversation's answer).
     """
 
     Kind = NotificationKind
@@ -153,7 +153,7 @@ class Notification(models.Model):
         settings.AUTH_USER_MODEL, verbose_name=_("login"), on_delete=models.CASCADE, related_name="notifications"
     )
     kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
-    key = models.CharField(_("event"), max_length=100, unique=True)
+    event_key = models.CharField(_("event"), max_length=100, unique=True)
     subject = models.CharField(_("subject"), max_length=SUBJECT_MAX_LENGTH)
     body = models.TextField(_("text"))
     created_at = models.DateTimeField(_("created"), auto_now_add=True)

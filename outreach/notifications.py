@@ -41,7 +41,7 @@ def notify(
         try:
             with transaction.atomic():
                 notification = Notification.objects.create(
-                    account=account, kind=kind, key=key[:100], subject=subject[:200], body=body
+                    account=account, kind=kind, event_key=key[:100], subject=subject[:200], body=body
                 )
         except IntegrityError:
             return None
@@ -104,7 +104,7 @@ def notify_chat_answer(*, customer_id: int, conversation_id: int, message_id: in
     pending = Delivery.objects.filter(
         notification__account=customer,
         notification__kind=NotificationKind.CHAT_ANSWER,
-        notification__key__startswith=f"chat:{conversation_id}:",
+        notification__event_key__startswith=f"chat:{conversation_id}:",
         status=DeliveryStatus.AWAIT,
     )
     if pending.exists():

@@ -1706,7 +1706,7 @@ GO
 BEGIN TRANSACTION;
 GO
 -- Create model Notification
-CREATE TABLE [outreach_notification] ([id] bigint NOT NULL PRIMARY KEY IDENTITY (1, 1), [kind] nvarchar(10) NOT NULL, [key] nvarchar(100) NOT NULL UNIQUE, [subject] nvarchar(200) NOT NULL, [body] nvarchar(max) NOT NULL, [created_at] datetimeoffset NOT NULL);
+CREATE TABLE [outreach_notification] ([id] bigint NOT NULL PRIMARY KEY IDENTITY (1, 1), [kind] nvarchar(10) NOT NULL, [event_key] nvarchar(100) NOT NULL UNIQUE, [subject] nvarchar(200) NOT NULL, [body] nvarchar(max) NOT NULL, [created_at] datetimeoffset NOT NULL);
 GO
 -- Create model NotificationSettings
 CREATE TABLE [outreach_notificationsettings] ([id] bigint NOT NULL PRIMARY KEY IDENTITY (1, 1), [money_arrived] bit NOT NULL, [personal_offers] bit NOT NULL, [chat_answers] bit NOT NULL, [changed_at] datetimeoffset NOT NULL);

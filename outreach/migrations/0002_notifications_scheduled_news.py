@@ -19,7 +19,7 @@ class Migration(migrations.Migration):
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('kind', models.CharField(choices=[('money_in', 'money arrived'), ('chat', 'an answer in the chat'), ('password', 'password reset')], max_length=10, verbose_name='kind')),
-                ('key', models.CharField(max_length=100, unique=True, verbose_name='event')),
+                ('event_key', models.CharField(max_length=100, unique=True, verbose_name='event')),
                 ('subject', models.CharField(max_length=200, verbose_name='subject')),
                 ('body', models.TextField(verbose_name='text')),
                 ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created')),

@@ -6,13 +6,14 @@ from __future__ import annotations
 from accounts import roles
 from accounts.models import Account
 from chat.models import ConversationStatus
+from telemarketing.demo.back_office import BackOfficeSeeding
 from telemarketing.demo.basics import CHAT_STATUSES
 from telemarketing.demo.campaigns import CampaignSeeding
 from telemarketing.demo.exchanges import OutreachSeeding
 from telemarketing.demo.people import PeopleSeeding
 
 
-class DemoSeeder(PeopleSeeding, CampaignSeeding, OutreachSeeding):
+class DemoSeeder(PeopleSeeding, CampaignSeeding, OutreachSeeding, BackOfficeSeeding):
     def run(self, *, password: str | None) -> tuple[dict[str, Account], set[str], str | None]:
         self.seed_workers()
         logins, created_logins, generated = self.ensure_demo_logins(password=password)
@@ -40,4 +41,5 @@ class DemoSeeder(PeopleSeeding, CampaignSeeding, OutreachSeeding):
             self.seed_news(demo, per_customer=(4, 4))
             self.seed_surveys(demo, per_customer=(2, 2))
             self.seed_chats(demo, [logins["demo_chat_agent"]], share=1.0, statuses=(ConversationStatus.CLOSED,))
+        self.seed_back_office(admin=logins["demo_admin"], customer=demo_customer)
         return logins, created_logins, generated

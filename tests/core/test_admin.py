@@ -12,10 +12,10 @@ from django.test.utils import CaptureQueriesContext, override_settings
 from django.urls import reverse
 
 from accounts.models import Account, Client
-from banking.models import BankAccount, Exchange, Receipt, Transfer
+from banking.models import BankAccount, Exchange, PaymentChallenge, PaymentTemplate, Receipt, Transfer
 from campaigns.models import AgentStateSpan, CallAttempt, Campaign, Lead
-from chat.models import ChatMessage, Conversation, ConversationNote, ConversationStatus
-from outreach.models import Delivery, News
+from chat.models import ChatAttachment, ChatMessage, Conversation, ConversationNote, ConversationStatus
+from outreach.models import Delivery, News, Notification, NotificationSettings, PasswordResetRequest, ScheduledNews
 from tests.factories import StaffFactory
 
 FAST_HASHER = ["django.contrib.auth.hashers.MD5PasswordHasher"]
@@ -23,7 +23,8 @@ OUR_APPS = ("accounts", "banking", "campaigns", "outreach", "surveys", "chat")
 OUR_MODELS = [model for model in admin.site._registry if model._meta.app_label in OUR_APPS]
 HISTORY_MODELS = [Receipt, Transfer, Exchange, ChatMessage, ConversationNote, CallAttempt, AgentStateSpan]
 # Made only by a service (the outbox rows by writing a message), never added by hand.
-NO_ADD_MODELS = [*HISTORY_MODELS, Delivery]
+NO_ADD_MODELS = [*HISTORY_MODELS, Delivery, ChatAttachment, Notification, NotificationSettings, PasswordResetRequest]
+NO_ADD_MODELS += [ScheduledNews, PaymentTemplate, PaymentChallenge]
 
 
 @pytest.fixture(scope="module")
@@ -103,6 +104,26 @@ def test_a_bank_account_opened_in_the_admin_is_opened_by_the_payment_service(adm
     assert opened.number.startswith("40817756") and len(opened.number) == 20
     assert opened.balance == 0
     assert not opened.receipts.exists()
+
+
+def test_a_payment_code_page_shows_nothing_that_makes_the_code_again(administrator):
+    challenge = PaymentChallenge.objects.order_by("pk").first()
+    page = administrator.get(_url(PaymentChallenge, "change", challenge.pk)).text
+    assert challenge.salt not in page
+    assert challenge.delivery_key not in page
+    assert str(challenge.idempotency_key) not in page
+    reset = PasswordResetRequest.objects.order_by("pk").first()
+    assert reset.address_digest not in administrator.get(_url(PasswordResetRequest, "change", reset.pk)).text
+
+
+def test_scheduled_news_that_waits_is_withdrawn_by_the_action_through_its_service(administrator):
+    scheduled = ScheduledNews.objects.filter(status=ScheduledNews.Status.SCHEDULED).order_by("pk").first()
+    response = administrator.post(
+        _url(ScheduledNews, "changelist"), {"action": "withdraw_scheduled", "_selected_action": [scheduled.pk]}
+    )
+    assert response.status_code == 302
+    scheduled.refresh_from_db()
+    assert scheduled.status == ScheduledNews.Status.WITHDRAWN and scheduled.withdrawn_at is not None
 
 
 def test_budget_and_status_of_a_campaign_are_read_only(administrator):

@@ -26,7 +26,17 @@ from accounts.models import Account, Client, Worker
 from api.models import ApiToken
 from audit.models import AuditEvent
 from banking.admin import BankAccountAdmin, ExchangeRateAdmin, ReversalAdmin
-from banking.models import BankAccount, Exchange, ExchangeRate, PaymentPolicy, Receipt, Reversal, Transfer
+from banking.models import (
+    BankAccount,
+    Exchange,
+    ExchangeRate,
+    PaymentChallenge,
+    PaymentPolicy,
+    PaymentTemplate,
+    Receipt,
+    Reversal,
+    Transfer,
+)
 from banking.payment_admin import PaymentPolicyAdmin
 from campaigns.admin import CampaignLeadAdmin
 from campaigns.consent_admin import ConsentAdmin, DoNotCallAdmin
@@ -56,7 +66,16 @@ from chat.models import (
 )
 from core.admin import ServiceFormAdmin
 from outreach.admin import MessageAdmin, NewsAdmin, OptOutAdmin
-from outreach.models import Delivery, Message, News, OptOut
+from outreach.models import (
+    Delivery,
+    Message,
+    News,
+    Notification,
+    NotificationSettings,
+    OptOut,
+    PasswordResetRequest,
+    ScheduledNews,
+)
 from surveys.admin import SurveyAdmin
 from surveys.models import Survey
 
@@ -92,6 +111,8 @@ DIRECT: dict[type, set[str]] = {
     Exchange: set(),
     Reversal: set(),
     PaymentPolicy: set(),
+    PaymentTemplate: set(),  # banking.saved_payments, by the customer; read-only here
+    PaymentChallenge: set(),  # banking.confirmation, by the customer; read-only here (its salt never shown)
     Transfer: set(),
     Receipt: set(),
     CallAttempt: set(),
@@ -99,6 +120,10 @@ DIRECT: dict[type, set[str]] = {
     News: set(),
     OptOut: set(),
     Delivery: set(),  # the outbox moves it; back office retries or cancels by actions
+    Notification: set(),  # outreach.notifications.notify; read-only here
+    NotificationSettings: set(),  # the customer's own, outreach.notifications.change_notification_settings
+    PasswordResetRequest: set(),  # outreach.password_reset.request_allowed; read-only here
+    ScheduledNews: set(),  # outreach.scheduled_news: scheduled from the API, withdrawn by the action
     Survey: set(),
     Conversation: set(),
     # The back office sets an agent's capacity; availability is the agent's own, set on the desk (read-only here).

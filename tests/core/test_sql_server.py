@@ -190,18 +190,29 @@ def test_no_index_or_unique_key_covers_nvarchar_max(exported):
 
 
 def test_unique_keys_on_nullable_columns_are_filtered_indexes(exported):
-    """A plain UNIQUE allows one NULL on SQL Server: nullable columns need WHERE … IS NOT NULL."""
+    """A plain UNIQUE allows one NULL on SQL Server: nullable columns need WHERE … IS NOT NULL.
+
+    The keys the migrations leave in place are checked against the final columns: a plain UNIQUE made while
+    its column was NOT NULL, and dropped before the column became nullable, is history, not the schema."""
     columns = column_definitions(exported)
-    problems = []
+    live: dict[tuple[str, str], tuple[str, str]] = {}  # (table, name) -> (column list, WHERE clause)
     for statement in statements(exported):
         plain_unique = re.match(r"ALTER TABLE \[(\w+)\] ADD CONSTRAINT \[(\w+)\] UNIQUE \(([^)]*)\)", statement)
         unique_index = re.match(r"CREATE UNIQUE INDEX \[(\w+)\] ON \[(\w+)\] ?\(([^)]*)\)(.*)", statement, re.DOTALL)
+        dropped = re.match(r"ALTER TABLE \[(\w+)\] DROP CONSTRAINT \[(\w+)\]", statement)
+        dropped_index = re.match(r"DROP INDEX \[(\w+)\] ON \[(\w+)\]", statement)
         if plain_unique:
-            table, name, column_list, where = plain_unique.group(1), plain_unique.group(2), plain_unique.group(3), ""
+            live[plain_unique.group(1), plain_unique.group(2)] = (plain_unique.group(3), "")
         elif unique_index:
             name, table, column_list, where = unique_index.groups()
-        else:
-            continue
+            live[table, name] = (column_list, where)
+        elif dropped:
+            live.pop((dropped.group(1), dropped.group(2)), None)
+        elif dropped_index:
+            live.pop((dropped_index.group(2), dropped_index.group(1)), None)
+    assert live
+    problems = []
+    for (table, name), (column_list, where) in live.items():
         for column in re.findall(r"\[(\w+)\]", column_list):
             if (
                 (table, column) in columns

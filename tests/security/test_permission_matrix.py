@@ -182,6 +182,8 @@ banking.ExchangeRate  200         200        200        200
 banking.Exchange      200         403        200        403
 banking.Reversal      200         200        200        200
 banking.PaymentPolicy 200         200        200        200
+banking.PaymentTemplate 200       403        200        403
+banking.PaymentChallenge 200      403        200        403
 campaigns.Campaign     200         200        200        200
 campaigns.Product      200         200        200        200
 campaigns.Lead         200         200        200        200
@@ -197,6 +199,10 @@ outreach.Message      200         200        200        200
 outreach.News         200         200        200        200
 outreach.Delivery     200         403        200        403
 outreach.OptOut       200         200        200        200
+outreach.Notification 200         403        200        403
+outreach.NotificationSettings 200 403        200        403
+outreach.PasswordResetRequest 200 403        200        403
+outreach.ScheduledNews 200        403        200        403
 django_tasks_database.DBTaskResult 403 403       403        403
 surveys.Survey         200         200        200        200
 chat.Conversation      200         200        200        200
