@@ -237,6 +237,7 @@ def test_publishing_editing_and_withdrawing_news(window):
 
 def test_scheduling_news_for_later_and_withdrawing_it_before_it_goes(window):
     import datetime as dt
+    from zoneinfo import ZoneInfo
 
     sign_in(window)
     main = window.main_frame
@@ -261,7 +262,9 @@ def test_scheduling_news_for_later_and_withdrawing_it_before_it_goes(window):
     screenshot(window, "10-schedule-news-form", widget=form)
     form.confirmation.yes_button.invoke()
     settle(window)
-    assert main.status.cget("text") == f"Scheduled for {tomorrow.isoformat()} 09:30: “Вклад «Зима»”."
+    # Typed in the computer's zone, confirmed in the bank's (the server's answer): the same moment.
+    at_the_bank = dt.datetime.combine(tomorrow, dt.time(9, 30)).astimezone().astimezone(ZoneInfo("Europe/Moscow"))
+    assert main.status.cget("text") == f"Scheduled for {at_the_bank:%Y-%m-%d %H:%M}: “Вклад «Зима»”."
 
     scheduled = news.open_scheduled()
     settle(window)
