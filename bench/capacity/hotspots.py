@@ -69,7 +69,7 @@ def run(arguments) -> None:
             for f in parse(page.content.decode(), "/payments/new/").forms
             if f.method == "post" and "payments" in f.action
         )
-        browser.post("/payments/new/", {**form.fields, "payee_number": payee, "amount": "10,00"}, **secure)
+        browser.post("/payments/new/", {**form.fields, "recipient": payee, "amount": "10,00"}, **secure)
 
     def call() -> None:
         desk.post(f"/staff/campaigns/{campaign.pk}/call/next/", **secure)

@@ -128,7 +128,7 @@ class Customer(Person):
         self.widget()
         payee = random.choice([c["account"] for c in PEOPLE["customers"] if c["account"] != self.login["account"]])
         form = self.browser.form_posting_to("/payments/new/")
-        values = {"payee_number": payee, "amount": f"{random.randint(1, 50)},00", "comment": "Нагрузка"}
+        values = {"recipient": payee, "amount": f"{random.randint(1, 50)},00", "comment": "Нагрузка"}
         if self.login["account"] in form.options.get("payer", []):
             values["payer"] = self.login["account"]
         response = self.browser.submit(form, "pay", values)
