@@ -10,7 +10,8 @@ GROUP BY query declared as variables), then parsed batch by batch.
 
 A query that mssql-django refuses to compile, or whose T-SQL sqlglot cannot parse, fails the run at the
 end (exit status 1), with the test that ran it and the innermost frame of project code that issued it.
-``-p no:tsql_shadow`` turns the plugin off for a quick local run.
+``-p no:tsql_shadow`` turns the plugin off for a quick local run. Under pytest-xdist each worker compiles
+what its tests ran and hands its results to the controller, which reports and fails the run for all of them.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ import logging
 import re
 import sys
 import threading
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from pathlib import Path
 
 import pytest
@@ -135,7 +136,8 @@ def _called_from_m2m_add() -> bool:
 class ShadowCompiler:
     """Compiles each distinct query for SQL Server once, parses it, and keeps what failed."""
 
-    def __init__(self) -> None:
+    def __init__(self, config) -> None:
+        self.config = config
         self.connection: OfflineSqlServerWrapper = offline_connection()
         # mssql-django's cursor formats the SQL before sending it; only its formatting is used here.
         self.formatter = CursorWrapper(None, self.connection)
@@ -251,8 +253,30 @@ class ShadowCompiler:
 
     def pytest_sessionfinish(self, session, exitstatus) -> None:
         self.uninstall()
+        if hasattr(self.config, "workeroutput"):  # an xdist worker: the controller reports
+            self.config.workeroutput[PLUGIN_NAME] = {
+                "queries": self.queries,
+                "results": [[list(key), asdict(failure) if failure else None] for key, failure in self.results.items()],
+                "statements": sorted(self.statements),
+            }
+            return
         if self.failures() and session.exitstatus == pytest.ExitCode.OK:
             session.exitstatus = pytest.ExitCode.TESTS_FAILED
+
+    @pytest.hookimpl(optionalhook=True)
+    def pytest_testnodedown(self, node, error) -> None:
+        """An xdist worker finished: add what it compiled to this (the controller's) results."""
+        output = getattr(node, "workeroutput", {}).get(PLUGIN_NAME)
+        if not output:
+            return
+        self.queries += output["queries"]
+        self.statements.update(output["statements"])
+        for key, failure in output["results"]:
+            known = self.results.get(tuple(key))
+            if known is not None and failure is not None:
+                known.times += failure["times"]
+            elif tuple(key) not in self.results or failure is not None:
+                self.results[tuple(key)] = Failure(**failure) if failure else None
 
     def pytest_terminal_summary(self, terminalreporter) -> None:
         failures = self.failures()
@@ -284,6 +308,6 @@ def register(config) -> None:
     """Called from tests/conftest.py: install the shadow compiler unless ``-p no:tsql_shadow`` was given."""
     if config.pluginmanager.is_blocked(PLUGIN_NAME):
         return
-    shadow = ShadowCompiler()
+    shadow = ShadowCompiler(config)
     config.pluginmanager.register(shadow, PLUGIN_NAME)
     shadow.install()

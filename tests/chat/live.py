@@ -15,6 +15,8 @@ import sys
 import time
 from pathlib import Path
 
+from tests.migrated import copy_migrated_database
+
 REPO = Path(__file__).resolve().parents[2]
 LISTENING = re.compile(r"Listening on TCP address 127\.0\.0\.1:(\d+)")
 
@@ -35,14 +37,8 @@ def server_environment(database: Path, *, redis_url: str | None = None, redis_pr
 
 
 def migrate(database: Path) -> None:
-    """Migrate a new SQLite file, then switch it to WAL so that several processes can read while one writes."""
-    subprocess.run(
-        [sys.executable, "manage.py", "migrate", "--noinput", "-v", "0"],
-        cwd=REPO,
-        env=server_environment(database),
-        check=True,
-        timeout=180,
-    )
+    """A new migrated SQLite file, switched to WAL so that several processes can read while one writes."""
+    copy_migrated_database(database)
     with sqlite3.connect(database) as connection:
         connection.execute("PRAGMA journal_mode=WAL")
 

@@ -50,8 +50,9 @@ def run_pytest(tmp_path: Path, *arguments: str) -> subprocess.CompletedProcess:
     )
 
 
-def test_a_query_sql_server_refuses_fails_the_run_though_every_test_passed(tmp_path):
-    completed = run_pytest(tmp_path, "-q", "-p", "no:cacheprovider")
+@pytest.mark.parametrize("workers", [(), ("-n", "2")], ids=["one process", "xdist workers"])
+def test_a_query_sql_server_refuses_fails_the_run_though_every_test_passed(tmp_path, workers):
+    completed = run_pytest(tmp_path, "-q", "-p", "no:cacheprovider", *workers)
     assert completed.returncode == 1, completed.stdout + completed.stderr
     assert "2 passed" in completed.stdout
     assert "FAILED" in completed.stdout and "test_locks_with_of" in completed.stdout

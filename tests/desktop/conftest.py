@@ -20,6 +20,8 @@ from pathlib import Path
 import pytest
 import trustme
 
+from tests.migrated import copy_migrated_database
+
 ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = ROOT / "test-artifacts" / "desktop"
 IN_CI = os.environ.get("CI", "").lower() == "true"
@@ -91,7 +93,7 @@ def server(tmp_path_factory, authority) -> dict:
         DJANGO_STAFF_TWO_FACTOR="false",
     )
     manage = [sys.executable, str(ROOT / "manage.py")]
-    subprocess.run([*manage, "migrate", "--noinput", "-v", "0"], cwd=ROOT, env=env, check=True, timeout=300)
+    copy_migrated_database(folder / "db.sqlite3")
     subprocess.run(
         [*manage, "shell", "-c", "from tests.desktop.seed import seed; seed()"], cwd=ROOT, env=env, check=True
     )

@@ -19,6 +19,8 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 
+from tests.migrated import copy_migrated_database
+
 ROOT = Path(settings.BASE_DIR)
 ARTIFACTS = ROOT / "test-artifacts" / "website"
 DEMO_PASSWORD = "demo-browser-test-2026"
@@ -69,7 +71,7 @@ def site(tmp_path_factory):
         "PYTHONDONTWRITEBYTECODE": "1",
     }
     manage = [sys.executable, str(ROOT / "manage.py")]
-    subprocess.run([*manage, "migrate", "--no-input", "-v0"], env=env, cwd=ROOT, check=True)
+    copy_migrated_database(database)
     subprocess.run(
         [*manage, "seed_demo", "--password", DEMO_PASSWORD, "--size", "small"],
         env=env,

@@ -13,6 +13,7 @@
   const root = widget.querySelector("[data-chat-panel]");
   let text = {};
   let unread = 0;
+  let openWhenReady = false; // a click on the button before the widget has loaded its words
 
   function seenKey() {
     return "chat-seen-" + root.dataset.conversationId;
@@ -144,6 +145,8 @@
   toggle.addEventListener("click", () => {
     if (root.chatPanel) {
       open(panel.hidden);
+    } else {
+      openWhenReady = !openWhenReady;
     }
   });
   // The page carries no chat text or query of its own: the widget asks for its words and the conversation to
@@ -163,6 +166,9 @@
         root.chatPanel.resume(answer.conversation);
       } else if (!answer.hours.open) {
         offerOfflineForm(answer);
+      }
+      if (openWhenReady) {
+        open(true);
       }
     })
     .catch(() => {
