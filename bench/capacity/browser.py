@@ -96,7 +96,10 @@ def parse(html: str, page_url: str) -> FormParser:
     return parser
 
 
-ERROR_TEXT = re.compile(r'class="[^"]*(?:invalid-feedback|errorlist|alert-danger)[^"]*"[^>]*>(.*?)</', re.S)
+# Shown errors only: the chat's hidden "reconnecting" alert is on every page.
+ERROR_TEXT = re.compile(
+    r'class="[^"]*(?:invalid-feedback|errorlist|alert-danger)[^"]*"(?![^>]*\bhidden\b)[^>]*>(.*?)</', re.S
+)
 
 
 def page_errors(html: str) -> str:

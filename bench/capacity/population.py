@@ -21,6 +21,9 @@ import django
 
 OPENING_BALANCE = Decimal("100000.00")
 LEADS_PER_CALLER = 200
+# Each customer has paid this many others before the load: people mostly pay someone they paid before, and
+# a first payment to someone asks for a one-time code the simulated customer cannot read.
+KNOWN_PAYEES = 3
 
 
 def make(arguments: argparse.Namespace) -> dict:
@@ -74,12 +77,38 @@ def make(arguments: argparse.Namespace) -> dict:
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE")
     by_owner = {account.owner_id: account.number for account in accounts}
+    payees = paid_before(customers, by_owner)
     return {
         "password": arguments.password,
         "campaign": campaign.pk,
-        "customers": [{"username": c.username, "email": c.client.email, "account": by_owner[c.pk]} for c in customers],
+        "customers": [
+            {"username": c.username, "email": c.client.email, "account": by_owner[c.pk], "payees": payees[c.pk]}
+            for c in customers
+        ],
         **{role: [account.username for account in people] for role, people in staff.items()},
     }
+
+
+def paid_before(customers: list, by_owner: dict[int, str]) -> dict[int, list[str]]:
+    """One payment, through the bank's service, from each customer to the next few: their known payees."""
+    import uuid
+
+    from banking.services import transfer
+
+    payees: dict[int, list[str]] = {}
+    for index, customer in enumerate(customers):
+        others = [customers[(index + step) % len(customers)] for step in range(1, KNOWN_PAYEES + 1)]
+        payees[customer.pk] = sorted({by_owner[other.pk] for other in others if other.pk != customer.pk})
+        for number in payees[customer.pk]:
+            transfer(
+                initiated_by=customer,
+                payer_number=by_owner[customer.pk],
+                payee_number=number,
+                amount="1.00",
+                idempotency_key=uuid.uuid4(),
+                comment="Первый платёж",
+            )
+    return payees
 
 
 def main() -> None:
