@@ -57,6 +57,12 @@ def pytest_configure(config) -> None:
 SERVER_DATABASE_MARKERS = ("serverdb", "postgres")
 
 
+# Under pytest-xdist (`--dist loadgroup`, as scripts/test runs the suite) the tests that start real processes
+# run one after another on one worker, so that two timing-sensitive servers never share the cores; the rest
+# goes module by module, keeping a module's fixtures in one process.
+REAL_PROCESS_MARKERS = ("processes", "browser", "desktop")
+
+
 @pytest.hookimpl(tryfirst=True)
 def pytest_collection_modifyitems(items) -> None:
     for item in items:
@@ -64,6 +70,10 @@ def pytest_collection_modifyitems(items) -> None:
             for name in SERVER_DATABASE_MARKERS:
                 if item.get_closest_marker(name) is None:
                     item.add_marker(name)
+        if any(item.get_closest_marker(name) for name in REAL_PROCESS_MARKERS):
+            item.add_marker(pytest.mark.xdist_group("real processes"))
+        else:
+            item.add_marker(pytest.mark.xdist_group(item.nodeid.split("::")[0]))
 
 
 @pytest.fixture

@@ -24,6 +24,8 @@ from django.conf import settings
 from tests.chat.live import Daphne, migrate, server_environment
 from tests.core.load import customer_session, make_customers, postgres_url
 
+pytestmark = pytest.mark.processes
+
 CUSTOMERS = 20
 FORMS_PER_CUSTOMER = 10
 _HIDDEN = re.compile(r'name="(csrfmiddlewaretoken|idempotency_key)" value="([^"]+)"')

@@ -17,6 +17,8 @@ from banking.models import BankAccount
 from bench import callqueue, payments
 from bench.runner import parse_arguments
 
+pytestmark = pytest.mark.processes
+
 REPO = Path(__file__).resolve().parents[2]
 
 

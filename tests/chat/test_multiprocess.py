@@ -15,7 +15,7 @@ from websockets.asyncio.client import connect
 
 from tests.chat.live import Daphne, server_environment, set_up
 
-pytestmark = pytest.mark.redis
+pytestmark = [pytest.mark.processes, pytest.mark.redis]
 
 BACKGROUND_FRAMES = {"presence", "agents_online", "typing"}
 

@@ -28,7 +28,7 @@ from websockets.exceptions import ConnectionClosed
 from tests.chat.live import Daphne, server_environment, set_up
 from tests.conftest import IN_CI
 
-pytestmark = pytest.mark.redis
+pytestmark = [pytest.mark.processes, pytest.mark.redis]
 
 DELIVERY_LOST = 4503
 OUTAGE_SECONDS = 10

@@ -20,6 +20,8 @@ from django.conf import settings
 from tests.chat.live import Daphne, migrate, server_environment
 from tests.core.load import make_customers, postgres_url, run_customers
 
+pytestmark = pytest.mark.processes
+
 POOL_MAX_SIZE = 8
 
 

@@ -25,6 +25,8 @@ from telemarketing.views import HEALTHZ_DEADLINE_SECONDS
 from tests.chat.live import Daphne, server_environment
 from tests.core.load import customer_session, make_customers, postgres_url
 
+pytestmark = pytest.mark.processes
+
 
 class BlackHole:
     """A TCP port that accepts every connection and never sends a byte."""

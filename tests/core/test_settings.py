@@ -10,6 +10,8 @@ from django.conf import settings
 
 from accounts.models import Account
 
+pytestmark = pytest.mark.processes
+
 ROOT = Path(__file__).resolve().parents[2]
 
 

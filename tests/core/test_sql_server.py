@@ -22,6 +22,8 @@ from telemarketing.management.odbc_driver import DRIVER_NAME, bundled_driver_pat
 from telemarketing.management.tsql_catalog import OfflineExportError, SchemaCatalog
 from telemarketing.management.tsql_export import export_schema_sql, offline_connection
 
+pytestmark = pytest.mark.processes
+
 BASE_DIR = Path(settings.BASE_DIR)
 SCHEMA = BASE_DIR / "sql" / "schema.sql"
 

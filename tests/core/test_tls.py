@@ -16,6 +16,8 @@ import trustme
 
 from telemarketing.serve import daphne_arguments, site_address
 
+pytestmark = pytest.mark.processes
+
 ROOT = Path(__file__).resolve().parents[2]
 
 

@@ -13,6 +13,8 @@ from django.conf import settings
 
 from tests.tsql_shadow import parse_query
 
+pytestmark = pytest.mark.processes
+
 BASE_DIR = Path(settings.BASE_DIR)
 
 TESTS = """

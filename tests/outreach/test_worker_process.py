@@ -11,8 +11,12 @@ import sys
 import time
 from collections import Counter
 
+import pytest
+
 from tests.chat.live import REPO, migrate, server_environment
 from tests.outreach.servers import SmtpServer
+
+pytestmark = pytest.mark.processes
 
 MESSAGES = 30
 

@@ -22,6 +22,8 @@ import pytest
 from tests.core.test_tls import free_port, wait_for_port
 from tests.migrated import copy_migrated_database
 
+pytestmark = pytest.mark.processes
+
 ROOT = Path(__file__).resolve().parents[2]
 PASSWORD = "Log-Secret-Pass-7319"
 

@@ -348,6 +348,7 @@
       } else {
         this.statusLine.textContent = this.text.closed;
         this.form.hidden = true;
+        this.closeButton.hidden = true; // the agent's is in the header, outside the form
         this.typingLine.hidden = true;
         const dismiss = this.root.querySelector(".chat-dismiss");
         if (dismiss) {
