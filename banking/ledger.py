@@ -38,7 +38,7 @@ def post_transfer(
         initiated_by=initiated_by,
         idempotency_key=idempotency_key,
     )
-    Receipt.objects.bulk_create(
+    _debit, credit = Receipt.objects.bulk_create(
         [
             Receipt(
                 bank_account=payer,
@@ -58,5 +58,5 @@ def post_transfer(
             ),
         ]
     )
-    announce_credit(transfer_id=made.pk)
+    announce_credit(receipt=credit)
     return made

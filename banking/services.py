@@ -167,7 +167,7 @@ def deposit(*, bank_account: BankAccount, amount: Decimal, description: str) -> 
             balance_after=locked.balance,
             description=description,
         )
-        announce_credit(receipt_id=made.pk)
+        announce_credit(receipt=made)
         return made
 
 
@@ -183,15 +183,14 @@ def transfer(
     """Pay from one of the initiator's own accounts to any account in the same currency.
 
     Both rows are locked in the order of their primary keys, so two opposite transfers cannot
-    deadlock. A repeated idempotency key returns the transfer already made instead of paying twice.
+    deadlock. A repeated idempotency key returns the transfer already made instead of paying twice: the
+    key's unique constraint refuses the second row, so the key is looked up only when a payment is refused
+    (sent again after it emptied or closed an account, or at the same time as the first), not on every one.
     """
     amount = parse_amount(amount)
     payer_number, payee_number = payer_number.strip(), payee_number.strip()
     try:
         with transaction.atomic():
-            done = already_made(initiated_by=initiated_by, idempotency_key=idempotency_key)
-            if done is not None:
-                return _same_or_refuse(done, payer_number=payer_number, payee_number=payee_number, amount=amount)
             if payer_number == payee_number:
                 raise SameAccount(_("Choose a different account to pay to: it is the account you pay from."))
             locked = {
@@ -222,7 +221,7 @@ def transfer(
                 idempotency_key=idempotency_key,
             )
             description = comment.strip()[:200]
-            Receipt.objects.bulk_create(
+            _debit, credit = Receipt.objects.bulk_create(
                 [
                     Receipt(
                         bank_account=payer,
@@ -248,10 +247,10 @@ def transfer(
                 target=made,
                 summary=f"{amount} {payer.currency}: {payer.masked_number} → {payee.masked_number}",
             )
-            announce_credit(transfer_id=made.pk)
+            announce_credit(receipt=credit)
             return made
-    except IntegrityError:
-        # The same form was submitted twice at once and the other request won the unique key.
+    except (IntegrityError, PaymentError):
+        # Sent again (now, or at the same time as the first, which won the unique key): the payment made.
         done = already_made(initiated_by=initiated_by, idempotency_key=idempotency_key)
         if done is None:
             raise
