@@ -29,7 +29,9 @@ def post_transfer(
     current), writing the transfer and both receipts; the objects are left with the new balances."""
     payer.balance -= amount
     payee.balance += amount
-    BankAccount.objects.bulk_update([payer, payee], ["balance"])
+    # Two plain UPDATEs: bulk_update's CASE expression costs the payment more Python than a second statement.
+    for account in (payer, payee):
+        BankAccount.objects.filter(pk=account.pk).update(balance=account.balance)
     made = Transfer.objects.create(
         payer=payer,
         payee=payee,

@@ -15,6 +15,7 @@ from accounts.models import Account
 from audit.models import AuditAction
 from audit.services import record_event
 from banking.currencies import Currency
+from banking.ledger import post_transfer
 from banking.models import BankAccount, BankAccountKind, Receipt, ReceiptKind, Transfer
 from banking.signals import announce_credit
 
@@ -209,37 +210,16 @@ def transfer(
                 amount=amount,
             )
             assert payer is not None and payee is not None  # for mypy: check_payment refused a missing one
-            payer.balance -= amount
-            payee.balance += amount
-            BankAccount.objects.bulk_update([payer, payee], ["balance"])
-            made = Transfer.objects.create(
+            description = comment.strip()
+            made = post_transfer(
                 payer=payer,
                 payee=payee,
                 amount=amount,
-                comment=comment.strip()[:200],
                 initiated_by=initiated_by,
                 idempotency_key=idempotency_key,
-            )
-            description = comment.strip()[:200]
-            _debit, credit = Receipt.objects.bulk_create(
-                [
-                    Receipt(
-                        bank_account=payer,
-                        transfer=made,
-                        kind=ReceiptKind.DEBIT,
-                        amount=amount,
-                        balance_after=payer.balance,
-                        description=description or _("Payment to %(number)s") % {"number": payee.number},
-                    ),
-                    Receipt(
-                        bank_account=payee,
-                        transfer=made,
-                        kind=ReceiptKind.CREDIT,
-                        amount=amount,
-                        balance_after=payee.balance,
-                        description=description or _("Payment from %(number)s") % {"number": payer.number},
-                    ),
-                ]
+                comment=description,
+                payer_description=description[:200] or _("Payment to %(number)s") % {"number": payee.number},
+                payee_description=description[:200] or _("Payment from %(number)s") % {"number": payer.number},
             )
             record_event(
                 actor=initiated_by,
@@ -247,7 +227,6 @@ def transfer(
                 target=made,
                 summary=f"{amount} {payer.currency}: {payer.masked_number} → {payee.masked_number}",
             )
-            announce_credit(receipt=credit)
             return made
     except (IntegrityError, PaymentError):
         # Sent again (now, or at the same time as the first, which won the unique key): the payment made.

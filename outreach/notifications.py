@@ -31,6 +31,12 @@ def notify(
     """Queue one e-mail to the customer behind ``account``, once per event ``key``; None when the event was
     notified already or the login has no e-mail address. Sent from ``due_at`` (now by default)."""
     address = account.client.email if account.client is not None else account.email
+    return _queue(account_id=account.pk, address=address, kind=kind, key=key, subject=subject, body=body, due_at=due_at)
+
+
+def _queue(
+    *, account_id: int, address: str, kind: NotificationKind, key: str, subject: str, body: str, due_at: datetime | None
+) -> Notification | None:
     if not address:
         return None
     now = timezone.now()
@@ -39,7 +45,7 @@ def notify(
         try:
             with transaction.atomic():
                 notification = Notification.objects.create(
-                    account=account, kind=kind, event_key=key[:100], subject=subject[:200], body=body
+                    account_id=account_id, kind=kind, event_key=key[:100], subject=subject[:200], body=body
                 )
         except IntegrityError:
             return None
@@ -67,12 +73,13 @@ def notify_money_arrived(*, receipt: Receipt) -> Notification | None:
     account = receipt.bank_account
     if receipt.transfer is not None and receipt.transfer.initiated_by_id == account.owner_id:
         return None
+    # One row, no models built: a payment waits for this, with its accounts locked.
     owner = (
-        Account.objects.select_related("client", "notification_settings")
-        .filter(pk=account.owner_id, is_active=True, client__isnull=False)
+        Account.objects.filter(pk=account.owner_id, is_active=True, client__isnull=False)
+        .values_list("client__email", "notification_settings__money_arrived")
         .first()
     )
-    if owner is None or not wants(owner, "money_arrived"):
+    if owner is None or owner[1] is False:  # None: the customer never changed the settings, all on
         return None
     with translation.override(settings.LANGUAGE_CODE):
         subject = gettext("Money arrived: %(amount)s") % {"amount": money(receipt.amount, account.currency)}
@@ -82,8 +89,14 @@ def notify_money_arrived(*, receipt: Receipt) -> Notification | None:
             "description": receipt.description,
             "balance": money(receipt.balance_after, account.currency),
         }
-    return notify(
-        account=owner, kind=NotificationKind.MONEY_ARRIVED, key=f"receipt:{receipt.pk}", subject=subject, body=body
+    return _queue(
+        account_id=account.owner_id,
+        address=owner[0],
+        kind=NotificationKind.MONEY_ARRIVED,
+        key=f"receipt:{receipt.pk}",
+        subject=subject,
+        body=body,
+        due_at=None,
     )
 
 
@@ -133,13 +146,8 @@ def chat_seen(*, customer_id: int) -> int:
 
 
 def notification_settings(account: Account) -> NotificationSettings:
-    """The login's settings; everything on for a login that never changed them (not saved). Read with the login
-    when it was selected with ``select_related("notification_settings")`` (a payment's e-mail)."""
-    if Account.notification_settings.is_cached(account):
-        chosen = getattr(account, "notification_settings", None)  # None cached: the login has no row
-    else:
-        chosen = NotificationSettings.objects.filter(account=account).first()
-    return chosen or NotificationSettings(account=account)
+    """The login's settings; everything on for a login that never changed them (not saved)."""
+    return NotificationSettings.objects.filter(account=account).first() or NotificationSettings(account=account)
 
 
 def wants(account: Account, setting: str) -> bool:
