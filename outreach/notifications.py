@@ -73,13 +73,12 @@ def notify_money_arrived(*, receipt: Receipt) -> Notification | None:
     account = receipt.bank_account
     if receipt.transfer is not None and receipt.transfer.initiated_by_id == account.owner_id:
         return None
-    # One row, no models built: a payment waits for this, with its accounts locked.
-    owner = (
-        Account.objects.filter(pk=account.owner_id, is_active=True, client__isnull=False)
-        .values_list("client__email", "notification_settings__money_arrived")
-        .first()
-    )
-    if owner is None or owner[1] is False:  # None: the customer never changed the settings, all on
+    # One row by primary key, no models built: a payment waits for this with its accounts locked.
+    [(active, address, wanted)] = Account.objects.filter(pk=account.owner_id).values_list(
+        "is_active", "client__email", "notification_settings__money_arrived"
+    )[:1]
+    # No client's address: not a customer. Wanted is None for a customer who never changed the settings (all on).
+    if not active or address is None or wanted is False:
         return None
     with translation.override(settings.LANGUAGE_CODE):
         subject = gettext("Money arrived: %(amount)s") % {"amount": money(receipt.amount, account.currency)}
@@ -91,7 +90,7 @@ def notify_money_arrived(*, receipt: Receipt) -> Notification | None:
         }
     return _queue(
         account_id=account.owner_id,
-        address=owner[0],
+        address=address,
         kind=NotificationKind.MONEY_ARRIVED,
         key=f"receipt:{receipt.pk}",
         subject=subject,
