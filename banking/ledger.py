@@ -29,7 +29,9 @@ def post_transfer(
     current), writing the transfer and both receipts; the objects are left with the new balances."""
     payer.balance -= amount
     payee.balance += amount
-    BankAccount.objects.bulk_update([payer, payee], ["balance"])
+    # Two plain UPDATEs: bulk_update's CASE expression costs the payment more Python than a second statement.
+    for account in (payer, payee):
+        BankAccount.objects.filter(pk=account.pk).update(balance=account.balance)
     made = Transfer.objects.create(
         payer=payer,
         payee=payee,
@@ -38,7 +40,7 @@ def post_transfer(
         initiated_by=initiated_by,
         idempotency_key=idempotency_key,
     )
-    Receipt.objects.bulk_create(
+    _debit, credit = Receipt.objects.bulk_create(
         [
             Receipt(
                 bank_account=payer,
@@ -58,5 +60,5 @@ def post_transfer(
             ),
         ]
     )
-    announce_credit(transfer_id=made.pk)
+    announce_credit(receipt=credit)
     return made

@@ -15,6 +15,7 @@ from accounts.models import Account
 from audit.models import AuditAction
 from audit.services import record_event
 from banking.currencies import Currency
+from banking.ledger import post_transfer
 from banking.models import BankAccount, BankAccountKind, Receipt, ReceiptKind, Transfer
 from banking.signals import announce_credit
 
@@ -167,7 +168,7 @@ def deposit(*, bank_account: BankAccount, amount: Decimal, description: str) -> 
             balance_after=locked.balance,
             description=description,
         )
-        announce_credit(receipt_id=made.pk)
+        announce_credit(receipt=made)
         return made
 
 
@@ -183,15 +184,14 @@ def transfer(
     """Pay from one of the initiator's own accounts to any account in the same currency.
 
     Both rows are locked in the order of their primary keys, so two opposite transfers cannot
-    deadlock. A repeated idempotency key returns the transfer already made instead of paying twice.
+    deadlock. A repeated idempotency key returns the transfer already made instead of paying twice: the
+    key's unique constraint refuses the second row, so the key is looked up only when a payment is refused
+    (sent again after it emptied or closed an account, or at the same time as the first), not on every one.
     """
     amount = parse_amount(amount)
     payer_number, payee_number = payer_number.strip(), payee_number.strip()
     try:
         with transaction.atomic():
-            done = already_made(initiated_by=initiated_by, idempotency_key=idempotency_key)
-            if done is not None:
-                return _same_or_refuse(done, payer_number=payer_number, payee_number=payee_number, amount=amount)
             if payer_number == payee_number:
                 raise SameAccount(_("Choose a different account to pay to: it is the account you pay from."))
             locked = {
@@ -210,37 +210,16 @@ def transfer(
                 amount=amount,
             )
             assert payer is not None and payee is not None  # for mypy: check_payment refused a missing one
-            payer.balance -= amount
-            payee.balance += amount
-            BankAccount.objects.bulk_update([payer, payee], ["balance"])
-            made = Transfer.objects.create(
+            description = comment.strip()
+            made = post_transfer(
                 payer=payer,
                 payee=payee,
                 amount=amount,
-                comment=comment.strip()[:200],
                 initiated_by=initiated_by,
                 idempotency_key=idempotency_key,
-            )
-            description = comment.strip()[:200]
-            Receipt.objects.bulk_create(
-                [
-                    Receipt(
-                        bank_account=payer,
-                        transfer=made,
-                        kind=ReceiptKind.DEBIT,
-                        amount=amount,
-                        balance_after=payer.balance,
-                        description=description or _("Payment to %(number)s") % {"number": payee.number},
-                    ),
-                    Receipt(
-                        bank_account=payee,
-                        transfer=made,
-                        kind=ReceiptKind.CREDIT,
-                        amount=amount,
-                        balance_after=payee.balance,
-                        description=description or _("Payment from %(number)s") % {"number": payer.number},
-                    ),
-                ]
+                comment=description,
+                payer_description=description[:200] or _("Payment to %(number)s") % {"number": payee.number},
+                payee_description=description[:200] or _("Payment from %(number)s") % {"number": payer.number},
             )
             record_event(
                 actor=initiated_by,
@@ -248,10 +227,9 @@ def transfer(
                 target=made,
                 summary=f"{amount} {payer.currency}: {payer.masked_number} → {payee.masked_number}",
             )
-            announce_credit(transfer_id=made.pk)
             return made
-    except IntegrityError:
-        # The same form was submitted twice at once and the other request won the unique key.
+    except (IntegrityError, PaymentError):
+        # Sent again (now, or at the same time as the first, which won the unique key): the payment made.
         done = already_made(initiated_by=initiated_by, idempotency_key=idempotency_key)
         if done is None:
             raise

@@ -1,10 +1,12 @@
-"""Payments: transfers per second through ``accounts.services.transfer`` with 1, 4 and 16 concurrent workers.
+"""Payments: transfers per second through ``banking.services.transfer`` with 1, 4 and 16 concurrent workers.
 
-Baseline: the same writes as raw SQL in one transaction per transfer, taking the row locks in the same
-order (by primary key): lock both accounts, update both balances, insert the transfer and its debit and
-credit receipts. The service also looks its idempotency key up and writes an audit event, which the
-baseline leaves out. Every worker is a thread with its own database connection. On SQLite every write
-transaction starts with BEGIN IMMEDIATE, so writers run one at a time whatever the number of workers.
+Baseline: the same ledger writes as raw SQL in one transaction per transfer, taking the row locks in the
+same order (by primary key): lock both accounts, update both balances, insert the transfer and its debit and
+credit receipts. The service writes more in that transaction, which the baseline leaves out: an audit event,
+and the payee's "money arrived" e-mail (the payees here are customers with an address): its notification,
+its outbox row and the task that sends it, after reading the payee's login and e-mail settings. Every worker
+is a thread with its own database connection (the runner sizes PostgreSQL's pool for them). On SQLite every
+write transaction starts with BEGIN IMMEDIATE, so writers run one at a time whatever the number of workers.
 
 After every run the ledger is checked: the total of the balances is unchanged, no balance is negative,
 each account's balance equals its credits minus its debits, and each transfer has exactly its two receipts.
@@ -55,7 +57,7 @@ def service_transfer(rng: random.Random, accounts: list[tuple[Account, str]]) ->
 
 
 def raw_transfer(rng: random.Random, accounts: list[tuple[Account, str]]) -> None:
-    """The same rows the service writes (less its audit event), in plain SQL, locked in primary-key order."""
+    """The service's ledger rows (not its audit event and e-mail), in plain SQL, locked in primary-key order."""
     (owner, payer), (_payee_owner, payee) = rng.sample(accounts, 2)
     amount = _amount(rng)
     lock = " FOR UPDATE" if connection.vendor == "postgresql" else ""

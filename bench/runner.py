@@ -140,6 +140,8 @@ def run_benchmarks(arguments: argparse.Namespace, workdir: Path) -> dict:
                     continue
                 say(f"{name} on {backend.label}")
                 env = backend.fresh(name)
+                if name == "payments":  # a connection per worker thread, and the main one
+                    env["DATABASE_POOL_MAX_SIZE"] = str(max(sizes[name]["workers"]) + 1)
                 try:
                     result = run_child(name, sizes[name], env, workdir)
                 except RuntimeError as failure:

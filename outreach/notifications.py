@@ -3,7 +3,6 @@ the settings on the website that switch them off. Not marketing: the unsubscribe
 
 from __future__ import annotations
 
-import logging
 import uuid
 from datetime import datetime, timedelta
 
@@ -13,7 +12,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext
 
 from accounts.models import Account
-from banking.models import Receipt, ReceiptKind
+from banking.models import Receipt
 from core.money import money
 from outreach.models import (
     Delivery,
@@ -25,8 +24,6 @@ from outreach.models import (
 )
 from outreach.services import OutreachError, send_after_commit
 
-logger = logging.getLogger(__name__)
-
 
 def notify(
     *, account: Account, kind: NotificationKind, key: str, subject: str, body: str, due_at: datetime | None = None
@@ -34,14 +31,21 @@ def notify(
     """Queue one e-mail to the customer behind ``account``, once per event ``key``; None when the event was
     notified already or the login has no e-mail address. Sent from ``due_at`` (now by default)."""
     address = account.client.email if account.client is not None else account.email
+    return _queue(account_id=account.pk, address=address, kind=kind, key=key, subject=subject, body=body, due_at=due_at)
+
+
+def _queue(
+    *, account_id: int, address: str, kind: NotificationKind, key: str, subject: str, body: str, due_at: datetime | None
+) -> Notification | None:
     if not address:
         return None
     now = timezone.now()
-    with transaction.atomic():
+    # Inside a payment, no savepoint of its own: a failure here undoes the savepoint banking runs receivers in.
+    with transaction.atomic(savepoint=False):
         try:
             with transaction.atomic():
                 notification = Notification.objects.create(
-                    account=account, kind=kind, event_key=key[:100], subject=subject[:200], body=body
+                    account_id=account_id, kind=kind, event_key=key[:100], subject=subject[:200], body=body
                 )
         except IntegrityError:
             return None
@@ -57,27 +61,25 @@ def notify(
     return notification
 
 
-def on_money_arrived(sender, *, transfer_id: int | None = None, receipt_id: int | None = None, **kwargs) -> None:
-    """Receiver of ``banking.signals.money_arrived``: a failure here is logged, never the payment's."""
-    try:
-        notify_money_arrived(transfer_id=transfer_id, receipt_id=receipt_id)
-    except Exception:
-        logger.exception("The money-arrived e-mail of transfer %s / receipt %s was not queued", transfer_id, receipt_id)
+def on_money_arrived(sender, *, receipt: Receipt, **kwargs) -> None:
+    """Receiver of ``banking.signals.money_arrived``, inside the crediting transaction: the e-mail is queued in
+    the payment's own commit (the outbox's task with it); banking logs a failure here and the payment goes on."""
+    notify_money_arrived(receipt=receipt)
 
 
-def notify_money_arrived(*, transfer_id: int | None = None, receipt_id: int | None = None) -> Notification | None:
-    """E-mail the customer whose account was credited, unless they moved the money themselves (an exchange,
+def notify_money_arrived(*, receipt: Receipt) -> Notification | None:
+    """E-mail the customer whose account ``receipt`` credited, unless they moved the money themselves (an exchange,
     between their own accounts) or switched these e-mails off."""
-    credits = Receipt.objects.filter(kind=ReceiptKind.CREDIT).select_related("bank_account__owner__client", "transfer")
-    receipt = (credits.filter(transfer_id=transfer_id) if transfer_id else credits.filter(id=receipt_id or 0)).first()
-    if receipt is None:
-        return None
-    owner = receipt.bank_account.owner
-    if not owner.is_customer or not owner.is_active or not wants(owner, "money_arrived"):
-        return None
-    if receipt.transfer is not None and receipt.transfer.initiated_by_id == owner.pk:
-        return None
     account = receipt.bank_account
+    if receipt.transfer is not None and receipt.transfer.initiated_by_id == account.owner_id:
+        return None
+    # One row by primary key, no models built: a payment waits for this with its accounts locked.
+    [(active, address, wanted)] = Account.objects.filter(pk=account.owner_id).values_list(
+        "is_active", "client__email", "notification_settings__money_arrived"
+    )[:1]
+    # No client's address: not a customer. Wanted is None for a customer who never changed the settings (all on).
+    if not active or address is None or wanted is False:
+        return None
     with translation.override(settings.LANGUAGE_CODE):
         subject = gettext("Money arrived: %(amount)s") % {"amount": money(receipt.amount, account.currency)}
         body = gettext("%(amount)s arrived on your account %(number)s.\n%(description)s\nBalance: %(balance)s.") % {
@@ -86,8 +88,14 @@ def notify_money_arrived(*, transfer_id: int | None = None, receipt_id: int | No
             "description": receipt.description,
             "balance": money(receipt.balance_after, account.currency),
         }
-    return notify(
-        account=owner, kind=NotificationKind.MONEY_ARRIVED, key=f"receipt:{receipt.pk}", subject=subject, body=body
+    return _queue(
+        account_id=account.owner_id,
+        address=address,
+        kind=NotificationKind.MONEY_ARRIVED,
+        key=f"receipt:{receipt.pk}",
+        subject=subject,
+        body=body,
+        due_at=None,
     )
 
 

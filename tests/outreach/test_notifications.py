@@ -32,6 +32,13 @@ def pay(payer_account, payee_account, amount: str, *, hooks) -> None:
         )
 
 
+def funded_payer(balance: str):
+    """A payer's account funded by a deposit, its owner's money e-mails off: only the payee's e-mail is counted."""
+    owner = CustomerFactory()
+    change_notification_settings(account=owner, money_arrived=False, personal_offers=True, chat_answers=True)
+    return BankAccountFactory(owner=owner, balance=balance)
+
+
 @pytest.fixture
 def anna():
     return CustomerFactory(client=ClientFactory(email="anna@example.com"))
@@ -39,7 +46,7 @@ def anna():
 
 def test_money_from_someone_else_is_e_mailed_to_the_payee_once(smtp, anna, django_capture_on_commit_callbacks):
     payee = BankAccountFactory(owner=anna)
-    payer = BankAccountFactory(balance="5000")
+    payer = funded_payer("5000")
     pay(payer, payee, "1500.50", hooks=django_capture_on_commit_callbacks)
 
     [notification] = Notification.objects.filter(account=anna)
@@ -70,7 +77,7 @@ def test_switched_off_money_e_mails_are_not_made_and_a_queued_one_is_skipped(
     smtp, anna, django_capture_on_commit_callbacks
 ):
     payee = BankAccountFactory(owner=anna)
-    payer = BankAccountFactory(balance="500")
+    payer = funded_payer("500")
     pay(payer, payee, "10", hooks=django_capture_on_commit_callbacks)  # queued while still on
     change_notification_settings(account=anna, money_arrived=False, personal_offers=True, chat_answers=True)
     pay(payer, payee, "20", hooks=django_capture_on_commit_callbacks)  # off: not even queued

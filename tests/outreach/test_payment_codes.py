@@ -13,6 +13,7 @@ from banking.confirmation import confirm_with_code, one_time_code
 from banking.models import PaymentChallenge
 from outreach.delivery import outbox
 from outreach.models import Delivery, DeliveryChannel, DeliveryStatus, Message, OptOut
+from outreach.notifications import change_notification_settings
 from outreach.payment_codes import request_payment_code, resend_payment_code
 from outreach.selectors import customer_messages
 from tests.factories import BankAccountFactory, CustomerFactory
@@ -29,6 +30,8 @@ def ask(payer, *, amount: str = "15000.00") -> PaymentChallenge:
     payee = BankAccountFactory(
         owner=CustomerFactory(client__name="Иван", client__patronymic="Петрович", client__surname="Сидоров")
     )
+    # The deposit that funds the payer would e-mail "money arrived" too; only the code is under test here.
+    change_notification_settings(account=payer, money_arrived=False, personal_offers=True, chat_answers=True)
     return request_payment_code(
         initiated_by=payer,
         payer_number=BankAccountFactory(owner=payer, balance="20000").number,
