@@ -53,7 +53,7 @@ RUSSIAN = {
     "Statistics": "Статистика",
     "News": "Новости",
     "Loading…": "Загрузка…",
-    "Page {page} of {pages} · {count} rows": "Страница {page} из {pages} · строк: {count}",
+    "Page {page} of {pages} · rows: {count}": "Страница {page} из {pages} · строк: {count}",
     "◀ Previous": "◀ Назад",
     "Next ▶": "Вперёд ▶",
     "Apply filters": "Применить",

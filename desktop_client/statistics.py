@@ -196,12 +196,16 @@ class StatisticsTab(ttk.Frame):
         counts.bar(labels, [point["figures"]["count"] for point in trend], color=BAR_COLOUR)
         counts.set_ylabel(tr("count"))
         counts.tick_params(axis="x", labelrotation=30 if len(labels) > 6 else 0, labelsize=8)
+        # Three years of months would write 36 labels over each other: label every few bars.
+        step = -(-len(labels) // MOST_TREND_LABELS)
+        counts.set_xticks(range(0, len(labels), step), labels[::step])
         scores = counts.twinx()
         scores.plot(labels, [row[3] for row in rows], color=LINE_COLOUR, marker="o", label=tr("NPS index"))
         scores.plot(labels, [row[4] for row in rows], color=CSAT_COLOUR, marker="s", label=tr("CSAT, %"))
         scores.set_ylim(-105, 105)
         scores.yaxis.set_major_formatter(lambda value, _position: number(int(value), language))
-        scores.legend(loc="lower left", fontsize=8)
+        # Above the chart, beside its title, where no bar can be hidden under it.
+        scores.legend(loc="lower left", bbox_to_anchor=(0, 1), ncol=2, fontsize=8, frameon=False)
         self.charts["trend"] = ([counts, scores], header, rows)
 
     def draw_sources(self, axes, sources: list[dict]) -> None:

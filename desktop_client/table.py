@@ -98,7 +98,7 @@ class SortableTable(ttk.Frame):
         self.page, self.pages = answer["page"], answer["pages"]
         self.page_label.configure(
             text=self.tr(
-                "Page {page} of {pages} · {count} rows", page=self.page, pages=self.pages, count=answer["count"]
+                "Page {page} of {pages} · rows: {count}", page=self.page, pages=self.pages, count=answer["count"]
             )
         )
         self.previous_button.state(["!disabled"] if self.page > 1 else ["disabled"])
