@@ -21,7 +21,7 @@ from django.db.models import F, QuerySet
 from django.utils import timezone, translation
 from django.utils.translation import gettext
 
-from outreach.delivery.consent import refusal
+from outreach.delivery.consent import refusals
 from outreach.delivery.email import EmailChannel
 from outreach.delivery.errors import DeliveryFailure, PermanentFailure, TemporaryFailure
 from outreach.delivery.preferences import switched_off
@@ -89,7 +89,7 @@ def _claim(candidates: QuerySet[Delivery], *, now: datetime, limit: int) -> list
         )
     return list(
         Delivery.objects.filter(claimed_by=token, status=DeliveryStatus.SENDING)
-        .select_related("message", "message__client", "message__lead", "notification")
+        .select_related("message", "message__client", "message__lead", "message__campaign", "notification")
         .order_by("pk")
     )
 
@@ -127,12 +127,16 @@ def _open_channel(channel: str) -> EmailChannel | SmscChannel | FileSmsChannel:
     return EmailChannel() if channel == DeliveryChannel.EMAIL else sms_channel()
 
 
-def _refusal(delivery: Delivery, unwanted: dict[int, str]) -> tuple[str, str]:
+def _refusals(batch: list[Delivery]) -> dict[int, str]:
+    """Why each message of the batch must not go (consent, do-not-call, opt-out), read once for the batch.
+    A payment's code is no offer: consent is not asked."""
+    return refusals(delivery.message for delivery in batch if delivery.message and not is_payment_code(delivery))
+
+
+def _refusal(delivery: Delivery, refused: dict[int, str], unwanted: dict[int, str]) -> tuple[str, str]:
     """(status, reason) when this delivery must not go: consent for offers, the customer's settings for both."""
-    if delivery.message_id and not is_payment_code(delivery):  # a payment's code is no offer: consent is not asked
-        refused = refusal(delivery.message)
-        if refused:
-            return DeliveryStatus.REFUSED, refused
+    if delivery.message_id in refused and not is_payment_code(delivery):
+        return DeliveryStatus.REFUSED, refused[delivery.message_id]
     if delivery.pk in unwanted:
         return DeliveryStatus.SKIPPED, unwanted[delivery.pk]
     return "", ""
@@ -144,13 +148,13 @@ def _send_batch(batch: list[Delivery]) -> int:
     sent: list[Delivery] = []
     channels: dict[str, EmailChannel | SmscChannel | FileSmsChannel] = {}
     down: dict[str, TemporaryFailure] = {}
-    unwanted = switched_off(batch)
+    refused, unwanted = _refusals(batch), switched_off(batch)
     try:
         for delivery in batch:
             if delivery.channel in down:
                 _fail(delivery, down[delivery.channel])
                 continue
-            status, reason = _refusal(delivery, unwanted)
+            status, reason = _refusal(delivery, refused, unwanted)
             if status:
                 _finish(delivery, status=status, error=reason)
                 continue

@@ -6,9 +6,12 @@ import itertools
 from datetime import timedelta
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from campaigns.models import CampaignLead, LeadState
+from campaigns.services.consent import add_to_do_not_call
 from outreach.delivery import outbox
 from outreach.delivery.consent import unsubscribe_token
 from outreach.models import Delivery, DeliveryStatus, Message, MessageStatus, OptOut
@@ -113,6 +116,40 @@ def test_a_lead_put_on_the_do_not_call_list_after_writing_gets_nothing_and_the_r
     assert delivery.status == DeliveryStatus.REFUSED
     assert "do-not-call" in delivery.last_error
     assert Message.objects.get(pk=message.pk).status == MessageStatus.FAILED
+
+
+def test_a_batch_reads_the_consent_registries_once_and_refuses_each_message_for_its_own_reason(
+    smtp, django_capture_on_commit_callbacks
+):
+    hooks = django_capture_on_commit_callbacks
+    anna, boris = (
+        ClientFactory(email="anna@example.com"),
+        ClientFactory(email="boris@example.com", phone="+79165550121"),
+    )
+    vera, lead = ClientFactory(email="vera@example.com"), LeadFactory(email="lead@example.com")
+    LeadFactory(client=anna, phone="+79165550122", email="")  # the lead anna once was
+    advertising = CampaignFactory(advertising=True)
+    messages = [write(person, commit_hooks=hooks) for person in (anna, boris, vera)]  # queued, not yet sent
+    messages.append(compose_message(author=None, subject="Акция", body="Скидка", lead=lead, campaign=advertising))
+    add_to_do_not_call(phone=boris.phone, source="website")
+    OptOut.objects.create(client=vera, source="link")
+    registries = (
+        "campaigns_lead",
+        "campaigns_donotcall",
+        "campaigns_campaignlead",
+        "outreach_optout",
+        "campaigns_consent",
+    )
+
+    with CaptureQueriesContext(connection) as queries:
+        assert outbox.send_due() == 1
+
+    assert [mail["To"] for mail in smtp.received] == ["anna@example.com"]
+    reasons = [Delivery.objects.get(message=message).last_error for message in messages]
+    assert reasons[0] == "" and "do-not-call" in reasons[1] and "unsubscribed" in reasons[2]
+    assert "not consented to advertising by e-mail" in reasons[3]
+    read = [q["sql"] for q in queries.captured_queries if any(f'FROM "{table}"' in q["sql"] for table in registries)]
+    assert len(read) <= len(registries) + 1, read  # per batch (opt-outs of clients and of leads), not per message
 
 
 def test_the_unsubscribe_link_works_without_signing_in_and_later_messages_are_refused(
