@@ -22,6 +22,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext
 
 from outreach.delivery.consent import refusals
+from outreach.delivery.durability import claim_mark, lost_on_restart, outcomes_survive_the_process
 from outreach.delivery.email import EmailChannel
 from outreach.delivery.errors import DeliveryFailure, PermanentFailure, TemporaryFailure
 from outreach.delivery.preferences import switched_off
@@ -67,7 +68,7 @@ def create_deliveries(*, message: Message, email: str = "") -> list[Delivery]:
 
 
 def _worker_token() -> str:
-    return f"{socket.gethostname()[:40]}:{os.getpid()}:{uuid.uuid4().hex[:12]}"
+    return f"{socket.gethostname()[:40]}:{os.getpid()}:{uuid.uuid4().hex[:12]}{claim_mark()}"
 
 
 def _claim(candidates: QuerySet[Delivery], *, now: datetime, limit: int) -> list[Delivery]:
@@ -150,26 +151,27 @@ def _send_batch(batch: list[Delivery]) -> int:
     down: dict[str, TemporaryFailure] = {}
     refused, unwanted = _refusals(batch), switched_off(batch)
     try:
-        for delivery in batch:
-            if delivery.channel in down:
-                _fail(delivery, down[delivery.channel])
-                continue
-            status, reason = _refusal(delivery, refused, unwanted)
-            if status:
-                _finish(delivery, status=status, error=reason)
-                continue
-            if delivery.channel not in channels:
-                channels[delivery.channel] = _open_channel(delivery.channel)
-            try:
-                provider_id = channels[delivery.channel].send(delivery)
-            except TemporaryFailure as failure:
-                down[delivery.channel] = failure
-                _fail(delivery, failure)
-            except PermanentFailure as failure:
-                _fail(delivery, failure)
-            else:
-                if _finish(delivery, status=DeliveryStatus.SENT, provider_id=provider_id):
-                    sent.append(delivery)
+        with outcomes_survive_the_process():
+            for delivery in batch:
+                if delivery.channel in down:
+                    _fail(delivery, down[delivery.channel])
+                    continue
+                status, reason = _refusal(delivery, refused, unwanted)
+                if status:
+                    _finish(delivery, status=status, error=reason)
+                    continue
+                if delivery.channel not in channels:
+                    channels[delivery.channel] = _open_channel(delivery.channel)
+                try:
+                    provider_id = channels[delivery.channel].send(delivery)
+                except TemporaryFailure as failure:
+                    down[delivery.channel] = failure
+                    _fail(delivery, failure)
+                except PermanentFailure as failure:
+                    _fail(delivery, failure)
+                else:
+                    if _finish(delivery, status=DeliveryStatus.SENT, provider_id=provider_id):
+                        sent.append(delivery)
     finally:
         for channel in channels.values():
             channel.close()
@@ -191,9 +193,22 @@ def deliver(*, delivery_ids: list[int], limit: int = BATCH) -> int:
         return _send_batch(_claim(Delivery.objects.filter(pk__in=delivery_ids), now=timezone.now(), limit=limit))
 
 
+def _in_doubt(*, restarted: bool) -> str:
+    if restarted:
+        return gettext(
+            "The worker's computer restarted while it was sending this batch; this message may have gone. "
+            "Check with the recipient before you retry."
+        )
+    return gettext(
+        "The worker stopped while handing this message over; it may have gone. "
+        "Check with the recipient before you retry."
+    )
+
+
 def recover_abandoned(*, now: datetime | None = None) -> int:
     """Rows whose worker died mid-batch: the one it may have been sending fails for a person to check, the
-    rest wait again. How many rows were recovered."""
+    rest wait again; after a restart of its machine, all of them fail (``durability``). How many rows were
+    recovered."""
     now = now or timezone.now()
     tokens = set(
         Delivery.objects.filter(status=DeliveryStatus.SENDING, claimed_until__lt=now).values_list(
@@ -203,24 +218,20 @@ def recover_abandoned(*, now: datetime | None = None) -> int:
     recovered = 0
     for token in tokens:
         with transaction.atomic():
-            rows = Delivery.objects.filter(status=DeliveryStatus.SENDING, claimed_by=token, claimed_until__lt=now)
-            message_ids = set(rows.values_list("message_id", flat=True))
-            first = rows.order_by("pk").first()
-            if first is None:
-                continue
-            recovered += rows.exclude(pk=first.pk).update(
+            held = list(
+                Delivery.objects.filter(
+                    status=DeliveryStatus.SENDING, claimed_by=token, claimed_until__lt=now
+                ).order_by("pk")
+            )
+            restarted = lost_on_restart(token)
+            in_doubt = held if restarted else held[:1]
+            recovered += Delivery.objects.filter(pk__in=[row.pk for row in held[len(in_doubt) :]]).update(
                 status=DeliveryStatus.AWAIT, claimed_by="", claimed_until=None, attempts=F("attempts") - 1
             )
-            _finish(
-                first,
-                status=DeliveryStatus.FAILED,
-                error=gettext(
-                    "The worker stopped while handing this message over; it may have gone. "
-                    "Check with the recipient before you retry."
-                ),
-            )
-            recovered += 1
-            sync_messages(message_ids)
+            for row in in_doubt:
+                _finish(row, status=DeliveryStatus.FAILED, error=_in_doubt(restarted=restarted))
+            recovered += len(in_doubt)
+            sync_messages(row.message_id for row in held)
     return recovered
 
 

@@ -199,3 +199,20 @@ def test_a_worker_that_died_mid_batch_leaves_one_uncertain_row_for_a_person_and_
     assert "may have gone" in rows[0].last_error
     assert [row.attempts for row in rows] == [1, 0, 0]
     assert [Message.objects.get(pk=m.pk).status for m in messages] == [MessageStatus.FAILED] + [MessageStatus.AWAIT] * 2
+
+
+def test_after_a_restart_of_the_machine_every_row_of_an_unflushed_claim_is_set_aside_never_sent_again(
+    settings, django_capture_on_commit_callbacks
+):
+    for n in range(3):
+        write(ClientFactory(email=f"c{n}@example.com"), commit_hooks=django_capture_on_commit_callbacks)
+    claimed = outbox._claim(Delivery.objects.all(), now=timezone.now(), limit=10)  # then the machine restarts
+    token, mark, boot = claimed[0].claimed_by.rpartition("@boot:")
+    assert mark and boot, "on SQLite under Linux a claim names its boot: its outcomes are written unflushed"
+    Delivery.objects.update(claimed_by=f"{token}@boot:{'0' * len(boot)}")  # as the file holds it after the restart
+
+    assert outbox.recover_abandoned(now=timezone.now() + timedelta(seconds=settings.OUTBOX_CLAIM_SECONDS + 1)) == 3
+    rows = list(Delivery.objects.order_by("pk"))
+    assert [row.status for row in rows] == [DeliveryStatus.FAILED] * 3
+    assert all("restarted" in row.last_error and "may have gone" in row.last_error for row in rows)
+    assert Message.objects.filter(status=MessageStatus.FAILED).count() == 3
