@@ -27,7 +27,7 @@ from outreach.models import (
     news_digest,
 )
 from outreach.selectors import MESSAGE_STATUSES_SHOWN_TO_CUSTOMERS, news_audience
-from outreach.tasks import deliver_messages
+from outreach.tasks import queue_delivery
 
 
 class OutreachError(Exception):
@@ -222,6 +222,7 @@ class MessageError(OutreachError):
 
 MAX_MESSAGE_LENGTH = 4000
 
+
 def compose_message(
     *,
     author: Account | None,
@@ -286,10 +287,10 @@ def write_to_held_lead(*, agent: Account, campaign_lead: CampaignLead, subject: 
 
 
 def send_after_commit(deliveries: list[Delivery]) -> None:
-    """Queue a background task for these outbox rows once they are committed (the worker must see them)."""
+    """Queue the delivery task for these outbox rows once they are committed (the worker must see them)."""
     ids = [delivery.pk for delivery in deliveries]
     if ids:
-        transaction.on_commit(lambda: deliver_messages.enqueue(delivery_ids=ids))
+        transaction.on_commit(lambda: queue_delivery(ids))
 
 
 def change_message_status(*, message: Message, status: str, actor: Account | None = None) -> Message:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django_tasks import task
+from django_tasks_db.models import DBTaskResult
 
 from outreach.delivery import outbox
 
@@ -13,4 +14,20 @@ def deliver_messages(delivery_ids: list[int]) -> int:
 
     The periodic job ``outreach.deliver_due`` also recovers rows of dead workers and retries after back-off.
     """
-    return outbox.deliver(delivery_ids=delivery_ids) + outbox.send_due()
+    sent = outbox.deliver(delivery_ids=delivery_ids) + outbox.send_due()
+    if outbox.anything_due():  # more than one run sends: the next run takes the rest
+        queue_delivery([])
+    return sent
+
+
+def queue_delivery(delivery_ids: list[int]) -> None:
+    """Queue ``deliver_messages`` for committed outbox rows, unless a run is already waiting to start: every run
+    sends whatever is due, so the waiting one, which starts after these rows were committed, sends them too. A
+    message written while the worker is busy then costs the worker no task of its own."""
+    waiting = DBTaskResult.objects.ready().filter(
+        task_path=deliver_messages.module_path,
+        backend_name=deliver_messages.backend,
+        queue_name=deliver_messages.queue_name,
+    )
+    if not waiting.exists():
+        deliver_messages.enqueue(delivery_ids=delivery_ids)

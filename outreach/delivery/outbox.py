@@ -71,9 +71,17 @@ def _worker_token() -> str:
     return f"{socket.gethostname()[:40]}:{os.getpid()}:{uuid.uuid4().hex[:12]}{claim_mark()}"
 
 
+def anything_due(candidates: QuerySet[Delivery] | None = None, *, now: datetime | None = None) -> bool:
+    """Whether any of these rows (by default: any row) waits to be sent now."""
+    due = (Delivery.objects.all() if candidates is None else candidates).filter(
+        status=DeliveryStatus.AWAIT, next_attempt_at__lte=now or timezone.now()
+    )
+    return due.exists()
+
+
 def _claim(candidates: QuerySet[Delivery], *, now: datetime, limit: int) -> list[Delivery]:
     token = _worker_token()
-    if not candidates.filter(status=DeliveryStatus.AWAIT, next_attempt_at__lte=now).exists():
+    if not anything_due(candidates, now=now):
         return []  # nothing to claim: no write transaction (on SQLite it would queue for the write lock)
     with transaction.atomic():
         due = candidates.filter(status=DeliveryStatus.AWAIT, next_attempt_at__lte=now).order_by("pk")
@@ -146,6 +154,8 @@ def _refusal(delivery: Delivery, refused: dict[int, str], unwanted: dict[int, st
 def _send_batch(batch: list[Delivery]) -> int:
     """Send a claimed batch in id order over one connection per channel; a channel that cannot be reached puts
     the rest of its rows back. The messages' statuses follow in one transaction at the end."""
+    if not batch:
+        return 0
     sent: list[Delivery] = []
     channels: dict[str, EmailChannel | SmscChannel | FileSmsChannel] = {}
     down: dict[str, TemporaryFailure] = {}

@@ -9,6 +9,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
+from django_tasks_db.models import DBTaskResult
 
 from campaigns.models import CampaignLead, LeadState
 from campaigns.services.consent import add_to_do_not_call
@@ -53,6 +54,19 @@ def test_a_message_reaches_the_mail_server_once_with_an_unsubscribe_link(smtp, d
     assert (delivery.status, delivery.attempts, delivery.last_error) == (DeliveryStatus.SENT, 1, "")
     message.refresh_from_db()
     assert message.status == MessageStatus.SENT and message.sent_at is not None
+
+
+def test_messages_written_while_a_delivery_run_waits_to_start_join_it_instead_of_queueing_their_own(
+    smtp, django_capture_on_commit_callbacks
+):
+    for n in range(3):
+        write(ClientFactory(email=f"c{n}@example.com"), commit_hooks=django_capture_on_commit_callbacks)
+    assert DBTaskResult.objects.count() == 1  # one run waits; it will send whatever is due when it starts
+
+    run_worker()
+    assert sorted(mail["To"] for mail in smtp.received) == ["c0@example.com", "c1@example.com", "c2@example.com"]
+    write(ClientFactory(email="c3@example.com"), commit_hooks=django_capture_on_commit_callbacks)
+    assert DBTaskResult.objects.ready().count() == 1  # none waits any more: the next message queues a run again
 
 
 def test_a_malformed_address_fails_that_message_alone_with_a_readable_reason(smtp, django_capture_on_commit_callbacks):
