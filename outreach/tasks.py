@@ -14,10 +14,9 @@ def deliver_messages(delivery_ids: list[int]) -> int:
 
     The periodic job ``outreach.deliver_due`` also recovers rows of dead workers and retries after back-off.
     """
-    sent = outbox.deliver(delivery_ids=delivery_ids) + outbox.send_due()
-    if outbox.anything_due():  # more than one run sends: the next run takes the rest
+    if outbox.more_due_than(outbox.BATCH):  # a second worker can take the batches this run does not reach first
         queue_delivery([])
-    return sent
+    return outbox.deliver(delivery_ids=delivery_ids) + outbox.send_due()
 
 
 def queue_delivery(delivery_ids: list[int]) -> None:

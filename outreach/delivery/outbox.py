@@ -71,17 +71,17 @@ def _worker_token() -> str:
     return f"{socket.gethostname()[:40]}:{os.getpid()}:{uuid.uuid4().hex[:12]}{claim_mark()}"
 
 
-def anything_due(candidates: QuerySet[Delivery] | None = None, *, now: datetime | None = None) -> bool:
-    """Whether any of these rows (by default: any row) waits to be sent now."""
+def more_due_than(count: int, candidates: QuerySet[Delivery] | None = None, *, now: datetime | None = None) -> bool:
+    """Whether more than ``count`` of these rows (by default: of all rows) wait to be sent now."""
     due = (Delivery.objects.all() if candidates is None else candidates).filter(
         status=DeliveryStatus.AWAIT, next_attempt_at__lte=now or timezone.now()
     )
-    return due.exists()
+    return len(due.values_list("pk", flat=True)[: count + 1]) > count
 
 
 def _claim(candidates: QuerySet[Delivery], *, now: datetime, limit: int) -> list[Delivery]:
     token = _worker_token()
-    if not anything_due(candidates, now=now):
+    if not more_due_than(0, candidates, now=now):
         return []  # nothing to claim: no write transaction (on SQLite it would queue for the write lock)
     with transaction.atomic():
         due = candidates.filter(status=DeliveryStatus.AWAIT, next_attempt_at__lte=now).order_by("pk")

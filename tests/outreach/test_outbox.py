@@ -9,6 +9,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
+from django_tasks_db.management.commands.db_worker import Worker
 from django_tasks_db.models import DBTaskResult
 
 from campaigns.models import CampaignLead, LeadState
@@ -67,6 +68,27 @@ def test_messages_written_while_a_delivery_run_waits_to_start_join_it_instead_of
     assert sorted(mail["To"] for mail in smtp.received) == ["c0@example.com", "c1@example.com", "c2@example.com"]
     write(ClientFactory(email="c3@example.com"), commit_hooks=django_capture_on_commit_callbacks)
     assert DBTaskResult.objects.ready().count() == 1  # none waits any more: the next message queues a run again
+
+
+def test_a_run_that_finds_more_than_a_batch_due_queues_another_so_that_a_second_worker_can_take_part(
+    smtp, django_capture_on_commit_callbacks
+):
+    for n in range(outbox.BATCH + 1):
+        write(ClientFactory(email=f"c{n}@example.com"), commit_hooks=django_capture_on_commit_callbacks)
+    worker = Worker(
+        queue_names=["default"],
+        interval=0,
+        batch=True,
+        backend_name="default",
+        startup_delay=False,
+        max_tasks=1,
+        worker_id="first",
+        excluded_queue_names=[],
+    )
+    worker.run()  # one worker, one run: it sends them all, a second worker would have shared them
+
+    assert len(smtp.received) == outbox.BATCH + 1
+    assert DBTaskResult.objects.ready().count() == 1
 
 
 def test_a_malformed_address_fails_that_message_alone_with_a_readable_reason(smtp, django_capture_on_commit_callbacks):
