@@ -2,7 +2,8 @@
 
 A worker claims a batch (status "sending", one claim token, ``claimed_until``) in one short transaction,
 then sends the batch in id order over one connection, recording each outcome in one committed statement
-right after the send; the messages' statuses and their audit follow in one transaction per batch.
+right after the send (on SQLite written without waiting for the disk: ``durability``); the messages' statuses
+and their audit follow in one transaction per batch.
 If the worker dies, its claim expires: of the rows still "sending" under that token, the first (lowest
 id) may have reached the server before the worker died, so it is failed with that reason for a person to
 check and retry, never re-sent blindly; the others were not tried and wait again.
