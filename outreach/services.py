@@ -4,12 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db import IntegrityError, router, transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext as _
-from django_tasks_db import DatabaseBackend
-from django_tasks_db.models import DBTaskResult
 
 from accounts.models import Account, Client
 from accounts.selectors import customer_accounts
@@ -29,7 +27,7 @@ from outreach.models import (
     news_digest,
 )
 from outreach.selectors import MESSAGE_STATUSES_SHOWN_TO_CUSTOMERS, news_audience
-from outreach.tasks import deliver_messages
+from outreach.tasks import queue_delivery
 
 
 class OutreachError(Exception):
@@ -224,6 +222,7 @@ class MessageError(OutreachError):
 
 MAX_MESSAGE_LENGTH = 4000
 
+
 def compose_message(
     *,
     author: Account | None,
@@ -288,25 +287,15 @@ def write_to_held_lead(*, agent: Account, campaign_lead: CampaignLead, subject: 
 
 
 def send_after_commit(deliveries: list[Delivery]) -> None:
-    """Queue a background task for these outbox rows, which the worker must find committed.
+    """Queue the delivery of these outbox rows once they are committed: the worker must find them.
 
-    The database task backend on the outbox's own database (the product's setting) writes the task's row in
-    the same transaction, so both commit together: one commit for a payment and its e-mail, not two. Any
-    other backend is called once the rows are committed.
+    After the commit, not inside it: a delivery run already waiting to start then surely starts after these rows
+    exist and sends them too (outreach.tasks.queue_delivery), so a busy outbox costs no task per message.
     """
     ids = [delivery.pk for delivery in deliveries]
-    if not ids:
-        return
-    if _tasks_commit_with_the_outbox():
-        deliver_messages.enqueue(delivery_ids=ids)
-    else:
-        transaction.on_commit(lambda: deliver_messages.enqueue(delivery_ids=ids))
+    if ids:
+        transaction.on_commit(lambda: queue_delivery(ids))
 
-
-def _tasks_commit_with_the_outbox() -> bool:
-    return isinstance(deliver_messages.get_backend(), DatabaseBackend) and router.db_for_write(
-        DBTaskResult
-    ) == router.db_for_write(Delivery)
 
 
 def change_message_status(*, message: Message, status: str, actor: Account | None = None) -> Message:

@@ -2,7 +2,8 @@
 
 A worker claims a batch (status "sending", one claim token, ``claimed_until``) in one short transaction,
 then sends the batch in id order over one connection, recording each outcome in one committed statement
-right after the send; the messages' statuses and their audit follow in one transaction per batch.
+right after the send (on SQLite written without waiting for the disk: ``durability``); the messages' statuses
+and their audit follow in one transaction per batch.
 If the worker dies, its claim expires: of the rows still "sending" under that token, the first (lowest
 id) may have reached the server before the worker died, so it is failed with that reason for a person to
 check and retry, never re-sent blindly; the others were not tried and wait again.
@@ -21,7 +22,8 @@ from django.db.models import F, QuerySet
 from django.utils import timezone, translation
 from django.utils.translation import gettext
 
-from outreach.delivery.consent import refusal
+from outreach.delivery.consent import refusals
+from outreach.delivery.durability import claim_mark, lost_on_restart, outcomes_survive_the_process
 from outreach.delivery.email import EmailChannel
 from outreach.delivery.errors import DeliveryFailure, PermanentFailure, TemporaryFailure
 from outreach.delivery.preferences import switched_off
@@ -67,12 +69,20 @@ def create_deliveries(*, message: Message, email: str = "") -> list[Delivery]:
 
 
 def _worker_token() -> str:
-    return f"{socket.gethostname()[:40]}:{os.getpid()}:{uuid.uuid4().hex[:12]}"
+    return f"{socket.gethostname()[:40]}:{os.getpid()}:{uuid.uuid4().hex[:12]}{claim_mark()}"
+
+
+def more_due_than(count: int, candidates: QuerySet[Delivery] | None = None, *, now: datetime | None = None) -> bool:
+    """Whether more than ``count`` of these rows (by default: of all rows) wait to be sent now."""
+    due = (Delivery.objects.all() if candidates is None else candidates).filter(
+        status=DeliveryStatus.AWAIT, next_attempt_at__lte=now or timezone.now()
+    )
+    return len(due.values_list("pk", flat=True)[: count + 1]) > count
 
 
 def _claim(candidates: QuerySet[Delivery], *, now: datetime, limit: int) -> list[Delivery]:
     token = _worker_token()
-    if not candidates.filter(status=DeliveryStatus.AWAIT, next_attempt_at__lte=now).exists():
+    if not more_due_than(0, candidates, now=now):
         return []  # nothing to claim: no write transaction (on SQLite it would queue for the write lock)
     with transaction.atomic():
         due = candidates.filter(status=DeliveryStatus.AWAIT, next_attempt_at__lte=now).order_by("pk")
@@ -89,7 +99,7 @@ def _claim(candidates: QuerySet[Delivery], *, now: datetime, limit: int) -> list
         )
     return list(
         Delivery.objects.filter(claimed_by=token, status=DeliveryStatus.SENDING)
-        .select_related("message", "message__client", "message__lead", "notification")
+        .select_related("message", "message__client", "message__lead", "message__campaign", "notification")
         .order_by("pk")
     )
 
@@ -127,12 +137,16 @@ def _open_channel(channel: str) -> EmailChannel | SmscChannel | FileSmsChannel:
     return EmailChannel() if channel == DeliveryChannel.EMAIL else sms_channel()
 
 
-def _refusal(delivery: Delivery, unwanted: dict[int, str]) -> tuple[str, str]:
+def _refusals(batch: list[Delivery]) -> dict[int, str]:
+    """Why each message of the batch must not go (consent, do-not-call, opt-out), read once for the batch.
+    A payment's code is no offer: consent is not asked."""
+    return refusals(delivery.message for delivery in batch if delivery.message and not is_payment_code(delivery))
+
+
+def _refusal(delivery: Delivery, refused: dict[int, str], unwanted: dict[int, str]) -> tuple[str, str]:
     """(status, reason) when this delivery must not go: consent for offers, the customer's settings for both."""
-    if delivery.message_id and not is_payment_code(delivery):  # a payment's code is no offer: consent is not asked
-        refused = refusal(delivery.message)
-        if refused:
-            return DeliveryStatus.REFUSED, refused
+    if delivery.message_id in refused and not is_payment_code(delivery):
+        return DeliveryStatus.REFUSED, refused[delivery.message_id]
     if delivery.pk in unwanted:
         return DeliveryStatus.SKIPPED, unwanted[delivery.pk]
     return "", ""
@@ -141,31 +155,34 @@ def _refusal(delivery: Delivery, unwanted: dict[int, str]) -> tuple[str, str]:
 def _send_batch(batch: list[Delivery]) -> int:
     """Send a claimed batch in id order over one connection per channel; a channel that cannot be reached puts
     the rest of its rows back. The messages' statuses follow in one transaction at the end."""
+    if not batch:
+        return 0
     sent: list[Delivery] = []
     channels: dict[str, EmailChannel | SmscChannel | FileSmsChannel] = {}
     down: dict[str, TemporaryFailure] = {}
-    unwanted = switched_off(batch)
+    refused, unwanted = _refusals(batch), switched_off(batch)
     try:
-        for delivery in batch:
-            if delivery.channel in down:
-                _fail(delivery, down[delivery.channel])
-                continue
-            status, reason = _refusal(delivery, unwanted)
-            if status:
-                _finish(delivery, status=status, error=reason)
-                continue
-            if delivery.channel not in channels:
-                channels[delivery.channel] = _open_channel(delivery.channel)
-            try:
-                provider_id = channels[delivery.channel].send(delivery)
-            except TemporaryFailure as failure:
-                down[delivery.channel] = failure
-                _fail(delivery, failure)
-            except PermanentFailure as failure:
-                _fail(delivery, failure)
-            else:
-                if _finish(delivery, status=DeliveryStatus.SENT, provider_id=provider_id):
-                    sent.append(delivery)
+        with outcomes_survive_the_process():
+            for delivery in batch:
+                if delivery.channel in down:
+                    _fail(delivery, down[delivery.channel])
+                    continue
+                status, reason = _refusal(delivery, refused, unwanted)
+                if status:
+                    _finish(delivery, status=status, error=reason)
+                    continue
+                if delivery.channel not in channels:
+                    channels[delivery.channel] = _open_channel(delivery.channel)
+                try:
+                    provider_id = channels[delivery.channel].send(delivery)
+                except TemporaryFailure as failure:
+                    down[delivery.channel] = failure
+                    _fail(delivery, failure)
+                except PermanentFailure as failure:
+                    _fail(delivery, failure)
+                else:
+                    if _finish(delivery, status=DeliveryStatus.SENT, provider_id=provider_id):
+                        sent.append(delivery)
     finally:
         for channel in channels.values():
             channel.close()
@@ -187,9 +204,22 @@ def deliver(*, delivery_ids: list[int], limit: int = BATCH) -> int:
         return _send_batch(_claim(Delivery.objects.filter(pk__in=delivery_ids), now=timezone.now(), limit=limit))
 
 
+def _in_doubt(*, restarted: bool) -> str:
+    if restarted:
+        return gettext(
+            "The worker's computer restarted while it was sending this batch; this message may have gone. "
+            "Check with the recipient before you retry."
+        )
+    return gettext(
+        "The worker stopped while handing this message over; it may have gone. "
+        "Check with the recipient before you retry."
+    )
+
+
 def recover_abandoned(*, now: datetime | None = None) -> int:
     """Rows whose worker died mid-batch: the one it may have been sending fails for a person to check, the
-    rest wait again. How many rows were recovered."""
+    rest wait again; after a restart of its machine, all of them fail (``durability``). How many rows were
+    recovered."""
     now = now or timezone.now()
     tokens = set(
         Delivery.objects.filter(status=DeliveryStatus.SENDING, claimed_until__lt=now).values_list(
@@ -199,24 +229,20 @@ def recover_abandoned(*, now: datetime | None = None) -> int:
     recovered = 0
     for token in tokens:
         with transaction.atomic():
-            rows = Delivery.objects.filter(status=DeliveryStatus.SENDING, claimed_by=token, claimed_until__lt=now)
-            message_ids = set(rows.values_list("message_id", flat=True))
-            first = rows.order_by("pk").first()
-            if first is None:
-                continue
-            recovered += rows.exclude(pk=first.pk).update(
+            held = list(
+                Delivery.objects.filter(
+                    status=DeliveryStatus.SENDING, claimed_by=token, claimed_until__lt=now
+                ).order_by("pk")
+            )
+            restarted = lost_on_restart(token)
+            in_doubt = held if restarted else held[:1]
+            recovered += Delivery.objects.filter(pk__in=[row.pk for row in held[len(in_doubt) :]]).update(
                 status=DeliveryStatus.AWAIT, claimed_by="", claimed_until=None, attempts=F("attempts") - 1
             )
-            _finish(
-                first,
-                status=DeliveryStatus.FAILED,
-                error=gettext(
-                    "The worker stopped while handing this message over; it may have gone. "
-                    "Check with the recipient before you retry."
-                ),
-            )
-            recovered += 1
-            sync_messages(message_ids)
+            for row in in_doubt:
+                _finish(row, status=DeliveryStatus.FAILED, error=_in_doubt(restarted=restarted))
+            recovered += len(in_doubt)
+            sync_messages(row.message_id for row in held)
     return recovered
 
 

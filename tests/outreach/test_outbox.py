@@ -6,9 +6,14 @@ import itertools
 from datetime import timedelta
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
+from django_tasks_db.management.commands.db_worker import Worker
+from django_tasks_db.models import DBTaskResult
 
 from campaigns.models import CampaignLead, LeadState
+from campaigns.services.consent import add_to_do_not_call
 from outreach.delivery import outbox
 from outreach.delivery.consent import unsubscribe_token
 from outreach.models import Delivery, DeliveryStatus, Message, MessageStatus, OptOut
@@ -50,6 +55,40 @@ def test_a_message_reaches_the_mail_server_once_with_an_unsubscribe_link(smtp, d
     assert (delivery.status, delivery.attempts, delivery.last_error) == (DeliveryStatus.SENT, 1, "")
     message.refresh_from_db()
     assert message.status == MessageStatus.SENT and message.sent_at is not None
+
+
+def test_messages_written_while_a_delivery_run_waits_to_start_join_it_instead_of_queueing_their_own(
+    smtp, django_capture_on_commit_callbacks
+):
+    for n in range(3):
+        write(ClientFactory(email=f"c{n}@example.com"), commit_hooks=django_capture_on_commit_callbacks)
+    assert DBTaskResult.objects.count() == 1  # one run waits; it will send whatever is due when it starts
+
+    run_worker()
+    assert sorted(mail["To"] for mail in smtp.received) == ["c0@example.com", "c1@example.com", "c2@example.com"]
+    write(ClientFactory(email="c3@example.com"), commit_hooks=django_capture_on_commit_callbacks)
+    assert DBTaskResult.objects.ready().count() == 1  # none waits any more: the next message queues a run again
+
+
+def test_a_run_that_finds_more_than_a_batch_due_queues_another_so_that_a_second_worker_can_take_part(
+    smtp, django_capture_on_commit_callbacks
+):
+    for n in range(outbox.BATCH + 1):
+        write(ClientFactory(email=f"c{n}@example.com"), commit_hooks=django_capture_on_commit_callbacks)
+    worker = Worker(
+        queue_names=["default"],
+        interval=0,
+        batch=True,
+        backend_name="default",
+        startup_delay=False,
+        max_tasks=1,
+        worker_id="first",
+        excluded_queue_names=[],
+    )
+    worker.run()  # one worker, one run: it sends them all, a second worker would have shared them
+
+    assert len(smtp.received) == outbox.BATCH + 1
+    assert DBTaskResult.objects.ready().count() == 1
 
 
 def test_a_malformed_address_fails_that_message_alone_with_a_readable_reason(smtp, django_capture_on_commit_callbacks):
@@ -115,6 +154,40 @@ def test_a_lead_put_on_the_do_not_call_list_after_writing_gets_nothing_and_the_r
     assert Message.objects.get(pk=message.pk).status == MessageStatus.FAILED
 
 
+def test_a_batch_reads_the_consent_registries_once_and_refuses_each_message_for_its_own_reason(
+    smtp, django_capture_on_commit_callbacks
+):
+    hooks = django_capture_on_commit_callbacks
+    anna, boris = (
+        ClientFactory(email="anna@example.com"),
+        ClientFactory(email="boris@example.com", phone="+79165550121"),
+    )
+    vera, lead = ClientFactory(email="vera@example.com"), LeadFactory(email="lead@example.com")
+    LeadFactory(client=anna, phone="+79165550122", email="")  # the lead anna once was
+    advertising = CampaignFactory(advertising=True)
+    messages = [write(person, commit_hooks=hooks) for person in (anna, boris, vera)]  # queued, not yet sent
+    messages.append(compose_message(author=None, subject="Акция", body="Скидка", lead=lead, campaign=advertising))
+    add_to_do_not_call(phone=boris.phone, source="website")
+    OptOut.objects.create(client=vera, source="link")
+    registries = (
+        "campaigns_lead",
+        "campaigns_donotcall",
+        "campaigns_campaignlead",
+        "outreach_optout",
+        "campaigns_consent",
+    )
+
+    with CaptureQueriesContext(connection) as queries:
+        assert outbox.send_due() == 1
+
+    assert [mail["To"] for mail in smtp.received] == ["anna@example.com"]
+    reasons = [Delivery.objects.get(message=message).last_error for message in messages]
+    assert reasons[0] == "" and "do-not-call" in reasons[1] and "unsubscribed" in reasons[2]
+    assert "not consented to advertising by e-mail" in reasons[3]
+    read = [q["sql"] for q in queries.captured_queries if any(f'FROM "{table}"' in q["sql"] for table in registries)]
+    assert len(read) <= len(registries) + 1, read  # per batch (opt-outs of clients and of leads), not per message
+
+
 def test_the_unsubscribe_link_works_without_signing_in_and_later_messages_are_refused(
     client, smtp, django_capture_on_commit_callbacks
 ):
@@ -162,3 +235,20 @@ def test_a_worker_that_died_mid_batch_leaves_one_uncertain_row_for_a_person_and_
     assert "may have gone" in rows[0].last_error
     assert [row.attempts for row in rows] == [1, 0, 0]
     assert [Message.objects.get(pk=m.pk).status for m in messages] == [MessageStatus.FAILED] + [MessageStatus.AWAIT] * 2
+
+
+def test_after_a_restart_of_the_machine_every_row_of_an_unflushed_claim_is_set_aside_never_sent_again(
+    settings, django_capture_on_commit_callbacks
+):
+    for n in range(3):
+        write(ClientFactory(email=f"c{n}@example.com"), commit_hooks=django_capture_on_commit_callbacks)
+    claimed = outbox._claim(Delivery.objects.all(), now=timezone.now(), limit=10)  # then the machine restarts
+    token, mark, boot = claimed[0].claimed_by.rpartition("@boot:")
+    assert mark and boot, "on SQLite under Linux a claim names its boot: its outcomes are written unflushed"
+    Delivery.objects.update(claimed_by=f"{token}@boot:{'0' * len(boot)}")  # as the file holds it after the restart
+
+    assert outbox.recover_abandoned(now=timezone.now() + timedelta(seconds=settings.OUTBOX_CLAIM_SECONDS + 1)) == 3
+    rows = list(Delivery.objects.order_by("pk"))
+    assert [row.status for row in rows] == [DeliveryStatus.FAILED] * 3
+    assert all("restarted" in row.last_error and "may have gone" in row.last_error for row in rows)
+    assert Message.objects.filter(status=MessageStatus.FAILED).count() == 3
