@@ -22,6 +22,7 @@ from desktop_client.surveys import KIND_LABELS, SOURCE_LABELS
 BAR_COLOUR, LINE_COLOUR, CSAT_COLOUR = "#2f6db5", "#d9822b", "#2e9e6a"
 NPS_COLOURS = ("#2e9e6a", "#a0a7b0", "#c8483c")  # promoters, passives, detractors
 NPS_GROUPS = ("promoters", "passives", "detractors")
+MOST_TREND_LABELS = 12  # months or days labelled under the trend chart
 
 
 class StatisticsTab(ttk.Frame):
