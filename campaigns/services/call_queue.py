@@ -24,7 +24,7 @@ from campaigns.models import (
     DoNotCallSource,
     LeadState,
 )
-from campaigns.services import claim
+from campaigns.services import claim, queue_statements
 from campaigns.services.calling_hours import CallingHours, local_time_text
 from campaigns.services.consent import add_to_do_not_call
 from campaigns.services.conversion import NewClientDetails, client_for
@@ -76,26 +76,26 @@ def next_lead(*, agent: Account, campaign: Campaign) -> CampaignLead | None:
     requests run one after another. The number of queries does not grow with the campaign.
     """
     now = timezone.now()
-    with transaction.atomic():
-        current = Campaign.objects.get(pk=campaign.pk)
-        if current.status != CampaignStatus.ACTIVE:
-            raise CallQueueError(
-                gettext("“%(name)s” is %(status)s: leads are handed out only in an active campaign.")
-                % {"name": current.name, "status": current.get_status_display()}
-            )
-        # Ordered by lead only (the campaign is fixed), so the agent's few holds are found by held_by.
-        held = (
-            CampaignLead.objects.filter(campaign=current, held_by=agent, held_since__gte=now - hold_timeout())
-            .order_by("lead")
-            .first()
+    alias = CampaignLead.objects.db
+    # Read before the transaction, as under PostgreSQL's READ COMMITTED inside it: on SQLite the write lock
+    # (BEGIN IMMEDIATE) is then held for the hold look-up, the claim and its read-back only.
+    current = queue_statements.campaign(alias).first(campaign=campaign.pk)
+    if current is None:
+        raise Campaign.DoesNotExist(f"campaign {campaign.pk} does not exist")
+    if current.status != CampaignStatus.ACTIVE:
+        raise CallQueueError(
+            gettext("“%(name)s” is %(status)s: leads are handed out only in an active campaign.")
+            % {"name": current.name, "status": current.get_status_display()}
         )
+    runs = tuple(CallingHours.of(current, around=now).allowed_runs(now))
+    with transaction.atomic():
+        held = queue_statements.held(alias).first(campaign=current.pk, agent=agent.pk, since=now - hold_timeout())
         if held is not None:
             return _with_details(held.pk)
-        runs = tuple(CallingHours.of(current, around=now).allowed_runs(now))
         if not runs:
             return None
         claimed = claim.claim(
-            alias=CampaignLead.objects.db,
+            alias=alias,
             campaign_id=current.pk,
             advertising=current.advertising,
             runs=runs,
@@ -105,7 +105,9 @@ def next_lead(*, agent: Account, campaign: Campaign) -> CampaignLead | None:
         )
         if not claimed:
             return None
-        claimed_lead = CampaignLead.objects.select_related("lead").get(campaign=current, held_by=agent, held_since=now)
+        claimed_lead = queue_statements.claimed(alias).first(campaign=current.pk, agent=agent.pk, now=now)
+        if claimed_lead is None:
+            raise CampaignLead.DoesNotExist("the claimed lead was not read back")
         claimed_lead.campaign = current  # read above: one join fewer to build and read
         return claimed_lead
 
@@ -137,7 +139,7 @@ def _with_details(campaign_lead_id: int) -> CampaignLead:
 def _disposition(*, campaign_id: int, code: str) -> Disposition | None:
     """The outcome with this code: the campaign's own, else the system one."""
     found = sorted(
-        Disposition.objects.filter(Q(campaign_id=campaign_id) | Q(campaign__isnull=True), code=code),
+        queue_statements.dispositions(Disposition.objects.db).all(campaign=campaign_id, code=code),
         key=lambda disposition: disposition.campaign_id is None,
     )
     return found[0] if found else None
@@ -195,7 +197,10 @@ def record_outcome(
     now = timezone.now()
     with transaction.atomic():
         # The lead's row and its person's are locked, not the campaign's, which every agent reads.
-        locked = CampaignLead.objects.select_for_update().select_related("lead").get(pk=campaign_lead.pk)
+        alias = CampaignLead.objects.db
+        locked = queue_statements.locked(alias).first(campaign_lead=campaign_lead.pk)
+        if locked is None:
+            raise CampaignLead.DoesNotExist(f"campaign lead {campaign_lead.pk} does not exist")
         if locked.held_by_id != agent.pk:
             raise CallQueueError(
                 gettext(
@@ -234,7 +239,15 @@ def record_outcome(
         locked.note = note
         locked.held_by = None
         locked.held_since = None
-        locked.save(update_fields=["state", "callback_at", "note", "attempts", "held_by", "held_since", "updated_at"])
+        locked.updated_at = now
+        queue_statements.write_outcome(alias).execute(
+            campaign_lead=locked.pk,
+            state=str(state),
+            callback_at=callback_at,
+            note=note,
+            attempts=locked.attempts,
+            now=now,
+        )
         attempt = CallAttempt.objects.create(
             campaign_lead=locked,
             agent=agent,
