@@ -17,7 +17,7 @@ from typing import Any, Generic, TypeVar, cast
 from django.db import connections
 from django.db.models import Model, QuerySet
 from django.db.models.query import get_related_populators  # type: ignore[attr-defined]  # missing from the stubs
-from django.db.models.sql import UpdateQuery
+from django.db.models.sql import InsertQuery, UpdateQuery
 
 M = TypeVar("M", bound=Model)
 
@@ -129,3 +129,32 @@ def update(queryset: QuerySet, changes: Mapping[str, Any], *, alias: str, slots:
     query.add_update_values(dict(changes))
     sql, params = query.get_compiler(alias).as_sql()
     return Statement(alias=alias, sql=sql, params=params, slots=slots)
+
+
+class Insert(Statement, Generic[M]):
+    """An INSERT of one row whose columns are the slots, named by the fields' attnames ("agent_id"). Values
+    go in as given: no ``auto_now_add`` (nor other ``pre_save``) value is filled in, so pass those too."""
+
+    def __init__(self, model: type[M], *, alias: str, slots: Slots):
+        by_attname = {field.attname: field for field in model._meta.concrete_fields}
+        query = InsertQuery(model)
+        query.insert_values([by_attname[name] for name in slots.values], [model(**slots.values)], raw=True)
+        compiler = query.get_compiler(alias)
+        compiler.returning_fields = [model._meta.pk]
+        [(sql, params)] = compiler.as_sql()
+        super().__init__(alias=alias, sql=sql, params=params, slots=slots)
+        self.model, self.returning_params = model, compiler.returning_params
+
+    def create(self, **values: Any) -> M:
+        """Insert the row; the new instance, as ``Model.objects.create`` returns it."""
+        connection = connections[self.alias]
+        meta = self.model._meta
+        with connection.cursor() as cursor:
+            cursor.execute(self.sql, self.bind(values))
+            if connection.features.can_return_columns_from_insert:
+                pk = connection.ops.fetch_returned_insert_columns(cursor, self.returning_params)[0]
+            else:
+                pk = connection.ops.last_insert_id(cursor, meta.db_table, meta.pk.column)
+        instance = self.model(pk=pk, **values)
+        instance._state.adding, instance._state.db = False, self.alias
+        return instance

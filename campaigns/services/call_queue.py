@@ -248,14 +248,16 @@ def record_outcome(
             attempts=locked.attempts,
             now=now,
         )
-        attempt = CallAttempt.objects.create(
-            campaign_lead=locked,
-            agent=agent,
-            outcome=state,
-            disposition=disposition,
+        attempt = queue_statements.log_call(alias).create(
+            campaign_lead_id=locked.pk,
+            agent_id=agent.pk,
+            outcome=str(state),
+            disposition_id=disposition.pk,
             note=note,
             callback_at=callback_at,
+            called_at=now,
         )
+        attempt.campaign_lead, attempt.agent, attempt.disposition = locked, agent, disposition
         record_event(
             actor=agent,
             action=AuditAction.LEAD_OUTCOME,

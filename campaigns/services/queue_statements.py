@@ -13,14 +13,14 @@ from functools import lru_cache
 
 from django.db.models import Q
 
-from campaigns.models import CallingHoliday, Campaign, CampaignLead, Disposition
-from core.compiled import Select, Slots, Statement, update
+from campaigns.models import CallAttempt, CallingHoliday, Campaign, CampaignLead, Disposition
+from core.compiled import Insert, Select, Slots, Statement, update
 
 
 @lru_cache(maxsize=8)
 def campaign(alias: str) -> Select[Campaign]:
     slots = Slots(campaign=int)
-    return Select(Campaign.objects.filter(pk=slots["campaign"]), alias=alias, slots=slots)
+    return Select(Campaign.objects.filter(pk=slots["campaign"]).order_by(), alias=alias, slots=slots)
 
 
 @lru_cache(maxsize=8)
@@ -43,11 +43,14 @@ def held(alias: str) -> Select[CampaignLead]:
 
 @lru_cache(maxsize=8)
 def claimed(alias: str) -> Select[CampaignLead]:
-    """The lead the claim has just given the agent, with its person."""
+    """The lead the claim has just given the agent, with its person. Unordered (it is one row): the model's
+    ordering (campaign, lead) led SQLite to read all the campaign's leads along its index (80 ms at 100,000)
+    instead of the agent's few by held_by."""
     slots = Slots(campaign=int, agent=int, now=dt.datetime)
     leads = CampaignLead.objects.select_related("lead").filter(
         campaign_id=slots["campaign"], held_by_id=slots["agent"], held_since=slots["now"]
     )
+    leads = leads.order_by()
     return Select(leads, alias=alias, slots=slots)
 
 
@@ -65,6 +68,7 @@ def locked(alias: str) -> Select[CampaignLead]:
     the outcome's transaction, as FOR UPDATE must be."""
     slots = Slots(campaign_lead=int)
     leads = CampaignLead.objects.select_for_update().select_related("lead").filter(pk=slots["campaign_lead"])
+    leads = leads.order_by()  # the model's ordering joins the campaign, whose row FOR UPDATE would lock too
     return Select(leads, alias=alias, slots=slots)
 
 
@@ -82,3 +86,18 @@ def write_outcome(alias: str) -> Statement:
         "updated_at": slots["now"],
     }
     return update(CampaignLead.objects.filter(pk=slots["campaign_lead"]), changes, alias=alias, slots=slots)
+
+
+@lru_cache(maxsize=8)
+def log_call(alias: str) -> Insert[CallAttempt]:
+    """The call's row in the log."""
+    slots = Slots(
+        campaign_lead_id=int,
+        agent_id=int,
+        outcome=str,
+        disposition_id=int,
+        note=str,
+        callback_at=dt.datetime,
+        called_at=dt.datetime,
+    )
+    return Insert(CallAttempt, alias=alias, slots=slots)
