@@ -14,6 +14,7 @@ from functools import lru_cache
 from django.db.models import Q
 
 from campaigns.models import CallAttempt, CallingHoliday, Campaign, CampaignLead, Disposition
+from campaigns.services import claim
 from core.compiled import Insert, Select, Slots, Statement, update
 
 
@@ -43,14 +44,15 @@ def held(alias: str) -> Select[CampaignLead]:
 
 @lru_cache(maxsize=8)
 def claimed(alias: str) -> Select[CampaignLead]:
-    """The lead the claim has just given the agent, with its person. Unordered (it is one row): the model's
-    ordering (campaign, lead) led SQLite to read all the campaign's leads along its index (80 ms at 100,000)
+    """The lead the claim has just given the agent, with its person, unless the person is now seen held in
+    another campaign (``next_lead`` then undoes the claim). Unordered (it is one row): the model's ordering
+    (campaign, lead) led SQLite to read all the campaign's leads along its index (80 ms at 100,000)
     instead of the agent's few by held_by."""
-    slots = Slots(campaign=int, agent=int, now=dt.datetime)
+    slots = Slots(campaign=int, agent=int, now=dt.datetime, cutoff=dt.datetime)
     leads = CampaignLead.objects.select_related("lead").filter(
         campaign_id=slots["campaign"], held_by_id=slots["agent"], held_since=slots["now"]
     )
-    leads = leads.order_by()
+    leads = leads.exclude(claim.held_in_another_campaign(slots["cutoff"])).order_by()
     return Select(leads, alias=alias, slots=slots)
 
 
