@@ -4,11 +4,15 @@ transaction, so an action and its audit event are committed together or not at a
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import datetime
+from functools import lru_cache
 
 from django.contrib.auth.base_user import AbstractBaseUser
-from django.db import models
+from django.db import models, router
+from django.utils import timezone
 
 from audit.models import AuditAction, AuditEvent
+from core.compiled import Insert, Slots
 
 
 def record_event(
@@ -25,14 +29,30 @@ def record_event(
     ``actor_username`` names who acted when there is no login to point at (a failed sign-in's login name)."""
     if target is not None:
         target_type, target_id = target._meta.label, str(target.pk)
-    return AuditEvent.objects.create(
+    return _insert_event(router.db_for_write(AuditEvent)).create(
+        created_at=timezone.now(),
         actor_id=actor.pk if actor is not None else None,
         actor_username=(actor.get_username() if actor is not None else actor_username)[:150],
-        action=action,
+        action=str(action),
         target_type=target_type,
         target_id=target_id,
         summary=summary[:500],
     )
+
+
+@lru_cache(maxsize=8)
+def _insert_event(alias: str) -> Insert[AuditEvent]:
+    """The event's INSERT, compiled once: every call-queue outcome and payment writes one (issue 19)."""
+    slots = Slots(
+        created_at=datetime,
+        actor_id=int,
+        actor_username=str,
+        action=str,
+        target_type=str,
+        target_id=str,
+        summary=str,
+    )
+    return Insert(AuditEvent, alias=alias, slots=slots)
 
 
 def record_events(*, action: AuditAction, events: Sequence[tuple[models.Model, str]]) -> None:

@@ -983,6 +983,18 @@ GO
 COMMIT TRANSACTION;
 GO
 
+-- Migration campaigns.0004_queue_index_offsets
+BEGIN TRANSACTION;
+GO
+-- Remove index campaign_lead_queue from campaignlead
+DROP INDEX [campaign_lead_queue] ON [campaigns_campaignlead];
+GO
+-- Create index campaign_lead_queue on field(s) campaign, state, callback_at, id, utc_offset_min, utc_offset_max of model campaignlead
+CREATE INDEX [campaign_lead_queue] ON [campaigns_campaignlead] ([campaign_id], [state], [callback_at], [id], [utc_offset_min], [utc_offset_max]);
+GO
+COMMIT TRANSACTION;
+GO
+
 -- Migration surveys.0001_initial
 BEGIN TRANSACTION;
 GO

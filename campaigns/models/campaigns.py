@@ -255,10 +255,15 @@ class CampaignLead(models.Model):
         verbose_name = _("campaign lead")
         verbose_name_plural = _("campaign leads")
         ordering = ["campaign", "lead"]
-        # The call queue reads each state of a campaign in hand-out order along this index (services.next_lead).
-        # The do-not-call list (a lead's do_not_call rows in any campaign) is read by state.
+        # The call queue reads each state of a campaign in hand-out order along this index (services.next_lead);
+        # the UTC offsets at its end let the calling-hours check pass over the leads outside their hours in
+        # the index, without reading their rows. The do-not-call list (a lead's do_not_call rows in any
+        # campaign) is read by state.
         indexes = [
-            models.Index(fields=["campaign", "state", "callback_at", "id"], name="campaign_lead_queue"),
+            models.Index(
+                fields=["campaign", "state", "callback_at", "id", "utc_offset_min", "utc_offset_max"],
+                name="campaign_lead_queue",
+            ),
             models.Index(fields=["state", "lead"], name="campaign_lead_state_lead"),
         ]
         constraints = [

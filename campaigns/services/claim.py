@@ -9,6 +9,8 @@ and the shape changes only when the calling hours move to another run of offsets
 
 from __future__ import annotations
 
+import itertools
+import re
 from datetime import UTC, datetime
 from functools import lru_cache
 from typing import cast
@@ -121,7 +123,15 @@ def _compiled(alias: str, advertising: bool, runs: Runs) -> tuple[str, tuple]:
     adapt = connections[alias].ops.adapt_datetimefield_value
     if not {_AGENT, _CAMPAIGN} <= set(params) or not {_NOW, adapt(_NOW)} & set(params):
         raise RuntimeError("the claim's values are not where the compiled statement expects them")
+    if connections[alias].vendor == "postgresql":
+        sql = _numbered(sql)
     return sql, tuple(params)
+
+
+def _numbered(sql: str) -> str:
+    """The statement with PostgreSQL's own placeholders ($1, $2…) for the raw cursor (see ``_cursor``)."""
+    count = itertools.count(1)
+    return re.sub(r"%%|%s", lambda found: "%" if found[0] == "%%" else f"${next(count)}", sql)
 
 
 def claim(
@@ -144,12 +154,14 @@ def _cursor(connection):
     PostgreSQL spends twenty times longer planning the claim than running it (EXPLAIN ANALYZE: 26 ms
     against 1.7 ms). Django's psycopg cursors bind values on the client, so every claim is new text to
     plan; a cursor binding on the server runs the same text each time, which psycopg prepares from its
-    fifth run on, so the plan is made once per connection. SQLite keeps compiled statements by text
-    already, and SQL Server caches the plans of parameterised statements.
+    fifth run on, so the plan is made once per connection. The cursor is psycopg's raw one, given the
+    statement with PostgreSQL's placeholders: psycopg rewrites ``%s`` placeholders at every run of a
+    statement longer than 4 kB, and that took a third of the claim's Python time. SQLite keeps compiled
+    statements by text already, and SQL Server caches the plans of parameterised statements.
     """
     if connection.vendor != "postgresql":
         return connection.cursor()
     import psycopg
 
     connection.ensure_connection()
-    return connection._prepare_cursor(psycopg.Cursor(connection.connection))
+    return connection._prepare_cursor(psycopg.RawCursor(connection.connection))

@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from campaigns.models import CallingHoliday, CampaignLead, Lead
 from campaigns.services import CallbackTimeRefused, call_queue, next_lead, record_outcome
+from campaigns.services.calling_hours import CallingHours
 from tests.campaigns.test_concurrency import local_hour_offset
 from tests.factories import CampaignFactory, LeadFactory
 
@@ -105,3 +106,34 @@ def test_the_agents_page_offers_the_nearest_allowed_time(client, agent):
     assert "outside the calling hours" in response.text
     opening = night.replace(hour=9 if night.weekday() < 5 else 10)
     assert f'value="{timezone.localtime(opening):%Y-%m-%dT%H:%M}"' in response.text
+
+
+def runs_offset_by_offset(hours: CallingHours, at: dt.datetime) -> list[tuple[int, int]]:
+    allowed = [offset for offset in range(-12 * 60, 14 * 60 + 1, 15) if hours.allows_offset(offset, at)]
+    runs: list[tuple[int, int]] = []
+    for offset in allowed:
+        if runs and runs[-1][1] == offset - 15:
+            runs[-1] = (runs[-1][0], offset)
+        else:
+            runs.append((offset, offset))
+    return runs
+
+
+def test_the_offsets_callable_are_worked_out_once_a_minute_only_when_the_hours_are_in_whole_minutes():
+    # Tuesday 17:59 UTC: 20:59 in Moscow, one minute before the standard hours end there.
+    minute = dt.datetime(2026, 12, 1, 17, 59, tzinfo=dt.UTC)
+    standard = CallingHours(CampaignFactory(standard_hours=True), set())
+    for second in (0, 1, 30, 59.999):
+        at = minute + dt.timedelta(seconds=second)
+        assert standard.allowed_runs(at) == runs_offset_by_offset(standard, at)
+    moscow_callable = [
+        any(first <= 180 <= last for first, last in standard.allowed_runs(minute + dt.timedelta(seconds=second)))
+        for second in (59.999, 60)
+    ]
+    assert moscow_callable == [True, False], "the hours end at 21:00 in Moscow"
+
+    to_the_second = CallingHours(CampaignFactory(standard_hours=True, weekday_until=dt.time(20, 59, 30)), set())
+    before, after = minute + dt.timedelta(seconds=10), minute + dt.timedelta(seconds=40)
+    assert to_the_second.allowed_runs(before) == runs_offset_by_offset(to_the_second, before)
+    assert to_the_second.allowed_runs(after) == runs_offset_by_offset(to_the_second, after)
+    assert to_the_second.allowed_runs(before) != to_the_second.allowed_runs(after), "Moscow drops out at 20:59:30"

@@ -1,0 +1,160 @@
+"""ORM statements compiled once per database and run again with each call's values.
+
+Building and compiling a query with the ORM costs about a millisecond of Python, many times what the
+database spends running a look-up by key; on a hot path (the call queue's hand-out and outcome, a dozen
+statements a lead: issue 19) that is most of the work. A statement here is built once with stand-in
+values (``Slots``), compiled by the ORM for the database (so it is the SQL the ORM writes there), and run
+with each call's values in the stand-ins' places; a SELECT's rows become model instances as the ORM
+makes them (the database's converters, ``from_db``, ``select_related`` objects).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from typing import Any, Generic, TypeVar, cast
+
+from django.db import connections
+from django.db.models import Model, QuerySet
+from django.db.models.query import get_related_populators  # type: ignore[attr-defined]  # missing from the stubs
+from django.db.models.sql import InsertQuery, UpdateQuery
+
+M = TypeVar("M", bound=Model)
+
+_KINDS = (int, str, dt.datetime, dt.date)
+
+
+class Slots:
+    """One stand-in per name, of the value's type, that no real row holds: where each call's values go."""
+
+    def __init__(self, **kinds: type):
+        self.kinds = kinds
+        self.values: dict[str, Any] = {name: _stand_in(kind, index) for index, (name, kind) in enumerate(kinds.items())}
+
+    def __getitem__(self, name: str) -> Any:
+        return self.values[name]
+
+
+def _stand_in(kind: type, index: int) -> Any:
+    if kind is int:
+        return -1_000_000_007 - index
+    if kind is str:
+        return f"«stand-in {index}»"
+    if kind is dt.datetime:
+        return dt.datetime(1901, 2, 3, 4, 5, index, tzinfo=dt.UTC)
+    if kind is dt.date:
+        return dt.date(1901, 2, 3) + dt.timedelta(days=index)
+    raise TypeError(f"no stand-in for {kind.__name__}: only {', '.join(kind.__name__ for kind in _KINDS)}")
+
+
+class Statement:
+    """Compiled SQL whose parameters are either the ORM's constants or a slot filled at each run."""
+
+    def __init__(self, *, alias: str, sql: str, params: tuple | list, slots: Slots):
+        self.alias, self.sql = alias, sql
+        ops = connections[alias].ops
+        where: dict[Any, str] = {}
+        for name, value in slots.values.items():
+            where[value] = name
+            where[_adapt(ops, slots.kinds[name], value)] = name
+        self.params: list[tuple[bool, Any]] = [(param in where, where.get(param, param)) for param in params]
+        missing = set(slots.values) - {name for is_slot, name in self.params if is_slot}
+        if missing:
+            raise RuntimeError(f"the compiled statement has no place for {', '.join(sorted(missing))}")
+        self.kinds = slots.kinds
+
+    def bind(self, values: Mapping[str, Any]) -> list:
+        ops = connections[self.alias].ops
+        return [_adapt(ops, self.kinds[item], values[item]) if is_slot else item for is_slot, item in self.params]
+
+    def execute(self, **values: Any) -> int:
+        """Run it; the number of rows it changed."""
+        with connections[self.alias].cursor() as cursor:
+            cursor.execute(self.sql, self.bind(values))
+            return cursor.rowcount
+
+
+def _adapt(ops, kind: type, value: Any) -> Any:
+    if value is None:
+        return None
+    if kind is dt.datetime:
+        return ops.adapt_datetimefield_value(value)
+    if kind is dt.date:
+        return ops.adapt_datefield_value(value)
+    return value
+
+
+class Select(Statement, Generic[M]):
+    """A SELECT of model instances (with their ``select_related`` objects)."""
+
+    def __init__(self, queryset: QuerySet[M], *, alias: str, slots: Slots):
+        compiler = queryset.query.get_compiler(alias)
+        sql, params = compiler.as_sql()
+        super().__init__(alias=alias, sql=sql, params=params, slots=slots)
+        select, klass_info = compiler.select, compiler.klass_info
+        if klass_info is None or compiler.annotation_col_map:
+            raise ValueError("only a queryset of model instances, without annotations, is compiled")
+        self.model: type[M] = klass_info["model"]
+        fields = klass_info["select_fields"]
+        self.start, self.end = fields[0], fields[-1] + 1
+        self.init_list = [column[0].target.attname for column in select[self.start : self.end]]
+        self.populators = get_related_populators(klass_info, select, alias)
+        self.converters = list(compiler.get_converters([column[0] for column in select]).items())
+
+    def all(self, **values: Any) -> list[M]:
+        connection = connections[self.alias]
+        with connection.cursor() as cursor:
+            cursor.execute(self.sql, self.bind(values))
+            rows = cursor.fetchall()
+        found = []
+        for fetched in rows:
+            row = list(fetched)
+            for position, (converters, expression) in self.converters:
+                for converter in converters:
+                    row[position] = converter(row[position], expression, connection)
+            instance = self.model.from_db(self.alias, self.init_list, row[self.start : self.end])
+            for populator in self.populators:
+                populator.populate(row, instance)
+            found.append(instance)
+        return found
+
+    def first(self, **values: Any) -> M | None:
+        found = self.all(**values)
+        return found[0] if found else None
+
+
+def update(queryset: QuerySet, changes: Mapping[str, Any], *, alias: str, slots: Slots) -> Statement:
+    """``queryset.update(**changes)`` compiled (no ``auto_now`` is added: name every column to set)."""
+    query = cast(UpdateQuery, queryset.query.chain(UpdateQuery))
+    query.add_update_values(dict(changes))
+    sql, params = query.get_compiler(alias).as_sql()
+    return Statement(alias=alias, sql=sql, params=params, slots=slots)
+
+
+class Insert(Statement, Generic[M]):
+    """An INSERT of one row whose columns are the slots, named by the fields' attnames ("agent_id"). Values
+    go in as given: no ``auto_now_add`` (nor other ``pre_save``) value is filled in, so pass those too."""
+
+    def __init__(self, model: type[M], *, alias: str, slots: Slots):
+        by_attname = {field.attname: field for field in model._meta.concrete_fields}
+        query = InsertQuery(model)
+        query.insert_values([by_attname[name] for name in slots.values], [model(**slots.values)], raw=True)
+        compiler = query.get_compiler(alias)
+        compiler.returning_fields = [model._meta.pk]
+        [(sql, params)] = compiler.as_sql()
+        super().__init__(alias=alias, sql=sql, params=params, slots=slots)
+        self.model, self.returning_params = model, compiler.returning_params
+
+    def create(self, **values: Any) -> M:
+        """Insert the row; the new instance, as ``Model.objects.create`` returns it."""
+        connection = connections[self.alias]
+        meta = self.model._meta
+        with connection.cursor() as cursor:
+            cursor.execute(self.sql, self.bind(values))
+            if connection.features.can_return_columns_from_insert:
+                pk = connection.ops.fetch_returned_insert_columns(cursor, self.returning_params)[0]
+            else:
+                pk = connection.ops.last_insert_id(cursor, meta.db_table, meta.pk.column)
+        instance = self.model(pk=pk, **values)
+        instance._state.adding, instance._state.db = False, self.alias
+        return instance
