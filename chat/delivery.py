@@ -23,7 +23,11 @@ from channels.layers import InMemoryChannelLayer
 logger = logging.getLogger(__name__)
 
 PROBE_INTERVAL = 0.5  # seconds between probes
-PROBE_TIMEOUT = 1.5  # a probe not back by then means delivery stopped
+# A probe not back by then, with no other event delivered to this process meanwhile, means delivery stopped.
+# Redis that is down is found at once (publishing raises); this is for one that hangs. A process too busy to
+# see its probe in time still receives the chat's events: closing its sockets then (as a 1.5 s probe alone
+# did under 200 sockets connecting at once) would only send every client back to reconnect.
+PROBE_TIMEOUT = 3.0
 
 
 class Socket(Protocol):
@@ -41,6 +45,7 @@ class DeliveryWatch:
         self.channel = f"chat.watch!{uuid.uuid4().hex}"
         self.echoed = 0
         self.echo = asyncio.Event()
+        self.delivered_at = 0.0  # the loop's time of the last event the layer delivered to a socket
         self.closings: set[asyncio.Future] = set()
         self.tasks = (asyncio.ensure_future(self.listen()), asyncio.ensure_future(self.probe()))
 
@@ -54,10 +59,15 @@ class DeliveryWatch:
             self.echoed = max(self.echoed, message.get("n", 0))
             self.echo.set()
 
+    def delivered(self) -> None:
+        self.delivered_at = asyncio.get_running_loop().time()
+
     async def probe(self) -> None:
+        loop = asyncio.get_running_loop()
         sent = 0
         while True:
             sent += 1
+            probed_at = loop.time()
             try:
                 async with asyncio.timeout(PROBE_TIMEOUT):
                     await self.layer.group_add(self.group, self.channel)  # subscribes again if it was lost
@@ -66,6 +76,8 @@ class DeliveryWatch:
                         self.echo.clear()
                         await self.echo.wait()
                 delivering = True
+            except TimeoutError:
+                delivering = self.delivered_at > probed_at  # late, but the subscription is alive
             except Exception:
                 delivering = False
             await self.set_live(delivering)

@@ -218,6 +218,8 @@ class ChatSocket(AsyncWebsocketConsumer):
         handler = getattr(self, get_handler_name(message), None)
         if handler is None:
             raise ValueError(f"No handler for message type {message['type']}")
+        if self.watch is not None and not message["type"].startswith("websocket."):
+            self.watch.delivered()  # an event came through the channel layer: it delivers, however late
         await handler(message)
 
     async def websocket_connect(self, message):
