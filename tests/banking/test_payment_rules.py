@@ -9,7 +9,8 @@ import pytest
 
 from audit.models import AuditAction, AuditEvent
 from banking.models import BankAccount, Receipt, Transfer
-from banking.services import AccountClosed, PaymentError, close_bank_account, transfer
+from banking.services import AccountClosed, PaymentError, close_bank_account, deposit, transfer
+from banking.signals import money_arrived
 from tests.factories import BankAccountFactory, StaffFactory
 
 pytestmark = pytest.mark.django_db
@@ -88,3 +89,31 @@ def test_closing_an_account_refuses_one_holding_even_a_rouble_and_audits_the_emp
     with pytest.raises(AccountClosed, match="already closed"):
         close_bank_account(bank_account=empty, actor=clerk)
     assert AuditEvent.objects.filter(action=AuditAction.BANK_ACCOUNT_CLOSE).count() == 1
+
+
+@pytest.fixture
+def arrivals():
+    """What the ledger announces to the apps above it (outreach tells the payee), as they receive it."""
+    heard: list[tuple[int | None, int | None]] = []
+
+    def listen(*, transfer_id, receipt_id, **_kwargs) -> None:
+        heard.append((transfer_id, receipt_id))
+
+    money_arrived.connect(listen)
+    yield heard
+    money_arrived.disconnect(listen)
+
+
+def test_a_deposit_and_a_payment_announce_the_money_that_arrived(
+    customer, rub_account, others_rub_account, arrivals, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        received = deposit(bank_account=rub_account, amount=Decimal("1.00"), description="salary")
+        made = pay(customer, rub_account, others_rub_account, "2.00", uuid.uuid4())
+    assert arrivals == [(None, received.pk), (made.pk, None)]
+
+
+def test_a_long_comment_is_cut_to_what_the_transfer_and_its_receipts_keep(customer, rub_account, others_rub_account):
+    made = pay(customer, rub_account, others_rub_account, "1.00", uuid.uuid4(), comment=" " + "я" * 300)
+    assert made.comment == "я" * 200
+    assert set(Receipt.objects.filter(transfer=made).values_list("description", flat=True)) == {"я" * 200}

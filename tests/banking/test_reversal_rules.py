@@ -14,6 +14,7 @@ from banking.exchange import exchange, fund_exchange_desk, set_exchange_rate
 from banking.models import BankAccount, Receipt, ReversalStatus, Transfer
 from banking.reversal import REASON_MAX_LENGTH, CannotReverse, approve_reversal, propose_reversal
 from banking.services import AccountClosed, transfer
+from banking.signals import money_arrived
 from tests.factories import BankAccountFactory, CustomerFactory, StaffFactory
 
 pytestmark = pytest.mark.django_db
@@ -119,3 +120,29 @@ def test_no_reversal_moves_money_to_or_from_a_closed_account(side):
     proposed.refresh_from_db()
     assert proposed.status == ReversalStatus.PROPOSED
     assert Transfer.objects.count() == 1
+
+
+def test_a_long_reason_is_cut_to_what_the_transfer_and_the_receipts_hold_and_the_payer_is_told(
+    django_capture_on_commit_callbacks,
+):
+    made = paid()
+    heard: list[int] = []
+
+    def listen(*, transfer_id, **_kwargs) -> None:
+        heard.append(transfer_id)
+
+    money_arrived.connect(listen)
+    try:
+        with django_capture_on_commit_callbacks(execute=True):
+            reversal = reversed_by_reason(made, "x" * REASON_MAX_LENGTH)
+    finally:
+        money_arrived.disconnect(listen)
+    back = reversal.reversing_transfer
+    assert len(back.comment) == 200
+    assert [len(text) for text in back.receipts.values_list("description", flat=True)] == [255, 255]
+    assert heard == [back.pk]  # the payer hears the money came back
+
+
+def reversed_by_reason(made: Transfer, reason: str):
+    proposed = propose_reversal(transfer_id=made.pk, reason=reason, proposed_by=back_office())
+    return approve_reversal(reversal_id=proposed.pk, approved_by=back_office())
