@@ -38,9 +38,7 @@ def test_a_form_sent_again_after_it_emptied_the_account_returns_the_payment_made
     assert BankAccount.objects.get(pk=rub_account.pk).balance == Decimal("0.00")
 
 
-def test_a_form_sent_again_after_the_payee_closed_returns_the_payment_made(
-    customer, rub_account, others_rub_account
-):
+def test_a_form_sent_again_after_the_payee_closed_returns_the_payment_made(customer, rub_account, others_rub_account):
     key = uuid.uuid4()
     made = pay(customer, rub_account, others_rub_account, "100.00", key)
     BankAccount.objects.filter(pk=others_rub_account.pk).update(is_closed=True)
@@ -72,11 +70,10 @@ def test_two_customers_may_use_the_same_form_key(customer, other_customer, rub_a
     assert Transfer.objects.count() == 2
 
 
-
 def test_closing_an_account_refuses_one_holding_even_a_rouble_and_audits_the_empty_one(customer):
     clerk = StaffFactory(back_office=True)
     holding = BankAccountFactory(owner=customer, balance="1.00")
-    with pytest.raises(PaymentError, match="still holds 1.00 RUB"):
+    with pytest.raises(PaymentError, match=r"still holds 1\.00 RUB"):
         close_bank_account(bank_account=holding, actor=clerk)
     assert not BankAccount.objects.get(pk=holding.pk).is_closed
     empty = BankAccountFactory(owner=customer, currency="USD")

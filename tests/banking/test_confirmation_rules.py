@@ -1,0 +1,108 @@
+"""Confirmation and one-time-code rules that mutation testing found no test for (docs/mutation-testing.md)."""
+
+from __future__ import annotations
+
+import datetime
+import uuid
+from decimal import Decimal
+
+import pytest
+
+from banking.confirmation import code_needed, pay, payment_policy, preview_payment, set_code_threshold
+from banking.models import BankAccount, Receipt
+from banking.services import UnknownAccount, transfer
+from tests.factories import AccountFactory, BankAccountFactory, CustomerFactory, StaffFactory
+
+pytestmark = pytest.mark.django_db
+
+PHONE = "+79031447602"
+
+
+def paid_before(initiated_by, payer: BankAccount, payee: BankAccount) -> None:
+    transfer(
+        initiated_by=initiated_by,
+        payer_number=payer.number,
+        payee_number=payee.number,
+        amount="1.00",
+        idempotency_key=uuid.uuid4(),
+    )
+
+
+def test_a_phone_typed_as_bare_digits_finds_the_customer(customer, rub_account):
+    payee = BankAccountFactory(owner=CustomerFactory(client__phone=PHONE))
+    preview = preview_payment(
+        initiated_by=customer, payer_number=rub_account.number, recipient="79031447602", amount="1"
+    )
+    assert (preview.payee, preview.recipient) == (payee, PHONE)
+
+
+def test_twenty_digits_that_are_not_ascii_are_no_account_number(customer, rub_account):
+    with pytest.raises(UnknownAccount, match="20-digit account number or their phone number"):
+        preview_payment(initiated_by=customer, payer_number=rub_account.number, recipient="٠" * 20, amount="1")
+
+
+def test_the_main_account_is_the_first_opened_not_the_first_created(customer, rub_account):
+    owner = CustomerFactory(client__phone=PHONE)
+    created_first, main = BankAccountFactory(owner=owner), BankAccountFactory(owner=owner)
+    BankAccount.objects.filter(pk=main.pk).update(opened_at=created_first.opened_at - datetime.timedelta(days=1))
+    preview = preview_payment(initiated_by=customer, payer_number=rub_account.number, recipient=PHONE, amount="1")
+    assert preview.payee == main
+
+
+def test_a_phone_two_customers_share_is_refused(customer, rub_account):
+    for _ in range(2):
+        BankAccountFactory(owner=CustomerFactory(client__phone=PHONE))
+    with pytest.raises(UnknownAccount, match="Several customers have this phone number"):
+        preview_payment(initiated_by=customer, payer_number=rub_account.number, recipient=PHONE, amount="1")
+
+
+def test_a_payee_without_a_client_card_is_named_by_their_login(customer, rub_account):
+    login = AccountFactory(first_name="Olga", last_name="Smirnova")
+    payee = BankAccountFactory(owner=login)
+    preview = preview_payment(
+        initiated_by=customer, payer_number=rub_account.number, recipient=payee.number, amount="1"
+    )
+    assert preview.recipient_name == "Olga S."
+
+
+def test_only_the_customers_own_earlier_payment_to_this_payee_spares_the_code(
+    customer, other_customer, rub_account, others_rub_account
+):
+    paid_before(other_customer, others_rub_account, BankAccountFactory(owner=other_customer))
+    someone_else_paid = BankAccountFactory()
+    someone = CustomerFactory()
+    paid_before(someone, BankAccountFactory(owner=someone, balance="5"), someone_else_paid)
+    paid_before(customer, rub_account, BankAccountFactory())  # another payee
+    for payee in (others_rub_account, someone_else_paid):
+        assert code_needed(initiated_by=customer, payer=rub_account, payee=payee, amount=Decimal("1"))
+
+
+def test_a_threshold_of_zero_asks_a_code_for_every_payment_to_others(customer, rub_account, others_rub_account):
+    paid_before(customer, rub_account, others_rub_account)
+    set_code_threshold(amount=Decimal("0"), actor=StaffFactory(back_office=True))
+    assert payment_policy().code_threshold == Decimal("0")
+    assert code_needed(initiated_by=customer, payer=rub_account, payee=others_rub_account, amount=Decimal("0.01"))
+
+
+def test_a_payment_without_a_comment_has_none(customer, rub_account):
+    own = BankAccountFactory(owner=customer)
+    made = pay(
+        initiated_by=customer,
+        payer_number=rub_account.number,
+        recipient=own.number,
+        amount="3",
+        idempotency_key=uuid.uuid4(),
+    )
+    assert made.comment == ""
+    assert Receipt.objects.get(transfer=made, bank_account=own).description == f"Payment from {rub_account.number}"
+
+
+def test_the_preview_keeps_the_first_200_characters_of_a_comment(customer, rub_account, others_rub_account):
+    preview = preview_payment(
+        initiated_by=customer,
+        payer_number=rub_account.number,
+        recipient=others_rub_account.number,
+        amount="1",
+        comment="ж" * 250,
+    )
+    assert preview.comment == "ж" * 200
