@@ -9,7 +9,7 @@ import pytest
 
 from audit.models import AuditAction, AuditEvent
 from banking.models import BankAccount, Receipt, Transfer
-from banking.services import AccountClosed, PaymentError, close_bank_account, deposit, transfer
+from banking.services import AccountClosed, PaymentError, UnknownAccount, close_bank_account, deposit, transfer
 from banking.signals import money_arrived
 from tests.factories import BankAccountFactory, StaffFactory
 
@@ -114,3 +114,8 @@ def test_a_long_comment_is_cut_to_what_the_transfer_and_its_receipts_keep(custom
     made = pay(customer, rub_account, others_rub_account, "1.00", uuid.uuid4(), comment=" " + "я" * 300)
     assert made.comment == "я" * 200
     assert set(Receipt.objects.filter(transfer=made).values_list("description", flat=True)) == {"я" * 200}
+
+
+def test_the_service_names_the_unknown_payee_account(customer, rub_account):
+    with pytest.raises(UnknownAccount, match="There is no account 40817810000000000000"):
+        pay(customer, rub_account, BankAccount(number=" 40817810000000000000 "), "1.00", uuid.uuid4())
