@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import uuid
 from decimal import Decimal
 
@@ -10,6 +11,7 @@ from django.contrib.auth.models import Group
 from django.utils import timezone
 
 from accounts import roles
+from audit.models import AuditAction, AuditEvent
 from banking.exchange import exchange, fund_exchange_desk, set_exchange_rate
 from banking.models import BankAccount, Receipt, ReversalStatus, Transfer
 from banking.reversal import REASON_MAX_LENGTH, CannotReverse, approve_reversal, propose_reversal
@@ -146,3 +148,26 @@ def test_a_long_reason_is_cut_to_what_the_transfer_and_the_receipts_hold_and_the
 def reversed_by_reason(made: Transfer, reason: str):
     proposed = propose_reversal(transfer_id=made.pk, reason=reason, proposed_by=back_office())
     return approve_reversal(reversal_id=proposed.pk, approved_by=back_office())
+
+
+def test_a_claim_is_audited_as_the_checkers_decision_on_that_reversal():
+    made = paid(amount="300.00")
+    BankAccount.objects.filter(pk=made.payee_id).update(balance=Decimal("299.99"))  # spent a kopeck of it
+    checker = back_office()
+    claim = reversed_by(made, back_office(), checker)
+    assert claim.status == ReversalStatus.CLAIM
+    event = AuditEvent.objects.get(action=AuditAction.REVERSAL_DECIDE)
+    assert (event.actor_id, event.target_type, event.target_id) == (checker.pk, "banking.Reversal", str(claim.pk))
+    assert event.summary == (
+        f"reversal of transfer #{made.pk} approved as a claim: the payee's balance 299.99 is below 300.00"
+    )
+
+
+def test_the_receipt_names_the_day_the_payment_was_made_not_the_day_it_is_reversed():
+    made = paid()
+    Transfer.objects.filter(pk=made.pk).update(created_at=timezone.now() - datetime.timedelta(days=40))
+    made.refresh_from_db()
+    reversal = reversed_by(made, back_office(), back_office())
+    day = timezone.localtime(made.created_at).strftime("%d.%m.%Y")
+    assert day != timezone.localtime().strftime("%d.%m.%Y")
+    assert f" of {day}, " in reversal.reversing_transfer.comment
