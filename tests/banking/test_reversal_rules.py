@@ -8,13 +8,14 @@ from decimal import Decimal
 
 import pytest
 from django.contrib.auth.models import Group
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from accounts import roles
 from audit.models import AuditAction, AuditEvent
 from banking.exchange import exchange, fund_exchange_desk, set_exchange_rate
 from banking.models import BankAccount, Receipt, ReversalStatus, Transfer
-from banking.reversal import REASON_MAX_LENGTH, CannotReverse, approve_reversal, propose_reversal
+from banking.reversal import _REVERSAL_KEYS, REASON_MAX_LENGTH, CannotReverse, approve_reversal, propose_reversal
 from banking.services import AccountClosed, transfer
 from banking.signals import money_arrived
 from tests.factories import BankAccountFactory, CustomerFactory, StaffFactory
@@ -171,3 +172,18 @@ def test_the_receipt_names_the_day_the_payment_was_made_not_the_day_it_is_revers
     day = timezone.localtime(made.created_at).strftime("%d.%m.%Y")
     assert day != timezone.localtime().strftime("%d.%m.%Y")
     assert f" of {day}, " in reversal.reversing_transfer.comment
+
+
+def test_the_reversing_transfer_is_keyed_by_its_reversal_so_it_can_be_paid_once():
+    checker = back_office()
+    reversal = reversed_by(paid(), back_office(), checker)
+    key = uuid.uuid5(_REVERSAL_KEYS, str(reversal.pk))
+    assert Transfer.objects.get(initiated_by=checker, idempotency_key=key) == reversal.reversing_transfer
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Transfer.objects.create(
+            payer=reversal.reversing_transfer.payer,
+            payee=reversal.reversing_transfer.payee,
+            amount=Decimal("1.00"),
+            initiated_by=checker,
+            idempotency_key=key,
+        )
