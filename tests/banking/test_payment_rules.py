@@ -108,6 +108,8 @@ def test_a_deposit_and_a_payment_announce_the_money_that_arrived(
         received = deposit(bank_account=rub_account, amount=Decimal("1.00"), description="salary")
         made = pay(customer, rub_account, others_rub_account, "2.00", uuid.uuid4())
     assert arrivals == [(None, received.pk), (made.pk, None)]
+    assert Receipt.objects.get(pk=received.pk).description == "salary"
+    assert BankAccount.objects.get(pk=rub_account.pk).balance == Decimal("9999.00")  # 10 000 + 1 − 2
 
 
 def test_a_long_comment_is_cut_to_what_the_transfer_and_its_receipts_keep(customer, rub_account, others_rub_account):
