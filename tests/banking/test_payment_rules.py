@@ -8,8 +8,16 @@ from decimal import Decimal
 import pytest
 
 from audit.models import AuditAction, AuditEvent
-from banking.models import BankAccount, Receipt, Transfer
-from banking.services import AccountClosed, PaymentError, UnknownAccount, close_bank_account, deposit, transfer
+from banking.models import BankAccount, BankAccountKind, Receipt, Transfer
+from banking.services import (
+    AccountClosed,
+    PaymentError,
+    UnknownAccount,
+    close_bank_account,
+    deposit,
+    open_bank_account,
+    transfer,
+)
 from banking.signals import money_arrived
 from tests.factories import BankAccountFactory, StaffFactory
 
@@ -121,3 +129,20 @@ def test_a_long_comment_is_cut_to_what_the_transfer_and_its_receipts_keep(custom
 def test_the_service_names_the_unknown_payee_account(customer, rub_account):
     with pytest.raises(UnknownAccount, match="There is no account 40817810000000000000"):
         pay(customer, rub_account, BankAccount(number=" 40817810000000000000 "), "1.00", uuid.uuid4())
+
+
+def test_an_account_opened_with_a_deposit_holds_it_as_one_credit(customer):
+    opened = open_bank_account(
+        owner=customer, currency="EUR", kind=BankAccountKind.SAVINGS, opening_deposit=Decimal("250.50")
+    )
+    assert opened.balance == Decimal("250.50")  # the caller's object too
+    stored = BankAccount.objects.get(pk=opened.pk)
+    assert (stored.owner, stored.currency, stored.kind, stored.balance) == (
+        customer,
+        "EUR",
+        BankAccountKind.SAVINGS,
+        Decimal("250.50"),
+    )
+    assert stored.number.startswith("40817978") and len(stored.number) == 20
+    [credit] = Receipt.objects.filter(bank_account=stored)
+    assert (credit.kind, credit.amount, credit.description) == ("credit", Decimal("250.50"), "Opening deposit")
