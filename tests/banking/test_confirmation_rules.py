@@ -8,7 +8,18 @@ from decimal import Decimal
 
 import pytest
 
-from banking.confirmation import code_needed, pay, payment_policy, preview_payment, set_code_threshold
+from audit.models import AuditAction, AuditEvent
+from banking.confirmation import (
+    code_needed,
+    confirm_with_code,
+    one_time_code,
+    pay,
+    payment_policy,
+    preview_payment,
+    renew_code,
+    set_code_threshold,
+    start_challenge,
+)
 from banking.models import BankAccount, Receipt
 from banking.services import UnknownAccount, transfer
 from tests.factories import AccountFactory, BankAccountFactory, CustomerFactory, StaffFactory
@@ -106,3 +117,31 @@ def test_the_preview_keeps_the_first_200_characters_of_a_comment(customer, rub_a
         comment="ж" * 250,
     )
     assert preview.comment == "ж" * 200
+
+
+def test_a_change_of_the_threshold_is_audited_as_that_clerks_change_of_the_policy():
+    clerk = StaffFactory(back_office=True)
+    policy = set_code_threshold(amount=Decimal("700.00"), actor=clerk)
+    event = AuditEvent.objects.get(action=AuditAction.ADMIN_CHANGE)
+    assert (event.actor_id, event.target_type, event.target_id) == (clerk.pk, "banking.PaymentPolicy", str(policy.pk))
+
+
+def test_a_customer_with_two_payments_waiting_for_a_code_confirms_each_with_its_own(
+    customer, rub_account, others_rub_account
+):
+    first, second = (
+        start_challenge(
+            initiated_by=customer,
+            payer_number=rub_account.number,
+            recipient=others_rub_account.number,
+            amount=amount,
+            idempotency_key=uuid.uuid4(),
+        )
+        for amount in ("10.00", "20.00")
+    )
+    renewed = renew_code(initiated_by=customer, challenge_id=second.pk)
+    assert (renewed.pk, renewed.sends) == (second.pk, 2)
+    made = confirm_with_code(initiated_by=customer, challenge_id=second.pk, code=one_time_code(renewed))
+    assert made.amount == Decimal("20.00")
+    first.refresh_from_db()
+    assert (first.sends, first.confirmed_at) == (1, None)
