@@ -145,3 +145,28 @@ def test_a_customer_with_two_payments_waiting_for_a_code_confirms_each_with_its_
     assert made.amount == Decimal("20.00")
     first.refresh_from_db()
     assert (first.sends, first.confirmed_at) == (1, None)
+
+
+def test_a_code_entered_again_returns_that_payment_whatever_else_was_paid_under_the_same_key(
+    customer, other_customer, rub_account, others_rub_account
+):
+    key = uuid.uuid4()
+    theirs = transfer(
+        initiated_by=other_customer,
+        payer_number=others_rub_account.number,
+        payee_number=rub_account.number,
+        amount="5.00",
+        idempotency_key=key,
+    )
+    paid_before(customer, rub_account, BankAccountFactory())  # another payment of this customer
+    challenge = start_challenge(
+        initiated_by=customer,
+        payer_number=rub_account.number,
+        recipient=others_rub_account.number,
+        amount="7.00",
+        idempotency_key=key,
+    )
+    made = confirm_with_code(initiated_by=customer, challenge_id=challenge.pk, code=one_time_code(challenge))
+    again = confirm_with_code(initiated_by=customer, challenge_id=challenge.pk, code="")
+    assert again == made != theirs
+    assert again.amount == Decimal("7.00")
