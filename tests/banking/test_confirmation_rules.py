@@ -10,6 +10,7 @@ import pytest
 
 from audit.models import AuditAction, AuditEvent
 from banking.confirmation import (
+    CodeError,
     code_needed,
     confirm_with_code,
     one_time_code,
@@ -20,7 +21,7 @@ from banking.confirmation import (
     set_code_threshold,
     start_challenge,
 )
-from banking.models import BankAccount, Receipt
+from banking.models import CODE_TRIES, BankAccount, Receipt
 from banking.services import UnknownAccount, transfer
 from tests.factories import AccountFactory, BankAccountFactory, CustomerFactory, StaffFactory
 
@@ -170,3 +171,25 @@ def test_a_code_entered_again_returns_that_payment_whatever_else_was_paid_under_
     again = confirm_with_code(initiated_by=customer, challenge_id=challenge.pk, code="")
     assert again == made != theirs
     assert again.amount == Decimal("7.00")
+
+
+def test_a_payment_cancelled_by_wrong_codes_is_audited_as_that_customers_on_that_challenge(
+    customer, rub_account, others_rub_account
+):
+    challenge = start_challenge(
+        initiated_by=customer,
+        payer_number=rub_account.number,
+        recipient=others_rub_account.number,
+        amount="10.00",
+        idempotency_key=uuid.uuid4(),
+    )
+    wrong = f"{(int(one_time_code(challenge)) + 1) % 1_000_000:06d}"
+    for _ in range(CODE_TRIES):
+        with pytest.raises(CodeError):
+            confirm_with_code(initiated_by=customer, challenge_id=challenge.pk, code=wrong)
+    event = AuditEvent.objects.get(action=AuditAction.SECOND_FACTOR_FAILED)
+    assert (event.actor_id, event.target_type, event.target_id) == (
+        customer.pk,
+        "banking.PaymentChallenge",
+        str(challenge.pk),
+    )
