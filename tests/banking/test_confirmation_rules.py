@@ -21,7 +21,7 @@ from banking.confirmation import (
     set_code_threshold,
     start_challenge,
 )
-from banking.models import CODE_TRIES, BankAccount, Receipt
+from banking.models import CODE_TRIES, BankAccount, PaymentChallenge, Receipt
 from banking.services import UnknownAccount, transfer
 from tests.factories import AccountFactory, BankAccountFactory, CustomerFactory, StaffFactory
 
@@ -193,3 +193,41 @@ def test_a_payment_cancelled_by_wrong_codes_is_audited_as_that_customers_on_that
         "banking.PaymentChallenge",
         str(challenge.pk),
     )
+
+
+def test_a_confirmed_payment_keeps_its_comment(customer, rub_account):
+    own = BankAccountFactory(owner=customer)
+    made = pay(
+        initiated_by=customer,
+        payer_number=rub_account.number,
+        recipient=own.number,
+        amount="3",
+        idempotency_key=uuid.uuid4(),
+        comment="за обед",
+    )
+    assert made.comment == "за обед"
+
+
+def test_challenges_are_each_customers_own_and_carry_a_delivery_key_that_fits_its_column(
+    customer, other_customer, rub_account, others_rub_account
+):
+    key = uuid.uuid4()
+    mine = start_challenge(
+        initiated_by=customer,
+        payer_number=rub_account.number,
+        recipient=others_rub_account.number,
+        amount="10.00",
+        idempotency_key=key,
+    )
+    theirs = start_challenge(
+        initiated_by=other_customer,
+        payer_number=others_rub_account.number,
+        recipient=rub_account.number,
+        amount="20.00",
+        idempotency_key=key,
+    )
+    assert mine != theirs
+    assert (mine.comment, theirs.amount) == ("", Decimal("20.00"))
+    limit = PaymentChallenge._meta.get_field("delivery_key").max_length
+    for challenge in (mine, renew_code(initiated_by=customer, challenge_id=mine.pk)):
+        assert challenge.delivery_key.startswith("pay-") and len(challenge.delivery_key) <= limit
