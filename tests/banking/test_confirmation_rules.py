@@ -231,3 +231,23 @@ def test_challenges_are_each_customers_own_and_carry_a_delivery_key_that_fits_it
     limit = PaymentChallenge._meta.get_field("delivery_key").max_length
     for challenge in (mine, renew_code(initiated_by=customer, challenge_id=mine.pk)):
         assert challenge.delivery_key.startswith("pay-") and len(challenge.delivery_key) <= limit
+
+
+def test_a_phone_leads_only_to_an_open_account_in_the_currency_paid_of_an_active_customer(customer, rub_account):
+    owner = CustomerFactory(client__phone=PHONE)
+    BankAccountFactory(owner=owner, currency="USD")
+    closed = BankAccountFactory(owner=owner)
+    BankAccount.objects.filter(pk=closed.pk).update(is_closed=True)
+    with pytest.raises(UnknownAccount, match="No customer of the bank with this phone number has an account in RUB"):
+        preview_payment(initiated_by=customer, payer_number=rub_account.number, recipient=PHONE, amount="1")
+    gone = CustomerFactory(client__phone="+79031447603", is_active=False)
+    BankAccountFactory(owner=gone)
+    with pytest.raises(UnknownAccount, match="No customer of the bank"):
+        preview_payment(initiated_by=customer, payer_number=rub_account.number, recipient="+79031447603", amount="1")
+
+
+def test_a_preview_without_a_comment_has_none(customer, rub_account, others_rub_account):
+    preview = preview_payment(
+        initiated_by=customer, payer_number=rub_account.number, recipient=others_rub_account.number, amount="1"
+    )
+    assert preview.comment == ""
