@@ -40,6 +40,7 @@ from banking.services import (
     transfer,
 )
 from core.phones import InvalidPhone, parse_phone
+from core.text import name_shown_to_others
 
 CODE_LIFETIME = datetime.timedelta(minutes=5)
 CODE_DIGITS = 6
@@ -71,19 +72,13 @@ class NoMoreCodes(CodeError):
     pass
 
 
-def bank_style_name(*, name: str, patronymic: str, surname: str) -> str:
-    """How a bank names a recipient to the payer: first name, patronymic and the surname's initial."""
-    initial = f"{surname.strip()[:1]}." if surname.strip() else ""
-    return " ".join(part for part in (name.strip(), patronymic.strip(), initial) if part)
-
-
 def recipient_name(payee: BankAccount) -> str:
     """The payee's owner as the payer may see them: a client's bank-style name, else the login's names."""
     owner = payee.owner
     client = owner.client
     if client is not None:
-        return bank_style_name(name=client.name, patronymic=client.patronymic, surname=client.surname)
-    return bank_style_name(name=owner.first_name, patronymic="", surname=owner.last_name)
+        return name_shown_to_others(name=client.name, patronymic=client.patronymic, surname=client.surname)
+    return name_shown_to_others(name=owner.first_name, patronymic="", surname=owner.last_name)
 
 
 def normalize_recipient(written: str) -> str:

@@ -16,7 +16,6 @@ from banking.confirmation import (
     NoMoreCodes,
     TooManyTries,
     WrongCode,
-    bank_style_name,
     code_needed,
     confirm_with_code,
     one_time_code,
@@ -40,6 +39,7 @@ from banking.services import (
     UnknownAccount,
     transfer,
 )
+from core.text import name_shown_to_others
 from tests.factories import BankAccountFactory, CustomerFactory, StaffFactory
 
 pytestmark = pytest.mark.django_db
@@ -79,7 +79,7 @@ def challenge_for(customer, payer: BankAccount, payee: BankAccount, amount: str 
     ],
 )
 def test_a_recipient_is_named_as_a_bank_names_them(name, patronymic, surname, shown):
-    assert bank_style_name(name=name, patronymic=patronymic, surname=surname) == shown
+    assert name_shown_to_others(name=name, patronymic=patronymic, surname=surname) == shown
 
 
 def test_the_preview_names_the_recipient_and_the_balance_after_and_moves_nothing(customer, rub_account):

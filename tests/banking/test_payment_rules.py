@@ -101,8 +101,8 @@ def arrivals():
     """What the ledger announces to the apps above it (outreach tells the payee), as they receive it."""
     heard: list[tuple[int | None, int | None]] = []
 
-    def listen(*, transfer_id, receipt_id, **_kwargs) -> None:
-        heard.append((transfer_id, receipt_id))
+    def listen(*, receipt, **_kwargs) -> None:  # a transfer is named by its id, a deposit by its receipt's
+        heard.append((receipt.transfer_id, None if receipt.transfer_id else receipt.pk))
 
     money_arrived.connect(listen)
     yield heard

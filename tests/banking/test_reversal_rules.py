@@ -131,8 +131,8 @@ def test_a_long_reason_is_cut_to_what_the_transfer_and_the_receipts_hold_and_the
     made = paid()
     heard: list[int] = []
 
-    def listen(*, transfer_id, **_kwargs) -> None:
-        heard.append(transfer_id)
+    def listen(*, receipt, **_kwargs) -> None:
+        heard.append(receipt.transfer_id)
 
     money_arrived.connect(listen)
     try:
