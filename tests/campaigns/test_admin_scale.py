@@ -54,9 +54,13 @@ def test_the_campaign_page_counts_its_leads_by_state_and_links_to_them(back_offi
     assert "campaign_leads-" not in page  # no inline rows, whatever the number of leads
 
 
-def test_the_campaign_page_is_as_short_and_as_cheap_with_many_leads(back_office):
+def test_the_campaign_page_is_as_short_and_as_cheap_with_many_leads(back_office, monkeypatch):
+    # Neither side may count a one-off: the session's last-seen write (every 15 s), or a content type the
+    # process has not looked up before (which depends on the tests run before this one in the same worker).
+    monkeypatch.setattr("portal.middleware.LAST_SEEN_PRECISION", float("inf"))
     campaign = CampaignFactory()
     CampaignLeadFactory(campaign=campaign)
+    campaign_page(back_office, campaign)
     with CaptureQueriesContext(connection) as few:
         small = campaign_page(back_office, campaign)
     CampaignLead.objects.bulk_create(
