@@ -297,7 +297,6 @@ def send_after_commit(deliveries: list[Delivery]) -> None:
         transaction.on_commit(lambda: queue_delivery(ids))
 
 
-
 def change_message_status(*, message: Message, status: str, actor: Account | None = None) -> Message:
     """Move a message along its delivery: the times of sending and reading are stamped on the way."""
     if status not in MessageStatus.values:
