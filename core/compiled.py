@@ -35,6 +35,15 @@ class Slots:
         return self.values[name]
 
 
+def compile_query(query, alias: str, *, returning_fields: list | None = None):
+    """The query's compiler for the database and its SQL: the one place statements here are compiled, so the
+    tests' SQL Server shadow (tests/tsql_shadow.py) compiles each of them for SQL Server too."""
+    compiler = query.get_compiler(alias)
+    if returning_fields is not None:
+        compiler.returning_fields = returning_fields
+    return compiler, compiler.as_sql()
+
+
 def _stand_in(kind: type, index: int) -> Any:
     if kind is int:
         return -1_000_000_007 - index
@@ -88,8 +97,7 @@ class Select(Statement, Generic[M]):
     """A SELECT of model instances (with their ``select_related`` objects)."""
 
     def __init__(self, queryset: QuerySet[M], *, alias: str, slots: Slots):
-        compiler = queryset.query.get_compiler(alias)
-        sql, params = compiler.as_sql()
+        compiler, (sql, params) = compile_query(queryset.query, alias)
         super().__init__(alias=alias, sql=sql, params=params, slots=slots)
         select, klass_info = compiler.select, compiler.klass_info
         if klass_info is None or compiler.annotation_col_map:
@@ -127,7 +135,7 @@ def update(queryset: QuerySet, changes: Mapping[str, Any], *, alias: str, slots:
     """``queryset.update(**changes)`` compiled (no ``auto_now`` is added: name every column to set)."""
     query = cast(UpdateQuery, queryset.query.chain(UpdateQuery))
     query.add_update_values(dict(changes))
-    sql, params = query.get_compiler(alias).as_sql()
+    _compiler, (sql, params) = compile_query(query, alias)
     return Statement(alias=alias, sql=sql, params=params, slots=slots)
 
 
@@ -139,9 +147,7 @@ class Insert(Statement, Generic[M]):
         by_attname = {field.attname: field for field in model._meta.concrete_fields}
         query = InsertQuery(model)
         query.insert_values([by_attname[name] for name in slots.values], [model(**slots.values)], raw=True)
-        compiler = query.get_compiler(alias)
-        compiler.returning_fields = [model._meta.pk]
-        [(sql, params)] = compiler.as_sql()
+        compiler, [(sql, params)] = compile_query(query, alias, returning_fields=[model._meta.pk])
         super().__init__(alias=alias, sql=sql, params=params, slots=slots)
         self.model, self.returning_params = model, compiler.returning_params
 

@@ -36,6 +36,7 @@ from sqlglot.dialects.tsql import TSQL
 from sqlglot.errors import ErrorLevel, SqlglotError
 from sqlglot.tokens import TokenType
 
+from core import compiled
 from telemarketing.management.tsql_export import OfflineSqlServerWrapper, offline_connection
 
 PLUGIN_NAME = "tsql_shadow"
@@ -43,6 +44,8 @@ PLUGIN_NAME = "tsql_shadow"
 logging.getLogger("sqlglot").setLevel(logging.ERROR)
 BASE_DIR = Path(settings.BASE_DIR).resolve()
 _THIS_FILE = str(Path(__file__).resolve())
+# Where a compiled statement is built, not where core.compiled compiles it, is the line to fix.
+_NOT_THE_ORIGIN = {_THIS_FILE, str(Path(compiled.__file__).resolve())}
 
 
 def batches(text: str) -> list[str]:
@@ -112,11 +115,12 @@ _NOT_PROJECT = tuple(
 
 
 def _origin() -> str:
-    """The innermost frame of project code (not Python's, not a package's, not this plugin's) on the stack."""
+    """The innermost frame of project code (not Python's, not a package's, not this plugin's nor core.compiled's)
+    on the stack."""
     frame = sys._getframe(2)
     while frame is not None:
         filename = frame.f_code.co_filename
-        if filename != _THIS_FILE and filename.startswith("/") and not filename.startswith(_NOT_PROJECT):
+        if filename not in _NOT_THE_ORIGIN and filename.startswith("/") and not filename.startswith(_NOT_PROJECT):
             path = Path(filename)
             shown = path.relative_to(BASE_DIR) if path.is_relative_to(BASE_DIR) else path
             return f"{shown}:{frame.f_lineno} in {frame.f_code.co_name}"
@@ -155,10 +159,22 @@ class ShadowCompiler:
         }
         for klass, original in self.originals.items():
             klass.execute_sql = self._wrap(original)
+        # Statements compiled once and run many times (core.compiled) never pass through execute_sql.
+        self.original_compile_query = compiled.compile_query
+        compiled.compile_query = self._wrap_compile_query(self.original_compile_query)
 
     def uninstall(self) -> None:
         for klass, original in self.originals.items():
             klass.execute_sql = original
+        compiled.compile_query = self.original_compile_query
+
+    def _wrap_compile_query(self, original):
+        def compile_query(query, alias, **kwargs):
+            compiler, result = original(query, alias, **kwargs)
+            self.check(compiler, result)
+            return compiler, result
+
+        return compile_query
 
     def _wrap(self, original):
         shadow = self

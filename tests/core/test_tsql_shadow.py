@@ -22,11 +22,21 @@ import pytest
 from django.contrib.auth.models import Group
 from django.db import transaction
 
+from core.compiled import Select, Slots
+
 
 @pytest.mark.django_db
 def test_locks_with_of():
     with transaction.atomic():  # SQLite ignores select_for_update; SQL Server has no FOR UPDATE OF
         assert list(Group.objects.select_for_update(of=("self",)).filter(name="nobody")) == []
+
+
+@pytest.mark.django_db
+def test_compiles_a_statement_once():
+    slots = Slots(name=str)
+    groups = Group.objects.select_for_update(of=("self",)).filter(name=slots["name"]).order_by("name")
+    with transaction.atomic():
+        assert Select(groups, alias="default", slots=slots).all(name="nobody") == []
 
 
 @pytest.mark.serverdb
@@ -56,17 +66,19 @@ def run_pytest(tmp_path: Path, *arguments: str) -> subprocess.CompletedProcess:
 def test_a_query_sql_server_refuses_fails_the_run_though_every_test_passed(tmp_path, workers):
     completed = run_pytest(tmp_path, "-q", "-p", "no:cacheprovider", *workers)
     assert completed.returncode == 1, completed.stdout + completed.stderr
-    assert "2 passed" in completed.stdout
+    assert "3 passed" in completed.stdout
     assert "FAILED" in completed.stdout and "test_locks_with_of" in completed.stdout
-    assert f"issued at {tmp_path / 'test_queries.py'}:10 in test_locks_with_of" in completed.stdout
+    assert f"issued at {tmp_path / 'test_queries.py'}:12 in test_locks_with_of" in completed.stdout
+    # A statement compiled once and run many times (core.compiled) is compiled for SQL Server too.
+    assert f"issued at {tmp_path / 'test_queries.py'}:20 in test_compiles_a_statement_once" in completed.stdout
     assert "FOR UPDATE OF is not supported" in completed.stdout
-    assert "distinct T-SQL statements; 1 failed" in completed.stdout
+    assert "distinct T-SQL statements; 2 failed" in completed.stdout
 
 
 def test_a_clean_run_reports_what_it_compiled_and_serverdb_is_postgres(tmp_path):
     completed = run_pytest(tmp_path, "-q", "-p", "no:cacheprovider", "-m", "postgres")
     assert completed.returncode == 0, completed.stdout + completed.stderr
-    assert "1 passed, 1 deselected" in completed.stdout  # the serverdb test, chosen by -m postgres
+    assert "1 passed, 2 deselected" in completed.stdout  # the serverdb test, chosen by -m postgres
     assert "0 failed" in completed.stdout
     assert "queries compiled for SQL Server" in completed.stdout
 
