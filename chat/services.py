@@ -6,9 +6,7 @@ that reconnects and asks for what it missed finds it in the database.
 
 from __future__ import annotations
 
-from django.db import IntegrityError, transaction
-from django.db.models import F, Value
-from django.db.models.functions import Coalesce
+from django.db import IntegrityError, router, transaction
 from django.utils import timezone
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
@@ -18,6 +16,7 @@ from accounts.models import Account
 from audit.models import AuditAction
 from audit.services import record_event
 from chat import events
+from chat import message_statements as statements
 from chat.models import MAX_MESSAGE_LENGTH, ChatAttachment, ChatMessage, Conversation, ConversationStatus
 from chat.selectors import is_chat_agent, is_customer
 from surveys.models import Survey, SurveyKind, SurveySource
@@ -181,57 +180,59 @@ def post_message(
     An agent's answer in a conversation left outside business hours is also e-mailed (chat/offline.py)."""
     client_message_id = _clean_client_message_id(client_message_id)
     text = _clean_text(text)
-    # The path every chat message takes: four statements, none ordered (see docs/benchmarks.md, "Chat").
     already = ChatMessage.objects.select_related("sender").filter(
         conversation_id=conversation_id, sender=sender, client_message_id=client_message_id
     )
-    with transaction.atomic():
-        try:
-            conversation = Conversation.objects.only("customer_id", "agent_id", "status", "reply_email").get(
-                pk=conversation_id
+    alias = router.db_for_write(ChatMessage)
+    try:
+        # The path every chat message takes: three statements between BEGIN and COMMIT (chat/message_statements.py).
+        with transaction.atomic(using=alias):
+            # Taking the next number locks the conversation's row until commit, so messages sent at once are
+            # numbered one after another; a refused insert rolls its number back (no gaps).
+            if not statements.take_next_number(alias).execute(
+                conversation=conversation_id, sender=sender.pk, now=timezone.now()
+            ):
+                return _not_taken(conversation_id=conversation_id, sender=sender, already=already), False
+            conversation = statements.numbered(alias).first(conversation=conversation_id)
+            assert conversation is not None  # its row is locked by the UPDATE above
+            message = statements.new_message(alias).create(
+                conversation_id=conversation_id,
+                sender_id=sender.pk,
+                client_message_id=client_message_id,
+                seq=conversation.last_message_seq,
+                text=text,
+                created_at=timezone.now(),
+                attachment_id=attachment.pk if attachment is not None else None,
             )
-        except Conversation.DoesNotExist:
-            raise ConversationNotFound() from None
-        check_participant(conversation, sender)
-        if conversation.status == ConversationStatus.CLOSED:
-            existing = already.first()
-            if existing is not None:  # a resend of a message stored before the conversation closed
-                return existing, False
-            raise ConversationClosed()
-        try:
-            with transaction.atomic():
-                # Taking the next number locks the conversation's row until commit, so messages sent at once
-                # are numbered one after another; a refused insert rolls its number back (no gaps).
-                # The same UPDATE stamps an agent's first answer (the supervisors' first-response time).
-                answered = (
-                    {"first_response_at": Coalesce(F("first_response_at"), Value(timezone.now()))}
-                    if sender.pk != conversation.customer_id
-                    else {}
-                )
-                Conversation.objects.filter(pk=conversation.pk).update(
-                    last_message_seq=F("last_message_seq") + 1, **answered
-                )
-                seq = Conversation.objects.values_list("last_message_seq", flat=True).get(pk=conversation.pk)
-                message = ChatMessage.objects.create(
-                    conversation=conversation,
-                    sender=sender,
-                    client_message_id=client_message_id,
-                    seq=seq,
-                    text=text,
-                    attachment=attachment,
-                )
-        except IntegrityError:
-            # Sent before (a resend after a reconnect), or twice at once on two connections: the stored copy.
-            return already.get(), False
-        message.sender = sender
-        if conversation.reply_email and sender.pk != conversation.customer_id:
-            from chat.offline import email_answer  # offline.py builds on this module
+            message.sender, message.attachment = sender, attachment
+            if conversation.reply_email and sender.pk != conversation.customer_id:
+                from chat.offline import email_answer  # offline.py builds on this module
 
-            email_answer(conversation=conversation, message=message)
-        transaction.on_commit(lambda: events.publish_message(message, customer_id=conversation.customer_id))
-        if seq == 1:
-            events.publish_conversation_on_commit(conversation.pk)  # the desks show the first message
+                email_answer(conversation=conversation, message=message)
+            transaction.on_commit(
+                lambda: events.publish_message(message, customer_id=conversation.customer_id), using=alias
+            )
+            if message.seq == 1:
+                events.publish_conversation_on_commit(conversation_id)  # the desks show the first message
+    except IntegrityError:
+        # Sent before (a resend after a reconnect), or twice at once on two connections: the stored copy.
+        return already.get(), False
     return message, True
+
+
+def _not_taken(*, conversation_id: int, sender: Account, already) -> ChatMessage:
+    """Why the conversation took no message from the sender: raises the refusal, or returns the stored copy of a
+    message resent after the conversation closed."""
+    conversation = Conversation.objects.only("customer_id", "agent_id", "status").filter(pk=conversation_id).first()
+    if conversation is None:
+        raise ConversationNotFound()
+    check_participant(conversation, sender)
+    if conversation.status == ConversationStatus.CLOSED:
+        existing = already.first()
+        if existing is not None:
+            return existing
+        raise ConversationClosed()
+    raise NotAllowed()  # the conversation changed hands while the message was on its way
 
 
 def close_conversation(*, conversation_id: int, by: Account) -> Conversation:

@@ -194,6 +194,36 @@ class TestPostMessage:
         assert post(active, active.customer, client_id="before-close") == (stored, False)
 
 
+    def test_a_message_to_a_conversation_that_does_not_exist_is_refused(self, customer):
+        with pytest.raises(services.ConversationNotFound):
+            services.post_message(conversation_id=999_999, sender=customer, client_message_id="m", text="Hi")
+        assert not ChatMessage.objects.exists()
+
+    def test_a_refused_message_takes_no_number(self, active):
+        services.close_conversation(conversation_id=active.pk, by=active.customer)
+        with pytest.raises(services.ConversationClosed):
+            post(active, active.agent, client_id="late")
+        with pytest.raises(services.NotAllowed):
+            post(active, StaffFactory(chat_agent=True))
+        assert Conversation.objects.get().last_message_seq == 0
+
+    def test_the_agents_first_answer_is_stamped_once_and_the_customers_messages_never(self, active):
+        post(active, active.customer, client_id="c-1")
+        assert Conversation.objects.get().first_response_at is None
+        post(active, active.agent, client_id="a-1")
+        answered = Conversation.objects.get().first_response_at
+        post(active, active.agent, client_id="a-2")
+        post(active, active.customer, client_id="c-2")
+        assert answered is not None and Conversation.objects.get().first_response_at == answered
+
+    def test_a_message_costs_three_statements_in_one_transaction(self, active, django_assert_num_queries):
+        post(active, active.customer, client_id="first")  # the first message also tells the desks
+        # SAVEPOINT (the test's transaction holds the message's), the conversation's number taken with the
+        # sender's right to write, the conversation read, the message inserted, RELEASE.
+        with django_assert_num_queries(5):
+            post(active, active.agent, client_id="second")
+
+
 class TestClose:
     def test_either_side_closes_and_closing_twice_changes_nothing(self, active):
         closed = services.close_conversation(conversation_id=active.pk, by=active.customer)
