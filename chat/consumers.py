@@ -8,6 +8,8 @@ and no frame can end the connection by accident.
 
 from __future__ import annotations
 
+from collections import deque
+
 from channels.generic.websocket import AsyncWebsocketConsumer
 from django.utils.translation import gettext as _
 
@@ -49,6 +51,9 @@ class ConversationConsumer(ChatSocket):
         self.role = participation.role
         self.customer_id = participation.conversation.customer_id
         self.peer_channels: set[str] = set()
+        # This socket's stored messages whose broadcast has not come back yet: a socket handles one frame or event
+        # at a time, so the broadcast of a message always comes after its ack, and is not sent again.
+        self.acked: deque[int] = deque(maxlen=64)
         self.online_agents: dict[str, int] = {}
         self.queue_place: dict | None = None
         groups = [events.conversation_group(self.conversation_id)]
@@ -145,6 +150,8 @@ class ConversationConsumer(ChatSocket):
                 message_id=message.pk,
                 text=message.text,
             )
+        if created:
+            self.acked.append(message.pk)
         await self.send_frame(
             {"type": "ack", "client_id": message.client_message_id, "message": self.message_payload(message)}
         )
@@ -197,7 +204,11 @@ class ConversationConsumer(ChatSocket):
     # Events from the channel layer
 
     async def chat_message(self, event: dict) -> None:
-        await self.send_frame({"type": "message", "message": event["message"]})
+        message = event["message"]
+        if message["id"] in self.acked:  # this socket sent it and had it in its ack (the sender's other tabs get it)
+            self.acked.remove(message["id"])
+            return
+        await self.send_frame({"type": "message", "message": message})
 
     async def chat_status(self, event: dict) -> None:
         conversation = event["conversation"]

@@ -289,6 +289,24 @@ class TestDelivery:
         run(scenario)
         assert ChatMessage.objects.count() == 1
 
+    def test_the_tab_that_sent_a_message_gets_its_ack_and_the_senders_other_tabs_the_message(self, ws, active):
+        sending_tab = ws(conversation_path(active), active.customer)
+        other_tab = ws(conversation_path(active), active.customer)
+        agent_socket = ws(conversation_path(active), active.agent)
+
+        async def scenario():
+            for socket in (sending_tab, other_tab, agent_socket):
+                await socket.connect()
+            await sending_tab.send({"type": "message", "client_id": "c-1", "text": "Hello"})
+            ack = await sending_tab.frame("ack")
+            assert (await other_tab.message("c-1"))["id"] == ack["message"]["id"]
+            assert (await agent_socket.message("c-1"))["id"] == ack["message"]["id"]
+            await sending_tab.nothing_more("message")  # the ack carried it: no second copy
+            await agent_socket.send({"type": "message", "client_id": "a-1", "text": "Hi"})
+            assert (await sending_tab.message("a-1"))["text"] == "Hi"
+
+        run(scenario)
+
     def test_history_comes_in_pages(self, ws, active, monkeypatch):
         monkeypatch.setattr("chat.selectors.HISTORY_PAGE_SIZE", 2)
         for n in range(3):
