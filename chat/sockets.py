@@ -10,6 +10,7 @@ from collections.abc import Callable
 from typing import TypeVar
 from urllib.parse import urlsplit
 
+from autobahn.exception import Disconnected
 from channels.consumer import get_handler_name
 from channels.generic.websocket import AsyncWebsocketConsumer
 from channels.layers import get_channel_layer
@@ -198,6 +199,7 @@ class ChatSocket(AsyncWebsocketConsumer):
         (or is known not to deliver), refuse with 4503 instead of the HTTP 500 that the error would become."""
         self.watch = delivery.watch(get_channel_layer(self.channel_layer_alias))
         self.dispatching = False
+        self.gone = False  # the client went away mid-reply: nothing more is sent
         if self.watch is None or self.watch.live:
             try:
                 await super().__call__(scope, receive, send)
@@ -298,7 +300,15 @@ class ChatSocket(AsyncWebsocketConsumer):
             await self.close(code=CloseCode.UNAVAILABLE)
 
     async def send_frame(self, frame: dict) -> None:
-        await self.send(text_data=json.dumps(frame, ensure_ascii=False))
+        """Send a frame, unless the client has gone: a socket found closing (daphne raises autobahn's
+        ``Disconnected``; the ASGI specification lets a server raise an ``OSError``) sends nothing more, and
+        the frame's work, already done and stored, ends quietly (its disconnect follows)."""
+        if self.gone:
+            return
+        try:
+            await self.send(text_data=json.dumps(frame, ensure_ascii=False))
+        except (Disconnected, OSError):
+            self.gone = True
 
     async def send_error(self, code: str, message: str, *, frame: dict | None = None) -> None:
         error = {"type": "error", "code": code, "message": message}
