@@ -9,13 +9,11 @@ from decimal import Decimal
 from fractions import Fraction
 
 import pytest
-from django.contrib.auth.models import Group
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from accounts import roles
 from audit.models import AuditAction, AuditEvent
 from banking.exchange import (
     DESK_USERNAME,
@@ -27,7 +25,6 @@ from banking.exchange import (
     convert,
     exchange,
     exchange_desk_account,
-    fund_exchange_desk,
     quote_exchange,
     set_exchange_rate,
 )
@@ -42,37 +39,8 @@ def _fast_password_hashing(settings) -> None:
 
 
 @pytest.fixture
-def clerk(db):
-    account = StaffFactory(is_staff=True, password=PASSWORD)
-    account.groups.add(Group.objects.get(name=roles.BACK_OFFICE))
-    return account
-
-
-@pytest.fixture
-def usd_rub(clerk):
-    """The bank buys a dollar for 90.00 ₽ and sells one for 95.50 ₽; its desk holds 1 000 $ and 100 000 ₽."""
-    rate = set_exchange_rate(
-        base="USD", quote="RUB", buy=Decimal("90"), sell=Decimal("95.5"), set_by=clerk,
-        valid_from=timezone.now() - datetime.timedelta(minutes=1),
-    )  # fmt: skip
-    fund_exchange_desk(currency="USD", amount=Decimal("1000"), funded_by=clerk)
-    fund_exchange_desk(currency="RUB", amount=Decimal("100000"), funded_by=clerk)
-    return rate
-
-
-@pytest.fixture
 def customer(db):
     return CustomerFactory(password=PASSWORD)
-
-
-@pytest.fixture
-def roubles(customer):
-    return BankAccountFactory(owner=customer, currency="RUB", balance="10000.00")
-
-
-@pytest.fixture
-def dollars(customer):
-    return BankAccountFactory(owner=customer, currency="USD", balance="50.00")
 
 
 def balance(bank_account: BankAccount) -> Decimal:

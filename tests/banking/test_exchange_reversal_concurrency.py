@@ -16,10 +16,17 @@ import pytest
 from django.contrib.auth.models import Group
 
 from accounts import roles
-from banking.exchange import DESK_USERNAME, DeskShort, exchange, fund_exchange_desk, set_exchange_rate
+from banking.exchange import (
+    DESK_USERNAME,
+    DeskShort,
+    exchange,
+    exchange_desk_account,
+    fund_exchange_desk,
+    set_exchange_rate,
+)
 from banking.models import BankAccount, Exchange, Receipt, Reversal, ReversalStatus, Transfer
 from banking.reversal import ReversalAlreadyDecided, approve_reversal, propose_reversal
-from banking.services import InsufficientFunds, transfer
+from banking.services import IdempotencyKeyReused, InsufficientFunds, transfer
 from tests.banking.test_ledger_concurrency import run_in_threads, shared_database  # noqa: F401  (a fixture)
 from tests.factories import PASSWORD, BankAccountFactory, CustomerFactory, StaffFactory
 
@@ -106,7 +113,7 @@ def test_the_same_confirmation_sent_five_times_at_once_exchanges_once(shared_dat
                 initiated_by=owner,
                 sell_from=roubles.number,
                 buy_to=dollars.number,
-                amount="500",
+                amount="1000",  # all of it: a twin that ran the checks again would find no money left
                 rate_id=rate.pk,
                 idempotency_key=key,
             ).pk
@@ -116,7 +123,52 @@ def test_the_same_confirmation_sent_five_times_at_once_exchanges_once(shared_dat
     assert len(made) == 5 and len(set(made)) == 1
     roubles.refresh_from_db()
     dollars.refresh_from_db()
-    assert (roubles.balance, dollars.balance) == (Decimal("500.00"), Decimal("5.00"))
+    assert (roubles.balance, dollars.balance) == (Decimal("0.00"), Decimal("10.00"))
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_one_form_sent_at_once_for_two_exchanges_that_share_no_account_makes_one(shared_database):  # noqa: F811
+    """Rows apart, neither request sees the other's under its locks: the form's unique key decides, and the loser
+    is told the form was used, not shown a database error."""
+    back_office = clerk()
+    rates = [
+        set_exchange_rate(base="USD", quote="RUB", buy=Decimal("90"), sell=Decimal("100"), set_by=back_office),
+        set_exchange_rate(base="GBP", quote="EUR", buy=Decimal("1.1"), sell=Decimal("1.25"), set_by=back_office),
+    ]
+    for currency in ("USD", "GBP"):
+        fund_exchange_desk(currency=currency, amount=Decimal("1000"), funded_by=back_office)
+    owner = CustomerFactory(password=PASSWORD)
+    accounts = {c: BankAccountFactory(owner=owner, currency=c, balance="1000") for c in ("RUB", "USD", "EUR", "GBP")}
+    pairs = [(accounts["RUB"], accounts["USD"]), (accounts["EUR"], accounts["GBP"])]
+    before = totals()
+    for _round in range(5):
+        key = uuid.uuid4()
+
+        def confirm(index: int, key: uuid.UUID = key) -> None:
+            sell_from, buy_to = pairs[index]
+            exchange(
+                initiated_by=owner,
+                sell_from=sell_from.number,
+                buy_to=buy_to.number,
+                amount="100",
+                rate_id=rates[index].pk,
+                idempotency_key=key,
+            )
+
+        assert [type(error) for error in run_in_threads(confirm, 2)] == [IdempotencyKeyReused]
+        assert Exchange.objects.filter(idempotency_key=key).count() == 1
+    assert Exchange.objects.count() == 5 and Transfer.objects.count() == 10
+    assert totals() == before
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_first_exchanges_in_a_currency_at_once_open_one_desk_account_for_it(shared_database):  # noqa: F811
+    opened: list[int] = []
+    assert run_in_threads(lambda _index: opened.append(exchange_desk_account(currency="EUR").pk), 6) == []
+    assert len(set(opened)) == 1
+    assert BankAccount.objects.filter(owner__username=DESK_USERNAME, currency="EUR").count() == 1
 
 
 @pytest.mark.postgres

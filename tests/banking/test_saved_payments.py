@@ -7,11 +7,12 @@ from decimal import Decimal
 
 import pytest
 
+from banking.exchange import exchange, fund_exchange_desk, set_exchange_rate
 from banking.models import PaymentTemplate
 from banking.saved_payments import TEMPLATES_PER_CUSTOMER, delete_template, save_template
 from banking.selectors import payment_templates
 from banking.services import PaymentError, transfer
-from tests.factories import BankAccountFactory
+from tests.factories import BankAccountFactory, StaffFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -87,3 +88,41 @@ def test_templates_from_a_closed_account_are_not_offered(customer, rub_account, 
     second.is_closed = True
     second.save(update_fields=["is_closed"])
     assert payment_templates(account=customer) == [kept]
+
+
+def test_the_template_is_of_the_payment_chosen_among_several(customer, rub_account, others_rub_account):
+    older = paid(customer, rub_account, others_rub_account, amount="120.50", comment="Аренда")
+    paid(customer, rub_account, BankAccountFactory(), amount="7", comment="Кофе")
+    template = save_template(owner=customer, transfer_id=older.pk, name="Аренда")
+    assert (template.payee, template.amount, template.comment) == (
+        others_rub_account.number,
+        Decimal("120.50"),
+        "Аренда",
+    )
+
+
+def test_deleting_a_template_leaves_the_others(customer, rub_account, others_rub_account):
+    made = paid(customer, rub_account, others_rub_account)
+    kept = save_template(owner=customer, transfer_id=made.pk, name="Аренда")
+    gone = save_template(owner=customer, transfer_id=made.pk, name="Аренда, копия")
+    delete_template(owner=customer, template_id=gone.pk)
+    assert payment_templates(account=customer) == [kept]
+
+
+def test_an_exchange_is_not_a_payment_to_save(customer, rub_account):
+    clerk = StaffFactory()
+    rate = set_exchange_rate(base="USD", quote="RUB", buy=Decimal("90"), sell=Decimal("100"), set_by=clerk)
+    fund_exchange_desk(currency="USD", amount=Decimal("100"), funded_by=clerk)
+    dollars = BankAccountFactory(owner=customer, currency="USD")
+    made = exchange(
+        initiated_by=customer,
+        sell_from=rub_account.number,
+        buy_to=dollars.number,
+        amount="1000",
+        rate_id=rate.pk,
+        idempotency_key=uuid.uuid4(),
+    )
+    for leg in (made.sold_leg, made.bought_leg):  # the customer's money to the desk, and the desk's to them
+        with pytest.raises(PaymentError, match="no such payment"):
+            save_template(owner=customer, transfer_id=leg.pk, name="Доллары")
+    assert not PaymentTemplate.objects.exists()
