@@ -7,13 +7,14 @@ import secrets
 import uuid
 from decimal import Decimal
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, router, transaction
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 from accounts.models import Account
 from audit.models import AuditAction
 from audit.services import record_event
+from banking import ledger_statements
 from banking.currencies import Currency
 from banking.ledger import post_transfer
 from banking.models import BankAccount, BankAccountKind, Receipt, ReceiptKind, Transfer
@@ -194,12 +195,8 @@ def transfer(
         with transaction.atomic():
             if payer_number == payee_number:
                 raise SameAccount(_("Choose a different account to pay to: it is the account you pay from."))
-            locked = {
-                account.number: account
-                for account in BankAccount.objects.select_for_update()
-                .filter(number__in=[payer_number, payee_number])
-                .order_by("pk")
-            }
+            pair = ledger_statements.locked_pair(router.db_for_write(BankAccount))
+            locked = {account.number: account for account in pair.all(first=payer_number, second=payee_number)}
             payer, payee = locked.get(payer_number), locked.get(payee_number)
             check_payment(
                 initiated_by=initiated_by,

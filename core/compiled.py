@@ -11,7 +11,9 @@ makes them (the database's converters, ``from_db``, ``select_related`` objects).
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 from collections.abc import Mapping
+from decimal import Decimal
 from typing import Any, Generic, TypeVar, cast
 
 from django.db import connections
@@ -21,7 +23,7 @@ from django.db.models.sql import InsertQuery, UpdateQuery
 
 M = TypeVar("M", bound=Model)
 
-_KINDS = (int, str, dt.datetime, dt.date)
+_KINDS = (int, str, Decimal, uuid.UUID, dt.datetime, dt.date)
 
 
 class Slots:
@@ -49,6 +51,10 @@ def _stand_in(kind: type, index: int) -> Any:
         return -1_000_000_007 - index
     if kind is str:
         return f"«stand-in {index}»"
+    if kind is Decimal:  # a fraction, so never equal to an int stand-in; within DecimalField(18, 2)
+        return Decimal(f"-1000000007.{index + 11:02d}")
+    if kind is uuid.UUID:
+        return uuid.UUID(int=1_000_000_007 + index)
     if kind is dt.datetime:
         return dt.datetime(1901, 2, 3, 4, 5, index, tzinfo=dt.UTC)
     if kind is dt.date:
@@ -90,6 +96,8 @@ def _adapt(ops, kind: type, value: Any) -> Any:
         return ops.adapt_datetimefield_value(value)
     if kind is dt.date:
         return ops.adapt_datefield_value(value)
+    if kind is uuid.UUID and not ops.connection.features.has_native_uuid_field:
+        return value.hex  # as UUIDField stores it without a native type (SQLite, SQL Server)
     return value
 
 

@@ -7,14 +7,16 @@ import uuid
 from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, router, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext
 
 from accounts.models import Account
 from banking.models import Receipt
 from core.money import money
+from outreach import outbox_statements
 from outreach.models import (
+    SUBJECT_MAX_LENGTH,
     Delivery,
     DeliveryChannel,
     DeliveryStatus,
@@ -39,26 +41,49 @@ def _queue(
 ) -> Notification | None:
     if not address:
         return None
-    now = timezone.now()
     # Inside a payment, no savepoint of its own: a failure here undoes the savepoint banking runs receivers in.
     with transaction.atomic(savepoint=False):
         try:
             with transaction.atomic():
-                notification = Notification.objects.create(
-                    account_id=account_id, kind=kind, event_key=key[:100], subject=subject[:200], body=body
+                notification = _write_notification(
+                    account_id=account_id, kind=kind, key=key, subject=subject, body=body
                 )
         except IntegrityError:
             return None
-        delivery = Delivery.objects.create(
-            notification=notification,
-            channel=DeliveryChannel.EMAIL,
-            address=address,
-            idempotency_key=uuid.uuid4().hex,
-            next_attempt_at=due_at or now,
-        )
-        if delivery.next_attempt_at <= now:
-            send_after_commit([delivery])
+        _write_delivery(notification=notification, address=address, due_at=due_at)
     return notification
+
+
+def _write_notification(*, account_id: int, kind: NotificationKind, key: str, subject: str, body: str) -> Notification:
+    return outbox_statements.insert_notification(router.db_for_write(Notification)).create(
+        account_id=account_id,
+        kind=str(kind),
+        event_key=key[:100],
+        subject=subject[:SUBJECT_MAX_LENGTH],
+        body=body,
+        created_at=timezone.now(),
+    )
+
+
+def _write_delivery(*, notification: Notification, address: str, due_at: datetime | None) -> Delivery:
+    """The notification's e-mail in the outbox; one due now is queued for sending once it is committed."""
+    now = timezone.now()
+    delivery = outbox_statements.insert_delivery(router.db_for_write(Delivery)).create(
+        notification_id=notification.pk,
+        channel=DeliveryChannel.EMAIL.value,
+        address=address,
+        status=DeliveryStatus.AWAIT.value,
+        attempts=0,
+        last_error="",
+        idempotency_key=uuid.uuid4().hex,
+        provider_id="",
+        next_attempt_at=due_at or now,
+        claimed_by="",
+        created_at=now,
+    )
+    if delivery.next_attempt_at <= now:
+        send_after_commit([delivery])
+    return delivery
 
 
 def on_money_arrived(sender, *, receipt: Receipt, **kwargs) -> None:
@@ -73,12 +98,12 @@ def notify_money_arrived(*, receipt: Receipt) -> Notification | None:
     account = receipt.bank_account
     if receipt.transfer is not None and receipt.transfer.initiated_by_id == account.owner_id:
         return None
-    # One row by primary key, no models built: a payment waits for this with its accounts locked.
-    [(active, address, wanted)] = Account.objects.filter(pk=account.owner_id).values_list(
-        "is_active", "client__email", "notification_settings__money_arrived"
-    )[:1]
-    # No client's address: not a customer. Wanted is None for a customer who never changed the settings (all on).
-    if not active or address is None or wanted is False:
+    # One row by primary key, compiled once: a payment waits for this with its accounts locked.
+    owner = outbox_statements.recipient(router.db_for_read(Account)).first(account=account.owner_id)
+    assert owner is not None  # the owner of a bank account (a foreign key)
+    # No client: not a customer. No settings: a customer who never changed them (all on).
+    choice = getattr(owner, "notification_settings", None)
+    if not owner.is_active or owner.client is None or (choice is not None and not choice.money_arrived):
         return None
     with translation.override(settings.LANGUAGE_CODE):
         subject = gettext("Money arrived: %(amount)s") % {"amount": money(receipt.amount, account.currency)}
@@ -88,15 +113,17 @@ def notify_money_arrived(*, receipt: Receipt) -> Notification | None:
             "description": receipt.description,
             "balance": money(receipt.balance_after, account.currency),
         }
-    return _queue(
-        account_id=account.owner_id,
-        address=address,
+    # A receipt just written was never notified: no duplicate to catch in a savepoint of its own (a failure here
+    # still undoes the savepoint banking runs receivers in, and the payment goes on).
+    notification = _write_notification(
+        account_id=owner.pk,
         kind=NotificationKind.MONEY_ARRIVED,
         key=f"receipt:{receipt.pk}",
         subject=subject,
         body=body,
-        due_at=None,
     )
+    _write_delivery(notification=notification, address=owner.client.email, due_at=None)
+    return notification
 
 
 def chat_away_delay() -> timedelta:

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from django.db import router
+from django.utils import timezone
 from django_tasks import task
 from django_tasks_db import DatabaseBackend
 from django_tasks_db.models import DBTaskResult
 
+from outreach import outbox_statements
 from outreach.delivery import outbox
 
 
@@ -25,11 +28,12 @@ def queue_delivery(delivery_ids: list[int]) -> None:
     sends whatever is due, so the waiting one, which starts after these rows were committed, sends them too. A
     message written while the worker is busy then costs the worker no task of its own."""
     if isinstance(deliver_messages.get_backend(), DatabaseBackend):
-        waiting = DBTaskResult.objects.ready().filter(
+        waiting = outbox_statements.waiting_run(router.db_for_read(DBTaskResult)).first(
             task_path=deliver_messages.module_path,
             backend_name=deliver_messages.backend,
             queue_name=deliver_messages.queue_name,
+            now=timezone.now(),
         )
-        if waiting.exists():
+        if waiting is not None:
             return
     deliver_messages.enqueue(delivery_ids=delivery_ids)
