@@ -9,8 +9,10 @@ import uuid
 from decimal import Decimal
 from functools import lru_cache
 
+from django.db.models import Case, Value, When
+
 from banking.models import BankAccount, Receipt, Transfer
-from core.compiled import Insert, Select, Slots, Statement, update
+from core.compiled import Insert, InsertRows, Select, Slots, Statement, update
 
 
 @lru_cache(maxsize=8)
@@ -23,11 +25,16 @@ def locked_pair(alias: str) -> Select[BankAccount]:
 
 
 @lru_cache(maxsize=8)
-def set_balance(alias: str) -> Statement:
-    slots = Slots(account=int, balance=Decimal)
-    return update(
-        BankAccount.objects.filter(pk=slots["account"]), {"balance": slots["balance"]}, alias=alias, slots=slots
+def set_balances(alias: str) -> Statement:
+    """Both sides' new balances in one UPDATE (one round trip fewer than one each)."""
+    slots = Slots(payer=int, payer_balance=Decimal, payee=int, payee_balance=Decimal)
+    balance = Case(
+        When(pk=slots["payer"], then=Value(slots["payer_balance"])),
+        default=Value(slots["payee_balance"]),
+        output_field=BankAccount._meta.get_field("balance"),
     )
+    both = BankAccount.objects.filter(pk__in=[slots["payer"], slots["payee"]])
+    return update(both, {"balance": balance}, alias=alias, slots=slots)
 
 
 @lru_cache(maxsize=8)
@@ -45,7 +52,8 @@ def insert_transfer(alias: str) -> Insert[Transfer]:
 
 
 @lru_cache(maxsize=8)
-def insert_receipt(alias: str) -> Insert[Receipt]:
+def insert_receipts(alias: str) -> InsertRows[Receipt]:
+    """A transfer's debit and credit receipts, in one INSERT where the database returns both keys."""
     slots = Slots(
         bank_account_id=int,
         transfer_id=int,
@@ -55,4 +63,4 @@ def insert_receipt(alias: str) -> Insert[Receipt]:
         description=str,
         created_at=dt.datetime,
     )
-    return Insert(Receipt, alias=alias, slots=slots)
+    return InsertRows(Receipt, alias=alias, slots=slots, rows=2)

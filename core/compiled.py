@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from decimal import Decimal
 from typing import Any, Generic, TypeVar, cast
 
@@ -72,21 +72,44 @@ class Statement:
         for name, value in slots.values.items():
             where[value] = name
             where[_adapt(ops, slots.kinds[name], value)] = name
-        self.params: list[tuple[bool, Any]] = [(param in where, where.get(param, param)) for param in params]
-        missing = set(slots.values) - {name for is_slot, name in self.params if is_slot}
+        # Each parameter: (True, a slot's name), (False, a constant), or (False, [each item's place]) for an array.
+        self.params: list[tuple[bool, Any]] = [_place(param, where) for param in params]
+        missing = set(slots.values) - set(_slot_names(self.params))
         if missing:
             raise RuntimeError(f"the compiled statement has no place for {', '.join(sorted(missing))}")
         self.kinds = slots.kinds
 
     def bind(self, values: Mapping[str, Any]) -> list:
         ops = connections[self.alias].ops
-        return [_adapt(ops, self.kinds[item], values[item]) if is_slot else item for is_slot, item in self.params]
+        return [self._fill(place, values, ops) for place in self.params]
+
+    def _fill(self, place: tuple[bool, Any], values: Mapping[str, Any], ops) -> Any:
+        is_slot, item = place
+        if is_slot:
+            return _adapt(ops, self.kinds[item], values[item])
+        if isinstance(item, list):
+            return [self._fill(inner, values, ops) for inner in item]
+        return item
 
     def execute(self, **values: Any) -> int:
         """Run it; the number of rows it changed."""
         with connections[self.alias].cursor() as cursor:
             cursor.execute(self.sql, self.bind(values))
             return cursor.rowcount
+
+
+def _place(param: Any, where: Mapping[Any, str]) -> tuple[bool, Any]:
+    if isinstance(param, list):  # a column's values as one array (PostgreSQL's multi-row INSERT from UNNEST)
+        return False, [_place(item, where) for item in param]
+    return param in where, where.get(param, param)
+
+
+def _slot_names(places: list[tuple[bool, Any]]) -> Iterator[str]:
+    for is_slot, item in places:
+        if is_slot:
+            yield item
+        elif isinstance(item, list):
+            yield from _slot_names(item)
 
 
 def _adapt(ops, kind: type, value: Any) -> Any:
@@ -172,3 +195,46 @@ class Insert(Statement, Generic[M]):
         instance = self.model(pk=pk, **values)
         instance._state.adding, instance._state.db = False, self.alias
         return instance
+
+
+class InsertRows(Generic[M]):
+    """``rows`` rows of one shape (the slots) in one INSERT, as ``bulk_create`` writes them, where the database returns
+    the keys of a multi-row INSERT (PostgreSQL, SQLite); one INSERT a row where it does not (SQL Server), as there."""
+
+    def __init__(self, model: type[M], *, alias: str, slots: Slots, rows: int):
+        self.model, self.alias, self.rows = model, alias, rows
+        self.statement: Statement
+        self.each_row: Insert[M] | None = None
+        if not connections[alias].features.can_return_rows_from_bulk_insert:
+            self.statement = self.each_row = Insert(model, alias=alias, slots=slots)
+            return
+        numbered = Slots(**{f"{name}.{row}": kind for row in range(rows) for name, kind in slots.kinds.items()})
+        by_attname = {field.attname: field for field in model._meta.concrete_fields}
+        query = InsertQuery(model)
+        query.insert_values(
+            [by_attname[name] for name in slots.kinds],
+            [model(**{name: numbered[f"{name}.{row}"] for name in slots.kinds}) for row in range(rows)],
+            raw=True,
+        )
+        compiler = query.get_compiler(alias)
+        compiler.returning_fields = [model._meta.pk]
+        [(sql, params)] = compiler.as_sql()
+        self.statement = Statement(alias=alias, sql=sql, params=params, slots=numbered)
+
+    def create(self, rows: Sequence[Mapping[str, Any]]) -> list[M]:
+        """Insert the rows; the new instances in their order, as ``bulk_create`` returns them."""
+        if len(rows) != self.rows:
+            raise ValueError(f"compiled for {self.rows} rows, given {len(rows)}")
+        if self.each_row is not None:
+            return [self.each_row.create(**row) for row in rows]
+        values = {f"{name}.{index}": value for index, row in enumerate(rows) for name, value in row.items()}
+        connection = connections[self.alias]
+        with connection.cursor() as cursor:
+            cursor.execute(self.statement.sql, self.statement.bind(values))
+            keys = connection.ops.fetch_returned_insert_rows(cursor)
+        made = []
+        for (pk,), row in zip(keys, rows, strict=True):
+            instance = self.model(pk=pk, **row)
+            instance._state.adding, instance._state.db = False, self.alias
+            made.append(instance)
+        return made

@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import datetime as dt
+import uuid
+from decimal import Decimal
 
 import pytest
 from django.db.models import Q
 from django.utils import timezone
 
+from banking.models import Receipt, Transfer
 from campaigns.models import CallAttempt, CampaignLead, Disposition, LeadState
-from core.compiled import Insert, Select, Slots, update
-from tests.factories import CampaignFactory, CampaignLeadFactory, StaffFactory
+from core.compiled import Insert, InsertRows, Select, Slots, update
+from tests.factories import BankAccountFactory, CampaignFactory, CampaignLeadFactory, StaffFactory
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db]
 
@@ -79,3 +82,56 @@ def test_a_value_with_no_place_in_the_statement_is_refused():
     slots = Slots(campaign=int, unused=str)
     with pytest.raises(RuntimeError, match="unused"):
         Select(CampaignLead.objects.filter(campaign_id=slots["campaign"]), alias="default", slots=slots)
+
+
+def test_money_keys_and_several_rows_in_one_insert_are_written_as_the_orm_writes_them():
+    payer, payee = BankAccountFactory(), BankAccountFactory()
+    slots = Slots(
+        payer_id=int,
+        payee_id=int,
+        amount=Decimal,
+        comment=str,
+        initiated_by_id=int,
+        idempotency_key=uuid.UUID,
+        created_at=dt.datetime,
+    )
+    key = uuid.uuid4()
+    made = Insert(Transfer, alias="default", slots=slots).create(
+        payer_id=payer.pk,
+        payee_id=payee.pk,
+        amount=Decimal("12.34"),
+        comment="",
+        initiated_by_id=payer.owner_id,
+        idempotency_key=key,
+        created_at=timezone.now(),
+    )
+    assert Transfer.objects.filter(pk=made.pk, amount=Decimal("12.34"), idempotency_key=key).exists()
+
+    slots = Slots(
+        bank_account_id=int,
+        transfer_id=int,
+        kind=str,
+        amount=Decimal,
+        balance_after=Decimal,
+        description=str,
+        created_at=dt.datetime,
+    )
+    receipts = InsertRows(Receipt, alias="default", slots=slots, rows=2).create(
+        [
+            {
+                "bank_account_id": account.pk,
+                "transfer_id": made.pk,
+                "kind": kind,
+                "amount": made.amount,
+                "balance_after": after,
+                "description": "",
+                "created_at": made.created_at,
+            }
+            for account, kind, after in ((payer, "debit", Decimal("0.50")), (payee, "credit", Decimal("99.99")))
+        ]
+    )
+    stored = Receipt.objects.filter(transfer=made).order_by("pk")
+    assert [(row.pk, row.bank_account_id, row.kind, row.balance_after) for row in receipts] == [
+        (row.pk, row.bank_account_id, row.kind, row.balance_after) for row in stored
+    ]
+    assert [row.balance_after for row in stored] == [Decimal("0.50"), Decimal("99.99")]

@@ -40,7 +40,8 @@ def sql_server():
 @pytest.mark.parametrize(("name", "factory"), compiled_statements(), ids=[name for name, _ in compiled_statements()])
 def test_each_compiled_statement_is_valid_t_sql(name, factory, sql_server):
     with transaction.atomic():  # a SELECT … FOR UPDATE is compiled inside a transaction
-        statement = factory(EXPORT_ALIAS)
+        compiled = factory(EXPORT_ALIAS)
+    statement = getattr(compiled, "statement", compiled)  # InsertRows: one INSERT a row on SQL Server
     # As mssql-django's cursor sends it (tests/tsql_shadow.py): only the number of parameters matters here.
     cursor = CursorWrapper(None, sql_server)
     sql, params = statement.sql, [value for _, value in statement.params]
