@@ -231,7 +231,7 @@ class InsertRows(Generic[M]):
         connection = connections[self.alias]
         with connection.cursor() as cursor:
             cursor.execute(self.statement.sql, self.statement.bind(values))
-            keys = connection.ops.fetch_returned_insert_rows(cursor)
+            keys = cursor.fetchall()  # the RETURNING rows, in the order of the VALUES (what bulk_create reads)
         made = []
         for (pk,), row in zip(keys, rows, strict=True):
             instance = self.model(pk=pk, **row)
