@@ -216,9 +216,7 @@ class InsertRows(Generic[M]):
             [model(**{name: numbered[f"{name}.{row}"] for name in slots.kinds}) for row in range(rows)],
             raw=True,
         )
-        compiler = query.get_compiler(alias)
-        compiler.returning_fields = [model._meta.pk]
-        [(sql, params)] = compiler.as_sql()
+        _compiler, [(sql, params)] = compile_query(query, alias, returning_fields=[model._meta.pk])
         self.statement = Statement(alias=alias, sql=sql, params=params, slots=numbered)
 
     def create(self, rows: Sequence[Mapping[str, Any]]) -> list[M]:
