@@ -127,6 +127,9 @@ class ChatSocket:
     def _account(self, frame: dict) -> None:
         kind = frame["type"]
         if kind == "ack":
+            # The tab that sent a message gets it in its ack only (docs/chat-protocol.md): it arrived live.
+            self.live_ids.add(frame["message"]["id"])
+            self.live_seqs.add(frame["message"]["seq"])
             client_id = frame["client_id"]
             if client_id.startswith(RUN_TAG) and client_id not in TALLY.acked:
                 TALLY.acked.add(client_id)
