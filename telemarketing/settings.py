@@ -314,7 +314,8 @@ CONTENT_SECURITY_POLICY = {
 
 LANGUAGE_CODE = "ru"
 LANGUAGES = [("ru", _("Russian")), ("en", _("English"))]
-LOCALE_PATHS = [BASE_DIR / "locale"]
+# Inside the telemarketing package, so that `pip install .` ships the Russian catalogue with the code.
+LOCALE_PATHS = [BASE_DIR / "telemarketing" / "locale"]
 TIME_ZONE = os.environ.get("DJANGO_TIME_ZONE", "Europe/Moscow")
 USE_I18N = True
 USE_TZ = True

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import ast
+import fnmatch
 import gettext
 import re
+import tomllib
 from pathlib import Path
 
 import pytest
@@ -13,7 +15,7 @@ from django.test import Client
 
 from banking.models import Transfer
 
-CATALOGUE = Path(django_settings.BASE_DIR) / "locale" / "ru" / "LC_MESSAGES"
+CATALOGUE = Path(django_settings.BASE_DIR) / "telemarketing" / "locale" / "ru" / "LC_MESSAGES"
 
 
 @pytest.fixture
@@ -98,3 +100,16 @@ def test_every_message_is_translated_and_compiled():
         msgid for msgid in messages if catalogue._catalog.get(msgid, catalogue._catalog.get((msgid, 0))) in (None, "")
     ]
     assert untranslated == []
+
+
+def test_the_catalogue_ships_inside_a_package_that_pip_installs():
+    """`pip install .` packages the apps' directories only: a catalogue beside them would leave an installed
+    bank in English."""
+    base = Path(django_settings.BASE_DIR)
+    project = tomllib.loads((base / "pyproject.toml").read_text(encoding="utf-8"))
+    packaged = project["tool"]["setuptools"]["packages"]["find"]["include"]
+    for path in django_settings.LOCALE_PATHS:
+        package = Path(path).relative_to(base).parts[0]
+        assert (base / package / "__init__.py").exists(), path
+        assert any(fnmatch.fnmatch(package, pattern) for pattern in packaged), path
+        assert (Path(path) / "ru" / "LC_MESSAGES" / "django.mo").exists(), path
