@@ -13,9 +13,7 @@ import uuid
 from decimal import Decimal
 
 import pytest
-from django.contrib.auth.models import Group
 
-from accounts import roles
 from banking.exchange import (
     DESK_USERNAME,
     DeskShort,
@@ -35,9 +33,7 @@ EXCHANGES_PER_THREAD = 10
 
 
 def clerk():
-    account = StaffFactory(is_staff=True, password=PASSWORD)
-    account.groups.add(Group.objects.get(name=roles.BACK_OFFICE))
-    return account
+    return StaffFactory(back_office=True, password=PASSWORD)
 
 
 def totals() -> dict[str, Decimal]:

@@ -7,11 +7,9 @@ import uuid
 from decimal import Decimal
 
 import pytest
-from django.contrib.auth.models import Group
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from accounts import roles
 from audit.models import AuditAction, AuditEvent
 from banking.exchange import exchange, fund_exchange_desk, set_exchange_rate
 from banking.models import BankAccount, Receipt, ReversalStatus, Transfer
@@ -29,9 +27,7 @@ def _fast_password_hashing(fast_password_hashing) -> None:
 
 
 def back_office():
-    account = StaffFactory(is_staff=True)
-    account.groups.add(Group.objects.get(name=roles.BACK_OFFICE))
-    return account
+    return StaffFactory(back_office=True)
 
 
 def paid(amount: str = "300.00", payee_balance: str = "0") -> Transfer:

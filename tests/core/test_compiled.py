@@ -10,9 +10,10 @@ import pytest
 from django.db.models import Q
 from django.utils import timezone
 
+from banking import ledger_statements
 from banking.models import Receipt, Transfer
 from campaigns.models import CallAttempt, CampaignLead, Disposition, LeadState
-from core.compiled import Insert, InsertRows, Select, Slots, update
+from core.compiled import Insert, Select, Slots, update
 from tests.factories import BankAccountFactory, CampaignFactory, CampaignLeadFactory, StaffFactory
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db]
@@ -86,17 +87,9 @@ def test_a_value_with_no_place_in_the_statement_is_refused():
 
 def test_money_keys_and_several_rows_in_one_insert_are_written_as_the_orm_writes_them():
     payer, payee = BankAccountFactory(), BankAccountFactory()
-    slots = Slots(
-        payer_id=int,
-        payee_id=int,
-        amount=Decimal,
-        comment=str,
-        initiated_by_id=int,
-        idempotency_key=uuid.UUID,
-        created_at=dt.datetime,
-    )
     key = uuid.uuid4()
-    made = Insert(Transfer, alias="default", slots=slots).create(
+    # The payment's own statements (banking.ledger_statements): money, a UUID key, two rows in one INSERT.
+    made = ledger_statements.insert_transfer("default").create(
         payer_id=payer.pk,
         payee_id=payee.pk,
         amount=Decimal("12.34"),
@@ -107,16 +100,7 @@ def test_money_keys_and_several_rows_in_one_insert_are_written_as_the_orm_writes
     )
     assert Transfer.objects.filter(pk=made.pk, amount=Decimal("12.34"), idempotency_key=key).exists()
 
-    slots = Slots(
-        bank_account_id=int,
-        transfer_id=int,
-        kind=str,
-        amount=Decimal,
-        balance_after=Decimal,
-        description=str,
-        created_at=dt.datetime,
-    )
-    receipts = InsertRows(Receipt, alias="default", slots=slots, rows=2).create(
+    receipts = ledger_statements.insert_receipts("default").create(
         [
             {
                 "bank_account_id": account.pk,

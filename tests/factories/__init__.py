@@ -15,7 +15,7 @@ from tests.factories.accounts import (
     session_key_for,
 )
 from tests.factories.api import ApiTokenFactory, token_for
-from tests.factories.banking import BankAccountFactory, ReceiptFactory, TransferFactory
+from tests.factories.banking import BankAccountFactory, ReceiptFactory, TransferFactory, usd_rub_desk
 from tests.factories.campaigns import (
     CampaignFactory,
     CampaignLeadFactory,
@@ -47,4 +47,5 @@ __all__ = [
     "WorkerFactory",
     "session_key_for",
     "token_for",
+    "usd_rub_desk",
 ]

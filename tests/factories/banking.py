@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import datetime
 import uuid
 from decimal import Decimal
 
 import factory
+from django.utils import timezone
 from factory.django import DjangoModelFactory
 
-from banking.models import BankAccount, Receipt, Transfer
+from banking.exchange import fund_exchange_desk, set_exchange_rate
+from banking.models import BankAccount, ExchangeRate, Receipt, Transfer
 from banking.services import deposit, open_bank_account, transfer
 from tests.factories.accounts import CustomerFactory
 
@@ -68,3 +71,16 @@ class TransferFactory(DjangoModelFactory):
             idempotency_key=uuid.uuid4(),
             comment=comment,
         )
+
+
+def usd_rub_desk(*, clerk, roubles: str | None = "100000") -> ExchangeRate:
+    """The bank buys a dollar for 90.00 ₽ and sells one for 95.50 ₽ (in force since a minute ago); its exchange
+    desk holds 1 000 $ and, unless ``roubles`` is None, that many roubles."""
+    rate = set_exchange_rate(
+        base="USD", quote="RUB", buy=Decimal("90"), sell=Decimal("95.5"), set_by=clerk,
+        valid_from=timezone.now() - datetime.timedelta(minutes=1),
+    )  # fmt: skip
+    fund_exchange_desk(currency="USD", amount=Decimal("1000"), funded_by=clerk)
+    if roubles is not None:
+        fund_exchange_desk(currency="RUB", amount=Decimal(roubles), funded_by=clerk)
+    return rate

@@ -2,17 +2,13 @@
 
 from __future__ import annotations
 
-import datetime
 from decimal import Decimal
 
 import pytest
-from django.contrib.auth.models import Group
-from django.utils import timezone
 
-from accounts import roles
-from banking.exchange import fund_exchange_desk, set_exchange_rate
+from banking.exchange import set_exchange_rate
 from banking.models import BankAccount, Exchange
-from tests.factories import PASSWORD, BankAccountFactory, CustomerFactory, StaffFactory
+from tests.factories import PASSWORD, BankAccountFactory, CustomerFactory, StaffFactory, usd_rub_desk
 
 
 @pytest.fixture(autouse=True)
@@ -22,19 +18,12 @@ def _fast_password_hashing(settings) -> None:
 
 @pytest.fixture
 def clerk(db):
-    account = StaffFactory(is_staff=True, password=PASSWORD)
-    account.groups.add(Group.objects.get(name=roles.BACK_OFFICE))
-    return account
+    return StaffFactory(back_office=True, password=PASSWORD)
 
 
 @pytest.fixture
 def rate(clerk):
-    made = set_exchange_rate(
-        base="USD", quote="RUB", buy=Decimal("90"), sell=Decimal("95.5"), set_by=clerk,
-        valid_from=timezone.now() - datetime.timedelta(minutes=1),
-    )  # fmt: skip
-    fund_exchange_desk(currency="USD", amount=Decimal("1000"), funded_by=clerk)
-    return made
+    return usd_rub_desk(clerk=clerk, roubles=None)
 
 
 @pytest.fixture
