@@ -7,6 +7,7 @@ that reconnects and asks for what it missed finds it in the database.
 from __future__ import annotations
 
 from django.db import IntegrityError, router, transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
@@ -17,6 +18,7 @@ from audit.models import AuditAction
 from audit.services import record_event
 from chat import events
 from chat import message_statements as statements
+from chat.message_statements import OPEN_STATUSES
 from chat.models import MAX_MESSAGE_LENGTH, ChatAttachment, ChatMessage, Conversation, ConversationStatus
 from chat.selectors import is_chat_agent, is_customer
 from surveys.models import Survey, SurveyKind, SurveySource
@@ -25,7 +27,6 @@ MAX_TOPIC_LENGTH = 200
 MAX_CLIENT_MESSAGE_ID_LENGTH = 64
 MAX_OPEN_CONVERSATIONS = 3
 MAX_RATING_COMMENT_LENGTH = 2000
-OPEN_STATUSES = (ConversationStatus.WAITING, ConversationStatus.ACTIVE)
 
 
 class ChatError(Exception):
@@ -180,9 +181,6 @@ def post_message(
     An agent's answer in a conversation left outside business hours is also e-mailed (chat/offline.py)."""
     client_message_id = _clean_client_message_id(client_message_id)
     text = _clean_text(text)
-    already = ChatMessage.objects.select_related("sender").filter(
-        conversation_id=conversation_id, sender=sender, client_message_id=client_message_id
-    )
     alias = router.db_for_write(ChatMessage)
     try:
         # The path every chat message takes: three statements between BEGIN and COMMIT (chat/message_statements.py).
@@ -192,7 +190,8 @@ def post_message(
             if not statements.take_next_number(alias).execute(
                 conversation=conversation_id, sender=sender.pk, now=timezone.now()
             ):
-                return _not_taken(conversation_id=conversation_id, sender=sender, already=already), False
+                stored = _not_taken(conversation_id=conversation_id, sender=sender, client_message_id=client_message_id)
+                return stored, False
             conversation = statements.numbered(alias).first(conversation=conversation_id)
             assert conversation is not None  # its row is locked by the UPDATE above
             message = statements.new_message(alias).create(
@@ -216,11 +215,18 @@ def post_message(
                 events.publish_conversation_on_commit(conversation_id)  # the desks show the first message
     except IntegrityError:
         # Sent before (a resend after a reconnect), or twice at once on two connections: the stored copy.
-        return already.get(), False
+        return _stored(conversation_id=conversation_id, sender=sender, client_message_id=client_message_id).get(), False
     return message, True
 
 
-def _not_taken(*, conversation_id: int, sender: Account, already) -> ChatMessage:
+def _stored(*, conversation_id: int, sender: Account, client_message_id: str) -> QuerySet[ChatMessage]:
+    """The sender's message stored under this id, if any (built only off the hot path: a resend or a refusal)."""
+    return ChatMessage.objects.select_related("sender").filter(
+        conversation_id=conversation_id, sender=sender, client_message_id=client_message_id
+    )
+
+
+def _not_taken(*, conversation_id: int, sender: Account, client_message_id: str) -> ChatMessage:
     """Why the conversation took no message from the sender: raises the refusal, or returns the stored copy of a
     message resent after the conversation closed."""
     conversation = Conversation.objects.only("customer_id", "agent_id", "status").filter(pk=conversation_id).first()
@@ -228,7 +234,7 @@ def _not_taken(*, conversation_id: int, sender: Account, already) -> ChatMessage
         raise ConversationNotFound()
     check_participant(conversation, sender)
     if conversation.status == ConversationStatus.CLOSED:
-        existing = already.first()
+        existing = _stored(conversation_id=conversation_id, sender=sender, client_message_id=client_message_id).first()
         if existing is not None:
             return existing
         raise ConversationClosed()
