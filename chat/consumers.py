@@ -30,7 +30,8 @@ class ConversationConsumer(ChatSocket):
         "note": "on_note",
         "ping": "on_ping",
     }
-    # Their handlers begin with ``self.database``, which checks the session in the same database call.
+    # Their handlers check the session in their own database call: a message in its UPDATE (``signed_in``), a
+    # sync through ``self.database``.
     database_frames = frozenset({"message", "sync"})
 
     async def connect(self):
@@ -136,13 +137,18 @@ class ConversationConsumer(ChatSocket):
     # Frames from the client
 
     async def on_message(self, frame: dict) -> None:
-        message, created = await self.database(
-            services.post_message,
-            conversation_id=self.conversation_id,
-            sender=self.user,
-            client_message_id=frame.get("client_id"),
-            text=frame.get("text"),
-        )
+        try:
+            message, created = await in_database_thread(services.post_message)(
+                conversation_id=self.conversation_id,
+                sender=self.user,
+                client_message_id=frame.get("client_id"),
+                text=frame.get("text"),
+                signed_in=self.signed_in(),
+            )
+        except services.InvalidMessage:  # refused before its UPDATE checked the session: an ended one comes first
+            if not await in_database_thread(self.session_current)():
+                raise services.SessionEnded() from None
+            raise
         if created and self.role == "agent" and not self.peer_channels:  # the customer has no chat open
             await in_database_thread(notifications.notify_chat_answer)(
                 customer_id=self.customer_id,

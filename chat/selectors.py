@@ -6,10 +6,11 @@ import datetime as dt
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import import_module
-from typing import Literal
+from typing import Literal, NamedTuple
 
 from django.conf import settings
 from django.contrib.auth import HASH_SESSION_KEY, SESSION_KEY
+from django.contrib.sessions.base_session import AbstractBaseSession
 from django.db import connection
 from django.db.models import Count, OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
@@ -290,6 +291,17 @@ def customer_context(*, agent: Account, conversation_id: int) -> CustomerContext
     )
 
 
+def session_model() -> type[AbstractBaseSession]:
+    return import_module(settings.SESSION_ENGINE).SessionStore.get_model_class()
+
+
+class SignIn(NamedTuple):
+    """What a chat socket was opened with: its session, and the hash of its user's password at that moment."""
+
+    session_key: str
+    password: str
+
+
 def session_is_current(*, session_key: str | None, user) -> bool:
     """The session still exists, has not expired, belongs to this active user, and was made with their current
     password (as Django's own check of each request: a password change ends the other sessions).
@@ -313,7 +325,7 @@ def session_is_current(*, session_key: str | None, user) -> bool:
 def _session_and_password_sql(vendor: str) -> str:
     """The account's password and, if its session has not expired, the session's data (NULL otherwise)."""
     quote = connection.ops.quote_name
-    session = import_module(settings.SESSION_ENGINE).SessionStore.get_model_class()._meta
+    session = session_model()._meta
     account = Account._meta
 
     def column(meta, name: str) -> str:

@@ -20,7 +20,7 @@ from chat import events
 from chat import message_statements as statements
 from chat.message_statements import OPEN_STATUSES
 from chat.models import MAX_MESSAGE_LENGTH, ChatAttachment, ChatMessage, Conversation, ConversationStatus
-from chat.selectors import is_chat_agent, is_customer
+from chat.selectors import SignIn, is_chat_agent, is_customer, session_is_current
 from surveys.models import Survey, SurveyKind, SurveySource
 
 MAX_TOPIC_LENGTH = 200
@@ -41,6 +41,13 @@ class ChatError(Exception):
 
     def __str__(self) -> str:
         return str(self.message)
+
+
+class SessionEnded(ChatError):
+    """The chat socket's session no longer signs its user in: the frame is refused and the socket closed."""
+
+    code = "session_ended"
+    default_message = _("Your session has ended; sign in again.")
 
 
 class ConversationNotFound(ChatError):
@@ -175,10 +182,12 @@ def post_message(
     client_message_id: str,
     text: str,
     attachment: ChatAttachment | None = None,
+    signed_in: SignIn | None = None,
 ) -> tuple[ChatMessage, bool]:
     """Store a message as the conversation's next number (``seq``), then publish it. Returns (message, created):
     a message resent with the same client_message_id is stored once, and the resend gets the stored one back.
-    An agent's answer in a conversation left outside business hours is also e-mailed (chat/offline.py)."""
+    An agent's answer in a conversation left outside business hours is also e-mailed (chat/offline.py).
+    ``signed_in``: a chat socket's session, refused with SessionEnded once it no longer signs the sender in."""
     client_message_id = _clean_client_message_id(client_message_id)
     text = _clean_text(text)
     alias = router.db_for_write(ChatMessage)
@@ -187,10 +196,16 @@ def post_message(
         with transaction.atomic(using=alias):
             # Taking the next number locks the conversation's row until commit, so messages sent at once are
             # numbered one after another; a refused insert rolls its number back (no gaps).
-            if not statements.take_next_number(alias).execute(
-                conversation=conversation_id, sender=sender.pk, now=timezone.now()
+            session = {"session_key": signed_in.session_key, "password": signed_in.password} if signed_in else {}
+            if not statements.take_next_number(alias, signed_in=bool(signed_in)).execute(
+                conversation=conversation_id, sender=sender.pk, now=timezone.now(), **session
             ):
-                stored = _not_taken(conversation_id=conversation_id, sender=sender, client_message_id=client_message_id)
+                stored = _not_taken(
+                    conversation_id=conversation_id,
+                    sender=sender,
+                    client_message_id=client_message_id,
+                    signed_in=signed_in,
+                )
                 return stored, False
             conversation = statements.numbered(alias).first(conversation=conversation_id)
             assert conversation is not None  # its row is locked by the UPDATE above
@@ -226,9 +241,13 @@ def _stored(*, conversation_id: int, sender: Account, client_message_id: str) ->
     )
 
 
-def _not_taken(*, conversation_id: int, sender: Account, client_message_id: str) -> ChatMessage:
+def _not_taken(
+    *, conversation_id: int, sender: Account, client_message_id: str, signed_in: SignIn | None
+) -> ChatMessage:
     """Why the conversation took no message from the sender: raises the refusal, or returns the stored copy of a
     message resent after the conversation closed."""
+    if signed_in is not None and not session_is_current(session_key=signed_in.session_key, user=sender):
+        raise SessionEnded()
     conversation = Conversation.objects.only("customer_id", "agent_id", "status").filter(pk=conversation_id).first()
     if conversation is None:
         raise ConversationNotFound()

@@ -152,10 +152,6 @@ class TokenBucket:
         return True
 
 
-class SessionEnded(Exception):
-    """The socket's session no longer signs its user in: the frame is refused and the socket closed."""
-
-
 class FrameError(Exception):
     def __init__(self, code: str, message: str) -> None:
         super().__init__(message)
@@ -331,10 +327,10 @@ class ChatSocket(AsyncWebsocketConsumer):
                 if not allowed:
                     raise FrameError("rate_limited", _("Too many frames: slow down."))
                 if frame["type"] not in self.database_frames and not await in_database_thread(self.session_current)():
-                    raise SessionEnded
+                    raise services.SessionEnded()
                 await getattr(self, self.frame_handlers[frame["type"]])(frame)
-            except SessionEnded:
-                await self.send_error("session_ended", _("Your session has ended; sign in again."), frame=frame)
+            except services.SessionEnded as ended:
+                await self.send_error(ended.code, str(ended), frame=frame)
                 self.closing = True
                 await self.close(code=CloseCode.NOT_AUTHENTICATED)
             except FrameError as error:
@@ -350,6 +346,11 @@ class ChatSocket(AsyncWebsocketConsumer):
         expired, the password not changed since (checked on every frame, so the socket ends with the session)."""
         return selectors.session_is_current(session_key=self.session_key, user=self.scope.get("user"))
 
+    def signed_in(self) -> selectors.SignIn:
+        """The session and password this socket was opened with, for a service that checks them itself (a socket
+        without a session matches none)."""
+        return selectors.SignIn(session_key=self.session_key or "", password=self.scope["user"].password)
+
     async def database(self, function: Callable[..., R], /, **kwargs) -> R:
         """``function(**kwargs)`` on the chat's database threads, in one call with the frame's session check
         (one trip to the database thread instead of two, on the path every message takes)."""
@@ -357,7 +358,7 @@ class ChatSocket(AsyncWebsocketConsumer):
 
     def _if_session_current(self, function: Callable[..., R], kwargs: dict) -> R:
         if not self.session_current():
-            raise SessionEnded
+            raise services.SessionEnded()
         return function(**kwargs)
 
     def parse(self, text_data) -> dict:

@@ -7,9 +7,9 @@ import threading
 
 import pytest
 from asgiref.sync import async_to_sync
-from django.db import transaction
+from django.db import DatabaseError, connection, transaction
 
-from chat.database import in_database_thread, uses_sqlite
+from chat.database import in_database_thread, thread_count, uses_sqlite
 from chat.models import SavedReply
 
 
@@ -67,3 +67,51 @@ def test_on_a_database_server_calls_run_side_by_side():
 
     first, second = async_to_sync(scenario)()
     assert first != second
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_on_a_database_server_calls_that_wait_share_a_connection_and_each_hears_back_when_done():
+    """With every thread busy, the calls that queue up run on one connection in turn: each caller hears back as
+    soon as its own call has committed (not when the batch ends), and a call that fails hands the connection back
+    without harming the next one."""
+    if uses_sqlite():
+        pytest.skip("run with DATABASE_URL pointing at PostgreSQL: SQLite commits a batch as one transaction")
+    threads = thread_count()
+    release = threading.Event()
+    first_heard = threading.Event()
+
+    def busy() -> None:
+        SavedReply.objects.exists()
+        assert release.wait(timeout=5)
+
+    def add(shortcut: str) -> int:
+        SavedReply.objects.create(shortcut=shortcut, text="Hello")
+        return threading.get_ident()
+
+    def after_the_first_was_heard() -> int:
+        assert first_heard.wait(timeout=5), "the first queued call's caller was not told before the batch ended"
+        return add("c")
+
+    def failing() -> None:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT no_such_column FROM chat_savedreply")
+
+    async def scenario():
+        occupying = [asyncio.ensure_future(in_database_thread(busy)()) for _ in range(threads)]
+        await asyncio.sleep(0.2)  # every thread is busy now
+        first = asyncio.ensure_future(in_database_thread(add)("a"))
+        broken = asyncio.ensure_future(in_database_thread(failing)())
+        last = asyncio.ensure_future(in_database_thread(after_the_first_was_heard)())
+        await asyncio.sleep(0.1)
+        release.set()
+        first_thread = await first
+        first_heard.set()
+        with pytest.raises(DatabaseError):
+            await broken
+        await asyncio.gather(*occupying)
+        return first_thread, await last
+
+    first_thread, last_thread = async_to_sync(scenario)()
+    assert first_thread == last_thread  # one batch: the three queued calls on the thread that came free first
+    assert sorted(SavedReply.objects.values_list("shortcut", flat=True)) == ["a", "c"]

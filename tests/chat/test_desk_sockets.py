@@ -192,6 +192,21 @@ class TestSessionEnds:
         run(scenario)
         assert not active.messages.exists()
 
+    def test_a_message_refused_for_its_text_after_logout_still_ends_the_socket(self, active, customer):
+        session = self.signed_in(customer)
+        client = Client(path(active), session_key=session.session_key)
+
+        async def scenario():
+            await client.connect()
+            await client.frame("hello")
+            await database_sync_to_async(session.flush)()
+            await client.send({"type": "message", "client_id": "empty", "text": "   "})
+            refused = await client.frame("error")
+            assert refused["code"] == "session_ended"
+            assert await client.closed_with() == CloseCode.NOT_AUTHENTICATED
+
+        run(scenario)
+
 
 @pytest.mark.parametrize(
     ("origin", "allowed"),

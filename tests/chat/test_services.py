@@ -3,14 +3,19 @@
 from __future__ import annotations
 
 import threading
+from datetime import timedelta
 
 import pytest
+from django.contrib.sessions.models import Session
 from django.db import connection
+from django.utils import timezone
 
+from accounts.models import Account
 from chat import services
 from chat.models import ChatMessage, Conversation
+from chat.selectors import SignIn
 from surveys.models import Survey
-from tests.factories import CustomerFactory, StaffFactory
+from tests.factories import CustomerFactory, StaffFactory, session_key_for
 
 pytestmark = pytest.mark.django_db
 
@@ -31,8 +36,15 @@ def active(customer, agent):
     return services.claim_conversation(conversation_id=conversation.pk, agent=agent)
 
 
-def post(conversation, sender, client_id="m1", text="Hello"):
-    return services.post_message(conversation_id=conversation.pk, sender=sender, client_message_id=client_id, text=text)
+def post(conversation, sender, client_id="m1", text="Hello", signed_in=None):
+    return services.post_message(
+        conversation_id=conversation.pk, sender=sender, client_message_id=client_id, text=text, signed_in=signed_in
+    )
+
+
+def signed_in(account) -> SignIn:
+    """What a chat socket of this login opens with: a fresh session and the password as it is now."""
+    return SignIn(session_key=session_key_for(account), password=account.password)
 
 
 class TestStart:
@@ -193,7 +205,6 @@ class TestPostMessage:
             post(active, active.customer, client_id="after-close")
         assert post(active, active.customer, client_id="before-close") == (stored, False)
 
-
     def test_a_message_to_a_conversation_that_does_not_exist_is_refused(self, customer):
         with pytest.raises(services.ConversationNotFound):
             services.post_message(conversation_id=999_999, sender=customer, client_message_id="m", text="Hi")
@@ -222,6 +233,46 @@ class TestPostMessage:
         # sender's right to write, the conversation read, the message inserted, RELEASE.
         with django_assert_num_queries(5):
             post(active, active.agent, client_id="second")
+        # From a chat socket the session is checked in the same UPDATE: no statement more.
+        sign_in = signed_in(active.agent)
+        with django_assert_num_queries(5):
+            post(active, active.agent, client_id="third", signed_in=sign_in)
+        assert active.messages.count() == 3
+
+
+class TestSignedIn:
+    """A message from a chat socket is stored only while the socket's session still signs its sender in."""
+
+    @pytest.mark.parametrize("how", ["logout", "expiry", "password change", "deactivated", "no session"])
+    def test_a_message_after_the_session_ended_is_refused_and_takes_no_number(self, active, how):
+        sign_in = signed_in(active.customer)
+        post(active, active.customer, client_id="before", signed_in=sign_in)
+        if how == "logout":
+            Session.objects.filter(pk=sign_in.session_key).delete()
+        elif how == "expiry":
+            Session.objects.filter(pk=sign_in.session_key).update(expire_date=timezone.now() - timedelta(seconds=1))
+        elif how == "password change":
+            customer = Account.objects.get(pk=active.customer.pk)
+            customer.set_password("a new password 123")
+            customer.save(update_fields=["password"])
+        elif how == "deactivated":
+            Account.objects.filter(pk=active.customer.pk).update(is_active=False)
+        else:
+            sign_in = SignIn(session_key="", password=sign_in.password)
+        with pytest.raises(services.SessionEnded):
+            post(active, active.customer, client_id="after", signed_in=sign_in)
+        assert list(active.messages.values_list("client_message_id", flat=True)) == ["before"]
+        assert Conversation.objects.get().last_message_seq == 1
+
+    def test_another_logins_session_signs_nobody_else_in(self, active):
+        with pytest.raises(services.SessionEnded):
+            post(active, active.customer, signed_in=signed_in(active.agent))
+        assert not active.messages.exists()
+
+    def test_a_refusal_for_another_reason_is_still_that_reason(self, active):
+        services.close_conversation(conversation_id=active.pk, by=active.customer)
+        with pytest.raises(services.ConversationClosed):
+            post(active, active.agent, signed_in=signed_in(active.agent))
 
 
 class TestClose:
