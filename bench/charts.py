@@ -27,7 +27,7 @@ def draw(document: dict, out: Path) -> list[str]:
         series = [
             (f"{backend_label(r)} {variant}", r, variant)
             for r in results["payments"]
-            for variant in ("service", "raw_sql")
+            for variant in ("service", "raw_sql", "raw_sql_ledger")
         ]
         workers = sorted({run["workers"] for r in results["payments"] for run in r["runs"]})
         width = 0.8 / len(series)

@@ -1,12 +1,13 @@
 """Payments: transfers per second through ``banking.services.transfer`` with 1, 4 and 16 concurrent workers.
 
-Baseline: the same ledger writes as raw SQL in one transaction per transfer, taking the row locks in the
-same order (by primary key): lock both accounts, update both balances, insert the transfer and its debit and
-credit receipts. The service writes more in that transaction, which the baseline leaves out: an audit event,
-and the payee's "money arrived" e-mail (the payees here are customers with an address): its notification,
-its outbox row and the task that sends it, after reading the payee's login and e-mail settings. Every worker
-is a thread with its own database connection (the runner sizes PostgreSQL's pool for them). On SQLite every
-write transaction starts with BEGIN IMMEDIATE, so writers run one at a time whatever the number of workers.
+Baselines, each a transaction per transfer in raw SQL taking the row locks in the same order (by primary key):
+``raw_sql`` makes the same writes as the service (issue 15: "raw SQL doing the same writes"): both balances, the
+transfer and its two receipts, the payee's "money arrived" e-mail (its notification and outbox row, after
+reading the payee's login, address and setting: the payees here are customers with an address) and the audit
+event, then after the commit the look for a waiting delivery run. ``raw_sql_ledger`` writes the ledger rows
+alone, the stricter baseline of the earlier reports. Every worker is a thread with its own database connection
+(the runner sizes PostgreSQL's pool for them). On SQLite every write transaction starts with BEGIN IMMEDIATE,
+so writers run one at a time whatever the number of workers.
 
 After every run the ledger is checked: the total of the balances is unchanged, no balance is negative,
 each account's balance equals its credits minus its debits, and each transfer has exactly its two receipts.
@@ -23,6 +24,7 @@ from decimal import Decimal
 from django.db import connection, transaction
 from django.db.models import Count, F, Q, Sum
 from django.utils import timezone
+from django_tasks_db.models import get_date_max
 
 from accounts.models import Account
 from banking.models import BankAccount, Receipt, ReceiptKind, Transfer
@@ -57,7 +59,18 @@ def service_transfer(rng: random.Random, accounts: list[tuple[Account, str]]) ->
 
 
 def raw_transfer(rng: random.Random, accounts: list[tuple[Account, str]]) -> None:
-    """The service's ledger rows (not its audit event and e-mail), in plain SQL, locked in primary-key order."""
+    """The service's writes, in plain SQL, locked in primary-key order: the ledger rows, the payee's e-mail
+    (after reading the payee's login, address and setting) and the audit event; after the commit, the look for a
+    waiting delivery run. The same statements as the service, less the service's own Python."""
+    _raw(rng, accounts, same_writes=True)
+
+
+def raw_ledger_transfer(rng: random.Random, accounts: list[tuple[Account, str]]) -> None:
+    """The ledger rows alone (no e-mail, no audit event): the stricter baseline of the earlier reports."""
+    _raw(rng, accounts, same_writes=False)
+
+
+def _raw(rng: random.Random, accounts: list[tuple[Account, str]], *, same_writes: bool) -> None:
     (owner, payer), (_payee_owner, payee) = rng.sample(accounts, 2)
     amount = _amount(rng)
     lock = " FOR UPDATE" if connection.vendor == "postgresql" else ""
@@ -66,11 +79,11 @@ def raw_transfer(rng: random.Random, accounts: list[tuple[Account, str]]) -> Non
     key = key if connection.features.has_native_uuid_field else key.hex
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute(
-            "SELECT id, number, balance FROM banking_bankaccount WHERE number IN (%s, %s) ORDER BY id" + lock,
+            "SELECT id, number, balance, owner_id FROM banking_bankaccount WHERE number IN (%s, %s) ORDER BY id" + lock,
             [payer, payee],
         )
-        rows = {number: (pk, Decimal(str(balance)).quantize(Decimal("0.01"))) for pk, number, balance in cursor}
-        (payer_id, payer_balance), (payee_id, payee_balance) = rows[payer], rows[payee]
+        rows = {row[1]: (row[0], Decimal(str(row[2])).quantize(CENT), row[3]) for row in cursor.fetchall()}
+        (payer_id, payer_balance, _), (payee_id, payee_balance, payee_login) = rows[payer], rows[payee]
         if payer_balance < amount:
             raise RuntimeError("not enough money")  # never with these balances and amounts
         payer_balance, payee_balance = payer_balance - amount, payee_balance + amount
@@ -84,12 +97,64 @@ def raw_transfer(rng: random.Random, accounts: list[tuple[Account, str]]) -> Non
         transfer_id = cursor.fetchone()[0]
         cursor.execute(
             "INSERT INTO banking_receipt (bank_account_id, transfer_id, kind, amount, balance_after, description,"
-            " created_at) VALUES (%s, %s, %s, %s, %s, %s, %s), (%s, %s, %s, %s, %s, %s, %s)",
+            " created_at) VALUES (%s, %s, %s, %s, %s, %s, %s), (%s, %s, %s, %s, %s, %s, %s) RETURNING id",
             [
                 *(payer_id, transfer_id, ReceiptKind.DEBIT.value, amount, payer_balance, "bench", now),
                 *(payee_id, transfer_id, ReceiptKind.CREDIT.value, amount, payee_balance, "bench", now),
             ],
         )
+        credit_id = max(row[0] for row in cursor.fetchall())
+        if not same_writes:
+            return
+        cursor.execute(
+            "SELECT a.is_active, c.email, s.money_arrived FROM accounts_account a"
+            " LEFT JOIN accounts_client c ON a.client_id = c.id"
+            " LEFT JOIN outreach_notificationsettings s ON s.account_id = a.id WHERE a.id = %s",
+            [payee_login],
+        )
+        active, email, wanted = cursor.fetchone()
+        if active and email and wanted is not False:
+            cursor.execute(
+                "INSERT INTO outreach_notification (account_id, kind, event_key, subject, body, created_at)"
+                " VALUES (%s, %s, %s, %s, %s, %s) RETURNING id",
+                [
+                    payee_login,
+                    "money_in",
+                    f"receipt:{credit_id}",
+                    f"Поступили деньги: {amount} ₽",
+                    f"На ваш счёт поступило {amount} ₽.\nbench\nОстаток: {payee_balance} ₽.",
+                    now,
+                ],
+            )
+            notification_id = cursor.fetchone()[0]
+            cursor.execute(
+                "INSERT INTO outreach_delivery (notification_id, channel, address, status, attempts, last_error,"
+                " idempotency_key, provider_id, next_attempt_at, claimed_by, created_at)"
+                " VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)",
+                [notification_id, "email", email, "await", 0, "", uuid.uuid4().hex, "", now, "", now],
+            )
+        cursor.execute(
+            "INSERT INTO audit_auditevent (created_at, actor_id, actor_username, action, target_type, target_id,"
+            " summary) VALUES (%s, %s, %s, %s, %s, %s, %s)",
+            [now, owner.pk, owner.username, "payment", "banking.Transfer", str(transfer_id), f"{amount} RUB"],
+        )
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT id FROM django_tasks_database_dbtaskresult WHERE (run_after = %s OR run_after <= %s)"
+            " AND backend_name = %s AND queue_name = %s AND status = %s AND task_path = %s LIMIT 1",
+            [
+                connection.ops.adapt_datetimefield_value(get_date_max()),
+                now,
+                "default",
+                "default",
+                "READY",
+                "outreach.tasks.deliver_messages",
+            ],
+        )
+        cursor.fetchone()
+
+
+VARIANTS = (("service", service_transfer), ("raw_sql", raw_transfer), ("raw_sql_ledger", raw_ledger_transfer))
 
 
 def run_workers(operation, *, workers: int, duration: float, accounts, seed: int) -> dict:
@@ -169,7 +234,7 @@ def run(parameters: dict) -> dict:
     runs = []
     made = 0
     for workers in parameters["workers"]:
-        for variant, operation in (("service", service_transfer), ("raw_sql", raw_transfer)):
+        for variant, operation in VARIANTS:
             measured = run_workers(
                 operation, workers=workers, duration=parameters["duration"], accounts=accounts, seed=workers
             )

@@ -33,21 +33,26 @@ def summarise(document: dict) -> list[dict]:
     for result in results.get("payments", []):
         by = {(run["variant"], run["workers"]): run["per_second"] for run in result["runs"]}
         for workers in sorted({workers for _variant, workers in by}):
-            value, baseline = by.get(("service", workers)), by.get(("raw_sql", workers))
-            share = ratio(value, baseline)
-            rows.append(
-                {
-                    "benchmark": "payments",
-                    "backend": backend_label(result),
-                    "measure": f"transfers/s, {workers} worker{'s' if workers > 1 else ''}",
-                    "value": value,
-                    "baseline": baseline,
-                    "ratio": share,
-                    "target": "≥ 0.40",
-                    "met": share is not None and share >= 0.40,
-                    "correct": result["correct"],
-                }
-            )
+            value = by.get(("service", workers))
+            # The target's baseline is raw SQL doing the same writes; the ledger rows alone are shown beside it.
+            for variant, against, target in (("raw_sql", "", "≥ 0.40"), ("raw_sql_ledger", ", vs ledger rows", "—")):
+                baseline = by.get((variant, workers))
+                if baseline is None:
+                    continue
+                share = ratio(value, baseline)
+                rows.append(
+                    {
+                        "benchmark": "payments",
+                        "backend": backend_label(result),
+                        "measure": f"transfers/s, {workers} worker{'s' if workers > 1 else ''}{against}",
+                        "value": value,
+                        "baseline": baseline,
+                        "ratio": share,
+                        "target": target,
+                        "met": (share is not None and share >= 0.40) if target != "—" else None,
+                        "correct": result["correct"],
+                    }
+                )
     echo_runs = {run["clients"]: run for run in results.get("chat_echo", {}).get("runs", [])}
     for result in results.get("chat", []):
         if not result["runs"]:
@@ -187,7 +192,13 @@ def markdown(document: dict, charts: list[str]) -> str:
         "",
     ]
     if results.get("payments"):
-        parts += ["## Payments", "", "Transfers per second; baseline: the same writes in raw SQL.", ""]
+        parts += [
+            "## Payments",
+            "",
+            "Transfers per second; baselines: `raw_sql`, the same statements in raw SQL (the target's); "
+            "`raw_sql_ledger`, the ledger rows alone (no e-mail, no audit event).",
+            "",
+        ]
         rows = []
         for result in results["payments"]:
             for run in result["runs"]:
