@@ -353,7 +353,7 @@ class ChatSocket(AsyncWebsocketConsumer):
 
     async def database(self, function: Callable[..., R], /, **kwargs) -> R:
         """``function(**kwargs)`` on the chat's database threads, in one call with the frame's session check
-        (one trip to the database thread instead of two, on the path every message takes)."""
+        (one trip to the database thread instead of two; a message checks its session in its own UPDATE)."""
         return await in_database_thread(self._if_session_current)(function, kwargs)
 
     def _if_session_current(self, function: Callable[..., R], kwargs: dict) -> R:
