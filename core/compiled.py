@@ -125,14 +125,15 @@ def _adapt(ops, kind: type, value: Any) -> Any:
 
 
 class Select(Statement, Generic[M]):
-    """A SELECT of model instances (with their ``select_related`` objects)."""
+    """A SELECT of model instances (with their ``select_related`` objects and annotations)."""
 
     def __init__(self, queryset: QuerySet[M], *, alias: str, slots: Slots):
         compiler, (sql, params) = compile_query(queryset.query, alias)
         super().__init__(alias=alias, sql=sql, params=params, slots=slots)
         select, klass_info = compiler.select, compiler.klass_info
-        if klass_info is None or compiler.annotation_col_map:
-            raise ValueError("only a queryset of model instances, without annotations, is compiled")
+        if klass_info is None:
+            raise ValueError("only a queryset of model instances is compiled")
+        self.annotations = list(compiler.annotation_col_map.items())
         self.model: type[M] = klass_info["model"]
         fields = klass_info["select_fields"]
         self.start, self.end = fields[0], fields[-1] + 1
@@ -154,6 +155,8 @@ class Select(Statement, Generic[M]):
             instance = self.model.from_db(self.alias, self.init_list, row[self.start : self.end])
             for populator in self.populators:
                 populator.populate(row, instance)
+            for name, position in self.annotations:
+                setattr(instance, name, row[position])
             found.append(instance)
         return found
 

@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import datetime as dt
+from functools import lru_cache
 
-from django.db.models import Count, F, Min, Q, QuerySet
+from django.db import router
+from django.db.models import Count, F, Min, Q, QuerySet, Window
 
 from accounts.models import Account
 from accounts.selectors import customer_accounts
 from banking.confirmation import DELIVERY_KEY_PREFIX as PAYMENT_CODE_KEY_PREFIX
 from campaigns.models import Campaign
+from core.compiled import Select, Slots
 from core.querying import contains_in_any_case, local_days, ordering_for
 from outreach.models import Message, MessageStatus, News, ScheduledNews
 
@@ -51,10 +54,37 @@ def customer_messages(*, account: Account) -> QuerySet[Message]:
     )
 
 
+def latest_customer_messages(*, account: Account, limit: int) -> tuple[list[Message], int]:
+    """The newest ``limit`` messages and how many of all of them are unread, in one query."""
+    if account.client_id is None:
+        return [], 0
+    latest = _latest_messages(router.db_for_read(Message), limit).all(client=account.client_id)
+    return latest, latest[0].unread_in_all if latest else 0  # type: ignore[attr-defined]
+
+
 def customer_news(*, account: Account, limit: int) -> list[News]:
     """The newest news published to this login and not withdrawn."""
-    news = News.objects.filter(account=account, withdrawn_at__isnull=True)
-    return list(news.order_by("-published_at", "-id")[:limit])
+    return _latest_news(router.db_for_read(News), limit).all(account=account.pk)
+
+
+# The overview, the customers' most visited page, reads both; compiled once per database (``core.compiled``),
+# as building them with the ORM on every visit cost more Python than the database spent running them.
+
+
+@lru_cache(maxsize=16)
+def _latest_messages(alias: str, limit: int) -> Select[Message]:
+    """The unread count is a window over every message shown, computed before the LIMIT (each row carries it)."""
+    slots = Slots(client=int)
+    shown = customer_messages(account=Account(client_id=slots["client"]))
+    unread = Window(Count("pk", filter=~Q(status=MessageStatus.READ)))
+    return Select(shown.annotate(unread_in_all=unread)[:limit], alias=alias, slots=slots)
+
+
+@lru_cache(maxsize=16)
+def _latest_news(alias: str, limit: int) -> Select[News]:
+    slots = Slots(account=int)
+    news = News.objects.filter(account=slots["account"], withdrawn_at__isnull=True)
+    return Select(news.order_by("-published_at", "-id")[:limit], alias=alias, slots=slots)
 
 
 def news_for_management(

@@ -18,9 +18,9 @@ from accounts.models import Account
 from banking import selectors as banking_selectors
 from banking.models import BankAccount
 from banking.operations import Operation, describe_all
-from banking.valuation import Total, rates_generation, total_in_roubles, valued_bank_accounts
+from banking.valuation import Total, total_in_roubles, valued_bank_accounts
 from outreach import selectors as outreach_selectors
-from outreach.models import Message, MessageStatus, News
+from outreach.models import Message, News
 
 DASHBOARD_RECEIPTS = 10
 DASHBOARD_NEWS = 5
@@ -30,16 +30,14 @@ DASHBOARD_MESSAGES = 10
 @dataclass(frozen=True)
 class Dashboard:
     account: Account
-    bank_accounts: list[BankAccount]  # with ``last_receipt_id``
-    rates: tuple[int, int | None]  # banking.valuation.rates_generation()
+    bank_accounts: list[BankAccount]  # with ``last_receipt_id`` and their rates against the rouble
     news: list[News]
     messages: list[Message]
     unread_messages: int
 
     @cached_property
     def total(self) -> Total:
-        """Read only when the page renders it (the accounts' fragment is not cached): the rates in force."""
-        return total_in_roubles(valued_bank_accounts(account=self.account))
+        return total_in_roubles(self.bank_accounts)
 
     @cached_property
     def latest_operations(self) -> list[Operation]:
@@ -50,7 +48,8 @@ class Dashboard:
     @cached_property
     def money_version(self) -> str:
         """Changes whenever what the accounts' fragment shows can change: a balance, a new operation on any
-        account (every movement of money writes a receipt), a nickname, an account opened or closed, a rate.
+        account (every movement of money writes a receipt), a nickname, an account opened or closed, the rate in
+        force for one of their currencies.
         The page caches that fragment under it, so a cached fragment is never stale (docs/architecture.md)."""
         state = [
             (
@@ -59,25 +58,26 @@ class Dashboard:
                 bank_account.nickname,
                 bank_account.is_closed,
                 bank_account.last_receipt_id,  # type: ignore[attr-defined]
+                bank_account.rate_base,  # type: ignore[attr-defined]
+                str(bank_account.rate_buy),  # type: ignore[attr-defined]
+                str(bank_account.rate_sell),  # type: ignore[attr-defined]
             )
             for bank_account in self.bank_accounts
         ]
-        return hashlib.sha256(repr((state, self.rates)).encode()).hexdigest()
+        return hashlib.sha256(repr(state).encode()).hexdigest()
 
 
 def customer_dashboard(*, account: Account) -> Dashboard:
-    """Five bounded queries, and two more (the latest operations; the accounts with their rates, for the total)
-    when the accounts' fragments are not cached, whatever the number of accounts, receipts, news and messages."""
-    messages = outreach_selectors.customer_messages(account=account)
+    """Four bounded queries (the accounts with their newest receipts and rates, news, messages with the unread
+    count, and the payment templates the page's tag reads), and one more (the latest operations) when the
+    accounts' fragments are not cached, whatever the number of accounts, receipts, news and messages."""
+    messages, unread = outreach_selectors.latest_customer_messages(account=account, limit=DASHBOARD_MESSAGES)
     return Dashboard(
         account=account,
-        bank_accounts=list(
-            banking_selectors.with_last_receipt(banking_selectors.customer_bank_accounts_query(account=account))
-        ),
-        rates=rates_generation(),
+        bank_accounts=valued_bank_accounts(account=account),
         news=outreach_selectors.customer_news(account=account, limit=DASHBOARD_NEWS),
-        messages=list(messages[:DASHBOARD_MESSAGES]),
-        unread_messages=messages.exclude(status=MessageStatus.READ).count(),
+        messages=messages,
+        unread_messages=unread,
     )
 
 

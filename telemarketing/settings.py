@@ -159,7 +159,7 @@ else:
 AUTH_USER_MODEL = "accounts.Account"
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    "accounts.backends.AccountBackend",
 ]
 PASSWORD_HASHERS = [
     "accounts.hashers.BankArgon2PasswordHasher",

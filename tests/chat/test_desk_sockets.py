@@ -155,7 +155,7 @@ class TestSessionEnds:
     def signed_in(self, account) -> SessionStore:
         session = SessionStore()
         session[SESSION_KEY] = str(account.pk)
-        session["_auth_user_backend"] = "django.contrib.auth.backends.ModelBackend"
+        session["_auth_user_backend"] = "accounts.backends.AccountBackend"
         session[HASH_SESSION_KEY] = account.get_session_auth_hash()
         session.create()
         return session

@@ -116,7 +116,7 @@ def session_key_for(account: Account) -> str:
     """A signed-in session, as the login page leaves it, for clients that send its key as the sessionid cookie."""
     session = SessionStore()
     session[SESSION_KEY] = str(account.pk)
-    session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+    session[BACKEND_SESSION_KEY] = "accounts.backends.AccountBackend"
     session[HASH_SESSION_KEY] = account.get_session_auth_hash()
     session.create()
     return session.session_key

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 from decimal import Decimal
 
 import pytest
@@ -72,10 +73,10 @@ def test_the_dashboard_makes_the_same_number_of_queries_whatever_the_amount_of_d
 ):
     fill(customer, other_customer, count)
     assert Receipt.objects.filter(bank_account__owner=customer).count() >= count // 2
-    # session, account, then: bank accounts (with their newest receipts), the rates' generation, news, messages,
-    # unread count, client (greeting), payment templates; and, as the fragments are not cached yet, the latest
-    # operations and the accounts with their rates (for the total in roubles)
-    with django_assert_num_queries(11):
+    # session, account with its client (the greeting), then: bank accounts (with their newest receipts and rates),
+    # news, messages with the unread count, payment templates; and, as the fragments are not cached yet, the
+    # latest operations
+    with django_assert_num_queries(7):
         response = customer_client.get("/")
     assert response.status_code == 200
     assert len(response.context["dashboard"].latest_operations) <= 10
@@ -86,6 +87,17 @@ def test_the_unread_count_counts_messages_not_yet_opened(customer_client, custom
     add_messages(customer.client, 3)
     Message.objects.filter(pk=Message.objects.first().pk).update(status=Message.Status.READ)
     assert customer_client.get("/").context["dashboard"].unread_messages == 2
+
+
+@pytest.mark.django_db
+def test_the_unread_count_counts_every_unread_message_not_only_those_listed(customer_client, customer):
+    add_messages(customer.client, 14)
+    add_messages(customer.client, 2, status=Message.Status.READ)
+    add_messages(customer.client, 3, status=Message.Status.AWAIT)  # not sent yet: neither listed nor counted
+    dashboard = customer_client.get("/").context["dashboard"]
+    assert (len(dashboard.messages), dashboard.unread_messages) == (10, 14)
+    Message.objects.update(status=Message.Status.READ)
+    assert customer_client.get("/").context["dashboard"].unread_messages == 0
 
 
 @pytest.mark.django_db
@@ -121,7 +133,7 @@ def test_the_cached_accounts_and_operations_change_with_every_movement_of_money_
 ):
     usd = BankAccountFactory(owner=customer, currency="USD", balance="10")
     customer_client.get("/")  # fills the cache
-    with django_assert_num_queries(9):  # neither the latest operations nor the rates are read (cached); templates are
+    with django_assert_num_queries(6):  # the latest operations are not read (cached); the templates are
         page = customer_client.get("/").content.decode()
     assert "10,000.00\xa0₽" in page
     TransferFactory(payer=rub_account, payee=others_rub_account, amount="25", comment="Coffee")
@@ -134,6 +146,20 @@ def test_the_cached_accounts_and_operations_change_with_every_movement_of_money_
     assert customer_client.get("/").context["dashboard"].total.roubles == Decimal("10875.00")
     assert "10,875.00\xa0₽" in customer_client.get("/").content.decode()
     assert usd.pk  # the dollars are valued at the bank's buying rate: 10 × 90
+
+
+@pytest.mark.django_db
+def test_the_cached_total_changes_when_a_rate_set_earlier_comes_into_force(customer_client, customer):
+    BankAccountFactory(owner=customer, currency="USD", balance="10")
+    clerk = StaffFactory()
+    set_exchange_rate(base="USD", quote="RUB", buy=Decimal("90"), sell=Decimal("95"), set_by=clerk)
+    later = set_exchange_rate(
+        base="USD", quote="RUB", buy=Decimal("80"), sell=Decimal("85"), set_by=clerk,
+        valid_from=timezone.now() + datetime.timedelta(minutes=5),
+    )  # fmt: skip
+    assert "900.00\xa0₽" in customer_client.get("/").content.decode()  # and now cached
+    type(later).objects.filter(pk=later.pk).update(valid_from=timezone.now())  # as if five minutes went by
+    assert "800.00\xa0₽" in customer_client.get("/").content.decode()
 
 
 @pytest.mark.django_db
