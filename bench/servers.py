@@ -67,9 +67,9 @@ class Server:
         self.stop()
 
 
-def daphne(env: dict, log_path: Path) -> Server:
+def daphne(env: dict, log_path: Path, application: str = "telemarketing.asgi:application") -> Server:
     """daphne as the README runs it: one process, HTTP and websockets, the project's ASGI application."""
-    command = [sys.executable, "-m", "daphne", "-e", "tcp:port=0:interface=127.0.0.1", "telemarketing.asgi:application"]
+    command = [sys.executable, "-m", "daphne", "-e", "tcp:port=0:interface=127.0.0.1", application]
     return Server(command, env, log_path)
 
 
