@@ -12,18 +12,26 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import resource
 import tempfile
 import uuid
 from pathlib import Path
 
-from bench import chat
+import django
+
 from bench.environments import REDIS_URL, base_environment
 from bench.servers import daphne
 
+ENVIRONMENT = base_environment()
+os.environ.update(ENVIRONMENT)  # bench.chat's clients are made with Django's settings, as the servers' are
+django.setup()
+
+from bench import chat  # noqa: E402  (needs Django set up first)
+
 
 def run(*, counts: list[int], processes: int, redis: bool, duration: float, warmup: float) -> list[dict]:
-    env = base_environment()
+    env = dict(ENVIRONMENT)
     if redis or processes > 1:
         env.update(REDIS_URL=REDIS_URL, CHANNELS_REDIS_PREFIX=f"floor-{uuid.uuid4().hex[:8]}")
     logs = Path(tempfile.mkdtemp(prefix="bench-floor-"))

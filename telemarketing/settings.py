@@ -142,7 +142,7 @@ if REDIS_URL:
     # expects: a reconnecting client asks for what it missed ("sync").
     CHANNEL_LAYERS = {
         "default": {
-            "BACKEND": "channels_redis.pubsub.RedisPubSubChannelLayer",
+            "BACKEND": "chat.redis_layer.RedisChannelLayer",
             "CONFIG": {
                 # A Redis that is down is noticed in 2 s (connect), not after the kernel's minutes; one that
                 # hangs is noticed by chat.delivery's probe, which closes the sockets with 4503. No read

@@ -491,7 +491,7 @@ def test_a_handshake_while_the_channel_layer_is_down_is_refused_with_4503(ws, ac
         port = probe.getsockname()[1]
     settings.CHANNEL_LAYERS = {
         "default": {
-            "BACKEND": "channels_redis.pubsub.RedisPubSubChannelLayer",
+            "BACKEND": "chat.redis_layer.RedisChannelLayer",
             "CONFIG": {"hosts": [f"redis://127.0.0.1:{port}/0"]},
         }
     }
