@@ -139,7 +139,8 @@ if REDIS_URL:
     # nothing arrives for 5 s ("Timeout reading"); each of these closed sockets with 1011
     # (docs/benchmarks.md). The pub/sub layer keeps two connections per process and fans a group message
     # out inside the process. It keeps no backlog for a socket that is away, which the chat already
-    # expects: a reconnecting client asks for what it missed ("sync").
+    # expects: a reconnecting client asks for what it missed ("sync"). chat.redis_layer pipelines its
+    # publishing (channels_redis publishes one message per round trip, under a lock).
     CHANNEL_LAYERS = {
         "default": {
             "BACKEND": "chat.redis_layer.RedisChannelLayer",
