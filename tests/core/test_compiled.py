@@ -11,10 +11,11 @@ from django.db.models import Q
 from django.utils import timezone
 
 from banking import ledger_statements
-from banking.models import Receipt, Transfer
+from banking.models import BankAccount, Receipt, Transfer
+from banking.selectors import with_last_receipt
 from campaigns.models import CallAttempt, CampaignLead, Disposition, LeadState
 from core.compiled import Insert, Select, Slots, update
-from tests.factories import BankAccountFactory, CampaignFactory, CampaignLeadFactory, StaffFactory
+from tests.factories import BankAccountFactory, CampaignFactory, CampaignLeadFactory, ReceiptFactory, StaffFactory
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db]
 
@@ -42,6 +43,21 @@ def test_a_select_reads_the_rows_and_their_related_objects_as_the_orm_does():
         assert all(not row._state.adding and row._state.db == "default" for row in got)
     assert compiled.first(campaign=first.pk, since=timezone.now() + dt.timedelta(hours=1)) is None
     assert {row.pk for row in compiled.all(campaign=first.pk, since=an_hour_ago)} == {leads[0].pk, leads[1].pk}
+
+
+def test_a_select_keeps_the_querysets_annotations():
+    mine, other = BankAccountFactory(), BankAccountFactory()
+    theirs = BankAccountFactory(owner=other.owner)
+    receipts = [ReceiptFactory(bank_account=account) for account in (mine, mine, theirs)]
+    slots = Slots(owner=int)
+    compiled = Select(
+        with_last_receipt(BankAccount.objects.filter(owner=slots["owner"])).order_by("pk"), alias="default", slots=slots
+    )
+    for owner, expected in (
+        (mine.owner_id, [(mine.pk, receipts[1].pk)]),
+        (other.owner_id, [(other.pk, None), (theirs.pk, receipts[2].pk)]),
+    ):
+        assert [(account.pk, account.last_receipt_id) for account in compiled.all(owner=owner)] == expected
 
 
 def test_values_converted_by_the_database_come_back_as_python_values():
