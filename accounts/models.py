@@ -85,9 +85,7 @@ class Worker(Person):
     email = models.EmailField(_("e-mail"), max_length=254, blank=True)
     hired_on = models.DateField(_("hired on"), null=True, blank=True)
     sex = models.CharField(_("sex"), max_length=1, choices=Sex.choices, blank=True)
-    birth_date = models.DateField(
-        _("date of birth"), null=True, blank=True, validators=[validate_worker_birth_date]
-    )
+    birth_date = models.DateField(_("date of birth"), null=True, blank=True, validators=[validate_worker_birth_date])
     # Personal data of the strictest kind here: administrators only (accounts.view_worker_salary), never
     # written to logs, audit payloads or exports.
     salary = models.DecimalField(

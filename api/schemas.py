@@ -335,6 +335,7 @@ class NewsPage(Page):
 Average = Annotated[float, Field(ge=1, le=5)] | None
 AnyScaleAverage = Annotated[float, Field(ge=0, le=10, description="On the kind's own scale.")] | None
 
+
 class RatingCount(Schema):
     rating: Rating
     count: int = Field(ge=0)

@@ -380,4 +380,5 @@ class ReversalAdmin(BackOfficeAdmin):
             return format_html('<strong class="text-danger">⚠ {}</strong>', _("claim against the payee"))
         return reversal.get_status_display()
 
+
 from banking import payment_admin  # noqa: E402, F401  (payment settings, issue 15: registered by importing)

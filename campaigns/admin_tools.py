@@ -215,4 +215,3 @@ def leads_overview(campaign: Campaign) -> str:
         add,
         _("Add a lead"),
     )
-

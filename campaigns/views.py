@@ -161,7 +161,6 @@ def record_outcome(request, campaign_id: int, campaign_lead_id: int):
     return redirect("campaigns:call", campaign_id=campaign.pk)
 
 
-
 @require_POST
 @permission_needed(CALL_QUEUE)
 def withdraw_consent(request, campaign_id: int, campaign_lead_id: int):

@@ -268,9 +268,7 @@ class PublishForm(TabDialog):
         self.message.grid(row=7, column=0, columnspan=4, sticky="w", pady=6)
         buttons = ttk.Frame(body)
         buttons.grid(row=8, column=0, columnspan=4, sticky="e")
-        self.publish_button = ttk.Button(
-            buttons, text=tr("Publish…"), command=self.ask_publish, style="Accent.TButton"
-        )
+        self.publish_button = ttk.Button(buttons, text=tr("Publish…"), command=self.ask_publish, style="Accent.TButton")
         self.publish_button.pack(side="right")
         ttk.Button(buttons, text=tr("Cancel"), command=self.destroy).pack(side="right", padx=6)
         self.count_button = ttk.Button(buttons, text=tr("Count recipients"), command=self.count_recipients)

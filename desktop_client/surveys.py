@@ -34,6 +34,8 @@ ON_BEHALF_KINDS = [*KINDS[:4], "nps", "csat"]
 def scale(kind: str) -> list[str]:
     """The ratings a kind takes: 0–10 for NPS, 1–5 for the others (as the server's database insists)."""
     return [str(rating) for rating in (range(11) if kind == "nps" else range(1, 6))]
+
+
 TEXT_LIMIT = 4000
 CSV_COLUMNS = ["id", "created_at", "client", "client_email", "kind", "rating", "source", "text", "suggestions"]
 

@@ -39,9 +39,7 @@ def retry_delivery(*, delivery_id: int, actor: Account | None = None) -> Deliver
         delivery.finished_at = None
         delivery.save(update_fields=["status", "next_attempt_at", "finished_at"])
         sync_message(delivery.message_id)
-        record_event(
-            actor=actor, action=AuditAction.ADMIN_CHANGE, target=delivery, summary=f"retry {delivery.address}"
-        )
+        record_event(actor=actor, action=AuditAction.ADMIN_CHANGE, target=delivery, summary=f"retry {delivery.address}")
         send_after_commit([delivery])
     return delivery
 

@@ -23,7 +23,6 @@ def news_digest(*, title: str, body: str) -> str:
     return hashlib.sha256(f"{title.strip()}\n{body.strip()}".encode()).hexdigest()
 
 
-
 class MessageStatus(models.TextChoices):
     AWAIT = "await", _("waiting to be sent")
     SENT = "sent", _("sent")

@@ -40,8 +40,6 @@ class BankPasswordChangeForm(BootstrapFormMixin, PasswordChangeForm):
     pass
 
 
-
-
 class ReviewForm(BootstrapFormMixin, forms.Form):
     kind = forms.ChoiceField(
         label=_("Kind"), choices=[(kind.value, kind.label) for kind in REVIEW_KINDS], initial=SurveyKind.THANKS

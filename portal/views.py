@@ -223,12 +223,8 @@ def staff_home(request):
     return render(request, "portal/staff_home.html", {"tools": selectors.staff_tools(account=request.user)})
 
 
-
-
 @require_GET
 @customer_required
-
-
 @require_GET
 @customer_required
 def message_detail(request, message_id: int):

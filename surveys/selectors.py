@@ -27,6 +27,7 @@ RATINGS = FIVE_POINT_SCALE
 # The average rating and its distribution are of the five-point kinds; NPS (0–10) has its own figures.
 FIVE_POINT = ~Q(kind=SurveyKind.NPS)
 
+
 def filtered_surveys(
     *,
     kind: str | None = None,
@@ -206,6 +207,8 @@ def survey_analytics(*, period: str = "month", **filters) -> dict:
 
 def rounded(average: float | None) -> float | None:
     return None if average is None else round(float(average), 2)
+
+
 def customer_reviews(*, account: Account) -> QuerySet[Survey]:
     """The customer's reviews and survey answers, newest first."""
     if account.client_id is None:

@@ -10,6 +10,7 @@ from chat.models import MAX_MESSAGE_LENGTH
 
 register = template.Library()
 
+
 @register.inclusion_tag("chat/_widget.html", takes_context=True)
 def chat_widget(context) -> dict:
     """The chat button and panel for a signed-in customer, on every page but the chat's own. The page makes no

@@ -1,6 +1,5 @@
 """What every part of the demo data shares: the plan of sizes, the demo logins, seeded fakers, bulk writes."""
 
-
 from __future__ import annotations
 
 from dataclasses import dataclass

@@ -1,6 +1,5 @@
 """Campaigns with their products, leads in them and the calls made to them."""
 
-
 from __future__ import annotations
 
 from datetime import date, timedelta

@@ -1,6 +1,5 @@
 """What customers and leads receive and write: messages and their outbox, news, surveys, chats."""
 
-
 from __future__ import annotations
 
 import uuid

@@ -1,6 +1,5 @@
 """Workers, clients and their logins, the demo logins of each role."""
 
-
 from __future__ import annotations
 
 import secrets

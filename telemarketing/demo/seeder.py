@@ -1,6 +1,5 @@
 """The whole demo: every part in the order its records depend on each other."""
 
-
 from __future__ import annotations
 
 from accounts import roles

@@ -38,6 +38,7 @@ TARGET_SQL_SERVER_VERSION = 2022
 EXPORT_ALIAS = "tsql_export"
 BATCH_SEPARATOR = "GO"
 
+
 class OfflineCursor:
     """Stands where a cursor would: introspection ignores it, and the one query answerable offline is."""
 

@@ -32,7 +32,6 @@ _HIDDEN = re.compile(r'name="(csrfmiddlewaretoken|idempotency_key)" value="([^"]
 _RECEIPT = re.compile(r"/payments/(\d+)/$")
 
 
-
 class Ledger:
     """Reads the server's database directly (SQLite file or PostgreSQL), the way an auditor would."""
 

@@ -46,7 +46,6 @@ class Sampler(threading.Thread):
         self.join()
 
 
-
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
 def test_fifty_customers_paying_on_postgresql_use_at_most_the_pool(tmp_path):

@@ -44,8 +44,10 @@ def test_client_email_is_unique():
 
 
 def test_client_sex_must_be_a_known_value():
-    assert_refused(Client, lambda: Client.objects.create(
-        surname="А", name="Б", sex="X", birth_date=dt.date(1990, 1, 1), email="a@b.ru"))
+    assert_refused(
+        Client,
+        lambda: Client.objects.create(surname="А", name="Б", sex="X", birth_date=dt.date(1990, 1, 1), email="a@b.ru"),
+    )
 
 
 def test_account_belongs_to_a_client_or_a_worker_never_both():
@@ -57,8 +59,12 @@ def test_account_belongs_to_a_client_or_a_worker_never_both():
 def test_bank_account_balance_never_below_zero():
     bank_account = BankAccountFactory(owner=AccountFactory(), balance="100.00")
     assert_update_refused(bank_account, balance=Decimal("-0.01"))
-    assert_refused(BankAccount, lambda: BankAccount.objects.create(
-        owner=AccountFactory(username="other"), number="40817810000000000002", currency="RUB", balance=Decimal("-1")))
+    assert_refused(
+        BankAccount,
+        lambda: BankAccount.objects.create(
+            owner=AccountFactory(username="other"), number="40817810000000000002", currency="RUB", balance=Decimal("-1")
+        ),
+    )
 
 
 def test_bank_account_number_is_unique_and_20_characters():
@@ -70,8 +76,9 @@ def test_bank_account_number_is_unique_and_20_characters():
 
 def test_bank_account_currency_is_iso_4217():
     owner = AccountFactory()
-    assert_refused(BankAccount, lambda: BankAccount.objects.create(
-        owner=owner, number="40817810000000000009", currency="XYZ"))
+    assert_refused(
+        BankAccount, lambda: BankAccount.objects.create(owner=owner, number="40817810000000000009", currency="XYZ")
+    )
 
 
 def test_transfer_amount_positive_between_two_accounts_and_key_used_once():
@@ -174,8 +181,9 @@ def test_lead_takes_part_in_a_campaign_once_with_a_valid_state():
     other = Lead.objects.create(surname="Смирнова", name="Ольга", phone="+79161112234")
     assert_refused(CampaignLead, lambda: CampaignLead.objects.create(campaign=campaign, lead=other, state="callback"))
     assert_refused(CampaignLead, lambda: CampaignLead.objects.create(campaign=campaign, lead=other, state="lost"))
-    assert_refused(CampaignLead, lambda: CampaignLead.objects.create(
-        campaign=campaign, lead=other, held_by=AccountFactory()))
+    assert_refused(
+        CampaignLead, lambda: CampaignLead.objects.create(campaign=campaign, lead=other, held_by=AccountFactory())
+    )
 
 
 def test_message_goes_to_exactly_one_of_client_or_lead_and_starts_waiting():
@@ -207,20 +215,38 @@ def test_conversation_state_and_messages_sent_once():
     customer, agent = AccountFactory(username="customer"), AccountFactory(username="agent")
     assert_refused(Conversation, lambda: Conversation.objects.create(customer=customer, status="active"))
     assert_refused(Conversation, lambda: Conversation.objects.create(customer=customer, status="closed"))
-    assert_refused(Conversation, lambda: Conversation.objects.create(
-        customer=customer, agent=customer, status="active"))
+    assert_refused(
+        Conversation, lambda: Conversation.objects.create(customer=customer, agent=customer, status="active")
+    )
     conversation = Conversation.objects.create(customer=customer, agent=agent, status="active")
     ChatMessage.objects.create(
-        conversation=conversation, sender=customer, client_message_id="m-1", seq=1, text="Здравствуйте")
-    assert_refused(ChatMessage, lambda: ChatMessage.objects.create(
-        conversation=conversation, sender=customer, client_message_id="m-1", seq=2, text="Здравствуйте"))
-    assert_refused(ChatMessage, lambda: ChatMessage.objects.create(
-        conversation=conversation, sender=customer, client_message_id="m-2", seq=2, text=""))
+        conversation=conversation, sender=customer, client_message_id="m-1", seq=1, text="Здравствуйте"
+    )
+    assert_refused(
+        ChatMessage,
+        lambda: ChatMessage.objects.create(
+            conversation=conversation, sender=customer, client_message_id="m-1", seq=2, text="Здравствуйте"
+        ),
+    )
+    assert_refused(
+        ChatMessage,
+        lambda: ChatMessage.objects.create(
+            conversation=conversation, sender=customer, client_message_id="m-2", seq=2, text=""
+        ),
+    )
     # Two messages cannot share a number in one conversation, and numbers start at 1.
-    assert_refused(ChatMessage, lambda: ChatMessage.objects.create(
-        conversation=conversation, sender=agent, client_message_id="a-1", seq=1, text="Добрый день"))
-    assert_refused(ChatMessage, lambda: ChatMessage.objects.create(
-        conversation=conversation, sender=agent, client_message_id="a-1", seq=0, text="Добрый день"))
+    assert_refused(
+        ChatMessage,
+        lambda: ChatMessage.objects.create(
+            conversation=conversation, sender=agent, client_message_id="a-1", seq=1, text="Добрый день"
+        ),
+    )
+    assert_refused(
+        ChatMessage,
+        lambda: ChatMessage.objects.create(
+            conversation=conversation, sender=agent, client_message_id="a-1", seq=0, text="Добрый день"
+        ),
+    )
 
 
 # --- the seed's fields (issue 18 item 5) ----------------------------------------------------------------------

@@ -44,4 +44,3 @@ def test_a_fault_keeps_its_traceback(console):
     except RuntimeError:
         logger.error("Internal Server Error: /", exc_info=True, extra={"status_code": 500})
     assert "Traceback" in console.getvalue()
-

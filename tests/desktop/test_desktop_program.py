@@ -143,7 +143,11 @@ def test_statistics_charts(window, tmp_path):
     statistics.export_to(tmp_path / "statistics.csv")
     with (tmp_path / "statistics-nps.csv").open(encoding="utf-8-sig") as file:
         assert list(csv.reader(file)) == [
-            ["group", "value"], ["promoters", "2"], ["passives", "0"], ["detractors", "1"], ["nps_index", "33.3"]
+            ["group", "value"],
+            ["promoters", "2"],
+            ["passives", "0"],
+            ["detractors", "1"],
+            ["nps_index", "33.3"],
         ]
 
     statistics.date_from.set("2024-02-01")
