@@ -392,7 +392,8 @@ def test_a_customer_signs_in_and_reaches_a_statement_by_keyboard_alone(site, chr
     page = context.new_page()
     try:
         page.goto(f"{base}/login/")
-        assert page.evaluate("document.activeElement.id") == "id_username"  # autofocus: type straight away
+        # autofocus: type straight away (the browser applies it at its next rendering, which may follow "load")
+        page.wait_for_function("document.activeElement && document.activeElement.id === 'id_username'", timeout=5000)
         page.keyboard.type("demo_customer")
         page.keyboard.press("Tab")
         page.keyboard.type(DEMO_PASSWORD)
