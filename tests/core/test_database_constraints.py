@@ -219,34 +219,18 @@ def test_conversation_state_and_messages_sent_once():
         Conversation, lambda: Conversation.objects.create(customer=customer, agent=customer, status="active")
     )
     conversation = Conversation.objects.create(customer=customer, agent=agent, status="active")
-    ChatMessage.objects.create(
-        conversation=conversation, sender=customer, client_message_id="m-1", seq=1, text="Здравствуйте"
-    )
-    assert_refused(
-        ChatMessage,
-        lambda: ChatMessage.objects.create(
-            conversation=conversation, sender=customer, client_message_id="m-1", seq=2, text="Здравствуйте"
-        ),
-    )
-    assert_refused(
-        ChatMessage,
-        lambda: ChatMessage.objects.create(
-            conversation=conversation, sender=customer, client_message_id="m-2", seq=2, text=""
-        ),
-    )
+
+    def message(sender, client_message_id: str, seq: int, text: str):
+        return lambda: ChatMessage.objects.create(
+            conversation=conversation, sender=sender, client_message_id=client_message_id, seq=seq, text=text
+        )
+
+    message(customer, "m-1", 1, "Здравствуйте")()
+    assert_refused(ChatMessage, message(customer, "m-1", 2, "Здравствуйте"))
+    assert_refused(ChatMessage, message(customer, "m-2", 2, ""))
     # Two messages cannot share a number in one conversation, and numbers start at 1.
-    assert_refused(
-        ChatMessage,
-        lambda: ChatMessage.objects.create(
-            conversation=conversation, sender=agent, client_message_id="a-1", seq=1, text="Добрый день"
-        ),
-    )
-    assert_refused(
-        ChatMessage,
-        lambda: ChatMessage.objects.create(
-            conversation=conversation, sender=agent, client_message_id="a-1", seq=0, text="Добрый день"
-        ),
-    )
+    assert_refused(ChatMessage, message(agent, "a-1", 1, "Добрый день"))
+    assert_refused(ChatMessage, message(agent, "a-1", 0, "Добрый день"))
 
 
 # --- the seed's fields (issue 18 item 5) ----------------------------------------------------------------------
