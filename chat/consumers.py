@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from chat import assignment, events, replies, selectors, services
 from chat.database import in_database_thread
+from chat.models import ConversationStatus
 from chat.sockets import ChatSocket, CloseCode, FrameError, positive_int
 from outreach import notifications
 
@@ -59,7 +60,11 @@ class ConversationConsumer(ChatSocket):
         self.queue_place: dict | None = None
         groups = [events.conversation_group(self.conversation_id)]
         if self.role == "customer":
-            groups += [events.AGENT_PRESENCE_GROUP, events.QUEUE_GROUP]
+            groups.append(events.AGENT_PRESENCE_GROUP)
+        # Only customers who wait hear the queue move: every change of the queue reaches each of them.
+        self.in_queue = self.role == "customer" and participation.conversation.status == ConversationStatus.WAITING
+        if self.in_queue:
+            groups.append(events.QUEUE_GROUP)
         if not await self.join(*groups):
             return
         self.group = groups[0]
@@ -125,7 +130,9 @@ class ConversationConsumer(ChatSocket):
         if not self.closing:
             await self.announce_presence(online=False, ask_back=False)
         await self.leave(
-            self.group, *([events.AGENT_PRESENCE_GROUP, events.QUEUE_GROUP] if self.role == "customer" else [])
+            self.group,
+            *([events.AGENT_PRESENCE_GROUP] if self.role == "customer" else []),
+            *([events.QUEUE_GROUP] if self.in_queue else []),
         )
 
     async def announce_presence(self, *, online: bool, ask_back: bool) -> None:
@@ -219,6 +226,8 @@ class ConversationConsumer(ChatSocket):
     async def chat_status(self, event: dict) -> None:
         conversation = event["conversation"]
         await self.send_frame({"type": "status", "conversation": conversation})
+        if self.role == "customer":
+            await self.follow_queue(waiting=conversation["status"] == ConversationStatus.WAITING)
         if self.role == "agent" and (conversation["agent"] or {}).get("id") != self.user.pk and not self.closing:
             # Handed to a colleague or back to the queue: this agent no longer takes part.
             self.closing = True
@@ -229,6 +238,22 @@ class ConversationConsumer(ChatSocket):
         """Private notes reach agents only: the customer's socket drops them here, whatever the page shows."""
         if self.role == "agent":
             await self.send_frame({"type": "note", "note": event["note"]})
+
+    async def follow_queue(self, *, waiting: bool) -> None:
+        """Join the queue's group when the conversation is back in the queue (and say where it stands: the queue's
+        own update may have gone out before the group was joined); leave it once an agent has taken it."""
+        if waiting == self.in_queue:
+            return
+        self.in_queue = waiting
+        if not waiting:
+            self.queue_place = None
+            await self.publish(self.channel_layer.group_discard, events.QUEUE_GROUP, self.channel_name)
+            return
+        await self.publish(self.channel_layer.group_add, events.QUEUE_GROUP, self.channel_name)
+        snapshot = await in_database_thread(selectors.queue_snapshot)()
+        self.queue_place = events.queue_payload(snapshot, self.conversation_id)
+        if self.queue_place is not None:
+            await self.send_frame({"type": "queue", **self.queue_place})
 
     async def chat_queue(self, event: dict) -> None:
         if self.role != "customer":

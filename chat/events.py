@@ -156,12 +156,15 @@ def publish_message(message: ChatMessage, *, customer_id: int) -> None:
     )
 
 
-def publish_conversation(conversation: Conversation) -> None:
+def publish_conversation(conversation: Conversation, *, queue_moved: bool = True) -> None:
     """A conversation was started, claimed, transferred or closed: tell its participants, every agent's desk,
-    and the waiting customers (their places in the queue moved)."""
+    and the waiting customers (their places in the queue moved). ``queue_moved=False``: only the conversation
+    changed (its first message, which the desks show), so the waiting customers are not told again."""
     payload = conversation_payload(conversation)
     _group_send(conversation_group(conversation.pk), {"type": "chat.status", "conversation": payload})
     _group_send(AGENTS_GROUP, {"type": "desk.conversation", "conversation": payload})
+    if not queue_moved:
+        return
     snapshot = selectors.queue_snapshot()
     _group_send(
         QUEUE_GROUP,
@@ -169,11 +172,11 @@ def publish_conversation(conversation: Conversation) -> None:
     )
 
 
-def publish_conversation_on_commit(conversation_id: int) -> None:
+def publish_conversation_on_commit(conversation_id: int, *, queue_moved: bool = True) -> None:
     """Publish the conversation as it is once the current transaction commits."""
 
     def publish() -> None:
-        publish_conversation(selectors.conversation_for_desk(conversation_id=conversation_id))
+        publish_conversation(selectors.conversation_for_desk(conversation_id=conversation_id), queue_moved=queue_moved)
 
     transaction.on_commit(publish)
 

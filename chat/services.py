@@ -227,7 +227,7 @@ def post_message(
                 lambda: events.publish_message(message, customer_id=conversation.customer_id), using=alias
             )
             if message.seq == 1:
-                events.publish_conversation_on_commit(conversation_id)  # the desks show the first message
+                events.publish_conversation_on_commit(conversation_id, queue_moved=False)  # the desks show it
     except IntegrityError:
         # Sent before (a resend after a reconnect), or twice at once on two connections: the stored copy.
         return _stored(conversation_id=conversation_id, sender=sender, client_message_id=client_message_id).get(), False

@@ -9,12 +9,13 @@ from datetime import timedelta
 
 import pytest
 from channels.db import database_sync_to_async
+from channels.layers import get_channel_layer
 from django.contrib.auth import HASH_SESSION_KEY, SESSION_KEY
 from django.contrib.sessions.backends.db import SessionStore
 from django.contrib.sessions.models import Session
 from django.utils import timezone
 
-from chat import services
+from chat import assignment, events, services
 from chat.models import SavedReply
 from chat.sockets import CloseCode
 from tests.chat.conftest import Client, run
@@ -132,6 +133,39 @@ def test_a_waiting_customer_sees_their_place_move_up(ws, agents):
             conversation_id=first_conversation.pk, agent=agents[0]
         )
         assert (await socket.frame("queue"))["position"] == 1
+
+    run(scenario)
+
+
+def test_only_waiting_customers_hear_the_queue_and_one_handed_back_hears_it_again(ws, agents):
+    first, second = CustomerFactory(), CustomerFactory()
+    first_conversation = services.start_conversation(customer=first)
+    second_conversation = services.start_conversation(customer=second)
+    first_socket, second_socket = ws(path(first_conversation), first), ws(path(second_conversation), second)
+
+    def queue_listeners() -> int:
+        return len(get_channel_layer().groups.get(events.QUEUE_GROUP, {}))
+
+    async def scenario():
+        for socket, place in ((first_socket, 1), (second_socket, 2)):
+            await socket.connect()
+            await socket.frame("hello")
+            assert (await socket.frame("queue"))["position"] == place
+        assert queue_listeners() == 2
+        await database_sync_to_async(services.claim_conversation)(
+            conversation_id=first_conversation.pk, agent=agents[0]
+        )
+        assert (await first_socket.frame("status"))["conversation"]["status"] == "active"
+        assert (await second_socket.frame("queue"))["position"] == 1
+        assert queue_listeners() == 1  # a queue change no longer reaches the customer being served
+        await database_sync_to_async(assignment.transfer_conversation)(
+            conversation_id=first_conversation.pk, by=agents[0], to_agent_id=None
+        )
+        assert (await first_socket.frame("status"))["conversation"]["status"] == "waiting"
+        assert (await first_socket.frame("queue"))["position"] == 1  # it keeps its place: it came first
+        assert (await second_socket.frame("queue"))["position"] == 2
+        assert queue_listeners() == 2
+        await first_socket.nothing_more("queue")
 
     run(scenario)
 
