@@ -6,6 +6,8 @@ that reconnects and asks for what it missed finds it in the database.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from django.db import IntegrityError, router, transaction
 from django.db.models import QuerySet
 from django.utils import timezone
@@ -188,50 +190,116 @@ def post_message(
     a message resent with the same client_message_id is stored once, and the resend gets the stored one back.
     An agent's answer in a conversation left outside business hours is also e-mailed (chat/offline.py).
     ``signed_in``: a chat socket's session, refused with SessionEnded once it no longer signs the sender in."""
-    client_message_id = _clean_client_message_id(client_message_id)
-    text = _clean_text(text)
-    alias = router.db_for_write(ChatMessage)
+    new = NewMessage(
+        alias=router.db_for_write(ChatMessage),
+        conversation_id=conversation_id,
+        sender=sender,
+        client_message_id=_clean_client_message_id(client_message_id),
+        text=_clean_text(text),
+        attachment=attachment,
+        signed_in=signed_in,
+    )
     try:
-        # The path every chat message takes: three statements between BEGIN and COMMIT (chat/message_statements.py).
-        with transaction.atomic(using=alias):
-            # Taking the next number locks the conversation's row until commit, so messages sent at once are
-            # numbered one after another; a refused insert rolls its number back (no gaps).
-            session = {"session_key": signed_in.session_key, "password": signed_in.password} if signed_in else {}
-            if not statements.take_next_number(alias, signed_in=bool(signed_in)).execute(
-                conversation=conversation_id, sender=sender.pk, now=timezone.now(), **session
-            ):
-                stored = _not_taken(
-                    conversation_id=conversation_id,
-                    sender=sender,
-                    client_message_id=client_message_id,
-                    signed_in=signed_in,
-                )
-                return stored, False
-            conversation = statements.numbered(alias).first(conversation=conversation_id)
-            assert conversation is not None  # its row is locked by the UPDATE above
-            message = statements.new_message(alias).create(
-                conversation_id=conversation_id,
-                sender_id=sender.pk,
-                client_message_id=client_message_id,
-                seq=conversation.last_message_seq,
-                text=text,
-                created_at=timezone.now(),
-                attachment_id=attachment.pk if attachment is not None else None,
-            )
-            message.sender, message.attachment = sender, attachment
-            if conversation.reply_email and sender.pk != conversation.customer_id:
-                from chat.offline import email_answer  # offline.py builds on this module
-
-                email_answer(conversation=conversation, message=message)
-            transaction.on_commit(
-                lambda: events.publish_message(message, customer_id=conversation.customer_id), using=alias
-            )
-            if message.seq == 1:
-                events.publish_conversation_on_commit(conversation_id, queue_moved=False)  # the desks show it
+        message = _store_in_one_round_trip(new)
+        if message is not None:
+            return message, True
+        return _store_in_a_transaction(new)
     except IntegrityError:
         # Sent before (a resend after a reconnect), or twice at once on two connections: the stored copy.
         return _stored(conversation_id=conversation_id, sender=sender, client_message_id=client_message_id).get(), False
+
+
+@dataclass(frozen=True)
+class NewMessage:
+    alias: str
+    conversation_id: int
+    sender: Account
+    client_message_id: str
+    text: str
+    attachment: ChatAttachment | None
+    signed_in: SignIn | None
+
+    def session(self) -> dict[str, str]:
+        """The values of the number's session check (chat/message_statements.py), if a socket sent it."""
+        if self.signed_in is None:
+            return {}
+        return {"session_key": self.signed_in.session_key, "password": self.signed_in.password}
+
+
+def _store_in_one_round_trip(new: NewMessage) -> ChatMessage | None:
+    """On a database server, outside a transaction: the stored message, or None if no number was taken (a refusal,
+    or an answer to be e-mailed too: the three statements tell which)."""
+    statement = statements.store_message(new.alias, signed_in=new.signed_in is not None)
+    if statement is None or transaction.get_connection(new.alias).in_atomic_block:
+        return None
+    now = timezone.now()
+    row = statement.run(
+        conversation=new.conversation_id,
+        sender=new.sender.pk,
+        now=now,
+        client_message_id=new.client_message_id,
+        text=new.text,
+        attachment_id=new.attachment.pk if new.attachment is not None else None,
+        **new.session(),
+    )
+    if row is None:
+        return None
+    message = ChatMessage(
+        pk=row.message_id,
+        conversation_id=new.conversation_id,
+        sender=new.sender,
+        client_message_id=new.client_message_id,
+        seq=row.seq,
+        text=new.text,
+        created_at=now,
+        attachment=new.attachment,
+    )
+    message._state.adding, message._state.db = False, new.alias
+    _publish_on_commit(message, customer_id=row.customer_id, alias=new.alias)  # committed: published now
+    return message
+
+
+def _store_in_a_transaction(new: NewMessage) -> tuple[ChatMessage, bool]:
+    """Three statements between BEGIN and COMMIT (chat/message_statements.py), and the e-mail of an answer to a
+    conversation left outside business hours in the same transaction."""
+    alias = new.alias
+    with transaction.atomic(using=alias):
+        # Taking the next number locks the conversation's row until commit, so messages sent at once are
+        # numbered one after another; a refused insert rolls its number back (no gaps).
+        if not statements.take_next_number(alias, signed_in=new.signed_in is not None).execute(
+            conversation=new.conversation_id, sender=new.sender.pk, now=timezone.now(), **new.session()
+        ):
+            stored = _not_taken(
+                conversation_id=new.conversation_id,
+                sender=new.sender,
+                client_message_id=new.client_message_id,
+                signed_in=new.signed_in,
+            )
+            return stored, False
+        conversation = statements.numbered(alias).first(conversation=new.conversation_id)
+        assert conversation is not None  # its row is locked by the UPDATE above
+        message = statements.new_message(alias).create(
+            conversation_id=new.conversation_id,
+            sender_id=new.sender.pk,
+            client_message_id=new.client_message_id,
+            seq=conversation.last_message_seq,
+            text=new.text,
+            created_at=timezone.now(),
+            attachment_id=new.attachment.pk if new.attachment is not None else None,
+        )
+        message.sender, message.attachment = new.sender, new.attachment
+        if conversation.reply_email and new.sender.pk != conversation.customer_id:
+            from chat.offline import email_answer  # offline.py builds on this module
+
+            email_answer(conversation=conversation, message=message)
+        _publish_on_commit(message, customer_id=conversation.customer_id, alias=alias)
     return message, True
+
+
+def _publish_on_commit(message: ChatMessage, *, customer_id: int, alias: str) -> None:
+    transaction.on_commit(lambda: events.publish_message(message, customer_id=customer_id), using=alias)
+    if message.seq == 1:
+        events.publish_conversation_on_commit(message.conversation_id, queue_moved=False)  # the desks show it
 
 
 def _stored(*, conversation_id: int, sender: Account, client_message_id: str) -> QuerySet[ChatMessage]:

@@ -165,11 +165,17 @@ class Select(Statement, Generic[M]):
         return found[0] if found else None
 
 
-def update(queryset: QuerySet, changes: Mapping[str, Any], *, alias: str, slots: Slots) -> Statement:
-    """``queryset.update(**changes)`` compiled (no ``auto_now`` is added: name every column to set)."""
+def compile_update(queryset: QuerySet, changes: Mapping[str, Any], *, alias: str) -> tuple[str, list]:
+    """``queryset.update(**changes)``'s SQL and parameters (no ``auto_now`` is added: name every column to set)."""
     query = cast(UpdateQuery, queryset.query.chain(UpdateQuery))
     query.add_update_values(dict(changes))
     _compiler, (sql, params) = compile_query(query, alias)
+    return sql, list(params)
+
+
+def update(queryset: QuerySet, changes: Mapping[str, Any], *, alias: str, slots: Slots) -> Statement:
+    """``queryset.update(**changes)`` compiled, to run with each call's values in the slots."""
+    sql, params = compile_update(queryset, changes, alias=alias)
     return Statement(alias=alias, sql=sql, params=params, slots=slots)
 
 
