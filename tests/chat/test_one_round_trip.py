@@ -62,6 +62,18 @@ class TestOutsideATransaction:
         assert conversation.last_message_seq == 2
         assert conversation.first_response_at == stored.created_at  # the agent's first answer, in the same statement
 
+    def test_postgresql_prepares_the_statement_and_runs_it_again(self, active):
+        if connection.vendor != "postgresql":
+            pytest.skip("a PostgreSQL statement: SQL Server keeps the plan of a parameterized batch by itself")
+        for n in range(3):
+            post(active, active.customer, f"c-{n}")
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT generic_plans + custom_plans FROM pg_prepared_statements WHERE statement LIKE %s",
+                ["WITH numbered AS (UPDATE%"],
+            )
+            assert cursor.fetchall() == [(3,)]  # prepared once, run for each of the three messages
+
     def test_a_resend_gets_the_stored_message_and_takes_no_number(self, active):
         first, _created = post(active, active.customer, "c-1")
         assert post(active, active.customer, "c-1", signed_in=sign_in(active.customer)) == (first, False)
