@@ -175,8 +175,9 @@ def _postgresql_statement(connection, update_sql: str, update_params: list, slot
 
 def _sql_server_batch(connection, update_sql: str, update_params: list, slots: Slots) -> tuple[str, list]:
     """One batch in one transaction. XACT_ABORT rolls the whole of it back on any error (a resend's duplicate key)
-    and ends the batch, so no number is taken without its message; it is set back before the one result. The
-    UPDATE comes without mssql-django's ``SET NOCOUNT OFF`` prefix: counts would arrive before the result."""
+    and ends the batch, so no number is taken without its message. It is set back before the one result, and a
+    parameterized batch runs through sp_executesql, whose SET options end with it anyway. The UPDATE comes without
+    mssql-django's ``SET NOCOUNT OFF`` prefix: counts would arrive before the result."""
     name = connection.ops.quote_name
     conversation, message = name(Conversation._meta.db_table), name(ChatMessage._meta.db_table)
     columns = ", ".join(name(column) for column in MESSAGE_COLUMNS)

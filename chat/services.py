@@ -206,7 +206,8 @@ def post_message(
         return _store_in_a_transaction(new)
     except IntegrityError:
         # Sent before (a resend after a reconnect), or twice at once on two connections: the stored copy.
-        return _stored(conversation_id=conversation_id, sender=sender, client_message_id=client_message_id).get(), False
+        stored = _stored(conversation_id=conversation_id, sender=sender, client_message_id=new.client_message_id)
+        return stored.get(), False
 
 
 @dataclass(frozen=True)

@@ -3,7 +3,8 @@
 from django.urls import path, re_path
 
 from campaigns.consumers import WallboardConsumer
-from chat.consumers import AgentDeskConsumer, ConversationConsumer, UnknownEndpointConsumer
+from chat.consumers import ConversationConsumer, UnknownEndpointConsumer
+from chat.desk_consumers import AgentDeskConsumer
 
 websocket_urlpatterns = [
     path("ws/chat/conversations/<int:conversation_id>/", ConversationConsumer.as_asgi()),
