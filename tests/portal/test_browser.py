@@ -148,7 +148,8 @@ def sign_in(page, base: str, password: str) -> None:
     page.goto(f"{base}/login/")
     page.fill("#id_username", "demo_customer")
     page.fill("#id_password", password)
-    page.click("form[action='/login/'] button[type=submit]")
+    with page.expect_navigation():  # the page the form leads to, loaded (checked at once, a half-loaded one fails)
+        page.click("form[action='/login/'] button[type=submit]")
 
 
 def test_a_customer_signs_in_pays_writes_a_review_and_switches_language(site, chromium):
